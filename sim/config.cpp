@@ -1,0 +1,244 @@
+#include "sim/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
+
+#include "sim/error.hpp"
+
+namespace attendsim::config {
+
+Document::Document(Document&&) noexcept = default;
+Document& Document::operator=(Document&&) noexcept = default;
+Document::~Document() = default;
+
+const toml::table& Document::root() const { return *root_; }
+
+Document Document::load(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: no such file");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: it is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: permission denied or unreadable");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: I/O error");
+  return parse(ss.str(), path.string());
+}
+
+Document Document::parse(const std::string& text, const std::string& display_path) {
+  Document d;
+  d.path_ = display_path;
+  d.text_ = text;
+  try {
+    d.root_ = std::make_unique<toml::table>(toml::parse(text, display_path));
+  } catch (const toml::parse_error& e) {
+    ATTENDSIM_INPUT_ERROR(display_path << ":" << e.source().begin.line << ": TOML syntax error: "
+                                       << e.description());
+  }
+  return d;
+}
+
+TableReader::TableReader(const Document& doc, const toml::table& table, std::string prefix)
+    : doc_(&doc), table_(&table), prefix_(std::move(prefix)) {}
+
+TableReader::TableReader(const Document& doc) : TableReader(doc, doc.root(), "") {}
+
+bool TableReader::has(const std::string& key) const { return table_->contains(key); }
+
+std::string TableReader::path_of(const std::string& key) const {
+  return prefix_.empty() ? key : prefix_ + "." + key;
+}
+
+int TableReader::line_of(const std::string& key) const {
+  if (const auto* n = table_->get(key)) return static_cast<int>(n->source().begin.line);
+  return static_cast<int>(table_->source().begin.line);
+}
+
+void TableReader::fail(const std::string& key, const std::string& msg) const {
+  fail_at(line_of(key), key, msg);
+}
+
+void TableReader::fail_at(int line, const std::string& key, const std::string& msg) const {
+  std::ostringstream os;
+  os << doc_->path();
+  if (line > 0) os << ":" << line;
+  os << ": key '" << path_of(key) << "': " << msg;
+  throw InputError(os.str());
+}
+
+const toml::node& TableReader::require(const std::string& key) {
+  used_.insert(key);
+  const auto* n = table_->get(key);
+  if (n == nullptr) {
+    std::ostringstream os;
+    os << doc_->path();
+    int line = static_cast<int>(table_->source().begin.line);
+    if (line > 0) os << ":" << line;
+    os << ": missing key '" << path_of(key) << "'";
+    throw InputError(os.str());
+  }
+  return *n;
+}
+
+const toml::node* TableReader::node(const std::string& key) {
+  used_.insert(key);
+  return table_->get(key);
+}
+
+static const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    default: return "a date/time";
+  }
+}
+
+double TableReader::number(const std::string& key) {
+  const auto& n = require(key);
+  if (auto v = n.value_exact<double>()) return *v;
+  if (auto v = n.value_exact<std::int64_t>()) return static_cast<double>(*v);
+  fail(key, std::string("must be a number, got ") + type_name(n));
+}
+
+double TableReader::number_or(const std::string& key, double fallback) {
+  return has(key) ? number(key) : (used_.insert(key), fallback);
+}
+
+std::int64_t TableReader::integer(const std::string& key) {
+  const auto& n = require(key);
+  if (auto v = n.value_exact<std::int64_t>()) return *v;
+  fail(key, std::string("must be an integer, got ") + type_name(n));
+}
+
+std::int64_t TableReader::integer_or(const std::string& key, std::int64_t fallback) {
+  return has(key) ? integer(key) : (used_.insert(key), fallback);
+}
+
+std::string TableReader::string(const std::string& key) {
+  const auto& n = require(key);
+  if (auto v = n.value_exact<std::string>()) return *v;
+  fail(key, std::string("must be a string, got ") + type_name(n));
+}
+
+std::string TableReader::string_or(const std::string& key, const std::string& fallback) {
+  return has(key) ? string(key) : (used_.insert(key), fallback);
+}
+
+bool TableReader::boolean(const std::string& key) {
+  const auto& n = require(key);
+  if (auto v = n.value_exact<bool>()) return *v;
+  fail(key, std::string("must be true or false, got ") + type_name(n));
+}
+
+bool TableReader::boolean_or(const std::string& key, bool fallback) {
+  return has(key) ? boolean(key) : (used_.insert(key), fallback);
+}
+
+std::vector<double> TableReader::numbers(const std::string& key) {
+  const auto& n = require(key);
+  const auto* arr = n.as_array();
+  if (arr == nullptr) fail(key, std::string("must be an array of numbers, got ") + type_name(n));
+  std::vector<double> out;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const auto& e = (*arr)[i];
+    if (auto v = e.value_exact<double>()) {
+      out.push_back(*v);
+    } else if (auto w = e.value_exact<std::int64_t>()) {
+      out.push_back(static_cast<double>(*w));
+    } else {
+      fail_at(static_cast<int>(e.source().begin.line), key,
+              "element " + std::to_string(i) + " must be a number, got " + type_name(e));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> TableReader::strings(const std::string& key) {
+  const auto& n = require(key);
+  const auto* arr = n.as_array();
+  if (arr == nullptr) fail(key, std::string("must be an array of strings, got ") + type_name(n));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const auto& e = (*arr)[i];
+    auto v = e.value_exact<std::string>();
+    if (!v) {
+      fail_at(static_cast<int>(e.source().begin.line), key,
+              "element " + std::to_string(i) + " must be a string, got " + type_name(e));
+    }
+    out.push_back(*v);
+  }
+  return out;
+}
+
+TableReader TableReader::table(const std::string& key) {
+  const auto& n = require(key);
+  const auto* t = n.as_table();
+  if (t == nullptr) fail(key, std::string("must be a table, got ") + type_name(n));
+  return TableReader(*doc_, *t, path_of(key));
+}
+
+std::optional<TableReader> TableReader::table_if(const std::string& key) {
+  if (!has(key)) {
+    used_.insert(key);
+    return std::nullopt;
+  }
+  return table(key);
+}
+
+std::vector<TableReader> TableReader::tables(const std::string& key) {
+  std::vector<TableReader> out;
+  if (!has(key)) {
+    used_.insert(key);
+    return out;
+  }
+  const auto& n = require(key);
+  const auto* arr = n.as_array();
+  if (arr == nullptr) fail(key, std::string("must be an array of tables ([[") + key + "]]), got " + type_name(n));
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const auto* t = (*arr)[i].as_table();
+    if (t == nullptr) {
+      fail_at(static_cast<int>((*arr)[i].source().begin.line), key,
+              "element " + std::to_string(i) + " must be a table");
+    }
+    out.emplace_back(*doc_, *t, path_of(key) + "[" + std::to_string(i) + "]");
+  }
+  return out;
+}
+
+std::vector<std::string> TableReader::keys() const {
+  std::vector<std::pair<int, std::string>> ordered;
+  for (const auto& [k, v] : *table_) {
+    ordered.emplace_back(static_cast<int>(v.source().begin.line), std::string(k.str()));
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (auto& p : ordered) out.push_back(std::move(p.second));
+  return out;
+}
+
+void TableReader::finish() const {
+  for (const auto& k : keys()) {
+    if (used_.count(k) == 0) fail(k, "unknown key (misspelt, or not valid here)");
+  }
+}
+
+std::string fmt(double v) {
+  std::ostringstream os;
+  os.precision(10);
+  os << v;
+  return os.str();
+}
+
+}  // namespace attendsim::config

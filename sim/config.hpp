@@ -1,0 +1,109 @@
+#pragma once
+/// Generic TOML reading with errors that name file, line and key.
+///
+/// `TableReader` wraps one TOML table. Every getter marks its key as used; `finish()`
+/// rejects any key that was never asked for, so a misspelt key is an error, not a
+/// silently ignored default. All failures throw `InputError` with the message
+///   `FILE:LINE: key 'a.b.c': what is wrong`.
+/// This layer knows nothing of schools; the domain schema lives in models/.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace toml {
+inline namespace v3 {
+class table;
+class node;
+}  // namespace v3
+}  // namespace toml
+
+namespace attendsim::config {
+
+/// A parsed TOML file. Owns the tree; readers refer into it.
+class Document {
+ public:
+  /// Reads and parses `path`. Throws InputError (unreadable file, syntax error with line).
+  static Document load(const std::filesystem::path& path);
+  /// Parses TOML text; `display_path` is used in messages.
+  static Document parse(const std::string& text, const std::string& display_path);
+
+  Document(Document&&) noexcept;
+  Document& operator=(Document&&) noexcept;
+  ~Document();
+
+  const std::string& path() const { return path_; }
+  const toml::table& root() const;
+  /// The raw bytes of the file (for hashing into run.json).
+  const std::string& text() const { return text_; }
+
+ private:
+  Document() = default;
+  std::string path_;
+  std::string text_;
+  std::unique_ptr<toml::table> root_;
+};
+
+/// Reads keys from one table; see the file comment.
+class TableReader {
+ public:
+  /// `prefix` is the dotted key path of this table ("" for the root).
+  TableReader(const Document& doc, const toml::table& table, std::string prefix);
+  /// Reader on the document's root table.
+  explicit TableReader(const Document& doc);
+
+  bool has(const std::string& key) const;
+  /// The dotted key path of `key` in this table, e.g. "detection.p_consent".
+  std::string path_of(const std::string& key) const;
+  /// Line of `key` (or of this table when the key is absent); 0 when unknown.
+  int line_of(const std::string& key) const;
+
+  double number(const std::string& key);
+  double number_or(const std::string& key, double fallback);
+  std::int64_t integer(const std::string& key);
+  std::int64_t integer_or(const std::string& key, std::int64_t fallback);
+  std::string string(const std::string& key);
+  std::string string_or(const std::string& key, const std::string& fallback);
+  bool boolean(const std::string& key);
+  bool boolean_or(const std::string& key, bool fallback);
+  /// An array of numbers (integers accepted).
+  std::vector<double> numbers(const std::string& key);
+  std::vector<std::string> strings(const std::string& key);
+
+  /// A sub-table; throws when absent or not a table.
+  TableReader table(const std::string& key);
+  std::optional<TableReader> table_if(const std::string& key);
+  /// An array of tables (`[[key]]`); empty when absent.
+  std::vector<TableReader> tables(const std::string& key);
+  /// The keys present in this table, in file order.
+  std::vector<std::string> keys() const;
+  /// The raw node for `key` (marks it used); nullptr when absent.
+  const toml::node* node(const std::string& key);
+
+  /// Rejects keys never asked for. Call after reading everything.
+  void finish() const;
+
+  /// Throws InputError "FILE:LINE: key 'path': msg" for `key` of this table.
+  [[noreturn]] void fail(const std::string& key, const std::string& msg) const;
+  /// Same, at an explicit line (for array elements).
+  [[noreturn]] void fail_at(int line, const std::string& key, const std::string& msg) const;
+
+  const Document& document() const { return *doc_; }
+  const std::string& prefix() const { return prefix_; }
+  const toml::table& raw() const { return *table_; }
+
+ private:
+  const toml::node& require(const std::string& key);
+  const Document* doc_;
+  const toml::table* table_;
+  std::string prefix_;
+  mutable std::set<std::string> used_;
+};
+
+/// Formats a number for messages without trailing noise (0.35, 1e-05).
+std::string fmt(double v);
+
+}  // namespace attendsim::config
