@@ -1,0 +1,53 @@
+#pragma once
+/// Who gets a free coordinator slot: the pluggable allocation policy.
+///
+/// The simulator keeps the queue of referred, consenting pupils in referral order and, each
+/// school month, asks the policy to choose up to `free_slots` of them. A policy sees only
+/// what a coordinator team would see (state, months in state, gender, when referred) plus
+/// running access counts by gender, and must be deterministic: no random numbers, so that
+/// scenarios stay on common random numbers.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/attendance.hpp"
+
+namespace attendsim::models {
+
+struct Candidate {
+  std::uint32_t pupil = 0;
+  int queued_at = 0;  ///< step of referral
+  State state = State::high;
+  int months_in_state = 0;
+  Gender gender = Gender::boy;
+};
+
+/// Counts the policy may use for equity rules, by gender (index Gender).
+struct AccessCounts {
+  double eligible[kGenders] = {0, 0};       ///< detected pupils so far
+  double cases_started[kGenders] = {0, 0};  ///< cases started so far
+};
+
+class AllocationPolicy {
+ public:
+  virtual ~AllocationPolicy() = default;
+  /// Indices into `waiting` (in referral order) of the pupils to admit, at most `free_slots`.
+  virtual std::vector<std::size_t> choose(const std::vector<Candidate>& waiting, int free_slots,
+                                          const AccessCounts& counts) const = 0;
+  virtual std::string name() const = 0;
+};
+
+/// First come, first served: the earliest referrals.
+class FifoPolicy final : public AllocationPolicy {
+ public:
+  std::vector<std::size_t> choose(const std::vector<Candidate>& waiting, int free_slots,
+                                  const AccessCounts& counts) const override;
+  std::string name() const override { return "fifo"; }
+};
+
+/// The policy of a name; nullptr when unknown. Known names: see `allocation_policy_names()`.
+std::unique_ptr<AllocationPolicy> make_allocation_policy(const std::string& name);
+std::vector<std::string> allocation_policy_names();
+
+}  // namespace attendsim::models

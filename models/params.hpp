@@ -1,0 +1,88 @@
+#pragma once
+/// The realised parameters of one model evaluation (plain values, no distributions).
+/// Built from a config and a vector of parameter values by `realise()` in model_config.hpp.
+#include <array>
+#include <string>
+
+#include "models/attendance.hpp"
+#include "models/economics.hpp"
+#include "models/staffing.hpp"
+
+namespace attendsim::models {
+
+using Row = std::array<double, kAttendanceStates>;
+using Matrix = std::array<Row, kAttendanceStates>;
+
+struct PopulationParams {
+  int pupils = 20000;
+  int grade_min = 0;
+  int grade_max = 12;
+  bool new_cohort_each_year = true;  ///< a new lowest-grade cohort fills the leavers' places
+  double share_girls = 0.49;
+  /// Initial shares of worrying, high, extensive per band (regular is the rest).
+  std::array<std::array<double, 3>, kBands> prevalence{};
+  double worrying_mult_boys = 1.0;
+  double worrying_mult_girls = 1.0;
+  double high_ratio_girls_vs_boys_grade7_12 = 1.0;
+  double extensive_ratio_girls_vs_boys = 1.0;
+};
+
+struct TransitionParams {
+  std::array<Matrix, kBands> base{};  ///< monthly matrices per band, rows sum to 1
+  bool duration_enabled = true;
+  std::array<double, 3> high_exit_mult{1, 1, 1};       ///< months 1-2, 3-5, 6+ in state
+  std::array<double, 3> extensive_exit_mult{1, 1, 1};  ///< months 1-2, 3-5, 6+ in state
+  bool relapse_enabled = true;
+  double relapse_mult = 1.0;  ///< x on worsening from regular after a return from high/extensive
+  int relapse_months = 6;
+  bool seasonality_enabled = true;
+  std::array<double, kSchoolMonthsPerYear> worsen_mult{1, 1, 1, 1, 1, 1, 1, 1, 1, 1};  ///< Sep..Jun
+  bool leaving_enabled = true;
+  double p_leave_per_month = 0.0;
+};
+
+struct DetectionParams {
+  double p_detect_per_month = 0.35;
+  int school_action_months = 2;
+  double p_refer_boys = 0.5;
+  double referral_ratio_girls_vs_boys = 0.8;
+  double p_consent = 0.85;
+};
+
+struct CoordinatorParams {
+  bool enabled = true;
+  double caseload_per_fte = 10;
+  double share_fte_on_casework = 0.7;
+  int rampup_months = 3;
+  double rampup_effect_share = 0.5;  ///< x on log-RR during ramp-up
+  int close_after_regular_months = 3;
+  int max_case_months = 24;
+  double rr_improve = 1.5;
+  double rr_worsen = 0.8;
+  double effect_mult_extensive = 0.8;  ///< x on log-RR for pupils in extensive absence
+  double effect_mult_grades_0_4 = 0.5;
+  double effect_decay_after_close = 0.85;  ///< per school month, x on log-RR after a case closes
+};
+
+struct OutcomeParams {
+  int sustained_return_months = 3;
+  Row p_eligible_by_state{0.92, 0.85, 0.65, 0.35};
+  Row p_complete_if_eligible_by_state{0.90, 0.80, 0.60, 0.35};
+  double p_complete_if_not_eligible = 0.15;
+  double p_repeat_per_extensive_year_upper_sec = 0.25;
+  double p_summer_school_if_high_or_extensive_grade8_9 = 0.5;
+  double p_placement_per_year_if_extensive = 0.03;
+  double share_eligible_at_start_upper_sec = 0.86;  ///< for pupils already in grades 10-12 at start
+};
+
+struct ModelParams {
+  int horizon_years = 5;
+  PopulationParams population;
+  TransitionParams transitions;
+  DetectionParams detection;
+  CoordinatorParams coordinators;
+  OutcomeParams outcomes;
+  EconomicsParams economics;
+};
+
+}  // namespace attendsim::models

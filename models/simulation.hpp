@@ -1,0 +1,100 @@
+#pragma once
+/// One replication of the attendance model: `simulate(params, scenario, key)`.
+///
+/// A pure function of its inputs: no files, no threads, no globals. The scenario fixes the
+/// staffing schedule and the policies; the key fixes the random streams. Baseline and
+/// scenario called with the same key see the same pupils and the same draws (common random
+/// numbers): every pupil-month consumes exactly two 64-bit outputs of its chunk's stream,
+/// whatever happens to the pupil, split into four 32-bit uniforms (docs/methods.md):
+///   school month: u0 transition, u1 leaving (then placement), u2 detection, u3 referral+consent
+///   July:         u0 eligibility (grade 9) or completion (grade 12), u1 leaving,
+///                 u2 summer school, u3 repeated year
+///   August:       u0 new entrant's gender, u1 leaving, u2 new entrant's state, u3 unused
+/// Pupils are in chunks of kChunkPupils; chunk c draws from the stream keyed
+/// {seed, draw, replication, kPupilPurpose, c}; initial pupils from {.., kPopulationPurpose, c}.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/economics.hpp"
+#include "models/params.hpp"
+#include "models/staffing.hpp"
+#include "sim/streams.hpp"
+
+namespace attendsim::models {
+
+inline constexpr std::uint32_t kPopulationPurpose = 0x706f7075U;  // "popu"
+inline constexpr std::uint32_t kPupilPurpose = 0x7075706dU;       // "pupm"
+inline constexpr int kChunkPupils = 4096;
+
+enum class ReferralPolicy { as_configured, equal_referral };
+
+struct ScenarioSpec {
+  std::string name = "baseline";
+  StaffingSchedule staffing;  ///< empty: no coordinators (the baseline)
+  std::string allocation_policy = "fifo";
+  ReferralPolicy referral_policy = ReferralPolicy::as_configured;
+};
+
+/// Per-pupil state: 16 bytes.
+struct Pupil {
+  std::uint8_t state = 0;
+  std::uint8_t months_in_state = 0;
+  std::uint8_t grade = 0;
+  std::uint8_t gender = 0;
+  std::uint8_t status = 0;         ///< PupilStatus
+  std::uint8_t status_months = 0;  ///< months in school action, or in the current case
+  std::uint8_t regular_run = 0;    ///< consecutive school months in regular
+  std::uint8_t flags = 0;
+  std::uint8_t relapse_left = 0;   ///< school months of relapse risk left
+  std::uint8_t after_close = 0;    ///< school months since a case closed (0: none)
+  std::uint8_t extensive_months_year = 0;
+  std::uint8_t unused = 0;
+  std::uint16_t queued_at = 0;     ///< step of referral
+  std::uint16_t unused2 = 0;
+};
+static_assert(sizeof(Pupil) == 16, "pupil state must stay small");
+
+enum class PupilStatus : std::uint8_t { none = 0, school_action = 1, waiting = 2, in_case = 3, declined = 4 };
+
+struct ReplicationOutcome {
+  int steps = 0;
+  /// occupancy[t][s]: pupils in state s at the end of step t (s = left included).
+  std::vector<std::array<std::uint32_t, kStates>> occupancy;
+  EventSeries events;
+  std::array<double, kAttendanceStates> pupil_months{};  ///< school months only
+  double long_term_absent_pupil_years = 0;  ///< sum over years of pupils with >= 1 month in extensive
+  double school_years = 0;
+  double sustained_returns[kGenders] = {0, 0};
+  double detected[kGenders] = {0, 0};  ///< pupils detected (distinct detections)
+  double referrals[kGenders] = {0, 0};
+  double cases_started[kGenders] = {0, 0};
+  double wait_months_sum[kGenders] = {0, 0};
+  double eligible_pupils[kGenders] = {0, 0};  ///< distinct pupils ever in high or extensive
+  double repeated_years = 0;
+  double summer_school = 0;
+  double placements = 0;
+  double grade9_finishers = 0;
+  double eligible_upper_secondary = 0;
+  double upper_sec_finishers = 0;
+  double completed_upper_secondary = 0;
+  double queue_at_end = 0;
+  std::uint64_t pupil_months_simulated = 0;
+};
+
+/// Optional observer for tests: the state of selected pupils after each step.
+struct Trace {
+  std::vector<std::uint32_t> pupils;
+  std::vector<std::vector<Pupil>> after_step;  ///< [step][i]
+  std::vector<Pupil> initial;
+};
+
+ReplicationOutcome simulate(const ModelParams& params, const ScenarioSpec& scenario,
+                            const StreamKey& key, Trace* trace = nullptr);
+
+/// Initial cumulative state distribution for a band and gender (prevalence with gender
+/// multipliers, regular = 1 - rest).
+Row initial_distribution(const PopulationParams& p, Band band, Gender gender);
+
+}  // namespace attendsim::models

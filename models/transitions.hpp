@@ -1,0 +1,56 @@
+#pragma once
+/// Monthly transition rows with their modifiers, and the precomputed table of the hot path.
+///
+/// For a pupil in state i, the base row P[band][i] is modified multiplicatively on its
+/// off-diagonal entries j != i:
+///   p'_j = p_j * exit_mult * (j > i ? worsen_mult * rr_worsen^m : rr_improve^m)
+/// exit_mult: duration dependence (rows high/extensive, by months in state: 1-2, 3-5, 6+);
+/// worsen_mult: seasonal multiplier of the school month x relapse multiplier (regular row,
+///   for `relapse_months` after a return from high/extensive);
+/// m: the case effect scale on the log relative risks (0 outside a case).
+/// The diagonal takes the complement p'_i = 1 - sum_{j != i} p'_j. Should that be negative
+/// (large multipliers), the off-diagonals are renormalised to sum to 1 and p'_i = 0. Every
+/// row is checked: entries in [0, 1], sum 1 within 1e-9.
+#include <array>
+#include <vector>
+
+#include "models/params.hpp"
+
+namespace attendsim::models {
+
+/// Duration bucket of a pupil's months in state: 0 for 1-2, 1 for 3-5, 2 for 6+.
+inline constexpr int duration_bucket(int months_in_state) {
+  return months_in_state <= 2 ? 0 : (months_in_state <= 5 ? 1 : 2);
+}
+
+Row modified_row(const Row& base, int from, double exit_mult, double worsen_mult,
+                 double rr_improve_pow, double rr_worsen_pow);
+
+/// Cumulative form c_k = sum_{j <= k} p_j with c_3 forced to exactly 1.
+Row cumulative(const Row& r);
+
+/// Next state by inversion: the smallest k with u < c_k.
+inline int invert(const Row& cum, double u) {
+  return static_cast<int>(u >= cum[0]) + static_cast<int>(u >= cum[1]) +
+         static_cast<int>(u >= cum[2]);
+}
+
+/// Cumulative rows of pupils outside a case, indexed [band][state][bucket][school month].
+/// bucket: duration bucket for high/extensive, relapse flag (0/1) for regular, 0 for worrying.
+class TransitionTable {
+ public:
+  explicit TransitionTable(const TransitionParams& p);
+  const Row& cum(int band, int state, int bucket, int school_month) const {
+    return rows_[((band * kAttendanceStates + state) * 3 + bucket) * kSchoolMonthsPerYear + school_month];
+  }
+  /// The modifiers of one cell (shared with the in-case path).
+  double exit_mult(int state, int bucket) const;
+  double worsen_mult(int state, int bucket, int school_month) const;
+  const TransitionParams& params() const { return *p_; }
+
+ private:
+  const TransitionParams* p_;
+  std::vector<Row> rows_;
+};
+
+}  // namespace attendsim::models

@@ -1,0 +1,36 @@
+#pragma once
+/// Parallel execution over independent units (replications, parameter draws, design points).
+///
+/// `run_indexed(n, threads, fn)` evaluates fn(i) for i in [0, n) on a oneTBB arena of
+/// `threads` workers and stores each result in slot i. Callers fold the slots in index
+/// order, so results are bit-identical for any thread count: no atomics, no thread-local
+/// floating-point sums. `on_done` (optional) is called after each unit, from any thread;
+/// it must be thread-safe (the progress bar uses an atomic counter).
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+namespace attendsim {
+
+template <class Result, class Fn>
+std::vector<Result> run_indexed(std::size_t n, int threads, Fn&& fn,
+                                const std::function<void()>& on_done = {}) {
+  std::vector<Result> slots(n);
+  oneapi::tbb::task_arena arena(threads > 0 ? threads : oneapi::tbb::task_arena::automatic);
+  arena.execute([&] {
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, n, 1),
+                              [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
+                                for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                                  slots[i] = fn(i);
+                                  if (on_done) on_done();
+                                }
+                              });
+  });
+  return slots;
+}
+
+}  // namespace attendsim
