@@ -206,6 +206,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (pop.grade_min < 0 || pop.grade_min > 12) t.fail("grade_min", "must be in 0..12");
     if (pop.grade_max < pop.grade_min || pop.grade_max > 12) t.fail("grade_max", "must be in grade_min..12");
     pop.new_cohort_each_year = t.boolean_or("new_cohort_each_year", true);
+    pop.grade_progression = t.boolean_or("grade_progression", true);
     b.param(t, "share_girls", Domain::probability, [](ModelParams& m, double v) { m.population.share_girls = v; });
     auto prev = t.table("prevalence");
     for (int band = 0; band < kBands; ++band) {

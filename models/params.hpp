@@ -18,6 +18,7 @@ struct PopulationParams {
   int grade_min = 0;
   int grade_max = 12;
   bool new_cohort_each_year = true;  ///< a new lowest-grade cohort fills the leavers' places
+  bool grade_progression = true;     ///< false: grades stay fixed (for analytic checks)
   double share_girls = 0.49;
   /// Initial shares of worrying, high, extensive per band (regular is the rest).
   std::array<std::array<double, 3>, kBands> prevalence{};

@@ -279,9 +279,18 @@ class Simulator {
       }
     }
     cases_.swap(still);
+    // Referrals still waiting; a pupil who has returned to regular attendance for
+    // close_after_regular_months leaves the queue (the referral is withdrawn).
     std::vector<std::uint32_t> queue;
     for (auto i : queue_) {
-      if (pupils_[i].status == waiting) queue.push_back(i);
+      Pupil& p = pupils_[i];
+      if (p.status != waiting) continue;
+      if (p.regular_run >= cp.close_after_regular_months) {
+        p.status = static_cast<std::uint8_t>(PupilStatus::none);
+        out_.withdrawn_referrals += 1;
+        continue;
+      }
+      queue.push_back(i);
     }
     queue_.swap(queue);
     if (slots == 0) {
@@ -402,6 +411,8 @@ class Simulator {
         }
         if (p.flags & kRepeatThisYear) {
           p.flags &= static_cast<std::uint8_t>(~kRepeatThisYear);
+        } else if (!pop.grade_progression) {
+          // grades fixed (analytic checks): nobody moves up or out
         } else if (p.grade >= pop.grade_max) {
           if (pop.new_cohort_each_year) {
             Pupil q;

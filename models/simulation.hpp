@@ -80,6 +80,7 @@ struct ReplicationOutcome {
   double upper_sec_finishers = 0;
   double completed_upper_secondary = 0;
   double queue_at_end = 0;
+  double withdrawn_referrals = 0;  ///< waiting pupils who returned to regular before a slot
   std::uint64_t pupil_months_simulated = 0;
 };
 

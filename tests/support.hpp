@@ -1,0 +1,77 @@
+#pragma once
+// Shared helpers for tests: read files, edit config text, run the CLI.
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <sys/wait.h>
+
+namespace testsupport {
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+inline std::string reference_config_text() {
+  return read_file(std::filesystem::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml");
+}
+
+/// Replaces the value of the single-line `key = ...` inside `[section]` (first match after
+/// the header line). Throws when not found.
+inline std::string set_key(const std::string& text, const std::string& section, const std::string& key,
+                           const std::string& value) {
+  const std::string header = "[" + section + "]";
+  const auto h = text.find("\n" + header);
+  const auto start = h == std::string::npos ? (text.rfind(header, 0) == 0 ? 0 : std::string::npos) : h + 1;
+  if (start == std::string::npos) throw std::runtime_error("no section " + section);
+  const auto next = text.find("\n[", start + header.size());
+  const std::string body = text.substr(start, next == std::string::npos ? std::string::npos : next - start);
+  std::regex re("(^|\\n)" + key + "\\s*=[^\\n]*");
+  std::smatch m;
+  if (!std::regex_search(body, m, re)) throw std::runtime_error("no key " + key + " in " + section);
+  const std::string replaced = body.substr(0, static_cast<std::size_t>(m.position(0))) + m[1].str() + key +
+                               " = " + value + body.substr(static_cast<std::size_t>(m.position(0) + m.length(0)));
+  return text.substr(0, start) + replaced + (next == std::string::npos ? "" : text.substr(next));
+}
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs the attendsim CLI with `args` (a shell-quoted string), capturing stdout and stderr.
+inline CliResult run_cli(const std::string& args, const std::filesystem::path& scratch) {
+  const auto out = scratch / "cli_stdout.txt";
+  const auto err = scratch / "cli_stderr.txt";
+  const std::string cmd = std::string("'") + ATTENDSIM_BINARY + "' " + args + " >'" + out.string() +
+                          "' 2>'" + err.string() + "' </dev/null";
+  const int status = std::system(cmd.c_str());
+  CliResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out);
+  r.err = read_file(err);
+  return r;
+}
+
+/// A fresh scratch folder for one test.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() / ("attendsim-test-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p);
+  return p;
+}
+
+}  // namespace testsupport
