@@ -20,6 +20,13 @@ constexpr std::uint8_t kRepeatThisYear = 16;
 constexpr std::uint8_t kEverHighOrExtensive = 32;
 constexpr int kAfterCloseMax = 36;  ///< after this many months the residual effect is dropped
 
+/// ceil(p * 2^32), clamped to [0, 2^32]: for a 32-bit draw b, b * 2^-32 < p  <=>  b < this.
+std::uint64_t threshold_bits(double p) {
+  if (p <= 0) return 0;
+  if (p >= 1) return 0x100000000ULL;
+  return static_cast<std::uint64_t>(std::ceil(p * 0x1p32));
+}
+
 constexpr int R = static_cast<int>(State::regular);
 constexpr int H = static_cast<int>(State::high);
 constexpr int E = static_cast<int>(State::extensive);
@@ -157,102 +164,146 @@ class Simulator {
     return m;
   }
 
-  void school_month(int t, int m, bool program_active, std::array<std::uint32_t, kStates>& occ) {
+  /// One school month for every pupil. The pupil is copied into a local and written back,
+  /// and counters are kept in locals: uint8_t fields are char types that may alias anything,
+  /// so working on the array element directly would force reloads of every invariant.
+  void school_month(int t, int m, bool program_active, std::array<std::uint32_t, kStates>& occ_out) {
     const auto& tp = p_.transitions;
     const auto& cp = p_.coordinators;
     const auto& dp = p_.detection;
     const int sustained = p_.outcomes.sustained_return_months;
+    // u < p  <=>  bits < ceil(p 2^32) for a 32-bit draw (exact): integer compares in the loop.
+    const std::uint64_t leave_bits = threshold_bits(p_leave_);
+    const std::uint64_t place_bits = threshold_bits(p_leave_ + p_place_month_);
+    const double p_detect = dp.p_detect_per_month;
+    const int action_months = dp.school_action_months;
+    const double p_refer[2] = {p_refer_[0], p_refer_[1]};
+    const double p_consent = dp.p_consent;
+    const auto relapse_months = static_cast<std::uint8_t>(tp.relapse_months);
+    const auto none = static_cast<std::uint8_t>(PupilStatus::none);
+    const auto in_case = static_cast<std::uint8_t>(PupilStatus::in_case);
+    std::uint32_t occ[kStates] = {0, 0, 0, 0, 0};
+    std::uint32_t sustained_n[kGenders] = {0, 0}, detected_n[kGenders] = {0, 0}, referred_n[kGenders] = {0, 0};
+    std::uint32_t placed_n = 0;
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
       const int end = std::min(n_, (c + 1) * kChunkPupils);
+      Pupil* const pupils = pupils_.data();
       for (int i = c * kChunkPupils; i < end; ++i) {
         const std::uint64_t x1 = e();
         const std::uint64_t x2 = e();
-        Pupil& p = pupils_[static_cast<std::size_t>(i)];
-        const int s = p.state;
+        Pupil& w = pupils[i];
+        const int s = w.state;
         if (s == LEFT) {
           ++occ[LEFT];
           continue;
         }
-        const double u_leave = uniform_lo(x1);
-        if (u_leave < p_leave_) {
-          leave(p);
+        const std::uint64_t leave_draw = x1 & 0xffffffffULL;  // uniform_lo(x1) * 2^32
+        const int band = static_cast<int>(band_of_grade(w.grade));
+        int ns = -1;
+        if (s == R && w.status == none && (w.after_close | w.relapse_left) == 0 && leave_draw >= leave_bits) {
+          // Fast path for the common pupil-month: regular, no case, no relapse window, not
+          // leaving. Same arithmetic as the general path below, restricted to this case, on
+          // the pupil's bytes in place.
+          ns = invert_bits(table_.bits(band, R, 0, m), static_cast<std::uint32_t>(x1 >> 32));
+          if (ns == R) {
+            const auto months = w.months_in_state;
+            const auto run = w.regular_run;
+            w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
+            w.regular_run = static_cast<std::uint8_t>(run + (run < 255));
+            if (run + 1 >= sustained && (w.flags & kHadHighOrExtensive)) {
+              ++sustained_n[w.gender];
+              w.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
+            }
+            ++occ[R];
+            continue;
+          }
+        }
+        Pupil q = w;
+        if (leave_draw < leave_bits) {
+          leave(q);
+          w = q;
           ++occ[LEFT];
           continue;
         }
-        if (s == E && !(p.flags & kPlacedThisYear) && u_leave < p_leave_ + p_place_month_) {
-          p.flags |= kPlacedThisYear;
-          out_.events.placements[static_cast<std::size_t>(t)] += 1;
-          out_.placements += 1;
+        if (s == E && !(q.flags & kPlacedThisYear) && leave_draw < place_bits) {
+          q.flags |= kPlacedThisYear;
+          ++placed_n;
         }
-        const int band = static_cast<int>(band_of_grade(p.grade));
-        const int bucket = s >= H ? duration_bucket(p.months_in_state) : (s == R ? (p.relapse_left > 0) : 0);
-        const double mfx = (p.status == static_cast<std::uint8_t>(PupilStatus::in_case) || p.after_close > 0)
-                               ? effect_scale(p, t)
-                               : 0.0;
-        int ns;
-        if (mfx == 0.0) {
-          ns = invert(table_.cum(band, s, bucket, m), uniform_hi(x1));
+        const int bucket = s >= H ? duration_bucket(q.months_in_state) : (s == R ? (q.relapse_left > 0) : 0);
+        if (ns >= 0) {
+          // drawn on the fast path (a move out of regular)
+        } else if (q.status != in_case && q.after_close == 0) {
+          ns = invert_bits(table_.bits(band, s, bucket, m), static_cast<std::uint32_t>(x1 >> 32));
         } else {
+          const double mfx = effect_scale(q, t);
           const Row row = modified_row(tp.base[band][s], s, table_.exit_mult(s, bucket),
                                        table_.worsen_mult(s, bucket, m), std::pow(cp.rr_improve, mfx),
                                        std::pow(cp.rr_worsen, mfx));
           ns = invert(cumulative(row), uniform_hi(x1));
         }
         // Bookkeeping of durations, returns and relapse risk.
-        p.months_in_state = ns == s ? static_cast<std::uint8_t>(std::min(255, p.months_in_state + 1)) : 1;
-        if (p.relapse_left > 0) --p.relapse_left;
+        q.months_in_state = ns == s ? static_cast<std::uint8_t>(std::min(255, q.months_in_state + 1)) : 1;
+        if (q.relapse_left > 0) --q.relapse_left;
         if (ns == R) {
-          if (s != R && (p.flags & kHadHighOrExtensive)) p.relapse_left = static_cast<std::uint8_t>(tp.relapse_months);
-          p.regular_run = static_cast<std::uint8_t>(std::min(255, p.regular_run + 1));
-          if (p.regular_run >= sustained && (p.flags & kHadHighOrExtensive)) {
-            out_.sustained_returns[p.gender] += 1;
-            p.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
+          if (s != R && (q.flags & kHadHighOrExtensive)) q.relapse_left = relapse_months;
+          q.regular_run = static_cast<std::uint8_t>(std::min(255, q.regular_run + 1));
+          if (q.regular_run >= sustained && (q.flags & kHadHighOrExtensive)) {
+            ++sustained_n[q.gender];
+            q.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
           }
         } else {
-          p.regular_run = 0;
+          q.regular_run = 0;
+          if (ns >= H) {
+            if (!(q.flags & kEverHighOrExtensive)) out_.eligible_pupils[q.gender] += 1;
+            q.flags |= kHadHighOrExtensive | kEverHighOrExtensive;
+            if (ns == E) {
+              q.flags |= kExtensiveThisYear;
+              ++q.extensive_months_year;
+            }
+          }
         }
-        if (ns >= H) mark_high_or_extensive(p);
-        if (ns == E) {
-          p.flags |= kExtensiveThisYear;
-          ++p.extensive_months_year;
-        }
-        if (p.after_close > 0) p.after_close = p.after_close < kAfterCloseMax ? p.after_close + 1 : 0;
-        p.state = static_cast<std::uint8_t>(ns);
+        if (q.after_close > 0) q.after_close = q.after_close < kAfterCloseMax ? q.after_close + 1 : 0;
+        q.state = static_cast<std::uint8_t>(ns);
         ++occ[ns];
         // Detection, school action and referral.
-        switch (static_cast<PupilStatus>(p.status)) {
-          case PupilStatus::none:
-            if (ns >= H && uniform_hi(x2) < dp.p_detect_per_month) {
-              p.status = static_cast<std::uint8_t>(PupilStatus::school_action);
-              p.status_months = 0;
-              out_.detected[p.gender] += 1;
+        if (q.status == none) {
+          if (ns >= H && uniform_hi(x2) < p_detect) {
+            q.status = static_cast<std::uint8_t>(PupilStatus::school_action);
+            q.status_months = 0;
+            ++detected_n[q.gender];
+          }
+        } else if (q.status == static_cast<std::uint8_t>(PupilStatus::school_action)) {
+          ++q.status_months;
+          if (ns < H) {
+            q.status = none;
+          } else if (q.status_months >= action_months) {
+            const double u = uniform_lo(x2);
+            const double pr = p_refer[q.gender];
+            if (program_active && u < pr * p_consent) {
+              q.status = static_cast<std::uint8_t>(PupilStatus::waiting);
+              q.queued_at = static_cast<std::uint16_t>(t);
+              queue_.push_back(static_cast<std::uint32_t>(i));
+              ++referred_n[q.gender];
+            } else if (program_active && u < pr) {
+              q.status = static_cast<std::uint8_t>(PupilStatus::declined);
+              ++referred_n[q.gender];
+            } else {
+              q.status = none;
             }
-            break;
-          case PupilStatus::school_action:
-            ++p.status_months;
-            if (ns < H) {
-              p.status = static_cast<std::uint8_t>(PupilStatus::none);
-            } else if (p.status_months >= dp.school_action_months) {
-              const double u = uniform_lo(x2);
-              const double pr = p_refer_[p.gender];
-              if (program_active && u < pr * dp.p_consent) {
-                p.status = static_cast<std::uint8_t>(PupilStatus::waiting);
-                p.queued_at = static_cast<std::uint16_t>(t);
-                queue_.push_back(static_cast<std::uint32_t>(i));
-                out_.referrals[p.gender] += 1;
-              } else if (program_active && u < pr) {
-                p.status = static_cast<std::uint8_t>(PupilStatus::declined);
-                out_.referrals[p.gender] += 1;
-              } else {
-                p.status = static_cast<std::uint8_t>(PupilStatus::none);
-              }
-            }
-            break;
-          default: break;
+          }
         }
+        w = q;
       }
     }
+    for (int k = 0; k < kStates; ++k) occ_out[k] += occ[k];
+    for (int g = 0; g < kGenders; ++g) {
+      out_.sustained_returns[g] += sustained_n[g];
+      out_.detected[g] += detected_n[g];
+      out_.referrals[g] += referred_n[g];
+    }
+    out_.events.placements[static_cast<std::size_t>(t)] += placed_n;
+    out_.placements += placed_n;
   }
 
   void close_case(Pupil& p) {

@@ -41,6 +41,12 @@ Row cumulative(const Row& r) {
   return c;
 }
 
+Thresholds thresholds(const Row& cum) {
+  Thresholds th{};
+  for (int k = 0; k < 3; ++k) th[k] = static_cast<std::uint64_t>(std::ceil(cum[k] * 0x1p32));
+  return th;
+}
+
 double TransitionTable::exit_mult(int state, int bucket) const {
   if (!p_->duration_enabled) return 1.0;
   if (state == static_cast<int>(State::high)) return p_->high_exit_mult[bucket];
@@ -58,12 +64,14 @@ double TransitionTable::worsen_mult(int state, int bucket, int school_month) con
 
 TransitionTable::TransitionTable(const TransitionParams& p) : p_(&p) {
   rows_.resize(kBands * kAttendanceStates * 3 * kSchoolMonthsPerYear);
+  bits_.resize(rows_.size());
   for (int b = 0; b < kBands; ++b) {
     for (int s = 0; s < kAttendanceStates; ++s) {
       for (int k = 0; k < 3; ++k) {
         for (int m = 0; m < kSchoolMonthsPerYear; ++m) {
           const Row r = modified_row(p.base[b][s], s, exit_mult(s, k), worsen_mult(s, k, m), 1.0, 1.0);
-          rows_[((b * kAttendanceStates + s) * 3 + k) * kSchoolMonthsPerYear + m] = cumulative(r);
+          rows_[index(b, s, k, m)] = cumulative(r);
+          bits_[index(b, s, k, m)] = thresholds(rows_[index(b, s, k, m)]);
         }
       }
     }

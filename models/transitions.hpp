@@ -12,6 +12,7 @@
 /// (large multipliers), the off-diagonals are renormalised to sum to 1 and p'_i = 0. Every
 /// row is checked: entries in [0, 1], sum 1 within 1e-9.
 #include <array>
+#include <cstdint>
 #include <vector>
 
 #include "models/params.hpp"
@@ -35,13 +36,26 @@ inline int invert(const Row& cum, double u) {
          static_cast<int>(u >= cum[2]);
 }
 
+/// Integer form of a cumulative row for 32-bit draws: th_k = ceil(c_k * 2^32). For a draw
+/// b in [0, 2^32), u = b 2^-32 < c_k  <=>  b < th_k exactly (2^32 c_k is exact in double), so
+/// inversion on th gives the same state as inversion on c, without int-to-double work.
+using Thresholds = std::array<std::uint64_t, 3>;
+Thresholds thresholds(const Row& cum);
+inline int invert_bits(const Thresholds& th, std::uint32_t bits) {
+  return static_cast<int>(bits >= th[0]) + static_cast<int>(bits >= th[1]) +
+         static_cast<int>(bits >= th[2]);
+}
+
 /// Cumulative rows of pupils outside a case, indexed [band][state][bucket][school month].
 /// bucket: duration bucket for high/extensive, relapse flag (0/1) for regular, 0 for worrying.
 class TransitionTable {
  public:
   explicit TransitionTable(const TransitionParams& p);
   const Row& cum(int band, int state, int bucket, int school_month) const {
-    return rows_[((band * kAttendanceStates + state) * 3 + bucket) * kSchoolMonthsPerYear + school_month];
+    return rows_[index(band, state, bucket, school_month)];
+  }
+  const Thresholds& bits(int band, int state, int bucket, int school_month) const {
+    return bits_[index(band, state, bucket, school_month)];
   }
   /// The modifiers of one cell (shared with the in-case path).
   double exit_mult(int state, int bucket) const;
@@ -49,8 +63,12 @@ class TransitionTable {
   const TransitionParams& params() const { return *p_; }
 
  private:
+  static int index(int band, int state, int bucket, int school_month) {
+    return ((band * kAttendanceStates + state) * 3 + bucket) * kSchoolMonthsPerYear + school_month;
+  }
   const TransitionParams* p_;
   std::vector<Row> rows_;
+  std::vector<Thresholds> bits_;
 };
 
 }  // namespace attendsim::models

@@ -1,0 +1,71 @@
+// Throughput of the hot loop, on configs/reference.toml (coordinators on).
+//   BM_RngFloor:        one mt19937_64 output + one table lookup per item (the floor)
+//   BM_Replication:     one replication of the configured scenario; items = pupil-months
+//   BM_Experiment/T:    baseline + scenario, 8 replications on T threads (real time);
+//                       items = pupil-months, so T=2 / T=1 is the parallel speed-up
+// Run: build/bench_simulation [--benchmark_filter=...]
+#include <benchmark/benchmark.h>
+
+#include <array>
+
+#include "models/experiment.hpp"
+#include "models/model_config.hpp"
+#include "models/simulation.hpp"
+#include "sim/streams.hpp"
+
+namespace {
+
+const attendsim::models::ModelConfig& reference() {
+  static const auto cfg = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) + "/configs/reference.toml");
+  return cfg;
+}
+
+void BM_RngFloor(benchmark::State& state) {
+  auto e = attendsim::make_engine({1, 0, 0, 1, 0});
+  std::array<std::array<double, 4>, 64> table{};
+  for (auto& r : table) r = {0.9, 0.95, 0.99, 1.0};
+  std::uint32_t idx = 0;
+  int acc = 0;
+  for (auto _ : state) {
+    const std::uint64_t x = e();
+    const double u = attendsim::uniform_hi(x);
+    const auto& r = table[idx++ & 63];
+    acc += (u >= r[0]) + (u >= r[1]) + (u >= r[2]);
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RngFloor);
+
+void BM_Replication(benchmark::State& state) {
+  const auto& cfg = reference();
+  const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  std::uint64_t rep = 0;
+  std::uint64_t pupil_months = 0;
+  for (auto _ : state) {
+    auto out = attendsim::models::simulate(params, cfg.scenario, {1, 0, rep++, 0, 0});
+    pupil_months += out.pupil_months_simulated;
+    benchmark::DoNotOptimize(out.pupil_months);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
+  state.counters["bytes_per_pupil"] = sizeof(attendsim::models::Pupil);
+}
+BENCHMARK(BM_Replication)->Unit(benchmark::kMillisecond);
+
+void BM_Experiment(benchmark::State& state) {
+  const auto& cfg = reference();
+  attendsim::models::RunOptions opt;
+  opt.replications = 8;
+  opt.threads = static_cast<int>(state.range(0));
+  std::uint64_t pupil_months = 0;
+  for (auto _ : state) {
+    const auto res = attendsim::models::run_experiment(cfg, attendsim::models::baseline_and_configured(cfg), opt);
+    pupil_months += res.pupil_months_simulated;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
+}
+BENCHMARK(BM_Experiment)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
