@@ -121,6 +121,7 @@ class Simulator {
         p.grade = static_cast<std::uint8_t>(pop.grade_min + i % grades);
         p.gender = uniform_hi(x1) < pop.share_girls ? 1 : 0;
         const int band = static_cast<int>(band_of_grade(p.grade));
+        p.band = static_cast<std::uint8_t>(band);
         p.state = static_cast<std::uint8_t>(invert(initial_cum_[band][p.gender], uniform_lo(x1)));
         // Prevalent high/extensive absence has lasted 1..12 months (uniform), others 1 month.
         p.months_in_state = p.state >= H ? static_cast<std::uint8_t>(1 + static_cast<int>(uniform_hi(x2) * 12)) : 1;
@@ -182,6 +183,8 @@ class Simulator {
     const auto relapse_months = static_cast<std::uint8_t>(tp.relapse_months);
     const auto none = static_cast<std::uint8_t>(PupilStatus::none);
     const auto in_case = static_cast<std::uint8_t>(PupilStatus::in_case);
+    const Thresholds* const fast_rows[kBands] = {&table_.bits(0, R, 0, m), &table_.bits(1, R, 0, m),
+                                                 &table_.bits(2, R, 0, m)};
     std::uint32_t occ[kStates] = {0, 0, 0, 0, 0};
     std::uint32_t sustained_n[kGenders] = {0, 0}, detected_n[kGenders] = {0, 0}, referred_n[kGenders] = {0, 0};
     std::uint32_t placed_n = 0;
@@ -199,13 +202,13 @@ class Simulator {
           continue;
         }
         const std::uint64_t leave_draw = x1 & 0xffffffffULL;  // uniform_lo(x1) * 2^32
-        const int band = static_cast<int>(band_of_grade(w.grade));
+        const int band = w.band;
         int ns = -1;
         if (s == R && w.status == none && (w.after_close | w.relapse_left) == 0 && leave_draw >= leave_bits) {
           // Fast path for the common pupil-month: regular, no case, no relapse window, not
           // leaving. Same arithmetic as the general path below, restricted to this case, on
           // the pupil's bytes in place.
-          ns = invert_bits(table_.bits(band, R, 0, m), static_cast<std::uint32_t>(x1 >> 32));
+          ns = invert_bits(*fast_rows[band], static_cast<std::uint32_t>(x1 >> 32));
           if (ns == R) {
             const auto months = w.months_in_state;
             const auto run = w.regular_run;
@@ -386,6 +389,7 @@ class Simulator {
 
   void year_end(int t, std::array<std::uint32_t, kStates>& occ) {
     const auto& o = p_.outcomes;
+    const std::uint64_t leave_bits = threshold_bits(p_leave_);
     const auto ts = static_cast<std::size_t>(t);
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
@@ -399,7 +403,7 @@ class Simulator {
           continue;
         }
         if (p.flags & kExtensiveThisYear) out_.long_term_absent_pupil_years += 1;
-        if (uniform_lo(x1) < p_leave_) {
+        if ((x1 & 0xffffffffULL) < leave_bits) {  // uniform_lo(x1) < p_leave, exactly
           leave(p);
           ++occ[LEFT];
           continue;
@@ -444,6 +448,7 @@ class Simulator {
 
   void new_school_year(int t, std::array<std::uint32_t, kStates>& occ) {
     const auto& pop = p_.population;
+    const std::uint64_t leave_bits = threshold_bits(p_leave_);
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
       const int end = std::min(n_, (c + 1) * kChunkPupils);
@@ -455,7 +460,7 @@ class Simulator {
           ++occ[LEFT];
           continue;
         }
-        if (uniform_lo(x1) < p_leave_) {
+        if ((x1 & 0xffffffffULL) < leave_bits) {  // uniform_lo(x1) < p_leave, exactly
           leave(p);
           ++occ[LEFT];
           continue;
@@ -470,6 +475,7 @@ class Simulator {
             q.grade = static_cast<std::uint8_t>(pop.grade_min);
             q.gender = uniform_hi(x1) < pop.share_girls ? 1 : 0;
             const int band = static_cast<int>(band_of_grade(q.grade));
+            q.band = static_cast<std::uint8_t>(band);
             q.state = static_cast<std::uint8_t>(invert(initial_cum_[band][q.gender], uniform_hi(x2)));
             q.months_in_state = 1;
             p = q;
@@ -479,6 +485,7 @@ class Simulator {
           }
         } else {
           ++p.grade;
+          p.band = static_cast<std::uint8_t>(band_of_grade(p.grade));
         }
         ++occ[p.state];
       }

@@ -50,7 +50,7 @@ struct Pupil {
   std::uint8_t relapse_left = 0;   ///< school months of relapse risk left
   std::uint8_t after_close = 0;    ///< school months since a case closed (0: none)
   std::uint8_t extensive_months_year = 0;
-  std::uint8_t unused = 0;
+  std::uint8_t band = 0;           ///< Band of `grade` (kept in step with it)
   std::uint16_t queued_at = 0;     ///< step of referral
   std::uint16_t unused2 = 0;
 };
