@@ -55,7 +55,10 @@ std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicR
                            o.detected[0] + o.detected[1],
                            o.referrals[0] + o.referrals[1],
                            cases,
-                           cases > 0 ? (o.wait_months_sum[0] + o.wait_months_sum[1]) / cases : nan,
+                           // No case started: 0 when nobody is waiting either (e.g. the
+                           // baseline), undefined when pupils wait but none got a slot.
+                           cases > 0 ? (o.wait_months_sum[0] + o.wait_months_sum[1]) / cases
+                                     : (o.queue_at_end > 0 ? nan : 0.0),
                            o.queue_at_end,
                            o.withdrawn_referrals,
                            o.repeated_years,
