@@ -1,9 +1,299 @@
-// Placeholder: the allocate command is being written.
+/// `attendsim allocate FUNDING.toml [--out DIR]`: shares a budget across applicants by the
+/// per-unit cap and remainder rule of models/funding_allocation.hpp (Stockholm 2014, S4).
+///
+/// The FUNDING.toml schema (configs/stockholm_2014_funding.toml is the worked example):
+///   [funding]      name (string, optional), unit_name (string, optional, default "unit"),
+///                  budget_sek, cap_per_unit_sek (integers >= 0, required),
+///                  remainder_threshold_sek (integer >= 0, optional, default 0)
+///   [[applicant]]  name (non-empty, unique), units (integer >= 1), requested_sek (integer >= 0)
+/// Every input problem is an InputError naming file, line and key, raised before anything is
+/// written. With --out DIR the command writes DIR/allocation.csv through a temporary file in
+/// DIR and a rename; DIR is created when missing (and removed again if the write fails). Other
+/// files in DIR are left alone: unlike a run's output folder, DIR is not replaced as a whole.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "app/commands.hpp"
+#include "models/funding_allocation.hpp"
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+
 namespace attendsim::app {
-void add_allocate_command(CLI::App& root, Action& action) {
-  auto* sub = root.add_subcommand("allocate", "Allocate a funding budget across applicants");
-  sub->callback([&action] { action = [] { return 2; }; });
+
+namespace {
+
+namespace fs = std::filesystem;
+using models::FundingAllocation;
+using models::FundingRequest;
+using models::FundingRule;
+
+struct AllocateArgs {
+  std::string config;
+  std::string out;
+};
+
+struct FundingCase {
+  std::string name;
+  std::string unit_name;
+  FundingRule rule;
+  std::vector<FundingRequest> requests;
+};
+
+/// "1 134 896": groups of three digits separated by spaces, as in the seed's table.
+std::string sek_text(std::int64_t v) {
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  const std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out += ' ';
+    out += digits[i];
+  }
+  return v < 0 ? "-" + out : out;
 }
+
+/// A whole-SEK amount in [0, kMaxFundingSek] at `key` of `t`.
+std::int64_t read_sek(config::TableReader& t, const std::string& key) {
+  const std::int64_t v = t.integer(key);
+  if (v < 0) t.fail(key, "must be >= 0 SEK, got " + std::to_string(v));
+  if (v > models::kMaxFundingSek) {
+    t.fail(key, "must be at most " + sek_text(models::kMaxFundingSek) + " SEK, got " +
+                    std::to_string(v));
+  }
+  return v;
+}
+
+FundingCase load_funding_case(const std::string& path) {
+  const auto doc = config::Document::load(path);
+  config::TableReader root(doc);
+  auto funding = root.table("funding");
+  FundingCase c;
+  c.name = funding.string_or("name", fs::path(path).stem().string());
+  c.unit_name = funding.string_or("unit_name", "unit");
+  if (c.unit_name.empty()) funding.fail("unit_name", "must not be empty");
+  c.rule.budget_sek = read_sek(funding, "budget_sek");
+  c.rule.cap_per_unit_sek = read_sek(funding, "cap_per_unit_sek");
+  c.rule.threshold_sek =
+      funding.has("remainder_threshold_sek") ? read_sek(funding, "remainder_threshold_sek") : 0;
+  funding.finish();
+
+  auto applicants = root.tables("applicant");
+  if (applicants.empty()) {
+    root.fail("applicant", "at least one [[applicant]] table is required");
+  }
+  std::map<std::string, std::size_t> first_index;
+  std::int64_t total_units = 0;
+  std::int64_t base_total = 0;
+  for (std::size_t i = 0; i < applicants.size(); ++i) {
+    auto& a = applicants[i];
+    FundingRequest r;
+    r.name = a.string("name");
+    if (r.name.empty()) a.fail("name", "must not be empty");
+    const auto [it, inserted] = first_index.emplace(r.name, i);
+    if (!inserted) {
+      a.fail("name", "duplicate applicant name '" + r.name + "' (also applicant[" +
+                         std::to_string(it->second) + "].name)");
+    }
+    r.units = a.integer("units");
+    if (r.units < 1) {
+      a.fail("units",
+             "must be >= 1 (number of " + c.unit_name + "s), got " + std::to_string(r.units));
+    }
+    if (r.units > models::kMaxFundingUnits || total_units + r.units > models::kMaxFundingUnits) {
+      a.fail("units", "the applicants' units must sum to at most " +
+                          std::to_string(models::kMaxFundingUnits));
+    }
+    total_units += r.units;
+    r.requested_sek = read_sek(a, "requested_sek");
+    a.finish();
+    base_total += models::base_allocation_sek(c.rule, r);
+    c.requests.push_back(std::move(r));
+  }
+  root.finish();
+  if (base_total > c.rule.budget_sek) {
+    funding.fail("budget_sek", "the requests capped at cap_per_unit_sek x units sum to " +
+                                   sek_text(base_total) + " SEK, more than the budget of " +
+                                   sek_text(c.rule.budget_sek) +
+                                   " SEK (the rule needs budget >= sum of min(request, cap))");
+  }
+  return c;
+}
+
+/// Display width of UTF-8 text (code points; the names are Swedish, no wide glyphs).
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (const unsigned char ch : s) {
+    if ((ch & 0xC0U) != 0x80U) ++w;
+  }
+  return w;
+}
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
+void print_table(std::ostream& os, const FundingCase& c, const FundingAllocation& a) {
+  const std::string units_header = c.unit_name + "s";
+  os << c.name << "\n"
+     << "budget " << sek_text(c.rule.budget_sek) << " SEK; cap "
+     << sek_text(c.rule.cap_per_unit_sek) << " SEK per " << c.unit_name << "; remainder shared per "
+     << c.unit_name << " among applicants more than " << sek_text(c.rule.threshold_sek)
+     << " SEK above their cap\n\n";
+
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"applicant", units_header, "requested SEK", "allocated SEK"});
+  for (const auto& s : a.applicants) {
+    std::string label = s.name;
+    if (s.eligible_for_remainder) label += s.reached_request ? " *+" : " *";
+    rows.push_back(
+        {label, std::to_string(s.units), sek_text(s.requested_sek), sek_text(s.allocated_sek)});
+  }
+  rows.push_back({"total", std::to_string(a.total_units), sek_text(a.requested_total_sek),
+                  sek_text(a.allocated_total_sek)});
+  std::vector<std::size_t> width(4, 0);
+  for (const auto& r : rows) {
+    for (std::size_t k = 0; k < 4; ++k) width[k] = std::max(width[k], display_width(r[k]));
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i + 1 == rows.size()) {
+      os << std::string(width[0] + width[1] + width[2] + width[3] + 6, '-') << "\n";
+    }
+    const auto& r = rows[i];
+    os << pad_right(r[0], width[0]) << "  " << pad_left(r[1], width[1]) << "  "
+       << pad_left(r[2], width[2]) << "  " << pad_left(r[3], width[3]) << "\n";
+  }
+
+  std::size_t eligible = 0;
+  bool any_reached = false;
+  for (const auto& s : a.applicants) {
+    eligible += s.eligible_for_remainder ? 1 : 0;
+    any_reached = any_reached || s.reached_request;
+  }
+  os << "\nremainder after the capped requests: " << sek_text(a.remainder_sek) << " SEK";
+  if (eligible > 0) {
+    os << ", shared per " << c.unit_name << " among the " << eligible << " applicant(s) marked * ("
+       << a.eligible_units << " " << units_header << ")";
+  } else {
+    os << "; no applicant asked for more than " << sek_text(c.rule.threshold_sek)
+       << " SEK above its cap";
+  }
+  os << "\n";
+  if (any_reached) os << "+ received its full request\n";
+  os << "unallocated: " << sek_text(a.unallocated_sek) << " SEK";
+  if (a.unallocated_sek > 0) os << " (no eligible applicant can take more)";
+  os << "\n";
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+std::string allocation_csv(const FundingAllocation& a) {
+  std::ostringstream os;
+  os << "applicant,units,requested_sek,allocated_sek\n";
+  for (const auto& s : a.applicants) {
+    os << csv_field(s.name) << "," << s.units << "," << s.requested_sek << "," << s.allocated_sek
+       << "\n";
+  }
+  os << "total," << a.total_units << "," << a.requested_total_sek << "," << a.allocated_total_sek
+     << "\n";
+  return os.str();
+}
+
+/// Writes DIR/NAME via DIR/.NAME.tmp-PID and a rename (see the file comment).
+void write_file_atomically(const fs::path& out_dir, const std::string& name,
+                           const std::string& content) {
+  fs::path dir = fs::absolute(out_dir).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // trailing slash
+  std::error_code ec;
+  fs::path created_root;  // the first folder this call creates, removed again on failure
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) {
+      ATTENDSIM_INPUT_ERROR(out_dir.string() << ": --out exists and is not a folder");
+    }
+  } else {
+    created_root = dir;
+    while (!fs::exists(created_root.parent_path(), ec)) created_root = created_root.parent_path();
+  }
+  const auto undo = [&] {
+    std::error_code ignore;
+    if (!created_root.empty()) fs::remove_all(created_root, ignore);
+  };
+  fs::create_directories(dir, ec);
+  if (ec) {
+    undo();
+    ATTENDSIM_INPUT_ERROR(out_dir.string() << ": cannot create output folder: " << ec.message());
+  }
+  const fs::path tmp = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
+  {
+    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
+    os << content;
+    os.close();
+    if (!os) {
+      std::error_code ignore;
+      fs::remove(tmp, ignore);
+      undo();
+      ATTENDSIM_INPUT_ERROR(tmp.string() << ": cannot write output file");
+    }
+  }
+  fs::rename(tmp, dir / name, ec);
+  if (ec) {
+    std::error_code ignore;
+    fs::remove(tmp, ignore);
+    undo();
+    ATTENDSIM_INPUT_ERROR((dir / name).string()
+                          << ": cannot move output into place: " << ec.message());
+  }
+}
+
+int allocate_command(const AllocateArgs& args) {
+  const FundingCase c = load_funding_case(args.config);
+  const FundingAllocation a = models::allocate_funding(c.rule, c.requests);
+  if (!args.out.empty()) write_file_atomically(args.out, "allocation.csv", allocation_csv(a));
+  print_table(std::cout, c, a);
+  if (!args.out.empty()) {
+    std::cout << "wrote " << (fs::path(args.out) / "allocation.csv").string() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_allocate_command(CLI::App& root, Action& action) {
+  auto args = std::make_shared<AllocateArgs>();
+  auto* sub = root.add_subcommand(
+      "allocate", "Share a funding budget across applicants: per-unit cap, then the remainder");
+  sub->add_option("FUNDING", args->config,
+                  "TOML funding file (see configs/stockholm_2014_funding.toml)")
+      ->required();
+  sub->add_option("--out", args->out,
+                  "folder for allocation.csv (created when missing; other files are kept)");
+  sub->footer(
+      "Rule (Stockholm 2014, models/funding_allocation.hpp): each applicant gets its request up\n"
+      "to cap_per_unit_sek x units; the rest of budget_sek is shared per unit among applicants\n"
+      "that asked for more than remainder_threshold_sek above their cap, never beyond their\n"
+      "request (what they cannot take is shared again); whole SEK by largest remainder.");
+  sub->callback([args, &action] { action = [args] { return allocate_command(*args); }; });
+}
+
 }  // namespace attendsim::app

@@ -148,12 +148,12 @@ void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentR
   os << cfg.name << ": " << res.options.draws << " draw(s) x " << res.options.replications
      << " replication(s), seed " << res.options.seed << "\n";
   os << "mean [95 % CI of the mean]\n\n";
-  struct Row {
+  struct TableRow {
     const char* metric;
     const char* label;
     int decimals;
   };
-  const Row rows[] = {{"long_term_absent_pupils_per_year", "long-term absent pupils per year", 1},
+  const TableRow rows[] = {{"long_term_absent_pupils_per_year", "long-term absent pupils per year", 1},
                       {"sustained_returns", "sustained returns", 1},
                       {"cases_started", "cases started", 1},
                       {"mean_wait_months", "mean wait (months)", 2},
