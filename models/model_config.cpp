@@ -358,6 +358,24 @@ ModelConfig parse_model_config(const config::Document& doc) {
     b.param_or(t, "dropoff_per_year", 0.0, Domain::probability, [](ModelParams& m, double v) { m.economics.dropoff_per_year = v; });
     t.finish();
   }
+  if (auto t = root.table_if("plan")) {  // [plan]: a plan's own calculation, inputs only
+    auto& pl = cfg.plan;
+    pl.present = true;
+    auto nonneg = [&](const char* key) {
+      const double v = t->number(key);
+      if (!(v >= 0) || !std::isfinite(v)) t->fail(key, "must be a number >= 0");
+      return v;
+    };
+    pl.cost_of_effort_sek = nonneg("cost_of_effort_sek");
+    if (!(pl.cost_of_effort_sek > 0)) t->fail("cost_of_effort_sek", "must be > 0");
+    pl.avoided_repeated_years = nonneg("avoided_repeated_years");
+    pl.cost_per_repeated_year_sek = nonneg("cost_per_repeated_year_sek");
+    pl.avoided_summer_school = t->has("avoided_summer_school") ? nonneg("avoided_summer_school") : (t->node("avoided_summer_school"), 0.0);
+    pl.cost_summer_school_sek = t->has("cost_summer_school_sek") ? nonneg("cost_summer_school_sek") : (t->node("cost_summer_school_sek"), 0.0);
+    pl.completers_gained = nonneg("completers_gained");
+    pl.saving_per_completer_sek = nonneg("saving_per_completer_sek");
+    t->finish();
+  }
   root.finish();
   // Check the base case realises (rows, prevalences).
   try {

@@ -27,6 +27,19 @@ struct RunSettings {
   int replications = 20;
 };
 
+/// A plan's own back-of-envelope calculation (the kind the Uppsala application used):
+/// inputs only; `models/plan_calculator.hpp` computes the totals.
+struct PlanInputs {
+  bool present = false;
+  double cost_of_effort_sek = 0;
+  double avoided_repeated_years = 0;
+  double cost_per_repeated_year_sek = 0;
+  double avoided_summer_school = 0;
+  double cost_summer_school_sek = 0;
+  double completers_gained = 0;
+  double saving_per_completer_sek = 0;
+};
+
 struct ModelConfig {
   std::string file;
   std::string text;  ///< raw config bytes (hashed into run.json)
@@ -38,6 +51,7 @@ struct ModelConfig {
   ModelParams structure;  ///< everything that is not an uncertain parameter
   ScenarioSpec scenario;  ///< the configured staffing and policies
   RunSettings run;
+  PlanInputs plan;  ///< optional [plan] table
 };
 
 ModelConfig load_model_config(const std::filesystem::path& path);

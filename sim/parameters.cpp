@@ -45,6 +45,13 @@ std::vector<std::size_t> ParameterSet::uncertain() const {
   return out;
 }
 
+void ParameterSet::set_fixed(std::size_t i, double value) {
+  ATTENDSIM_REQUIRE(i < params_.size(), "parameter index out of range");
+  ATTENDSIM_REQUIRE(params_[i].group < 0, "cannot fix a member of a Dirichlet row");
+  params_[i].base = value;
+  params_[i].dist.reset();
+}
+
 std::vector<double> ParameterSet::base_values() const {
   std::vector<double> v;
   v.reserve(params_.size());

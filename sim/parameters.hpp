@@ -61,6 +61,9 @@ class ParameterSet {
   std::vector<std::size_t> uncertain() const;
 
   std::vector<double> base_values() const;
+  /// Fixes parameter i at `value` (drops its distribution): scenario variants such as
+  /// "undiscounted" are made this way.
+  void set_fixed(std::size_t i, double value);
   /// One PSA draw (see the file comment). Throws InputError when a draw leaves a
   /// parameter's domain (e.g. a normal distribution on a probability).
   std::vector<double> sample(std::uint64_t seed, std::uint64_t draw) const;

@@ -1,0 +1,96 @@
+// The founding cases (shared/seeds): the papers' own arithmetic reproduced exactly, and
+// every seed config runnable.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "models/experiment.hpp"
+#include "models/model_config.hpp"
+#include "models/plan_calculator.hpp"
+#include "models/results_io.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+fs::path config_path(const std::string& name) { return fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / name; }
+}  // namespace
+
+TEST(SeedCases, UppsalaPlanCalculationExact) {
+  // Seed 000 (S1): "Kostnad insats 4 875 772 · Besparing kort sikt 2 838 200 · lång sikt
+  // 10 800 000 · Total 13 638 200 · 2,80 kr/investerad kr"; 13 638 200 / 4 875 772 = 2.7971...
+  const auto cfg = attendsim::models::load_model_config(config_path("uppsala_2018.toml"));
+  ASSERT_TRUE(cfg.plan.present);
+  const auto r = attendsim::models::calculate_plan(cfg.plan);
+  EXPECT_EQ(r.cost_sek, 4875772.0);
+  EXPECT_EQ(r.short_term_sek, 2838200.0);
+  EXPECT_EQ(r.long_term_sek, 10800000.0);
+  EXPECT_EQ(r.total_sek, 13638200.0);
+  EXPECT_NEAR(r.return_per_sek, 2.797, 0.0005);
+  EXPECT_EQ(std::round(r.return_per_sek * 100) / 100, 2.80);
+}
+
+TEST(SeedCases, UppsalaCalcCommandPrintsPlanAndSimulatedRoi) {
+  const auto dir = testsupport::scratch_dir("calc");
+  const auto r = testsupport::run_cli("calc '" + config_path("uppsala_2018.toml").string() +
+                                          "' --replications 3 --threads 2 --out '" + (dir / "out").string() + "'",
+                                      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* s : {"4 875 772", "2 838 200", "10 800 000", "13 638 200", "2.80", "2.797", "ROI"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+  const auto j = nlohmann::json::parse(testsupport::read_file(dir / "out" / "calc.json"));
+  EXPECT_EQ(j["plan"]["total_savings_sek"].get<double>(), 13638200.0);
+  // Undiscounted, the simulated cost is the budget: 3 FTE x 750 000 x 2 years + 2 x 187 886.
+  EXPECT_NEAR(j["simulated_as_plan"]["cost_sek"]["mean"].get<double>(), 4875772.0, 1e-6);
+  // Discounting and the public perspective can only lower the ROI relative to the plan's way of counting.
+  EXPECT_LT(j["simulated_configured"]["roi"]["mean"].get<double>(), j["simulated_as_plan"]["roi"]["mean"].get<double>());
+  fs::remove_all(dir);
+}
+
+TEST(SeedCases, CalcWithoutPlanTableExits2) {
+  const auto dir = testsupport::scratch_dir("calc-noplan");
+  const auto r = testsupport::run_cli("calc '" + config_path("reference.toml").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("plan"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
+TEST(SeedCases, MoraBaselineLongTermAbsentWithinReportedRange) {
+  // Seed 004 (S5): 11-20 long-term absent pupils a year in Mora.
+  const auto cfg = attendsim::models::load_model_config(config_path("mora_2019.toml"));
+  attendsim::models::RunOptions opt;
+  opt.seed = cfg.run.seed;
+  opt.replications = 40;
+  opt.threads = 2;
+  const auto res = attendsim::models::run_experiment(cfg, attendsim::models::baseline_and_configured(cfg), opt);
+  const auto s = attendsim::models::metric_summary(res, 0, res.metric_index("long_term_absent_pupils_per_year"));
+  EXPECT_GE(s.mean, 11.0);
+  EXPECT_LE(s.mean, 20.0);
+  // and the whole 95 % CI of the mean lies in the range, not only the point
+  EXPECT_GE(s.ci_low, 11.0);
+  EXPECT_LE(s.ci_high, 20.0);
+}
+
+class SeedConfigRuns : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SeedConfigRuns, RunsWithSmallReplications) {
+  const auto dir = testsupport::scratch_dir("seed-" + GetParam());
+  const auto r = testsupport::run_cli("run '" + config_path(GetParam() + ".toml").string() +
+                                          "' --replications 2 --threads 2 --quiet --out '" + (dir / "out").string() + "'",
+                                      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(testsupport::read_file(dir / "out" / "summary.json"));
+  ASSERT_EQ(j["scenarios"].size(), 2u);
+  for (const auto& [name, metrics] : j["scenarios"].items()) {
+    EXPECT_TRUE(metrics.contains("sustained_returns")) << name;
+    EXPECT_TRUE(metrics.contains("long_term_absent_pupils_per_year")) << name;
+    EXPECT_EQ(metrics.contains("roi"), name != "baseline") << name;
+  }
+  fs::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Configs, SeedConfigRuns,
+                         ::testing::Values("reference", "uppsala_2018", "mora_2019", "stockholm_2014"));
