@@ -15,5 +15,6 @@ using Action = std::function<int()>;
 void add_run_command(CLI::App& root, Action& action);
 void add_allocate_command(CLI::App& root, Action& action);
 void add_calc_command(CLI::App& root, Action& action);
+void add_compare_command(CLI::App& root, Action& action);
 
 }  // namespace attendsim::app

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   attendsim::app::Action action;
   attendsim::app::add_run_command(root, action);
   attendsim::app::add_allocate_command(root, action);
+  attendsim::app::add_compare_command(root, action);
   attendsim::app::add_calc_command(root, action);
   try {
     root.parse(argc, argv);

@@ -33,7 +33,13 @@ std::vector<std::string> metric_names(bool with_economics) {
                                 "cases_started_boys",
                                 "cases_started_girls",
                                 "eligible_pupils_boys",
-                                "eligible_pupils_girls"};
+                                "eligible_pupils_girls",
+                                "detected_boys",
+                                "detected_girls",
+                                "referrals_boys",
+                                "referrals_girls",
+                                "mean_wait_months_boys",
+                                "mean_wait_months_girls"};
   if (with_economics) {
     for (const char* e : {"cost_sek", "savings_sek", "savings_short_term_sek", "savings_long_term_sek",
                           "net_benefit_sek", "roi"}) {
@@ -71,7 +77,13 @@ std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicR
                            o.cases_started[0],
                            o.cases_started[1],
                            o.eligible_pupils[0],
-                           o.eligible_pupils[1]};
+                           o.eligible_pupils[1],
+                           o.detected[0],
+                           o.detected[1],
+                           o.referrals[0],
+                           o.referrals[1],
+                           o.cases_started[0] > 0 ? o.wait_months_sum[0] / o.cases_started[0] : nan,
+                           o.cases_started[1] > 0 ? o.wait_months_sum[1] / o.cases_started[1] : nan};
   if (econ != nullptr) {
     for (double x : {econ->cost_sek, econ->savings_sek, econ->savings_short_term_sek,
                      econ->savings_long_term_sek, econ->net_benefit_sek, econ->roi}) {

@@ -358,6 +358,67 @@ ModelConfig parse_model_config(const config::Document& doc) {
     b.param_or(t, "dropoff_per_year", 0.0, Domain::probability, [](ModelParams& m, double v) { m.economics.dropoff_per_year = v; });
     t.finish();
   }
+  if (auto t = root.table_if("compare")) {  // [compare]: the scenario set of `attendsim compare`
+    auto& c = cfg.compare;
+    auto check_policy = [&](TableReader& r, const std::string& key, const std::string& name) {
+      if (!make_allocation_policy(name)) {
+        std::string known;
+        for (const auto& n : allocation_policy_names()) known += (known.empty() ? "" : ", ") + n;
+        r.fail(key, "unknown allocation policy '" + name + "' (known: " + known + ")");
+      }
+    };
+    auto parse_referral = [&](TableReader& r, const std::string& key, const std::string& name) {
+      if (name == "as_configured") return ReferralPolicy::as_configured;
+      if (name == "equal_referral") return ReferralPolicy::equal_referral;
+      r.fail(key, "unknown referral policy '" + name + "' (known: as_configured, equal_referral)");
+    };
+    if (t->has("staffing_levels_fte")) {
+      c.staffing_levels_fte = t->numbers("staffing_levels_fte");
+      for (double v : c.staffing_levels_fte) {
+        if (!(v > 0) || !std::isfinite(v)) t->fail("staffing_levels_fte", "levels must be > 0 (the baseline of 0 FTE is always included)");
+      }
+    } else {
+      t->node("staffing_levels_fte");
+    }
+    if (t->has("allocation_policies")) {
+      c.allocation_policies = t->strings("allocation_policies");
+      for (const auto& n : c.allocation_policies) check_policy(*t, "allocation_policies", n);
+    } else {
+      t->node("allocation_policies");
+    }
+    if (t->has("referral_policies")) {
+      c.referral_policies = t->strings("referral_policies");
+      for (const auto& n : c.referral_policies) parse_referral(*t, "referral_policies", n);
+    } else {
+      t->node("referral_policies");
+    }
+    c.reference_scenario = t->string_or("reference_scenario", "");
+    c.roi_target = t->number_or("roi_target", 1.0);
+    if (!(c.roi_target >= 0) || !std::isfinite(c.roi_target)) t->fail("roi_target", "must be >= 0");
+    c.confidence = t->number_or("confidence", 0.8);
+    if (!(c.confidence > 0 && c.confidence < 1)) t->fail("confidence", "must be in (0, 1)");
+    for (auto& sc : t->tables("scenario")) {
+      ScenarioSpec spec;
+      spec.name = sc.string("name");
+      if (spec.name == "baseline" || spec.name.empty()) sc.fail("name", "must be a non-empty name other than 'baseline'");
+      spec.allocation_policy = sc.string_or("allocation_policy", cfg.scenario.allocation_policy);
+      check_policy(sc, "allocation_policy", spec.allocation_policy);
+      spec.referral_policy = sc.has("referral_policy") ? parse_referral(sc, "referral_policy", sc.string("referral_policy"))
+                                                       : (sc.node("referral_policy"), cfg.scenario.referral_policy);
+      spec.staffing = read_staffing(sc, "staffing");
+      if (spec.staffing.periods.empty()) sc.fail("staffing", "a compared scenario needs [[compare.scenario.staffing]] periods");
+      c.explicit_scenarios.push_back(std::move(spec));
+    }
+    t->finish();
+    const auto all = comparison_scenarios(cfg);
+    std::set<std::string> names;
+    for (const auto& sc : all) {
+      if (!names.insert(sc.name).second) t->fail("scenario", "two compared scenarios are both named '" + sc.name + "'");
+    }
+    if (!c.reference_scenario.empty() && names.count(c.reference_scenario) == 0) {
+      t->fail("reference_scenario", "no compared scenario is named '" + c.reference_scenario + "'");
+    }
+  }
   if (auto t = root.table_if("plan")) {  // [plan]: a plan's own calculation, inputs only
     auto& pl = cfg.plan;
     pl.present = true;
@@ -402,6 +463,55 @@ ModelParams realise(const ModelConfig& cfg, const std::vector<double>& values) {
     for (int g = 0; g < kGenders; ++g) (void)initial_distribution(m.population, static_cast<Band>(b), static_cast<Gender>(g));
   }
   return m;
+}
+
+const char* referral_policy_name(ReferralPolicy p) {
+  return p == ReferralPolicy::equal_referral ? "equal_referral" : "as_configured";
+}
+
+namespace {
+std::string fte_label(double fte) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", fte);
+  std::string s = buf;
+  for (auto& ch : s) {
+    if (ch == '.') ch = '_';
+  }
+  return s + "fte";
+}
+}  // namespace
+
+std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg) {
+  std::vector<ScenarioSpec> out;
+  ScenarioSpec base;
+  base.name = "baseline";
+  base.allocation_policy = cfg.scenario.allocation_policy;
+  out.push_back(base);
+  const auto& c = cfg.compare;
+  const std::vector<std::string> allocs =
+      c.allocation_policies.empty() ? std::vector<std::string>{cfg.scenario.allocation_policy} : c.allocation_policies;
+  std::vector<ReferralPolicy> refs;
+  for (const auto& n : c.referral_policies) {
+    refs.push_back(n == "equal_referral" ? ReferralPolicy::equal_referral : ReferralPolicy::as_configured);
+  }
+  if (refs.empty()) refs.push_back(cfg.scenario.referral_policy);
+  for (double level : c.staffing_levels_fte) {
+    for (const auto& a : allocs) {
+      for (auto r : refs) {
+        ScenarioSpec s;
+        s.name = fte_label(level);
+        if (allocs.size() > 1) s.name += "_" + a;
+        if (refs.size() > 1) s.name += std::string("_") + referral_policy_name(r);
+        s.allocation_policy = a;
+        s.referral_policy = r;
+        // The configured schedule's timing at this level: FTE > 0 periods get `level`.
+        for (const auto& p : cfg.scenario.staffing.periods) s.staffing.periods.push_back({p.from_month, p.fte > 0 ? level : 0.0});
+        out.push_back(std::move(s));
+      }
+    }
+  }
+  for (const auto& e : c.explicit_scenarios) out.push_back(e);
+  return out;
 }
 
 std::string config_hash(const ModelConfig& cfg) {

@@ -40,6 +40,21 @@ struct PlanInputs {
   double saving_per_completer_sek = 0;
 };
 
+/// The scenario set of `attendsim compare` (optional [compare] table). Scenarios are the
+/// product staffing_levels_fte x allocation_policies x referral_policies, each staffing
+/// level applied with the timing of the configured schedule (the months it has FTE > 0),
+/// plus explicit [[compare.scenario]] entries. Defaults: levels 1, 2, 3, 5, 8 FTE with the
+/// configured policies.
+struct CompareSpec {
+  std::vector<double> staffing_levels_fte{1, 2, 3, 5, 8};
+  std::vector<std::string> allocation_policies;  ///< empty: the configured one
+  std::vector<std::string> referral_policies;    ///< empty: the configured one
+  std::vector<ScenarioSpec> explicit_scenarios;
+  std::string reference_scenario;  ///< named reference for paired differences ("" = none)
+  double roi_target = 1.0;
+  double confidence = 0.8;
+};
+
 struct ModelConfig {
   std::string file;
   std::string text;  ///< raw config bytes (hashed into run.json)
@@ -52,7 +67,13 @@ struct ModelConfig {
   ScenarioSpec scenario;  ///< the configured staffing and policies
   RunSettings run;
   PlanInputs plan;  ///< optional [plan] table
+  CompareSpec compare;
 };
+
+/// The scenarios `attendsim compare` runs: baseline first, then the ladder and explicit ones.
+std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg);
+/// Name of a referral policy ("as_configured", "equal_referral").
+const char* referral_policy_name(ReferralPolicy p);
 
 ModelConfig load_model_config(const std::filesystem::path& path);
 ModelConfig parse_model_config(const config::Document& doc);
