@@ -52,6 +52,7 @@ std::vector<std::string> metric_names(bool with_economics) {
 std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicResult* econ) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double cases = o.cases_started[0] + o.cases_started[1];
+  const double queued = o.queued[0] + o.queued[1];
   std::vector<double> v = {o.pupil_months[0],
                            o.pupil_months[1],
                            o.pupil_months[2],
@@ -61,10 +62,9 @@ std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicR
                            o.detected[0] + o.detected[1],
                            o.referrals[0] + o.referrals[1],
                            cases,
-                           // No case started: 0 when nobody is waiting either (e.g. the
-                           // baseline), undefined when pupils wait but none got a slot.
-                           cases > 0 ? (o.wait_months_sum[0] + o.wait_months_sum[1]) / cases
-                                     : (o.queue_at_end > 0 ? nan : 0.0),
+                           // Mean wait of every queued referral (admitted or not); 0 when
+                           // nobody was queued (e.g. the baseline).
+                           queued > 0 ? (o.wait_months_sum[0] + o.wait_months_sum[1]) / queued : 0.0,
                            o.queue_at_end,
                            o.withdrawn_referrals,
                            o.repeated_years,
@@ -82,8 +82,8 @@ std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicR
                            o.detected[1],
                            o.referrals[0],
                            o.referrals[1],
-                           o.cases_started[0] > 0 ? o.wait_months_sum[0] / o.cases_started[0] : nan,
-                           o.cases_started[1] > 0 ? o.wait_months_sum[1] / o.cases_started[1] : nan};
+                           o.queued[0] > 0 ? o.wait_months_sum[0] / o.queued[0] : nan,
+                           o.queued[1] > 0 ? o.wait_months_sum[1] / o.queued[1] : nan};
   if (econ != nullptr) {
     for (double x : {econ->cost_sek, econ->savings_sek, econ->savings_short_term_sek,
                      econ->savings_long_term_sek, econ->net_benefit_sek, econ->roi}) {

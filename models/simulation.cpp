@@ -100,7 +100,11 @@ class Simulator {
       }
     }
     out_.school_years = static_cast<double>(steps_) / kMonthsPerYear;
-    for (auto i : queue_) out_.queue_at_end += pupils_[i].status == static_cast<std::uint8_t>(PupilStatus::waiting);
+    for (auto i : queue_) {
+      const bool w = pupils_[i].status == static_cast<std::uint8_t>(PupilStatus::waiting);
+      out_.queue_at_end += w;
+      end_wait(pupils_[i], steps_);  // censored at the end of the horizon
+    }
     out_.pupil_months_simulated = static_cast<std::uint64_t>(n_) * static_cast<std::uint64_t>(steps_);
     return std::move(out_);
   }
@@ -144,9 +148,20 @@ class Simulator {
     }
   }
 
-  void leave(Pupil& p) {
+  void leave(Pupil& p, int t) {
+    end_wait(p, t);
     p.state = static_cast<std::uint8_t>(LEFT);
     p.status = static_cast<std::uint8_t>(PupilStatus::none);
+  }
+
+  /// A queued pupil leaves the queue at step t (admitted, withdrawn, moved, finished school,
+  /// programme ended, or the horizon ended): its wait t - queued_at is counted, so that the
+  /// mean wait covers every queued referral, not only those admitted (which would be
+  /// biased towards short waits when capacity is scarce).
+  void end_wait(const Pupil& p, int t) {
+    if (p.status == static_cast<std::uint8_t>(PupilStatus::waiting)) {
+      out_.wait_months_sum[p.gender] += t - p.queued_at;
+    }
   }
 
   /// Effect scale m on the log relative risks for this pupil this month (0: none).
@@ -186,7 +201,8 @@ class Simulator {
     const Thresholds* const fast_rows[kBands] = {&table_.bits(0, R, 0, m), &table_.bits(1, R, 0, m),
                                                  &table_.bits(2, R, 0, m)};
     std::uint32_t occ[kStates] = {0, 0, 0, 0, 0};
-    std::uint32_t sustained_n[kGenders] = {0, 0}, detected_n[kGenders] = {0, 0}, referred_n[kGenders] = {0, 0};
+    std::uint32_t sustained_n[kGenders] = {0, 0}, detected_n[kGenders] = {0, 0}, referred_n[kGenders] = {0, 0},
+                  queued_n[kGenders] = {0, 0};
     std::uint32_t placed_n = 0;
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
@@ -224,7 +240,7 @@ class Simulator {
         }
         Pupil q = w;
         if (leave_draw < leave_bits) {
-          leave(q);
+          leave(q, t);
           w = q;
           ++occ[LEFT];
           continue;
@@ -288,6 +304,7 @@ class Simulator {
               q.queued_at = static_cast<std::uint16_t>(t);
               queue_.push_back(static_cast<std::uint32_t>(i));
               ++referred_n[q.gender];
+              ++queued_n[q.gender];
             } else if (program_active && u < pr) {
               q.status = static_cast<std::uint8_t>(PupilStatus::declined);
               ++referred_n[q.gender];
@@ -304,6 +321,7 @@ class Simulator {
       out_.sustained_returns[g] += sustained_n[g];
       out_.detected[g] += detected_n[g];
       out_.referrals[g] += referred_n[g];
+      out_.queued[g] += queued_n[g];
     }
     out_.events.placements[static_cast<std::size_t>(t)] += placed_n;
     out_.placements += placed_n;
@@ -340,6 +358,7 @@ class Simulator {
       Pupil& p = pupils_[i];
       if (p.status != waiting) continue;
       if (p.regular_run >= cp.close_after_regular_months) {
+        end_wait(p, t);
         p.status = static_cast<std::uint8_t>(PupilStatus::none);
         out_.withdrawn_referrals += 1;
         continue;
@@ -348,7 +367,10 @@ class Simulator {
     }
     queue_.swap(queue);
     if (slots == 0) {
-      for (auto i : queue_) pupils_[i].status = static_cast<std::uint8_t>(PupilStatus::none);
+      for (auto i : queue_) {
+        end_wait(pupils_[i], t);
+        pupils_[i].status = static_cast<std::uint8_t>(PupilStatus::none);
+      }
       queue_.clear();
       return;
     }
@@ -373,12 +395,12 @@ class Simulator {
       ATTENDSIM_REQUIRE(k < queue_.size() && !admitted[k], "policy chose an invalid candidate");
       admitted[k] = true;
       Pupil& p = pupils_[queue_[k]];
+      out_.cases_started[p.gender] += 1;
+      end_wait(p, t);
       p.status = in_case;
       p.status_months = 0;
       p.after_close = 0;
       cases_.push_back(queue_[k]);
-      out_.cases_started[p.gender] += 1;
-      out_.wait_months_sum[p.gender] += t - p.queued_at;
     }
     std::vector<std::uint32_t> rest;
     for (std::size_t k = 0; k < queue_.size(); ++k) {
@@ -404,7 +426,7 @@ class Simulator {
         }
         if (p.flags & kExtensiveThisYear) out_.long_term_absent_pupil_years += 1;
         if ((x1 & 0xffffffffULL) < leave_bits) {  // uniform_lo(x1) < p_leave, exactly
-          leave(p);
+          leave(p, t);
           ++occ[LEFT];
           continue;
         }
@@ -461,7 +483,7 @@ class Simulator {
           continue;
         }
         if ((x1 & 0xffffffffULL) < leave_bits) {  // uniform_lo(x1) < p_leave, exactly
-          leave(p);
+          leave(p, t);
           ++occ[LEFT];
           continue;
         }
@@ -478,10 +500,11 @@ class Simulator {
             q.band = static_cast<std::uint8_t>(band);
             q.state = static_cast<std::uint8_t>(invert(initial_cum_[band][q.gender], uniform_hi(x2)));
             q.months_in_state = 1;
+            end_wait(p, t);  // a leaver still in the queue
             p = q;
             if (p.state >= H) mark_high_or_extensive(p);
           } else {
-            leave(p);
+            leave(p, t);
           }
         } else {
           ++p.grade;

@@ -70,6 +70,9 @@ struct ReplicationOutcome {
   double detected[kGenders] = {0, 0};  ///< pupils detected (distinct detections)
   double referrals[kGenders] = {0, 0};
   double cases_started[kGenders] = {0, 0};
+  double queued[kGenders] = {0, 0};           ///< referrals with consent that entered the queue
+  /// Months waited by every queued referral, until admission, withdrawal, leaving, the end of
+  /// the programme or (censored) the end of the horizon.
   double wait_months_sum[kGenders] = {0, 0};
   double eligible_pupils[kGenders] = {0, 0};  ///< distinct pupils ever in high or extensive
   double repeated_years = 0;
