@@ -8,6 +8,7 @@
 
 #include <array>
 
+#include "models/comparison_report.hpp"
 #include "models/experiment.hpp"
 #include "models/model_config.hpp"
 #include "models/simulation.hpp"
@@ -69,3 +70,25 @@ BENCHMARK(BM_Experiment)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillis
 }  // namespace
 
 BENCHMARK_MAIN();
+
+namespace {
+// Cost of a comparison: N scenarios (baseline + N-1 ladder levels), 8 replications,
+// 1 thread, including the comparison analysis. The ratio N=6 / N=1 is the issue's
+// "6 scenarios cost at most 6.5x one".
+void BM_CompareScenarios(benchmark::State& state) {
+  const auto& cfg = reference();
+  auto scenarios = attendsim::models::comparison_scenarios(cfg);
+  scenarios.resize(static_cast<std::size_t>(state.range(0)));
+  attendsim::models::RunOptions opt;
+  opt.replications = 8;
+  opt.threads = 1;
+  for (auto _ : state) {
+    const auto res = attendsim::models::run_experiment(cfg, scenarios, opt);
+    if (scenarios.size() > 1) {
+      auto rep = attendsim::models::analyse_comparison(cfg, res);
+      benchmark::DoNotOptimize(rep);
+    }
+  }
+}
+BENCHMARK(BM_CompareScenarios)->Arg(1)->Arg(6)->Unit(benchmark::kMillisecond);
+}  // namespace
