@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/commands.hpp"
+#include "app/run_options.hpp"
 #include "models/comparison_report.hpp"
 #include "models/experiment.hpp"
 #include "models/model_config.hpp"
@@ -18,15 +19,7 @@ namespace attendsim::app {
 
 namespace {
 
-struct CompareArgs {
-  std::string config;
-  int draws = 0;
-  int replications = 0;
-  long long seed = -1;
-  int threads = 0;
-  std::string out;
-  bool quiet = false;
-  bool write_draws = false;
+struct CompareArgs : ExperimentArgs {
   double roi_target = -1;
   double confidence = -1;
 };
@@ -35,15 +28,8 @@ int compare_command(const CompareArgs& a) {
   auto cfg = models::load_model_config(a.config);
   if (a.roi_target >= 0) cfg.compare.roi_target = a.roi_target;
   if (a.confidence >= 0) cfg.compare.confidence = a.confidence;
-  models::RunOptions opt;
-  opt.seed = a.seed >= 0 ? static_cast<std::uint64_t>(a.seed) : cfg.run.seed;
-  opt.draws = a.draws > 0 ? a.draws : cfg.run.draws;
-  opt.replications = a.replications > 0 ? a.replications : cfg.run.replications;
-  opt.threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  opt.progress = !a.quiet && stderr_is_terminal();
-  const std::filesystem::path out_dir =
-      a.out.empty() ? default_output_dir("results", std::filesystem::path(a.config).stem().string() + "-compare")
-                    : std::filesystem::path(a.out);
+  const auto opt = a.options(cfg);
+  const auto out_dir = a.output_dir("-compare");
   OutputDir dir(out_dir);
   const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
   const models::Provenance prov{"compare", res.wall_seconds, opt.threads};
@@ -66,19 +52,12 @@ void add_compare_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<CompareArgs>();
   auto* sub = root.add_subcommand(
       "compare", "Compare staffing levels and allocation/referral policies against the baseline, and recommend");
-  sub->add_option("CONFIG", args->config, "TOML config; an optional [compare] table sets the scenarios")->required();
-  sub->add_option("--draws", args->draws, "parameter draws (PSA); 1 = base values")->check(CLI::PositiveNumber);
-  sub->add_option("--replications", args->replications, "stochastic replications per draw")->check(CLI::PositiveNumber);
-  sub->add_option("--seed", args->seed, "master seed")->check(CLI::NonNegativeNumber);
-  sub->add_option("--threads", args->threads, "worker threads (results do not depend on it)")->check(CLI::PositiveNumber);
-  sub->add_option("--out", args->out, "output folder (default: results/CONFIG-compare-DATE-TIME)");
+  args->add_to(sub, "output folder (default: results/CONFIG-compare-DATE-TIME)");
   sub->add_option("--roi-target", args->roi_target, "ROI target of the recommendation [compare.roi_target, 1.0]")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--confidence", args->confidence,
                   "required P(ROI >= target) of the recommendation [compare.confidence, 0.8]")
       ->check(CLI::Range(0.0, 1.0));
-  sub->add_flag("--quiet", args->quiet, "no progress bar and no table");
-  sub->add_flag("--write-draws", args->write_draws, "also write draws.csv");
   sub->callback([args, &action] { action = [args] { return compare_command(*args); }; });
 }
 

@@ -1,0 +1,61 @@
+#pragma once
+/// Options shared by the commands that run an experiment (run, compare, ...): the same
+/// names, checks and defaults everywhere.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "models/experiment.hpp"
+#include "models/model_config.hpp"
+#include "sim/output.hpp"
+#include "sim/progress.hpp"
+
+namespace attendsim::app {
+
+struct ExperimentArgs {
+  std::string config;
+  int draws = 0;
+  int replications = 0;
+  long long seed = -1;
+  int threads = 0;
+  std::string out;
+  bool quiet = false;
+  bool write_draws = false;
+
+  /// Adds CONFIG, --draws, --replications, --seed, --threads, --out, --quiet, --write-draws.
+  void add_to(CLI::App* sub, const std::string& out_help) {
+    sub->add_option("CONFIG", config, "TOML config file (see configs/reference.toml)")->required();
+    sub->add_option("--draws", draws, "parameter draws (PSA); 1 = base values [config: simulation.draws]")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--replications", replications,
+                    "stochastic replications per draw [config: simulation.replications]")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--seed", seed, "master seed [config: simulation.seed, default 1]")->check(CLI::NonNegativeNumber);
+    sub->add_option("--threads", threads, "worker threads (default: all cores); results do not depend on it")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--out", out, out_help);
+    sub->add_flag("--quiet", quiet, "no progress bar and no table");
+    sub->add_flag("--write-draws", write_draws, "also write draws.csv with per-unit values");
+  }
+
+  /// Run options: command line first, then the config's [simulation] values.
+  models::RunOptions options(const models::ModelConfig& cfg) const {
+    models::RunOptions opt;
+    opt.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : cfg.run.seed;
+    opt.draws = draws > 0 ? draws : cfg.run.draws;
+    opt.replications = replications > 0 ? replications : cfg.run.replications;
+    opt.threads = threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    opt.progress = !quiet && stderr_is_terminal();
+    return opt;
+  }
+
+  /// --out, or results/STEM<suffix>-DATE-TIME.
+  std::filesystem::path output_dir(const std::string& suffix) const {
+    return out.empty() ? default_output_dir("results", std::filesystem::path(config).stem().string() + suffix)
+                       : std::filesystem::path(out);
+  }
+};
+
+}  // namespace attendsim::app
