@@ -16,5 +16,6 @@ void add_run_command(CLI::App& root, Action& action);
 void add_allocate_command(CLI::App& root, Action& action);
 void add_calc_command(CLI::App& root, Action& action);
 void add_compare_command(CLI::App& root, Action& action);
+void add_report_command(CLI::App& root, Action& action);
 
 }  // namespace attendsim::app

@@ -127,6 +127,7 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   run["pupil_months_simulated"] = res.pupil_months_simulated;
   run["wall_seconds"] = prov.wall_seconds;
   dir.write("run.json", run.dump(2) + "\n");
+  dir.write("config.toml", cfg.text);  // the exact config, for reports and reproduction
 }
 
 std::string group_thousands(double v, int decimals) {
