@@ -9,6 +9,7 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  chromium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
