@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   attendsim::app::add_run_command(root, action);
   attendsim::app::add_allocate_command(root, action);
   attendsim::app::add_compare_command(root, action);
+  attendsim::app::add_sensitivity_command(root, action);
   attendsim::app::add_calc_command(root, action);
   attendsim::app::add_report_command(root, action);
   try {

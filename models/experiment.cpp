@@ -139,8 +139,16 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   const auto start = std::chrono::steady_clock::now();
   // Parameter draws are realised serially, in draw order (cheap, and errors surface early).
   std::vector<ModelParams> params;
+  const bool explicit_sets = !opt.parameter_sets.empty();
+  ATTENDSIM_REQUIRE(!explicit_sets || static_cast<int>(opt.parameter_sets.size()) == opt.draws,
+                    "draws must equal the number of parameter sets");
   params.reserve(static_cast<std::size_t>(opt.draws));
   for (int d = 0; d < opt.draws; ++d) {
+    if (explicit_sets) {
+      cfg.parameters.check_domain(opt.parameter_sets[static_cast<std::size_t>(d)], "design point " + std::to_string(d));
+      params.push_back(realise(cfg, opt.parameter_sets[static_cast<std::size_t>(d)]));
+      continue;
+    }
     const auto values = opt.draws == 1 ? cfg.parameters.base_values()
                                        : cfg.parameters.sample(opt.seed, static_cast<std::uint64_t>(d));
     params.push_back(realise(cfg, values));
@@ -152,7 +160,8 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
       [&](std::size_t u) {
         const auto d = u / static_cast<std::size_t>(opt.replications);
         const auto r = u % static_cast<std::size_t>(opt.replications);
-        const StreamKey key{opt.seed, d, r, 0, 0};
+        const StreamKey key{opt.seed, opt.common_streams_across_draws ? 0 : d,
+                            r + static_cast<std::uint64_t>(opt.first_replication), 0, 0};
         const ModelParams& p = params[d];
         UnitResult res;
         ReplicationOutcome base;

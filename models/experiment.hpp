@@ -22,6 +22,15 @@ struct RunOptions {
   int replications = 20;
   int threads = 0;  ///< 0: all cores
   bool progress = false;
+  /// Explicit parameter vectors (design points of a sensitivity analysis). When non-empty,
+  /// draws = parameter_sets.size() and draw d uses parameter_sets[d] instead of a PSA sample.
+  std::vector<std::vector<double>> parameter_sets;
+  /// When true, every draw uses the streams of draw 0 (replication r keyed {seed, 0, r}):
+  /// design points then differ only by their parameters, on common random numbers.
+  bool common_streams_across_draws = false;
+  /// First replication index: lets a run be extended in seeded batches (replications
+  /// first_replication .. first_replication + replications - 1).
+  int first_replication = 0;
 };
 
 /// Names of the metrics of a scenario, in output order. Economic metrics (cost_sek ...

@@ -1,0 +1,168 @@
+/// `attendsim sensitivity CONFIG --method psa|oneway|twoway [...]` and `--target-se METRIC=VALUE`.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+#include "app/commands.hpp"
+#include "app/run_options.hpp"
+#include "models/comparison_report.hpp"
+#include "models/results_io.hpp"
+#include "models/sensitivity.hpp"
+#include "sim/error.hpp"
+
+namespace attendsim::app {
+
+namespace {
+
+struct SensitivityArgs : ExperimentArgs {
+  std::string method;
+  std::string params;
+  int grid = 5;
+  std::string target_se;
+  int batch = 10;
+  int max_replications = 2000;
+  std::vector<double> values_per_return{0, 100000, 250000, 500000, 1000000, 2000000, 4000000};
+};
+
+std::string n(double v) { return format_number(v); }
+
+int sensitivity_command(const SensitivityArgs& a) {
+  const auto cfg = models::load_model_config(a.config);
+  auto opt = a.options(cfg);
+  const auto out_dir = a.output_dir("-sensitivity");
+  OutputDir dir(out_dir);
+  if (!a.target_se.empty()) {
+    const auto eq = a.target_se.find('=');
+    if (eq == std::string::npos) ATTENDSIM_INPUT_ERROR("--target-se: expected METRIC=VALUE, got '" << a.target_se << "'");
+    const std::string metric = a.target_se.substr(0, eq);
+    const auto names = models::metric_names(true);
+    if (std::find(names.begin(), names.end(), metric) == names.end()) {
+      ATTENDSIM_INPUT_ERROR("--target-se: unknown metric '" << metric << "'");
+    }
+    char* end = nullptr;
+    const double target = std::strtod(a.target_se.c_str() + eq + 1, &end);
+    if (end == a.target_se.c_str() + eq + 1 || *end != '\0' || !(target > 0)) {
+      ATTENDSIM_INPUT_ERROR("--target-se: VALUE must be a number > 0, got '" << a.target_se.substr(eq + 1) << "'");
+    }
+    const auto r = models::run_to_target_se(cfg, opt, metric, target, a.batch, a.max_replications);
+    models::write_run_outputs(dir, cfg, r.result, {"sensitivity --target-se", r.result.wall_seconds, opt.threads}, false);
+    dir.write("target_se.csv", "metric,target,se,replications,reached\n" + metric + "," + n(target) + "," + n(r.se) +
+                                   "," + std::to_string(r.result.options.replications) + "," +
+                                   (r.reached ? "true" : "false") + "\n");
+    dir.commit();
+    if (!a.quiet) {
+      std::cout << metric << ": se " << r.se << (r.reached ? " <= " : " > ") << target << " after "
+                << r.result.options.replications << " replications (batches of " << a.batch << ")\n";
+      std::cout << "results: " << out_dir.string() << "\n";
+    }
+    return 0;
+  }
+  if (a.method.empty()) ATTENDSIM_INPUT_ERROR("sensitivity: give --method (psa, oneway, twoway) or --target-se");
+  if (a.method == "psa") {
+    if (opt.draws <= 1) opt.draws = 100;
+    if (a.replications <= 0) opt.replications = 2;
+    const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
+    models::write_run_outputs(dir, cfg, res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
+    std::string psa = "draw,scenario,incremental_cost_sek,incremental_sustained_returns,"
+                      "incremental_completed_upper_secondary,net_benefit_sek,roi\n";
+    const auto i_cost = res.metric_index("cost_sek"), i_ret = res.metric_index("sustained_returns"),
+               i_comp = res.metric_index("completed_upper_secondary"), i_net = res.metric_index("net_benefit_sek"),
+               i_roi = res.metric_index("roi");
+    const auto base_ret = res.unit_values(0, i_ret), base_comp = res.unit_values(0, i_comp);
+    for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
+      const auto cost = res.unit_values(s, i_cost), ret = res.unit_values(s, i_ret), comp = res.unit_values(s, i_comp),
+                 net = res.unit_values(s, i_net), roi = res.unit_values(s, i_roi);
+      for (std::size_t d = 0; d < cost.size(); ++d) {
+        psa += std::to_string(d) + "," + res.scenarios[s].name + "," + n(cost[d]) + "," + n(ret[d] - base_ret[d]) + "," +
+               n(comp[d] - base_comp[d]) + "," + n(net[d]) + "," + n(roi[d]) + "\n";
+      }
+    }
+    dir.write("psa.csv", psa);
+    std::string ac = "value_per_outcome_sek,scenario,probability_best\n";
+    for (const auto& p : models::acceptability(res, a.values_per_return)) {
+      ac += n(p.value_per_return_sek) + "," + p.scenario + "," + n(p.probability_best) + "\n";
+    }
+    dir.write("acceptability.csv", ac);
+    dir.commit();
+    if (!a.quiet) {
+      std::cout << "PSA: " << opt.draws << " parameter draws x " << opt.replications << " replications, "
+                << res.scenarios.size() << " scenarios; psa.csv, acceptability.csv, draws.csv in " << out_dir.string() << "\n";
+    }
+    return 0;
+  }
+  if (a.method == "oneway") {
+    if (a.replications <= 0) opt.replications = 10;
+    const auto rows = models::one_way(cfg, opt);
+    std::string csv = "parameter,output,base_value,low_value,high_value,output_base,output_low,output_high,swing\n";
+    for (const auto& r : rows) {
+      csv += r.parameter + "," + r.output + "," + n(r.base_value) + "," + n(r.low_value) + "," + n(r.high_value) + "," +
+             n(r.output_base) + "," + n(r.output_low) + "," + n(r.output_high) + "," + n(r.swing) + "\n";
+    }
+    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), [&] {
+      auto o = opt;
+      o.draws = 1;
+      return o;
+    }());
+    models::write_run_outputs(dir, cfg, base, {"sensitivity --method oneway", base.wall_seconds, opt.threads}, false);
+    dir.write("tornado.csv", csv);
+    dir.commit();
+    if (!a.quiet) {
+      std::cout << "one-way analysis, net benefit (SEK), largest swings first:\n";
+      int k = 0;
+      for (const auto& r : rows) {
+        if (r.output != "net_benefit_sek" || k++ >= 10) continue;
+        std::cout << "  " << r.parameter << ": " << models::group_thousands(r.output_low) << " .. "
+                  << models::group_thousands(r.output_high) << " (swing " << models::group_thousands(r.swing) << ")\n";
+      }
+      std::cout << "results: " << out_dir.string() << "\n";
+    }
+    return 0;
+  }
+  if (a.method == "twoway") {
+    const auto comma = a.params.find(',');
+    if (comma == std::string::npos) ATTENDSIM_INPUT_ERROR("--method twoway needs --params A,B (two parameter keys)");
+    if (a.replications <= 0) opt.replications = 10;
+    const auto rows = models::two_way(cfg, opt, a.params.substr(0, comma), a.params.substr(comma + 1), a.grid);
+    std::string csv = "param_a,value_a,param_b,value_b,output,mean\n";
+    const auto& names = models::sensitivity_outputs();
+    for (const auto& r : rows) {
+      for (std::size_t o = 0; o < names.size(); ++o) {
+        csv += r.param_a + "," + n(r.value_a) + "," + r.param_b + "," + n(r.value_b) + "," + names[o] + "," +
+               n(r.outputs[o]) + "\n";
+      }
+    }
+    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), [&] {
+      auto o = opt;
+      o.draws = 1;
+      return o;
+    }());
+    models::write_run_outputs(dir, cfg, base, {"sensitivity --method twoway", base.wall_seconds, opt.threads}, false);
+    dir.write("twoway.csv", csv);
+    dir.commit();
+    if (!a.quiet) std::cout << "two-way grid " << a.grid << "x" << a.grid << ": twoway.csv in " << out_dir.string() << "\n";
+    return 0;
+  }
+  ATTENDSIM_INPUT_ERROR("--method: unknown method '" << a.method << "'");
+}
+
+}  // namespace
+
+void add_sensitivity_command(CLI::App& root, Action& action) {
+  auto args = std::make_shared<SensitivityArgs>();
+  auto* sub = root.add_subcommand("sensitivity", "Sensitivity analyses: PSA and acceptability, one-way (tornado), two-way, "
+                                                 "and a precision target on the standard error");
+  args->add_to(sub, "output folder (default: results/CONFIG-sensitivity-DATE-TIME)");
+  sub->add_option("--method", args->method, "psa | oneway | twoway")->check(CLI::IsMember({"psa", "oneway", "twoway"}));
+  sub->add_option("--params", args->params, "two parameter keys for twoway, e.g. coordinators.rr_improve_in_case,detection.p_consent");
+  sub->add_option("--grid", args->grid, "points per parameter in twoway (default 5)")->check(CLI::Range(2, 50));
+  sub->add_option("--target-se", args->target_se,
+                  "METRIC=VALUE: add replications in seeded batches until the scenario's standard error of METRIC is <= VALUE");
+  sub->add_option("--batch", args->batch, "replications per batch for --target-se (default 10)")->check(CLI::Range(2, 100000));
+  sub->add_option("--max-replications", args->max_replications, "upper limit for --target-se (default 2000)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--values-per-return", args->values_per_return,
+                  "SEK values placed on one extra sustained return for the acceptability curve");
+  sub->callback([args, &action] { action = [args] { return sensitivity_command(*args); }; });
+}
+
+}  // namespace attendsim::app
