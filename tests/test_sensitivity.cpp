@@ -1,0 +1,123 @@
+// Sensitivity orchestration on the attendance model: precision target, one-way, PSA.
+#include <gtest/gtest.h>
+
+#include <boost/math/distributions/beta.hpp>
+#include <cmath>
+#include <filesystem>
+
+#include "models/sensitivity.hpp"
+#include "sim/config.hpp"
+#include "sim/statistics.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace attendsim::models;
+
+namespace {
+ModelConfig small_reference() {
+  std::string t = testsupport::reference_config_text();
+  t = testsupport::set_key(t, "population", "pupils", "3000");
+  t = testsupport::set_key(t, "simulation", "horizon_years", "3");
+  return parse_model_config(attendsim::config::Document::parse(t, "small.toml"));
+}
+}  // namespace
+
+TEST(Sensitivity, TargetSeStopsReproduciblyBelowTarget) {
+  const auto cfg = small_reference();
+  RunOptions opt;
+  opt.seed = 17;
+  opt.threads = 2;
+  const double target = 0.03;
+  const auto a = run_to_target_se(cfg, opt, "roi", target, 5, 400);
+  ASSERT_TRUE(a.reached);
+  EXPECT_LE(a.se, target);
+  EXPECT_EQ(a.result.options.replications % 5, 0);
+  // The se recomputed from the unit values agrees, and the previous batch was not yet below.
+  const auto roi = a.result.metric_index("roi");
+  EXPECT_DOUBLE_EQ(attendsim::summarise(a.result.unit_values(1, roi)).se, a.se);
+  if (a.result.options.replications > 5) {
+    auto v = a.result.unit_values(1, roi);
+    v.resize(v.size() - 5);
+    EXPECT_GT(attendsim::summarise(v).se, target);
+  }
+  // Same seed, other thread count: the same stop and the same numbers.
+  opt.threads = 1;
+  const auto b = run_to_target_se(cfg, opt, "roi", target, 5, 400);
+  EXPECT_EQ(a.result.options.replications, b.result.options.replications);
+  EXPECT_EQ(a.se, b.se);
+}
+
+TEST(Sensitivity, OneWayUsesDistributionQuantilesAndCommonRandomNumbers) {
+  const auto cfg = small_reference();
+  RunOptions opt;
+  opt.seed = 3;
+  opt.replications = 3;
+  opt.threads = 2;
+  const auto rows = one_way(cfg, opt);
+  ASSERT_FALSE(rows.empty());
+  bool saw_consent = false, saw_cost = false;
+  for (const auto& r : rows) {
+    if (r.parameter == "detection.p_consent" && r.output == "net_benefit_sek") {
+      // configs/reference.toml: p_consent ~ beta(25.8, 4.6): low/high are its 2.5 % / 97.5 % quantiles.
+      const boost::math::beta_distribution<> b(25.8, 4.6);
+      EXPECT_NEAR(r.low_value, boost::math::quantile(b, 0.025), 1e-12);
+      EXPECT_NEAR(r.high_value, boost::math::quantile(b, 0.975), 1e-12);
+      saw_consent = true;
+    }
+    if (r.parameter == "economics.cost_per_fte_year_sek" && r.output == "extra_sustained_returns") {
+      // A cost parameter cannot change what happens to pupils: on common random numbers
+      // across design points the swing is exactly 0.
+      EXPECT_EQ(r.swing, 0.0);
+      EXPECT_EQ(r.output_low, r.output_base);
+      saw_cost = true;
+    }
+    if (r.parameter == "economics.cost_per_fte_year_sek" && r.output == "net_benefit_sek") {
+      EXPECT_GT(r.output_low, r.output_high);  // dearer staff, lower net benefit
+    }
+  }
+  EXPECT_TRUE(saw_consent);
+  EXPECT_TRUE(saw_cost);
+  // Sorted by swing within each output.
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].output == rows[i - 1].output) {
+      EXPECT_LE(rows[i].swing, rows[i - 1].swing);
+    }
+  }
+}
+
+TEST(Sensitivity, AcceptabilityProbabilitiesSumToOne) {
+  const auto cfg = small_reference();
+  RunOptions opt;
+  opt.seed = 4;
+  opt.draws = 20;
+  opt.replications = 1;
+  opt.threads = 2;
+  const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
+  const auto curve = acceptability(res, {0, 1e6, 1e8});
+  const std::size_t ns = res.scenarios.size();
+  ASSERT_EQ(curve.size(), 3 * ns);
+  for (std::size_t k = 0; k < 3; ++k) {
+    double sum = 0;
+    for (std::size_t s = 0; s < ns; ++s) sum += curve[k * ns + s].probability_best;
+    EXPECT_NEAR(sum, 1.0, 1e-12);
+  }
+  // At a huge value per return, the most effective (largest) staffing wins nearly always.
+  EXPECT_GE(curve[2 * ns + ns - 1].probability_best, 0.8) << curve[2 * ns + ns - 1].scenario;
+}
+
+TEST(Sensitivity, CliMethodsWriteTheirCsv) {
+  const auto dir = testsupport::scratch_dir("sens-cli");
+  const std::string cfg = "'" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml").string() + "'";
+  auto r = testsupport::run_cli("sensitivity " + cfg + " --method twoway --params coordinators.rr_improve_in_case,detection.p_consent --grid 2 --replications 2 --quiet --out '" + (dir / "tw").string() + "'", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "tw" / "twoway.csv"));
+  EXPECT_TRUE(fs::exists(dir / "tw" / "summary.json"));
+  r = testsupport::run_cli("sensitivity " + cfg + " --method twoway --params nope.key,detection.p_consent --quiet --out '" + (dir / "bad").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nope.key"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+  r = testsupport::run_cli("sensitivity " + cfg + " --target-se roi --quiet --out '" + (dir / "bad2").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir / "bad2"));
+  fs::remove_all(dir);
+}
