@@ -1,5 +1,6 @@
 #include "models/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -81,7 +82,8 @@ struct Text {
       provenance, occupancy_title, months_since_start, pupils, roi_title, sek_per_sek, scenario_axis, net_title, sek, msek,
       gap_title, percentage_points, payback_title, year_axis, percent, metric, mean_ci, no_comparison, roi_one,
       no_gap, baseline, no_sensitivity, tornado_title, swing_unit, parameter_axis, version, config_hash, seed, replications,
-      draws, recommended_is, none_recommended, break_even, conditions, key, value, source, generated_by;
+      draws, recommended_is, none_recommended, break_even, conditions, key, value, source, generated_by,
+      acceptability_title, value_per_return_axis, probability_best_axis;
 };
 
 const Text& text_for(Language l) {
@@ -131,7 +133,10 @@ const Text& text_for(Language l) {
                        "nyckel",
                        "värde",
                        "källa och kommentar",
-                       "Skapad av attendsim"};
+                       "Skapad av attendsim",
+                       "Sannolikhet att bemanningen ger störst nettonytta",
+                       "värde av en varaktig återgång (tusen kr)",
+                       "procent"};
   static const Text en{"en",
                        "Effect report",
                        "What was evaluated",
@@ -178,7 +183,10 @@ const Text& text_for(Language l) {
                        "key",
                        "value",
                        "source and comment",
-                       "Made with attendsim"};
+                       "Made with attendsim",
+                       "Probability that a staffing level has the highest net benefit",
+                       "value of one sustained return (thousand SEK)",
+                       "percent"};
   return l == Language::sv ? sv : en;
 }
 
@@ -427,7 +435,27 @@ std::string build_report(const fs::path& dir, Language lang) {
       h << "<figure>" << svg::interval_chart({t.tornado_title, t.parameter_axis, t.msek}, bars, num_fmt(1), 0.0, "0")
         << "</figure>\n";
     }
-  } else {
+  }
+  if (fs::exists(dir / "acceptability.csv")) {
+    const Csv ac = read_csv(dir / "acceptability.csv", {"value_per_outcome_sek", "scenario", "probability_best"});
+    std::vector<svg::Series> curves;
+    for (const auto& r : ac.rows) {
+      const std::string name = scenario_label(lang, ac.at(r, "scenario"));
+      auto it = std::find_if(curves.begin(), curves.end(), [&](const svg::Series& c) { return c.name == name; });
+      if (it == curves.end()) {
+        curves.push_back({name, {}, {}, {}, {}});
+        it = curves.end() - 1;
+      }
+      it->x.push_back(to_d(ac.at(r, "value_per_outcome_sek")) / 1000.0);
+      it->y.push_back(100.0 * to_d(ac.at(r, "probability_best")));
+    }
+    if (!curves.empty()) {
+      h << "<figure>"
+        << svg::line_chart({t.acceptability_title, t.value_per_return_axis, t.probability_best_axis}, curves, num_fmt(0), 100.0)
+        << "</figure>\n";
+    }
+  }
+  if (!fs::exists(dir / "tornado.csv") && !fs::exists(dir / "acceptability.csv")) {
     h << "<p>" << t.no_sensitivity << "</p>";
   }
 

@@ -44,20 +44,23 @@ void OutputDir::write(const std::string& name, const std::string& content) const
 
 void OutputDir::commit() {
   std::error_code ec;
-  fs::path backup;
-  if (fs::exists(final_, ec)) {
-    if (!fs::is_directory(final_, ec)) {
-      ATTENDSIM_INPUT_ERROR(final_.string() << ": output path exists and is not a folder");
-    }
-    backup = final_.parent_path() / ("." + final_.filename().string() + ".old-" + std::to_string(::getpid()));
-    fs::remove_all(backup, ec);
-    fs::rename(final_, backup, ec);
-    if (ec) ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot replace existing output folder: " << ec.message());
+  if (!fs::exists(final_, ec)) {
+    fs::rename(tmp_, final_, ec);  // a new folder appears whole, or not at all
+    if (ec) ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot move output into place: " << ec.message());
+    committed_ = true;
+    return;
   }
-  fs::rename(tmp_, final_, ec);
-  if (ec) ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot move output into place: " << ec.message());
+  if (!fs::is_directory(final_, ec)) {
+    ATTENDSIM_INPUT_ERROR(final_.string() << ": output path exists and is not a folder");
+  }
+  // An existing folder (e.g. a run's, to which compare or sensitivity add their files):
+  // each file is renamed over its namesake, other files are kept. Every file is complete.
+  for (const auto& entry : fs::directory_iterator(tmp_)) {
+    fs::rename(entry.path(), final_ / entry.path().filename(), ec);
+    if (ec) ATTENDSIM_INPUT_ERROR((final_ / entry.path().filename()).string() << ": cannot write: " << ec.message());
+  }
   committed_ = true;
-  if (!backup.empty()) fs::remove_all(backup, ec);
+  fs::remove_all(tmp_, ec);
 }
 
 fs::path default_output_dir(const fs::path& parent, const std::string& stem) {

@@ -1,9 +1,11 @@
 #pragma once
 /// Output folders that are never half-written.
 ///
-/// `OutputDir` writes into a hidden temporary sibling `.NAME.tmp-PID` and `commit()` renames
-/// it onto NAME (replacing an existing NAME). If the object is destroyed before `commit()`
-/// (an error), the temporary folder is removed, so a failed run leaves nothing behind.
+/// `OutputDir` writes into a hidden temporary sibling `.NAME.tmp-PID`; `commit()` renames it
+/// to NAME when NAME does not exist, or, when it does, renames each file over its namesake
+/// in NAME and keeps NAME's other files (so compare and sensitivity can add to a run's
+/// folder). If the object is destroyed before `commit()` (an error), the temporary folder is
+/// removed: a failed command leaves nothing behind and changes nothing.
 #include <filesystem>
 #include <string>
 
