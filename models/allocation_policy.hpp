@@ -25,8 +25,9 @@ struct Candidate {
 
 /// Counts the policy may use for equity rules, by gender (index Gender).
 struct AccessCounts {
-  double eligible[kGenders] = {0, 0};       ///< detected pupils so far
+  double eligible[kGenders] = {0, 0};  ///< distinct pupils ever in high or extensive absence so far
   double cases_started[kGenders] = {0, 0};  ///< cases started so far
+  double in_case[kGenders] = {0, 0};        ///< open cases now, before this month's admissions
 };
 
 class AllocationPolicy {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/incremental_analysis.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::models {
@@ -26,7 +27,8 @@ Summary summary_or_nan(const std::vector<double>& v) {
 }
 }  // namespace
 
-std::vector<double> paired_values(const ExperimentResult& res, std::size_t a, std::size_t b, std::size_t metric) {
+std::vector<double> paired_values(const ExperimentResult& res, std::size_t a, std::size_t b,
+                                  std::size_t metric) {
   const auto va = res.unit_values(a, metric);
   const auto vb = res.unit_values(b, metric);
   std::vector<double> d;
@@ -53,7 +55,9 @@ std::vector<EquityRow> equity_table(const ExperimentResult& res) {
       {"referral_rate", {"referrals_boys", "referrals_girls"}, true},
       {"access_rate", {"cases_started_boys", "cases_started_girls"}, true},
       {"mean_wait_months", {"mean_wait_months_boys", "mean_wait_months_girls"}, false},
-      {"sustained_returns_per_eligible", {"sustained_returns_boys", "sustained_returns_girls"}, true}};
+      {"sustained_returns_per_eligible",
+       {"sustained_returns_boys", "sustained_returns_girls"},
+       true}};
   const std::size_t elig[2] = {idx("eligible_pupils_boys"), idx("eligible_pupils_girls")};
   std::vector<EquityRow> rows;
   for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
@@ -70,7 +74,8 @@ std::vector<EquityRow> equity_table(const ExperimentResult& res) {
       for (std::size_t u = 0; u < v[0].size(); ++u) {
         gap.push_back(std::isnan(v[0][u]) || std::isnan(v[1][u]) ? kNaN : v[1][u] - v[0][u]);
       }
-      rows.push_back({res.scenarios[s].name, m.name, summary_or_nan(v[0]), summary_or_nan(v[1]), summary_or_nan(gap)});
+      rows.push_back({res.scenarios[s].name, m.name, summary_or_nan(v[0]), summary_or_nan(v[1]),
+                      summary_or_nan(gap)});
     }
   }
   return rows;
@@ -80,7 +85,8 @@ std::vector<ScenarioDecision> scenario_decisions(const ExperimentResult& res, do
   std::vector<ScenarioDecision> out;
   const std::size_t i_cost = res.metric_index("cost_sek"), i_sav = res.metric_index("savings_sek"),
                     i_net = res.metric_index("net_benefit_sek"), i_roi = res.metric_index("roi"),
-                    i_ret = res.metric_index("sustained_returns"), i_comp = res.metric_index("completed_upper_secondary");
+                    i_ret = res.metric_index("sustained_returns"),
+                    i_comp = res.metric_index("completed_upper_secondary");
   const auto reps = static_cast<std::size_t>(res.options.replications);
   for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
     ScenarioDecision d;
@@ -103,8 +109,9 @@ std::vector<ScenarioDecision> scenario_decisions(const ExperimentResult& res, do
     d.p_roi_at_least_target = r.empty() ? kNaN : above_target / static_cast<double>(r.size());
     d.cost_per_extra_sustained_return =
         d.extra_sustained_returns.mean > 0 ? d.cost.mean / d.extra_sustained_returns.mean : kNaN;
-    d.cost_per_extra_completion =
-        d.extra_completed_upper_sec.mean > 0 ? d.cost.mean / d.extra_completed_upper_sec.mean : kNaN;
+    d.cost_per_extra_completion = d.extra_completed_upper_sec.mean > 0
+                                      ? d.cost.mean / d.extra_completed_upper_sec.mean
+                                      : kNaN;
     // Payback per independent unit: the first year whose cumulative net (savings - cost) >= 0.
     const std::size_t years = res.units.empty() ? 0 : res.units[0].cumulative_net_by_year[s].size();
     const std::size_t draws = static_cast<std::size_t>(res.options.draws);
@@ -114,27 +121,13 @@ std::vector<ScenarioDecision> scenario_decisions(const ExperimentResult& res, do
       const std::size_t n = draws > 1 ? reps : 1;
       for (std::size_t r2 = 0; r2 < n; ++r2) {
         const auto& u = res.units[draws > 1 ? k * reps + r2 : k];
-        for (std::size_t y = 0; y < years; ++y) net[y] += u.cumulative_net_by_year[s][y] / static_cast<double>(n);
+        for (std::size_t y = 0; y < years; ++y)
+          net[y] += u.cumulative_net_by_year[s][y] / static_cast<double>(n);
       }
-      double fy = std::numeric_limits<double>::infinity();
-      for (std::size_t y = 0; y < years; ++y) {
-        if (net[y] >= 0) {
-          fy = static_cast<double>(y + 1);
-          break;
-        }
-      }
-      first_year.push_back(fy);
+      first_year.push_back(first_payback_year(net));
     }
-    d.payback_share_by_year.assign(years, 0.0);
-    for (std::size_t y = 0; y < years; ++y) {
-      for (double fy : first_year) d.payback_share_by_year[y] += fy <= static_cast<double>(y + 1);
-      d.payback_share_by_year[y] /= static_cast<double>(first_year.size());
-    }
-    // Median payback year: the lower median of the first years (infinite when not within the
-    // horizon), so that it is undefined only when at most half the units pay back.
-    std::sort(first_year.begin(), first_year.end());
-    const double med = first_year.empty() ? kNaN : first_year[(first_year.size() - 1) / 2];
-    d.median_payback_year = std::isfinite(med) ? med : kNaN;
+    d.payback_share_by_year = payback_share_by_year(first_year, years);
+    d.median_payback_year = median_payback_year(std::move(first_year));
     out.push_back(std::move(d));
   }
   return out;

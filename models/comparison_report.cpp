@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstdio>
 #include <iomanip>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -18,19 +18,24 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
-json summary_json(const Summary& s) {
-  return json{{"mean", num(s.mean)},       {"se", num(s.se)},       {"ci_low", num(s.ci_low)},
-              {"ci_high", num(s.ci_high)}, {"p2_5", num(s.p2_5)},   {"p97_5", num(s.p97_5)}};
+json num(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
 }
 
-std::string cell(double v) { return std::isfinite(v) ? format_number(v) : ""; }
+json summary_json(const Summary& s) {
+  return json{{"mean", num(s.mean)},       {"se", num(s.se)},     {"ci_low", num(s.ci_low)},
+              {"ci_high", num(s.ci_high)}, {"p2_5", num(s.p2_5)}, {"p97_5", num(s.p97_5)}};
+}
+
+std::string cell(double v) {
+  return std::isfinite(v) ? format_number(v) : "";
+}
 
 std::string csv_line(const std::string& scenario, const std::string& metric, const Summary& s,
                      const std::string& versus, const std::string& p_positive) {
-  return scenario + "," + metric + "," + cell(s.mean) + "," + cell(s.se) + "," + cell(s.ci_low) + "," +
-         cell(s.ci_high) + "," + cell(s.p2_5) + "," + cell(s.p97_5) + "," + versus + "," + p_positive + "\n";
+  return scenario + "," + metric + "," + cell(s.mean) + "," + cell(s.se) + "," + cell(s.ci_low) +
+         "," + cell(s.ci_high) + "," + cell(s.p2_5) + "," + cell(s.p97_5) + "," + versus + "," +
+         p_positive + "\n";
 }
 
 Summary point(double v) {
@@ -39,8 +44,6 @@ Summary point(double v) {
   s.se = s.ci_low = s.ci_high = s.p2_5 = s.p97_5 = std::numeric_limits<double>::quiet_NaN();
   return s;
 }
-
-std::string sek(double v) { return std::isfinite(v) ? group_thousands(v) + " SEK" : "n/a"; }
 
 std::string fixed(double v, int d) {
   if (!std::isfinite(v)) return "n/a";
@@ -55,64 +58,23 @@ std::string ci_text(const Summary& s, int d, bool money) {
   return f(s.mean) + " [" + f(s.ci_low) + ", " + f(s.ci_high) + "]";
 }
 
-/// Ladder, break-even and recommendation from the per-scenario means (standard
-/// cost-effectiveness rules on mean cost and mean extra sustained returns vs baseline):
-/// levels sorted by mean cost; a level is strongly dominated when a cheaper one achieves at
-/// least as many extra returns; among the rest, a level is extendedly dominated when its ICER
-/// exceeds the next level's (repeat until ICERs increase). ICER = extra cost / extra returns
-/// against the previous non-dominated level (the baseline first).
+}  // namespace
+
 void fill_ladder_and_recommendation(ComparisonReport& rep) {
+  std::vector<LadderOption> options;
+  for (const auto& d : rep.decisions) {
+    options.push_back(
+        {d.name, d.cost.mean, d.extra_sustained_returns.mean, d.extra_completed_upper_sec.mean});
+  }
+  rep.ladder = incremental_analysis(options);
+  // Break-even, best net benefit and recommendation scan the scenarios from the cheapest.
   std::vector<const ScenarioDecision*> order;
   for (const auto& d : rep.decisions) order.push_back(&d);
   std::stable_sort(order.begin(), order.end(),
                    [](const auto* a, const auto* b) { return a->cost.mean < b->cost.mean; });
-  std::vector<bool> dominated(order.size(), false), extended(order.size(), false);
-  double best_effect = 0.0;  // the baseline: 0 extra returns at 0 extra cost
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    const double eff = order[i]->extra_sustained_returns.mean;
-    if (eff <= best_effect) dominated[i] = true;
-    else best_effect = eff;
-  }
-  for (bool changed = true; changed;) {
-    changed = false;
-    double prev_cost = 0, prev_eff = 0, prev_icer = -1;
-    std::size_t prev_i = order.size();
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      if (dominated[i] || extended[i]) continue;
-      const double icer = (order[i]->cost.mean - prev_cost) / (order[i]->extra_sustained_returns.mean - prev_eff);
-      if (prev_i < order.size() && icer < prev_icer) {
-        extended[prev_i] = true;
-        changed = true;
-        break;
-      }
-      prev_cost = order[i]->cost.mean;
-      prev_eff = order[i]->extra_sustained_returns.mean;
-      prev_icer = icer;
-      prev_i = i;
-    }
-  }
-  std::string from = "baseline";
-  double from_cost = 0, from_eff = 0, from_comp = 0;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    const auto& d = *order[i];
-    IncrementalStep st;
-    st.scenario = d.name;
-    st.from = from;
-    st.extra_cost = d.cost.mean - from_cost;
-    st.extra_sustained_returns = d.extra_sustained_returns.mean - from_eff;
-    st.extra_completions = d.extra_completed_upper_sec.mean - from_comp;
-    st.cost_per_extra_return = st.extra_sustained_returns > 0 ? st.extra_cost / st.extra_sustained_returns
-                                                              : std::numeric_limits<double>::quiet_NaN();
-    st.dominated = dominated[i];
-    st.extendedly_dominated = extended[i];
-    rep.ladder.push_back(st);
-    if (!dominated[i] && !extended[i]) {
-      from = d.name;
-      from_cost = d.cost.mean;
-      from_eff = d.extra_sustained_returns.mean;
-      from_comp = d.extra_completed_upper_sec.mean;
-    }
-  }
+  rep.break_even.reset();
+  rep.best_net_benefit.reset();
+  rep.recommended.reset();
   double best_net = -std::numeric_limits<double>::infinity();
   for (const auto* d : order) {
     if (!rep.break_even && d->net_benefit.mean >= 0) rep.break_even = d->name;
@@ -123,8 +85,6 @@ void fill_ladder_and_recommendation(ComparisonReport& rep) {
     if (!rep.recommended && d->p_roi_at_least_target >= rep.confidence) rep.recommended = d->name;
   }
 }
-
-}  // namespace
 
 ComparisonReport analyse_comparison(const ModelConfig& cfg, const ExperimentResult& res) {
   ComparisonReport rep;
@@ -147,7 +107,8 @@ ComparisonReport analyse_comparison(const ModelConfig& cfg, const ExperimentResu
       for (std::size_t m = 0; m < n_metrics; ++m) {
         const auto d = paired_values(res, s, v, m);
         if (d.empty()) continue;
-        rep.differences.push_back({res.scenarios[s].name, res.scenarios[v].name, names[m], summarise(d)});
+        rep.differences.push_back(
+            {res.scenarios[s].name, res.scenarios[v].name, names[m], summarise(d)});
       }
     }
   }
@@ -155,8 +116,8 @@ ComparisonReport analyse_comparison(const ModelConfig& cfg, const ExperimentResu
   return rep;
 }
 
-void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg, const ExperimentResult& res,
-                              const ComparisonReport& rep) {
+void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
+                              const ExperimentResult& res, const ComparisonReport& rep) {
   // comparison.csv: per-scenario metrics (versus empty), decision figures, paired differences.
   std::string csv = "scenario,metric,mean,se,ci_low,ci_high,p2_5,p97_5,versus,p_positive\n";
   for (std::size_t s = 0; s < res.scenarios.size(); ++s) {
@@ -171,8 +132,10 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg, cons
   for (const auto& d : rep.decisions) {
     csv += csv_line(d.name, "p_roi_above_1", point(d.p_roi_above_1), "", "");
     csv += csv_line(d.name, "p_roi_at_least_target", point(d.p_roi_at_least_target), "", "");
-    csv += csv_line(d.name, "cost_per_extra_sustained_return_sek", point(d.cost_per_extra_sustained_return), "", "");
-    csv += csv_line(d.name, "cost_per_extra_completed_upper_secondary_sek", point(d.cost_per_extra_completion), "", "");
+    csv += csv_line(d.name, "cost_per_extra_sustained_return_sek",
+                    point(d.cost_per_extra_sustained_return), "", "");
+    csv += csv_line(d.name, "cost_per_extra_completed_upper_secondary_sek",
+                    point(d.cost_per_extra_completion), "", "");
     csv += csv_line(d.name, "median_payback_year", point(d.median_payback_year), "", "");
   }
   for (const auto& d : rep.differences) {
@@ -185,8 +148,9 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg, cons
     for (const auto& [group, s] : {std::pair<const char*, const Summary*>{"boys", &r.boys},
                                    {"girls", &r.girls},
                                    {"gap_girls_minus_boys", &r.gap}}) {
-      eq += r.scenario + "," + r.measure + "," + group + "," + cell(s->mean) + "," + cell(s->se) + "," +
-            cell(s->ci_low) + "," + cell(s->ci_high) + "," + cell(s->p2_5) + "," + cell(s->p97_5) + "\n";
+      eq += r.scenario + "," + r.measure + "," + group + "," + cell(s->mean) + "," + cell(s->se) +
+            "," + cell(s->ci_low) + "," + cell(s->ci_high) + "," + cell(s->p2_5) + "," +
+            cell(s->p97_5) + "\n";
     }
   }
   dir.write("equity.csv", eq);
@@ -254,29 +218,35 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg, cons
 
 void print_comparison(std::ostream& os, const ModelConfig& cfg, const ExperimentResult& res,
                       const ComparisonReport& rep) {
-  os << cfg.name << ": " << res.scenarios.size() - 1 << " scenarios vs baseline, " << res.options.draws
-     << " draw(s) x " << res.options.replications << " replication(s), seed " << res.options.seed << "\n\n";
-  os << std::left << std::setw(30) << "scenario" << std::setw(8) << "FTE" << std::setw(26) << "extra returns [95% CI]"
-     << std::setw(40) << "net benefit SEK [95% CI]" << std::setw(22) << "ROI [95% CI]" << std::setw(10)
-     << "P(ROI>=" + fixed(rep.roi_target, 1) + ")"
+  os << cfg.name << ": " << res.scenarios.size() - 1 << " scenarios vs baseline, "
+     << res.options.draws << " draw(s) x " << res.options.replications << " replication(s), seed "
+     << res.options.seed << "\n\n";
+  os << std::left << std::setw(30) << "scenario" << std::setw(8) << "FTE" << std::setw(26)
+     << "extra returns [95% CI]" << std::setw(40) << "net benefit SEK [95% CI]" << std::setw(22)
+     << "ROI [95% CI]" << std::setw(10) << "P(ROI>=" + fixed(rep.roi_target, 1) + ")"
      << "\n";
   for (const auto& d : rep.decisions) {
     os << std::setw(30) << d.name << std::setw(8) << fixed(d.fte, 1) << std::setw(26)
-       << ci_text(d.extra_sustained_returns, 1, false) << std::setw(40) << ci_text(d.net_benefit, 0, true)
-       << std::setw(22) << ci_text(d.roi, 2, false) << std::setw(10) << fixed(d.p_roi_at_least_target, 2) << "\n";
+       << ci_text(d.extra_sustained_returns, 1, false) << std::setw(40)
+       << ci_text(d.net_benefit, 0, true) << std::setw(22) << ci_text(d.roi, 2, false)
+       << std::setw(10) << fixed(d.p_roi_at_least_target, 2) << "\n";
   }
   os << "\n";
   if (rep.recommended) {
-    os << "Recommendation: " << *rep.recommended << ", the smallest staffing with P(ROI >= "
-       << fixed(rep.roi_target, 2) << ") >= " << fixed(rep.confidence, 2) << ".\n";
+    os << "Recommendation: " << *rep.recommended
+       << ", the smallest staffing with P(ROI >= " << fixed(rep.roi_target, 2)
+       << ") >= " << fixed(rep.confidence, 2) << ".\n";
   } else {
     os << "Recommendation: no compared staffing reaches P(ROI >= " << fixed(rep.roi_target, 2)
-       << ") >= " << fixed(rep.confidence, 2) << "; scaling up is not supported by the simulated savings.\n";
+       << ") >= " << fixed(rep.confidence, 2)
+       << "; scaling up is not supported by the simulated savings.\n";
   }
-  os << "Break-even staffing (mean net benefit >= 0): " << (rep.break_even ? *rep.break_even : "none") << "\n";
+  os << "Break-even staffing (mean net benefit >= 0): "
+     << (rep.break_even ? *rep.break_even : "none") << "\n";
 }
 
-std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& res, const ComparisonReport& rep) {
+std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& res,
+                              const ComparisonReport& rep) {
   const auto base = realise(cfg, cfg.parameters.base_values());
   const auto& e = base.economics;
   std::ostringstream md;
@@ -284,61 +254,82 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   if (!cfg.description.empty()) md << cfg.description << ".\n\n";
   md << "## Recommendation\n\n";
   if (rep.recommended) {
-    md << "**" << *rep.recommended << "** is the smallest staffing level for which the probability that every "
+    md << "**" << *rep.recommended
+       << "** is the smallest staffing level for which the probability that every "
        << "invested krona comes back at least " << fixed(rep.roi_target, 2) << " times is at least "
        << fixed(rep.confidence * 100, 0) << " %.\n\n";
   } else {
-    md << "**None of the compared staffing levels** reaches a probability of " << fixed(rep.confidence * 100, 0)
-       << " % that the return is at least " << fixed(rep.roi_target, 2)
-       << " SEK per SEK invested. On the simulated savings alone, scaling up is not supported; the decision "
-       << "then rests on the outcomes for pupils (below) and on what those are worth to the municipality.\n\n";
+    md << "**None of the compared staffing levels** reaches a probability of "
+       << fixed(rep.confidence * 100, 0) << " % that the return is at least "
+       << fixed(rep.roi_target, 2)
+       << " SEK per SEK invested. On the simulated savings alone, scaling up is not supported; the "
+          "decision "
+       << "then rests on the outcomes for pupils (below) and on what those are worth to the "
+          "municipality.\n\n";
   }
-  md << "- Break-even staffing (mean net benefit >= 0): " << (rep.break_even ? *rep.break_even : "none") << "\n";
-  md << "- Highest mean net benefit: " << (rep.best_net_benefit ? *rep.best_net_benefit : "none") << "\n\n";
+  md << "- Break-even staffing (mean net benefit >= 0): "
+     << (rep.break_even ? *rep.break_even : "none") << "\n";
+  md << "- Highest mean net benefit: " << (rep.best_net_benefit ? *rep.best_net_benefit : "none")
+     << "\n\n";
   md << "Conditions: savings are counted from the **" << perspective_name(e.perspective)
-     << "** perspective, discounted at " << fixed(e.discount_rate * 100, 1) << " % a year, over a horizon of "
-     << base.horizon_years << " years; they are the simulated difference against running without "
-     << "coordinators, on the same pupils and the same random events. The coordinator effect rests on no "
-     << "controlled Swedish evaluation (EVIDENCE.md, section 3): run `attendsim sensitivity` before acting on "
+     << "** perspective, discounted at " << fixed(e.discount_rate * 100, 1)
+     << " % a year, over a horizon of " << base.horizon_years
+     << " years; they are the simulated difference against running without "
+     << "coordinators, on the same pupils and the same random events. The coordinator effect rests "
+        "on no "
+     << "controlled Swedish evaluation (EVIDENCE.md, section 3): run `attendsim sensitivity` "
+        "before acting on "
      << "a close call.\n\n";
   md << "## Scenarios\n\n";
-  md << "| scenario | FTE | cost (SEK) | extra sustained returns | extra completions | net benefit (SEK) | ROI | "
+  md << "| scenario | FTE | cost (SEK) | extra sustained returns | extra completions | net benefit "
+        "(SEK) | ROI | "
         "P(ROI >= "
      << fixed(rep.roi_target, 1) << ") | median payback year |\n";
   md << "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& d : rep.decisions) {
-    md << "| " << d.name << " | " << fixed(d.fte, 1) << " | " << group_thousands(d.cost.mean) << " | "
-       << ci_text(d.extra_sustained_returns, 1, false) << " | " << ci_text(d.extra_completed_upper_sec, 1, false)
-       << " | " << ci_text(d.net_benefit, 0, true) << " | " << ci_text(d.roi, 2, false) << " | "
-       << fixed(d.p_roi_at_least_target, 2) << " | "
-       << (std::isfinite(d.median_payback_year) ? fixed(d.median_payback_year, 0) : "not within horizon") << " |\n";
+    md << "| " << d.name << " | " << fixed(d.fte, 1) << " | " << group_thousands(d.cost.mean)
+       << " | " << ci_text(d.extra_sustained_returns, 1, false) << " | "
+       << ci_text(d.extra_completed_upper_sec, 1, false) << " | " << ci_text(d.net_benefit, 0, true)
+       << " | " << ci_text(d.roi, 2, false) << " | " << fixed(d.p_roi_at_least_target, 2) << " | "
+       << (std::isfinite(d.median_payback_year) ? fixed(d.median_payback_year, 0)
+                                                : "not within horizon")
+       << " |\n";
   }
   md << "\nIntervals are 95 % confidence intervals of the mean over " << res.options.replications
-     << " replication(s)" << (res.options.draws > 1 ? " and " + std::to_string(res.options.draws) + " parameter draws" : "")
+     << " replication(s)"
+     << (res.options.draws > 1 ? " and " + std::to_string(res.options.draws) + " parameter draws"
+                               : "")
      << ".\n\n";
   if (!rep.ladder.empty()) {
     md << "## Each step up the staffing ladder\n\n";
-    md << "| step | extra cost (SEK) | extra sustained returns | cost per extra return (SEK) | note |\n";
+    md << "| step | extra cost (SEK) | extra sustained returns | cost per extra return (SEK) | "
+          "note |\n";
     md << "|---|---:|---:|---:|---|\n";
     for (const auto& st : rep.ladder) {
-      md << "| " << st.from << " -> " << st.scenario << " | " << group_thousands(st.extra_cost) << " | "
-         << fixed(st.extra_sustained_returns, 1) << " | "
-         << (std::isfinite(st.cost_per_extra_return) ? group_thousands(st.cost_per_extra_return) : "n/a") << " | "
-         << (st.dominated ? "dominated" : (st.extendedly_dominated ? "extendedly dominated" : "")) << " |\n";
+      md << "| " << st.from << " -> " << st.scenario << " | " << group_thousands(st.extra_cost)
+         << " | " << fixed(st.extra_sustained_returns, 1) << " | "
+         << (std::isfinite(st.cost_per_extra_return) ? group_thousands(st.cost_per_extra_return)
+                                                     : "n/a")
+         << " | "
+         << (st.dominated ? "dominated" : (st.extendedly_dominated ? "extendedly dominated" : ""))
+         << " |\n";
     }
     md << "\n";
   }
   md << "## Who gets support (girls minus boys)\n\n";
-  md << "| scenario | access rate gap | referral rate gap | mean wait gap (months) |\n|---|---:|---:|---:|\n";
+  md << "| scenario | access rate gap | referral rate gap | mean wait gap (months) "
+        "|\n|---|---:|---:|---:|\n";
   for (std::size_t i = 0; i + 3 < rep.equity.size() + 3 && i < rep.equity.size(); i += 4) {
     const auto& ref = rep.equity[i];
     const auto& acc = rep.equity[i + 1];
     const auto& wait = rep.equity[i + 2];
-    md << "| " << ref.scenario << " | " << ci_text(acc.gap, 3, false) << " | " << ci_text(ref.gap, 3, false) << " | "
-       << ci_text(wait.gap, 2, false) << " |\n";
+    md << "| " << ref.scenario << " | " << ci_text(acc.gap, 3, false) << " | "
+       << ci_text(ref.gap, 3, false) << " | " << ci_text(wait.gap, 2, false) << " |\n";
   }
-  md << "\nAccess rate: cases started per pupil with high or extensive absence. A negative gap means girls "
-        "get less access than boys; an interval that excludes 0 is a gap the simulation can tell apart from chance.\n";
+  md << "\nAccess rate: cases started per pupil with high or extensive absence. A negative gap "
+        "means girls "
+        "get less access than boys; an interval that excludes 0 is a gap the simulation can tell "
+        "apart from chance.\n";
   return md.str();
 }
 

@@ -385,9 +385,10 @@ class Simulator {
     }
     AccessCounts counts;
     for (int g = 0; g < kGenders; ++g) {
-      counts.eligible[g] = out_.detected[g];
+      counts.eligible[g] = out_.eligible_pupils[g];
       counts.cases_started[g] = out_.cases_started[g];
     }
+    for (auto i : cases_) counts.in_case[pupils_[i].gender] += 1;
     const auto chosen = policy_->choose(cand, free, counts);
     ATTENDSIM_REQUIRE(static_cast<int>(chosen.size()) <= free, "policy admitted more than free slots");
     std::vector<bool> admitted(queue_.size(), false);

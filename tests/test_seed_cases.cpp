@@ -2,9 +2,11 @@
 // every seed config runnable.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "models/experiment.hpp"
 #include "models/model_config.hpp"
@@ -15,7 +17,9 @@
 namespace fs = std::filesystem;
 
 namespace {
-fs::path config_path(const std::string& name) { return fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / name; }
+fs::path config_path(const std::string& name) {
+  return fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / name;
+}
 }  // namespace
 
 TEST(SeedCases, UppsalaPlanCalculationExact) {
@@ -35,18 +39,22 @@ TEST(SeedCases, UppsalaPlanCalculationExact) {
 TEST(SeedCases, UppsalaCalcCommandPrintsPlanAndSimulatedRoi) {
   const auto dir = testsupport::scratch_dir("calc");
   const auto r = testsupport::run_cli("calc '" + config_path("uppsala_2018.toml").string() +
-                                          "' --replications 3 --threads 2 --out '" + (dir / "out").string() + "'",
+                                          "' --replications 3 --threads 2 --out '" +
+                                          (dir / "out").string() + "'",
                                       dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* s : {"4 875 772", "2 838 200", "10 800 000", "13 638 200", "2.80", "2.797", "ROI"}) {
+  for (const char* s :
+       {"4 875 772", "2 838 200", "10 800 000", "13 638 200", "2.80", "2.797", "ROI"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
   }
   const auto j = nlohmann::json::parse(testsupport::read_file(dir / "out" / "calc.json"));
   EXPECT_EQ(j["plan"]["total_savings_sek"].get<double>(), 13638200.0);
   // Undiscounted, the simulated cost is the budget: 3 FTE x 750 000 x 2 years + 2 x 187 886.
   EXPECT_NEAR(j["simulated_as_plan"]["cost_sek"]["mean"].get<double>(), 4875772.0, 1e-6);
-  // Discounting and the public perspective can only lower the ROI relative to the plan's way of counting.
-  EXPECT_LT(j["simulated_configured"]["roi"]["mean"].get<double>(), j["simulated_as_plan"]["roi"]["mean"].get<double>());
+  // Discounting and the public perspective can only lower the ROI relative to the plan's way of
+  // counting.
+  EXPECT_LT(j["simulated_configured"]["roi"]["mean"].get<double>(),
+            j["simulated_as_plan"]["roi"]["mean"].get<double>());
   fs::remove_all(dir);
 }
 
@@ -65,8 +73,10 @@ TEST(SeedCases, MoraBaselineLongTermAbsentWithinReportedRange) {
   opt.seed = cfg.run.seed;
   opt.replications = 40;
   opt.threads = 2;
-  const auto res = attendsim::models::run_experiment(cfg, attendsim::models::baseline_and_configured(cfg), opt);
-  const auto s = attendsim::models::metric_summary(res, 0, res.metric_index("long_term_absent_pupils_per_year"));
+  const auto res =
+      attendsim::models::run_experiment(cfg, attendsim::models::baseline_and_configured(cfg), opt);
+  const auto s = attendsim::models::metric_summary(
+      res, 0, res.metric_index("long_term_absent_pupils_per_year"));
   EXPECT_GE(s.mean, 11.0);
   EXPECT_LE(s.mean, 20.0);
   // and the whole 95 % CI of the mean lies in the range, not only the point
@@ -79,7 +89,8 @@ class SeedConfigRuns : public ::testing::TestWithParam<std::string> {};
 TEST_P(SeedConfigRuns, RunsWithSmallReplications) {
   const auto dir = testsupport::scratch_dir("seed-" + GetParam());
   const auto r = testsupport::run_cli("run '" + config_path(GetParam() + ".toml").string() +
-                                          "' --replications 2 --threads 2 --quiet --out '" + (dir / "out").string() + "'",
+                                          "' --replications 2 --threads 2 --quiet --out '" +
+                                          (dir / "out").string() + "'",
                                       dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(testsupport::read_file(dir / "out" / "summary.json"));
@@ -92,5 +103,34 @@ TEST_P(SeedConfigRuns, RunsWithSmallReplications) {
   fs::remove_all(dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Configs, SeedConfigRuns,
-                         ::testing::Values("reference", "uppsala_2018", "mora_2019", "stockholm_2014"));
+TEST_P(SeedConfigRuns, ComparesWithSmallReplications) {
+  const auto dir = testsupport::scratch_dir("seed-compare-" + GetParam());
+  const auto r = testsupport::run_cli("compare '" + config_path(GetParam() + ".toml").string() +
+                                          "' --replications 2 --threads 2 --quiet --out '" +
+                                          (dir / "out").string() + "'",
+                                      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* f :
+       {"comparison.json", "comparison.csv", "equity.csv", "decision.md", "summary.json"}) {
+    EXPECT_TRUE(fs::exists(dir / "out" / f)) << f;
+  }
+  const auto j = nlohmann::json::parse(testsupport::read_file(dir / "out" / "comparison.json"));
+  EXPECT_TRUE(j.contains("recommended"));
+  EXPECT_GE(j["scenarios"].size(), 2u);  // the configured scenario and at least one more
+  fs::remove_all(dir);
+}
+
+const std::vector<std::string> kSeedConfigs = {"reference", "uppsala_2018", "uppsala_2020",
+                                               "mora_2019", "stockholm_2014"};
+
+INSTANTIATE_TEST_SUITE_P(Configs, SeedConfigRuns, ::testing::ValuesIn(kSeedConfigs));
+
+TEST(SeedConfigs, EveryModelConfigInConfigsIsRunAndCompared) {
+  // Every configs/*.toml except funding tables (attendsim allocate inputs) must be listed above.
+  for (const auto& e : fs::directory_iterator(fs::path(ATTENDSIM_SOURCE_DIR) / "configs")) {
+    const auto stem = e.path().stem().string();
+    if (e.path().extension() != ".toml" || stem.find("_funding") != std::string::npos) continue;
+    EXPECT_NE(std::find(kSeedConfigs.begin(), kSeedConfigs.end(), stem), kSeedConfigs.end())
+        << stem;
+  }
+}
