@@ -1,4 +1,4 @@
-/// `attendsim sensitivity CONFIG --method psa|oneway|twoway [...]` and `--target-se METRIC=VALUE`.
+/// `attendsim sensitivity CONFIG --method psa|oneway|twoway|sobol|voi [...]` and `--target-se METRIC=VALUE`.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -6,6 +6,7 @@
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
 #include "models/comparison_report.hpp"
+#include "models/global_sensitivity.hpp"
 #include "models/results_io.hpp"
 #include "models/sensitivity.hpp"
 #include "sim/error.hpp"
@@ -18,6 +19,8 @@ struct SensitivityArgs : ExperimentArgs {
   std::string method;
   std::string params;
   int grid = 5;
+  long long sobol_n = 64;
+  int bootstrap = 500;
   std::string target_se;
   int batch = 10;
   int max_replications = 2000;
@@ -30,7 +33,14 @@ int sensitivity_command(const SensitivityArgs& a) {
   const auto cfg = models::load_model_config(a.config);
   auto opt = a.options(cfg);
   const auto out_dir = a.output_dir("-sensitivity");
+  // Into a results folder that already holds a run or compare, a method adds only its own
+  // files: summary.*, occupancy.csv, draws.csv and run.json stay those of the wider run, so
+  // `run`, `compare`, then `sensitivity` into one folder give one consistent report.
+  const bool keep_run_files = std::filesystem::exists(out_dir / "summary.json");
   OutputDir dir(out_dir);
+  auto write_run = [&](const models::ExperimentResult& res, const models::Provenance& prov, bool with_draws) {
+    if (!keep_run_files) models::write_run_outputs(dir, cfg, res, prov, with_draws);
+  };
   if (!a.target_se.empty()) {
     const auto eq = a.target_se.find('=');
     if (eq == std::string::npos) ATTENDSIM_INPUT_ERROR("--target-se: expected METRIC=VALUE, got '" << a.target_se << "'");
@@ -57,12 +67,12 @@ int sensitivity_command(const SensitivityArgs& a) {
     }
     return 0;
   }
-  if (a.method.empty()) ATTENDSIM_INPUT_ERROR("sensitivity: give --method (psa, oneway, twoway) or --target-se");
+  if (a.method.empty()) ATTENDSIM_INPUT_ERROR("sensitivity: give --method (psa, oneway, twoway, sobol, voi) or --target-se");
   if (a.method == "psa") {
     if (opt.draws <= 1) opt.draws = 100;
     if (a.replications <= 0) opt.replications = 2;
     const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
-    models::write_run_outputs(dir, cfg, res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
+    write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
     std::string psa = "draw,scenario,incremental_cost_sek,incremental_sustained_returns,"
                       "incremental_completed_upper_secondary,net_benefit_sek,roi\n";
     const auto i_cost = res.metric_index("cost_sek"), i_ret = res.metric_index("sustained_returns"),
@@ -86,7 +96,8 @@ int sensitivity_command(const SensitivityArgs& a) {
     dir.commit();
     if (!a.quiet) {
       std::cout << "PSA: " << opt.draws << " parameter draws x " << opt.replications << " replications, "
-                << res.scenarios.size() << " scenarios; psa.csv, acceptability.csv, draws.csv in " << out_dir.string() << "\n";
+                << res.scenarios.size() << " scenarios; psa.csv, acceptability.csv" << (keep_run_files ? "" : ", draws.csv") << " in "
+                << out_dir.string() << "\n";
     }
     return 0;
   }
@@ -103,7 +114,7 @@ int sensitivity_command(const SensitivityArgs& a) {
       o.draws = 1;
       return o;
     }());
-    models::write_run_outputs(dir, cfg, base, {"sensitivity --method oneway", base.wall_seconds, opt.threads}, false);
+    write_run(base, {"sensitivity --method oneway", base.wall_seconds, opt.threads}, false);
     dir.write("tornado.csv", csv);
     dir.commit();
     if (!a.quiet) {
@@ -136,10 +147,77 @@ int sensitivity_command(const SensitivityArgs& a) {
       o.draws = 1;
       return o;
     }());
-    models::write_run_outputs(dir, cfg, base, {"sensitivity --method twoway", base.wall_seconds, opt.threads}, false);
+    write_run(base, {"sensitivity --method twoway", base.wall_seconds, opt.threads}, false);
     dir.write("twoway.csv", csv);
     dir.commit();
     if (!a.quiet) std::cout << "two-way grid " << a.grid << "x" << a.grid << ": twoway.csv in " << out_dir.string() << "\n";
+    return 0;
+  }
+  if (a.method == "sobol") {
+    if (a.sobol_n < 2) ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << a.sobol_n);
+    if (a.replications <= 0) opt.replications = 2;
+    const auto params = models::uncertain_parameters(cfg, a.params);
+    const auto r = models::sobol_sensitivity(cfg, opt, params, static_cast<std::size_t>(a.sobol_n), a.bootstrap);
+    std::string csv = "output,parameter,first_order,first_order_ci_low,first_order_ci_high,total,total_ci_low,total_ci_high\n";
+    for (const auto& row : r.rows) {
+      const auto& x = row.index;
+      csv += row.output + "," + row.parameter + "," + n(x.first_order) + "," + n(x.first_order_ci_low) + "," +
+             n(x.first_order_ci_high) + "," + n(x.total) + "," + n(x.total_ci_low) + "," + n(x.total_ci_high) + "\n";
+    }
+    std::string noise =
+        "output,parameter,variance,noise_variance,noise_share,total_index_noise,realisation_se_first_order,"
+        "realisation_se_total\n";
+    for (const auto& z : r.noise) {
+      for (std::size_t i = 0; i < r.parameters.size(); ++i) {
+        noise += z.output + "," + r.parameters[i] + "," + n(z.variance) + "," + n(z.noise_variance) + "," +
+                 n(z.noise_share) + "," + n(z.total_index_noise[i]) + "," + n(z.realisation_se_first_order[i]) +
+                 "," + n(z.realisation_se_total[i]) + "\n";
+      }
+    }
+    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), [&] {
+      auto o = opt;
+      o.draws = 1;
+      return o;
+    }());
+    write_run(base, {"sensitivity --method sobol", r.wall_seconds, opt.threads}, false);
+    dir.write("sobol.csv", csv);
+    dir.write("sobol_noise.csv", noise);
+    dir.commit();
+    if (!a.quiet) {
+      std::cout << "Sobol indices: N = " << r.n << ", " << r.parameters.size() << " parameters, " << r.design_points
+                << " design points x " << r.replications << " replications (" << r.simulations << " simulations, "
+                << format_number(r.wall_seconds) << " s)\n";
+      for (const auto& row : r.rows) {
+        if (row.output != "net_benefit_sek") continue;
+        std::cout << "  " << row.parameter << ": S " << format_number(row.index.first_order) << " ["
+                  << format_number(row.index.first_order_ci_low) << ", " << format_number(row.index.first_order_ci_high)
+                  << "], ST " << format_number(row.index.total) << " [" << format_number(row.index.total_ci_low) << ", "
+                  << format_number(row.index.total_ci_high) << "]\n";
+      }
+      for (const auto& z : r.noise) std::cout << "  noise share of " << z.output << ": " << format_number(z.noise_share) << "\n";
+      std::cout << "results: " << out_dir.string() << "\n";
+    }
+    return 0;
+  }
+  if (a.method == "voi") {
+    if (opt.draws <= 1) opt.draws = 200;
+    if (a.replications <= 0) opt.replications = 2;
+    const auto r = models::value_of_information(cfg, opt, a.params);
+    std::string csv = "measure,parameter,voi_sek,share_of_evpi\n";
+    for (const auto& row : r.rows) {
+      csv += row.measure + "," + row.parameter + "," + n(row.voi_sek) + "," + n(row.share_of_evpi) + "\n";
+    }
+    write_run(r.result, {"sensitivity --method voi", r.result.wall_seconds, opt.threads}, true);
+    dir.write("voi.csv", csv);
+    dir.commit();
+    if (!a.quiet) {
+      std::cout << "value of information (SEK, per decision, " << opt.draws << " draws x " << opt.replications
+                << " replications, " << r.result.scenarios.size() << " options):\n";
+      for (const auto& row : r.rows) {
+        std::cout << "  " << row.measure << " " << row.parameter << ": " << models::group_thousands(row.voi_sek) << "\n";
+      }
+      std::cout << "results: " << out_dir.string() << "\n";
+    }
     return 0;
   }
   ATTENDSIM_INPUT_ERROR("--method: unknown method '" << a.method << "'");
@@ -150,10 +228,18 @@ int sensitivity_command(const SensitivityArgs& a) {
 void add_sensitivity_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<SensitivityArgs>();
   auto* sub = root.add_subcommand("sensitivity", "Sensitivity analyses: PSA and acceptability, one-way (tornado), two-way, "
+                                                 "Sobol indices, value of information (EVPI, EVPPI), "
                                                  "and a precision target on the standard error");
   args->add_to(sub, "output folder (default: results/CONFIG-sensitivity-DATE-TIME)");
-  sub->add_option("--method", args->method, "psa | oneway | twoway")->check(CLI::IsMember({"psa", "oneway", "twoway"}));
-  sub->add_option("--params", args->params, "two parameter keys for twoway, e.g. coordinators.rr_improve_in_case,detection.p_consent");
+  sub->add_option("--method", args->method, "psa | oneway | twoway | sobol | voi")
+      ->check(CLI::IsMember({"psa", "oneway", "twoway", "sobol", "voi"}));
+  sub->add_option("--params", args->params,
+                  "comma-separated parameter keys: two for twoway (e.g. coordinators.rr_improve_in_case,detection.p_consent); "
+                  "for sobol and voi (default: every uncertain parameter; voi also every Dirichlet row)");
+  sub->add_option("--sobol-n", args->sobol_n, "sobol: base sample size N (a power of 2 is best; default 64); "
+                                              "the model runs at N (parameters + 2) points");
+  sub->add_option("--bootstrap", args->bootstrap, "sobol: bootstrap resamples for the index CIs (default 500)")
+      ->check(CLI::Range(0, 100000));
   sub->add_option("--grid", args->grid, "points per parameter in twoway (default 5)")->check(CLI::Range(2, 50));
   sub->add_option("--target-se", args->target_se,
                   "METRIC=VALUE: add replications in seeded batches until the scenario's standard error of METRIC is <= VALUE");

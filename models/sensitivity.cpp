@@ -6,6 +6,7 @@
 
 #include "models/comparison.hpp"
 #include "sim/error.hpp"
+#include "sim/one_way.hpp"
 
 namespace attendsim::models {
 
@@ -33,33 +34,20 @@ std::vector<TornadoRow> one_way(const ModelConfig& cfg, const RunOptions& opt) {
   const auto base = cfg.parameters.base_values();
   const auto uncertain = cfg.parameters.uncertain();
   ATTENDSIM_REQUIRE(!uncertain.empty(), "one-way analysis needs parameters with distributions");
-  std::vector<std::vector<double>> points = {base};
+  std::vector<OneWayRange> ranges;
   for (auto i : uncertain) {
     const auto& d = *cfg.parameters.at(i).dist;
-    for (double q : {0.025, 0.975}) {
-      auto v = base;
-      v[i] = d.quantile(q);
-      points.push_back(std::move(v));
-    }
+    ranges.push_back({i, d.quantile(0.025), d.quantile(0.975)});
   }
-  const auto res = run_points(cfg, opt, points);
-  const auto out = outputs_per_draw(res);
+  const auto out = outputs_per_draw(run_points(cfg, opt, one_way_design(base, ranges)));
   std::vector<TornadoRow> rows;
   const auto& names = sensitivity_outputs();
-  for (std::size_t k = 0; k < uncertain.size(); ++k) {
-    const auto i = uncertain[k];
-    for (std::size_t o = 0; o < names.size(); ++o) {
-      TornadoRow r;
-      r.parameter = cfg.parameters.at(i).path;
-      r.output = names[o];
-      r.base_value = base[i];
-      r.low_value = points[1 + 2 * k][i];
-      r.high_value = points[2 + 2 * k][i];
-      r.output_base = out[0][o];
-      r.output_low = out[1 + 2 * k][o];
-      r.output_high = out[2 + 2 * k][o];
-      r.swing = std::abs(r.output_high - r.output_low);
-      rows.push_back(r);
+  for (std::size_t o = 0; o < names.size(); ++o) {
+    std::vector<double> y;
+    for (const auto& v : out) y.push_back(v[o]);
+    for (const auto& e : one_way_effects(ranges, y)) {
+      rows.push_back({cfg.parameters.at(e.index).path, names[o], base[e.index], e.low, e.high, e.output_base,
+                      e.output_low, e.output_high, e.swing});
     }
   }
   std::stable_sort(rows.begin(), rows.end(), [&](const TornadoRow& x, const TornadoRow& y) {

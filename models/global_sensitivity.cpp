@@ -1,0 +1,341 @@
+#include "models/global_sensitivity.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "models/economics.hpp"
+#include "models/sensitivity.hpp"
+#include "sim/error.hpp"
+#include "sim/progress.hpp"
+#include "sim/runner.hpp"
+#include "sim/statistics.hpp"
+#include "sim/voi.hpp"
+
+namespace attendsim::models {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = list.find(',', start);
+    const auto end = comma == std::string::npos ? list.size() : comma;
+    std::string item = list.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) ATTENDSIM_INPUT_ERROR("--params: empty name in '" << list << "'");
+    out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::size_t metric_index_of(const std::string& name) {
+  const auto names = metric_names(true);
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+bool same_option(const ScenarioSpec& a, const ScenarioSpec& b) {
+  if (a.allocation_policy != b.allocation_policy || a.referral_policy != b.referral_policy)
+    return false;
+  const auto steps = 12 * 200;  // any horizon: compare the schedules month by month
+  for (int t = 0; t < steps; ++t) {
+    if (a.staffing.fte_at(t) != b.staffing.fte_at(t)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std::string& list) {
+  if (list.empty()) {
+    auto all = cfg.parameters.uncertain();
+    if (all.empty()) ATTENDSIM_INPUT_ERROR(cfg.file << ": no parameter has a distribution");
+    return all;
+  }
+  std::vector<std::size_t> out;
+  for (const auto& name : split_list(list)) {
+    const auto i = cfg.parameters.find(name);
+    if (!i) ATTENDSIM_INPUT_ERROR("--params: no parameter '" << name << "' in " << cfg.file);
+    if (!cfg.parameters.at(*i).dist) {
+      ATTENDSIM_INPUT_ERROR("--params: parameter '"
+                            << name << "' has no distribution (give it one in " << cfg.file << ")");
+    }
+    if (std::find(out.begin(), out.end(), *i) != out.end()) {
+      ATTENDSIM_INPUT_ERROR("--params: parameter '" << name << "' given twice");
+    }
+    out.push_back(*i);
+  }
+  return out;
+}
+
+GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& opt,
+                                    const std::vector<std::size_t>& parameters, std::size_t n,
+                                    int bootstrap, bool reuse_simulations) {
+  if (n < 2) ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << n);
+  if (parameters.empty())
+    ATTENDSIM_INPUT_ERROR("--params: a Sobol analysis needs at least one parameter");
+  if (bootstrap < 0) ATTENDSIM_INPUT_ERROR("--bootstrap must be >= 0, got " << bootstrap);
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t d = parameters.size();
+  const auto design = saltelli_design(n, d);
+  const auto base = cfg.parameters.base_values();
+  const auto& names = sensitivity_outputs();
+  // Per-replication outputs at every design point: values[output][point * R + r].
+  const auto reps = static_cast<std::size_t>(opt.replications);
+  std::vector<std::vector<double>> values(names.size(), std::vector<double>(design.size() * reps));
+  // Parameter values at design point p; every point is checked (and realised once) before
+  // any simulation, so that a bad value surfaces as an input error naming the key.
+  auto point_values = [&](std::size_t p) {
+    auto v = base;
+    for (std::size_t i = 0; i < d; ++i) {
+      v[parameters[i]] = cfg.parameters.at(parameters[i]).dist->quantile(design.points[p][i]);
+    }
+    return v;
+  };
+  for (std::size_t p = 0; p < design.size(); ++p) {
+    const auto v = point_values(p);
+    cfg.parameters.check_domain(v, "Sobol design point " + std::to_string(p));
+    (void)realise(cfg, v);
+  }
+  // Which simulations a column-i point A_B^(i) shares with row A (see reuse_simulations).
+  enum class Reuse { none, baseline, both };
+  std::vector<Reuse> reuse(d, Reuse::none);
+  if (reuse_simulations) {
+    for (std::size_t i = 0; i < d; ++i) {
+      const auto& path = cfg.parameters.at(parameters[i]).path;
+      if (path.rfind("economics.", 0) == 0) reuse[i] = Reuse::both;
+      if (path.rfind("coordinators.", 0) == 0) reuse[i] = Reuse::baseline;
+    }
+  }
+  const auto scenarios = baseline_and_configured(cfg);
+  const auto i_net = metric_index_of("net_benefit_sek"), i_roi = metric_index_of("roi"),
+             i_ret = metric_index_of("sustained_returns");
+  ProgressBar bar(n * reps, "sobol", opt.progress);
+  // Unit (row k, replication r): every point of row k (A_k, B_k, A_B^(i)_k) on the streams
+  // {seed, draw 0, r}, as run_experiment with common_streams_across_draws would run them.
+  using RowOutputs = std::vector<std::array<double, 3>>;  // [block j] -> outputs
+  const auto rows = run_indexed<RowOutputs>(
+      n * reps, opt.threads,
+      [&](std::size_t u) {
+        const std::size_t k = u / reps, r = u % reps;
+        const StreamKey key{opt.seed, 0, r + static_cast<std::uint64_t>(opt.first_replication), 0,
+                            0};
+        RowOutputs out(d + 2);
+        auto outputs = [&](const ModelParams& p, const ReplicationOutcome& b,
+                           const ReplicationOutcome& sc) {
+          const EconomicResult econ = evaluate_economics(p.economics, b.events, sc.events);
+          const auto mb = outcome_metrics(b, nullptr), ms = outcome_metrics(sc, &econ);
+          return std::array<double, 3>{ms[i_net], ms[i_roi], ms[i_ret] - mb[i_ret]};
+        };
+        const ModelParams pa = realise(cfg, point_values(k));
+        const ReplicationOutcome base_a = simulate(pa, scenarios[0], key),
+                                 scen_a = simulate(pa, scenarios[1], key);
+        out[0] = outputs(pa, base_a, scen_a);
+        const ModelParams pb = realise(cfg, point_values(n + k));
+        out[1] = outputs(pb, simulate(pb, scenarios[0], key), simulate(pb, scenarios[1], key));
+        for (std::size_t i = 0; i < d; ++i) {
+          const ModelParams pi = realise(cfg, point_values((2 + i) * n + k));
+          if (reuse[i] == Reuse::both) {
+            out[2 + i] = outputs(pi, base_a, scen_a);
+          } else if (reuse[i] == Reuse::baseline) {
+            out[2 + i] = outputs(pi, base_a, simulate(pi, scenarios[1], key));
+          } else {
+            out[2 + i] =
+                outputs(pi, simulate(pi, scenarios[0], key), simulate(pi, scenarios[1], key));
+          }
+        }
+        return out;
+      },
+      [&bar] { bar.tick(); });
+  bar.finish();
+  std::size_t simulations = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t r = 0; r < reps; ++r) {
+      const auto& row = rows[k * reps + r];
+      for (std::size_t j = 0; j < d + 2; ++j) {
+        for (std::size_t o = 0; o < names.size(); ++o)
+          values[o][(j * n + k) * reps + r] = row[j][o];
+      }
+    }
+  }
+  simulations = 4;
+  for (auto x : reuse) simulations += x == Reuse::none ? 2 : x == Reuse::baseline ? 1 : 0;
+  simulations *= n * reps;
+  GlobalSobolResult r;
+  r.n = n;
+  for (auto i : parameters) r.parameters.push_back(cfg.parameters.at(i).path);
+  r.replications = opt.replications;
+  r.design_points = design.size();
+  r.simulations = simulations;
+  SobolOptions so;
+  so.bootstrap = bootstrap;
+  so.seed = opt.seed;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    const auto& v = values[k];
+    for (double x : v) {
+      if (!std::isfinite(x))
+        ATTENDSIM_INPUT_ERROR("Sobol: output " << names[k] << " is not finite at a design point");
+    }
+    // f(x) = mean over replications; res_r(x) = f_r(x) - f(x).
+    std::vector<double> f(design.size(), 0.0);
+    for (std::size_t p = 0; p < design.size(); ++p) {
+      for (std::size_t q = 0; q < reps; ++q) f[p] += v[p * reps + q] / static_cast<double>(reps);
+    }
+    const auto s = sobol_indices(f, n, d, so);
+    SobolNoise z{names[k],
+                 s.variance,
+                 nan,
+                 nan,
+                 std::vector<double>(d, nan),
+                 std::vector<double>(d, nan),
+                 std::vector<double>(d, nan)};
+    if (reps >= 2) {
+      auto res = [&](std::size_t p, std::size_t q) { return v[p * reps + q] - f[p]; };
+      const double rm1 = static_cast<double>(reps - 1), rr = static_cast<double>(reps);
+      // Var_x of the noise of f over the 2N points of A and B.
+      double var_sum = 0;
+      for (std::size_t q = 0; q < reps; ++q) {
+        RunningStats rs;
+        for (std::size_t p = 0; p < 2 * n; ++p) rs.add(res(p, q));
+        var_sum += rs.variance();
+      }
+      z.noise_variance = var_sum / rm1 / rr;
+      z.noise_share = z.noise_variance / s.variance;
+      for (std::size_t i = 0; i < d; ++i) {
+        double sum = 0;
+        for (std::size_t q = 0; q < reps; ++q) {
+          for (std::size_t kk = 0; kk < n; ++kk) {
+            const double diff = res(kk, q) - res((2 + i) * n + kk, q);
+            sum += diff * diff;
+          }
+        }
+        z.total_index_noise[i] = sum / static_cast<double>(n) / 2 / rm1 / rr / s.variance;
+      }
+      // Realisation spread: the indices of each replication's own function f_r.
+      SobolOptions one = so;
+      one.bootstrap = 0;
+      std::vector<RunningStats> s_r(d), st_r(d);
+      for (std::size_t q = 0; q < reps; ++q) {
+        std::vector<double> fq(design.size());
+        for (std::size_t p = 0; p < design.size(); ++p) fq[p] = v[p * reps + q];
+        RunningStats vq;
+        for (std::size_t p = 0; p < 2 * n; ++p) vq.add(fq[p]);
+        if (!(vq.variance() > 0)) continue;
+        const auto sq = sobol_indices(fq, n, d, one);
+        for (std::size_t i = 0; i < d; ++i) {
+          s_r[i].add(sq.indices[i].first_order);
+          st_r[i].add(sq.indices[i].total);
+        }
+      }
+      for (std::size_t i = 0; i < d; ++i) {
+        if (s_r[i].count() < 2) continue;
+        const double c = static_cast<double>(s_r[i].count());
+        z.realisation_se_first_order[i] = std::sqrt(s_r[i].variance() / c);
+        z.realisation_se_total[i] = std::sqrt(st_r[i].variance() / c);
+      }
+    }
+    for (std::size_t i = 0; i < d; ++i) r.rows.push_back({names[k], r.parameters[i], s.indices[i]});
+    r.noise.push_back(std::move(z));
+  }
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+std::vector<ScenarioSpec> decision_options(const ModelConfig& cfg) {
+  auto out = baseline_and_configured(cfg);
+  const auto ladder = comparison_scenarios(cfg);
+  for (std::size_t s = 1; s < ladder.size(); ++s) {
+    const bool dup = std::any_of(out.begin(), out.end(),
+                                 [&](const ScenarioSpec& o) { return same_option(o, ladder[s]); });
+    const bool name_taken = std::any_of(
+        out.begin(), out.end(), [&](const ScenarioSpec& o) { return o.name == ladder[s].name; });
+    if (!dup && !name_taken) out.push_back(ladder[s]);
+  }
+  return out;
+}
+
+VoiResult value_of_information(const ModelConfig& cfg, const RunOptions& opt,
+                               const std::string& list) {
+  if (opt.draws < 10)
+    ATTENDSIM_INPUT_ERROR("--method voi needs --draws >= 10 PSA draws, got " << opt.draws);
+  // What to value: parameters and Dirichlet groups (by path).
+  struct Target {
+    std::string name;
+    std::vector<std::size_t> members;
+  };
+  std::vector<Target> targets;
+  const auto& groups = cfg.parameters.groups();
+  if (list.empty()) {
+    for (auto i : cfg.parameters.uncertain()) targets.push_back({cfg.parameters.at(i).path, {i}});
+    for (const auto& g : groups) targets.push_back({g.path, g.members});
+  } else {
+    for (const auto& name : split_list(list)) {
+      const auto g = std::find_if(groups.begin(), groups.end(),
+                                  [&](const DirichletGroup& x) { return x.path == name; });
+      if (g != groups.end()) {
+        targets.push_back({name, g->members});
+        continue;
+      }
+      targets.push_back({name, {uncertain_parameters(cfg, name).front()}});
+    }
+  }
+  if (targets.empty()) ATTENDSIM_INPUT_ERROR(cfg.file << ": no parameter has a distribution");
+  VoiResult out;
+  RunOptions o = opt;
+  o.parameter_sets.clear();
+  o.common_streams_across_draws = false;
+  out.result = run_experiment(cfg, decision_options(cfg), o);
+  const auto& res = out.result;
+  const auto k = static_cast<Eigen::Index>(opt.draws);
+  const auto options = static_cast<Eigen::Index>(res.scenarios.size());
+  const auto i_net = res.metric_index("net_benefit_sek");
+  Eigen::MatrixXd nb = Eigen::MatrixXd::Zero(k, options);  // option 0: the baseline, net benefit 0
+  for (Eigen::Index s = 1; s < options; ++s) {
+    const auto v = res.unit_values(static_cast<std::size_t>(s), i_net);
+    for (Eigen::Index d = 0; d < k; ++d) {
+      if (!std::isfinite(v[static_cast<std::size_t>(d)]))
+        ATTENDSIM_INPUT_ERROR("VOI: net benefit is not finite in draw " << d);
+      nb(d, s) = v[static_cast<std::size_t>(d)];
+    }
+  }
+  // Noise of the per-draw means.
+  const auto reps = static_cast<std::size_t>(opt.replications);
+  out.noise_variance = std::numeric_limits<double>::quiet_NaN();
+  if (reps >= 2 && options > 1) {
+    double sum = 0;
+    for (std::size_t d = 0; d < static_cast<std::size_t>(k); ++d) {
+      for (std::size_t s = 1; s < static_cast<std::size_t>(options); ++s) {
+        RunningStats rs;
+        for (std::size_t r = 0; r < reps; ++r) rs.add(res.units[d * reps + r].metrics[s][i_net]);
+        sum += rs.variance() / static_cast<double>(reps);
+      }
+    }
+    out.noise_variance = sum / static_cast<double>(k * (options - 1));
+  }
+  // The parameter values of each draw: the same samples run_experiment used.
+  Eigen::MatrixXd values(k, static_cast<Eigen::Index>(cfg.parameters.size()));
+  for (Eigen::Index d = 0; d < k; ++d) {
+    const auto v = cfg.parameters.sample(opt.seed, static_cast<std::uint64_t>(d));
+    for (std::size_t j = 0; j < v.size(); ++j) values(d, static_cast<Eigen::Index>(j)) = v[j];
+  }
+  const double total = evpi(nb);
+  auto share = [&](double v) { return total > 0 ? v / total : 0.0; };
+  out.rows.push_back({"evpi", "all", total, share(total)});
+  for (const auto& t : targets) {
+    Eigen::MatrixXd x(k, static_cast<Eigen::Index>(t.members.size()));
+    for (std::size_t j = 0; j < t.members.size(); ++j)
+      x.col(static_cast<Eigen::Index>(j)) = values.col(static_cast<Eigen::Index>(t.members[j]));
+    const double v = evppi(nb, x);
+    out.rows.push_back({"evppi", t.name, v, share(v)});
+  }
+  return out;
+}
+
+}  // namespace attendsim::models

@@ -1,0 +1,297 @@
+// Sobol indices: the Saltelli design, the estimators on functions with analytic indices,
+// and the `sensitivity --method sobol` command.
+#include <gtest/gtest.h>
+
+#include <boost/math/constants/constants.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "models/global_sensitivity.hpp"
+#include "models/sensitivity.hpp"
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+#include "sim/sobol.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using attendsim::saltelli_design;
+using attendsim::sobol_analysis;
+using attendsim::SobolOptions;
+
+namespace {
+
+constexpr double kPi = boost::math::constants::pi<double>();
+
+/// Ishigami: f = sin x1 + a sin^2 x2 + b x3^4 sin x1, x_i ~ U(-pi, pi), a = 7, b = 0.1.
+/// With E[sin^2] = 1/2, E[sin^4] = 3/8, E[x^4] = pi^4/5, E[x^8] = pi^8/9 on U(-pi, pi):
+///   V1  = Var E[f|x1] = Var[(1 + b pi^4/5) sin x1] = (1 + b pi^4/5)^2 / 2
+///   V2  = Var[a sin^2 x2] = a^2 (3/8 - 1/4) = a^2/8
+///   V3  = 0 (E[f|x3] does not depend on x3: E[sin x1] = 0)
+///   V13 = Var[b x3^4 sin x1] - Var E[.|x1] = b^2 (pi^8/9)(1/2) - b^2 (pi^4/5)^2 (1/2)
+///       = b^2 pi^8 (1/18 - 1/50)
+///   V   = V1 + V2 + V13 = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2
+/// S_i = V_i / V; ST1 = (V1 + V13)/V, ST2 = V2/V, ST3 = V13/V.
+struct Ishigami {
+  double a = 7, b = 0.1;
+  double v1() const { return 0.5 * std::pow(1 + b * std::pow(kPi, 4) / 5, 2); }
+  double v2() const { return a * a / 8; }
+  double v13() const { return b * b * std::pow(kPi, 8) * (1.0 / 18 - 1.0 / 50); }
+  double v() const {
+    return a * a / 8 + b * std::pow(kPi, 4) / 5 + b * b * std::pow(kPi, 8) / 18 + 0.5;
+  }
+  double operator()(std::span<const double> u) const {
+    const double x1 = -kPi + 2 * kPi * u[0], x2 = -kPi + 2 * kPi * u[1], x3 = -kPi + 2 * kPi * u[2];
+    return std::sin(x1) + a * std::sin(x2) * std::sin(x2) + b * std::pow(x3, 4) * std::sin(x1);
+  }
+};
+
+}  // namespace
+
+TEST(Sobol, IshigamiAnalyticIndicesMatchTheLiterature) {
+  const Ishigami f;
+  EXPECT_NEAR(f.v1() + f.v2() + f.v13(), f.v(), 1e-12);
+  EXPECT_NEAR(f.v1() / f.v(), 0.3139, 5e-5);
+  EXPECT_NEAR(f.v2() / f.v(), 0.4424, 5e-5);
+  EXPECT_NEAR((f.v1() + f.v13()) / f.v(), 0.5576, 5e-5);
+  EXPECT_NEAR(f.v13() / f.v(), 0.2437, 5e-5);
+}
+
+TEST(Sobol, DesignTakesAFromTheFirstDimsAndBFromTheNext) {
+  // Boost's 2-d Sobol sequence starts (0.5, 0.5), (0.75, 0.25), (0.25, 0.75) (Boost docs);
+  // with d = 1, A is dimension 0 and B dimension 1; u = (bits53 + 0.5) 2^-53.
+  const auto des = saltelli_design(3, 1);
+  ASSERT_EQ(des.size(), 3u * 3u);
+  const double eps = 0x1p-54;
+  EXPECT_DOUBLE_EQ(des.points[0][0], 0.5 + eps);
+  EXPECT_DOUBLE_EQ(des.points[1][0], 0.75 + eps);
+  EXPECT_DOUBLE_EQ(des.points[2][0], 0.25 + eps);
+  EXPECT_DOUBLE_EQ(des.points[3][0], 0.5 + eps);
+  EXPECT_DOUBLE_EQ(des.points[4][0], 0.25 + eps);
+  EXPECT_DOUBLE_EQ(des.points[5][0], 0.75 + eps);
+  // A_B^(1) = B when d = 1.
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(des.points[6 + k][0], des.points[3 + k][0]);
+  // d = 3: A_B^(i) is A with column i from B.
+  const auto d3 = saltelli_design(16, 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t k = 0; k < 16; ++k) {
+      for (std::size_t j = 0; j < 3; ++j) {
+        const double expect = j == i ? d3.points[16 + k][j] : d3.points[k][j];
+        EXPECT_EQ(d3.points[(2 + i) * 16 + k][j], expect);
+        EXPECT_GT(d3.points[(2 + i) * 16 + k][j], 0.0);
+        EXPECT_LT(d3.points[(2 + i) * 16 + k][j], 1.0);
+      }
+    }
+  }
+}
+
+TEST(Sobol, IshigamiIndicesWithinTwoHundredthsAndCisCoverTheTruth) {
+  const Ishigami f;
+  SobolOptions opt;
+  opt.bootstrap = 300;
+  opt.seed = 5;
+  const std::size_t n = 8192;  // 2^13 base points, 40 960 evaluations
+  const auto r = sobol_analysis(n, 3, f, opt);
+  const double s[] = {f.v1() / f.v(), f.v2() / f.v(), 0.0};
+  const double st[] = {(f.v1() + f.v13()) / f.v(), f.v2() / f.v(), f.v13() / f.v()};
+  ASSERT_EQ(r.indices.size(), 3u);
+  EXPECT_NEAR(r.variance, f.v(), 0.02 * f.v());
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& x = r.indices[i];
+    EXPECT_NEAR(x.first_order, s[i], 0.02) << "S" << i + 1;
+    EXPECT_NEAR(x.total, st[i], 0.02) << "ST" << i + 1;
+    EXPECT_LE(x.first_order_ci_low, s[i]) << "S" << i + 1;
+    EXPECT_GE(x.first_order_ci_high, s[i]) << "S" << i + 1;
+    EXPECT_LE(x.total_ci_low, st[i]) << "ST" << i + 1;
+    EXPECT_GE(x.total_ci_high, st[i]) << "ST" << i + 1;
+    EXPECT_LE(x.first_order_ci_low, x.first_order);
+    EXPECT_GE(x.first_order_ci_high, x.first_order);
+  }
+}
+
+TEST(Sobol, LinearAdditiveModelHasKnownIndices) {
+  // f = sum c_i x_i with independent x_i: S_i = ST_i = c_i^2 var_i / sum_j c_j^2 var_j.
+  // x1 ~ U(0, 1) (var 1/12), x2 ~ N(0, 2^2) (var 4), x3 ~ U(-1, 3) (var 16/12).
+  const double c[] = {3.0, 0.5, -1.0};
+  const double var[] = {1.0 / 12, 4.0, 16.0 / 12};
+  const boost::math::normal_distribution<> nd(0.0, 2.0);
+  auto f = [&](std::span<const double> u) {
+    return c[0] * u[0] + c[1] * boost::math::quantile(nd, u[1]) + c[2] * (-1 + 4 * u[2]);
+  };
+  SobolOptions opt;
+  opt.bootstrap = 200;
+  const auto r = sobol_analysis(4096, 3, f, opt);
+  double sum = 0;
+  for (int i = 0; i < 3; ++i) sum += c[i] * c[i] * var[i];
+  for (std::size_t i = 0; i < 3; ++i) {
+    const double truth = c[i] * c[i] * var[i] / sum;
+    EXPECT_NEAR(r.indices[i].first_order, truth, 0.02) << i;
+    EXPECT_NEAR(r.indices[i].total, truth, 0.02) << i;
+    EXPECT_LE(r.indices[i].total_ci_low, truth) << i;
+    EXPECT_GE(r.indices[i].total_ci_high, truth) << i;
+  }
+}
+
+TEST(Sobol, BootstrapIsReproducibleForASeed) {
+  const Ishigami f;
+  SobolOptions opt;
+  opt.bootstrap = 50;
+  opt.seed = 9;
+  const auto a = sobol_analysis(256, 3, f, opt);
+  const auto b = sobol_analysis(256, 3, f, opt);
+  opt.seed = 10;
+  const auto c = sobol_analysis(256, 3, f, opt);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(a.indices[i].first_order_ci_low, b.indices[i].first_order_ci_low);
+    EXPECT_EQ(a.indices[i].total_ci_high, b.indices[i].total_ci_high);
+    EXPECT_EQ(a.indices[i].first_order, c.indices[i].first_order);  // estimates do not depend on it
+  }
+  EXPECT_NE(a.indices[0].first_order_ci_low, c.indices[0].first_order_ci_low);
+}
+
+TEST(Sobol, RejectsBadSizes) {
+  EXPECT_THROW(saltelli_design(1, 3), attendsim::PreconditionError);
+  EXPECT_THROW(saltelli_design(4, 0), attendsim::PreconditionError);
+  const std::vector<double> y(4 * 5, 1.0);
+  EXPECT_THROW(attendsim::sobol_indices(y, 4, 3), attendsim::PreconditionError);  // constant output
+  const std::vector<double> short_y(7, 1.0);
+  EXPECT_THROW(attendsim::sobol_indices(short_y, 4, 3), attendsim::PreconditionError);
+}
+
+namespace {
+
+std::string small_config(const fs::path& dir) {
+  std::string t = testsupport::reference_config_text();
+  t = testsupport::set_key(t, "population", "pupils", "1000");
+  t = testsupport::set_key(t, "simulation", "horizon_years", "3");
+  const auto path = dir / "small.toml";
+  testsupport::write_file(path, t);
+  return "'" + path.string() + "'";
+}
+
+std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(testsupport::read_file(p));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    std::string cell;
+    while (std::getline(ls, cell, ',')) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST(SobolModel, ReusedSimulationsGiveTheSameIndicesAsAnExperimentOverTheDesign) {
+  // Independent path: run_experiment over every design point (common streams across points),
+  // per-point means via outputs_per_draw, then the estimator. Must equal the analysis that
+  // reuses A's simulations for economics and coordinator parameters, bit for bit.
+  std::string t = testsupport::reference_config_text();
+  t = testsupport::set_key(t, "population", "pupils", "400");
+  t = testsupport::set_key(t, "simulation", "horizon_years", "3");
+  const auto cfg =
+      attendsim::models::parse_model_config(attendsim::config::Document::parse(t, "small.toml"));
+  attendsim::models::RunOptions opt;
+  opt.seed = 7;
+  opt.replications = 2;
+  opt.threads = 2;
+  const auto params =
+      attendsim::models::uncertain_parameters(cfg,
+                                              "economics.cost_per_fte_year_sek,coordinators.rr_"
+                                              "improve_in_case,detection.p_detect_per_month");
+  const std::size_t n = 8, d = 3;
+  const auto got = attendsim::models::sobol_sensitivity(cfg, opt, params, n, 0, true);
+  EXPECT_EQ(got.simulations, n * 2 * (4 + 0 + 1 + 2));
+  const auto plain = attendsim::models::sobol_sensitivity(cfg, opt, params, n, 0, false);
+  EXPECT_EQ(plain.simulations, n * 2 * (d + 2) * 2);
+  const auto design = saltelli_design(n, d);
+  auto o = opt;
+  o.common_streams_across_draws = true;
+  for (const auto& u : design.points) {
+    auto v = cfg.parameters.base_values();
+    for (std::size_t i = 0; i < d; ++i)
+      v[params[i]] = cfg.parameters.at(params[i]).dist->quantile(u[i]);
+    o.parameter_sets.push_back(v);
+  }
+  o.draws = static_cast<int>(o.parameter_sets.size());
+  const auto out = attendsim::models::outputs_per_draw(
+      attendsim::models::run_experiment(cfg, attendsim::models::baseline_and_configured(cfg), o));
+  SobolOptions so;
+  so.bootstrap = 0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    std::vector<double> y;
+    for (const auto& row : out) y.push_back(row[k]);
+    const auto expect = attendsim::sobol_indices(y, n, d, so);
+    for (std::size_t i = 0; i < d; ++i) {
+      EXPECT_EQ(got.rows[k * d + i].index.first_order, expect.indices[i].first_order)
+          << k << " " << i;
+      EXPECT_EQ(got.rows[k * d + i].index.total, expect.indices[i].total) << k << " " << i;
+      EXPECT_EQ(plain.rows[k * d + i].index.total, expect.indices[i].total) << k << " " << i;
+    }
+    EXPECT_EQ(got.noise[k].noise_variance, plain.noise[k].noise_variance);
+  }
+}
+
+TEST(SobolCli, WritesSobolCsvWithItsColumns) {
+  const auto dir = testsupport::scratch_dir("sobol-cli");
+  const auto cfg = small_config(dir);
+  const std::string params =
+      "coordinators.rr_improve_in_case,economics.cost_per_fte_year_sek,economics.longterm_loss_"
+      "public_share";
+  const auto r = testsupport::run_cli(
+      "sensitivity " + cfg + " --method sobol --params " + params +
+          " --sobol-n 64 --replications 2 --bootstrap 100 --threads 2 --quiet --out '" +
+          (dir / "out").string() + "'",
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "out" / "summary.json"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "sobol_noise.csv"));
+  const auto rows = read_csv(dir / "out" / "sobol.csv");
+  ASSERT_EQ(rows.size(), 1u + 3u * 3u);
+  const std::vector<std::string> header = {
+      "output", "parameter",    "first_order",  "first_order_ci_low", "first_order_ci_high",
+      "total",  "total_ci_low", "total_ci_high"};
+  EXPECT_EQ(rows[0], header);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 8u);
+    for (std::size_t c : {2u, 5u}) {
+      const double v = std::stod(rows[i][c]);
+      EXPECT_GE(v, -0.2) << rows[i][0] << " " << rows[i][1];
+      EXPECT_LE(v, 1.2) << rows[i][0] << " " << rows[i][1];
+    }
+    EXPECT_LE(std::stod(rows[i][3]), std::stod(rows[i][4]));
+    EXPECT_LE(std::stod(rows[i][6]), std::stod(rows[i][7]));
+  }
+  fs::remove_all(dir);
+}
+
+TEST(SobolCli, BadInputExitsTwoAndWritesNothing) {
+  const auto dir = testsupport::scratch_dir("sobol-cli-bad");
+  const auto cfg = small_config(dir);
+  const std::string out = " --quiet --replications 1 --out '" + (dir / "bad").string() + "'";
+  auto r = testsupport::run_cli(
+      "sensitivity " + cfg + " --method sobol --params nope.key,detection.p_consent" + out, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nope.key"), std::string::npos) << r.err;
+  r = testsupport::run_cli(
+      "sensitivity " + cfg + " --method sobol --params detection.p_consent --sobol-n 1" + out, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--sobol-n"), std::string::npos) << r.err;
+  r = testsupport::run_cli(
+      "sensitivity " + cfg +
+          " --method sobol --params detection.p_consent,detection.p_consent --sobol-n 4" + out,
+      dir);
+  EXPECT_EQ(r.exit_code, 2);
+  r = testsupport::run_cli(
+      "sensitivity " + cfg + " --method sobol --params detection.school_action_months --sobol-n 4" +
+          out,
+      dir);
+  EXPECT_EQ(r.exit_code, 2);  // a fixed parameter has no distribution to vary
+  EXPECT_NE(r.err.find("no distribution"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+  fs::remove_all(dir);
+}
