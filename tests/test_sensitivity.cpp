@@ -58,7 +58,8 @@ TEST(Sensitivity, OneWayUsesDistributionQuantilesAndCommonRandomNumbers) {
   bool saw_consent = false, saw_cost = false;
   for (const auto& r : rows) {
     if (r.parameter == "detection.p_consent" && r.output == "net_benefit_sek") {
-      // configs/reference.toml: p_consent ~ beta(25.8, 4.6): low/high are its 2.5 % / 97.5 % quantiles.
+      // configs/reference.toml: p_consent ~ beta(25.8, 4.6): low/high are its 2.5 % / 97.5 %
+      // quantiles.
       const boost::math::beta_distribution<> b(25.8, 4.6);
       EXPECT_NEAR(r.low_value, boost::math::quantile(b, 0.025), 1e-12);
       EXPECT_NEAR(r.high_value, boost::math::quantile(b, 0.975), 1e-12);
@@ -107,17 +108,50 @@ TEST(Sensitivity, AcceptabilityProbabilitiesSumToOne) {
 
 TEST(Sensitivity, CliMethodsWriteTheirCsv) {
   const auto dir = testsupport::scratch_dir("sens-cli");
-  const std::string cfg = "'" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml").string() + "'";
-  auto r = testsupport::run_cli("sensitivity " + cfg + " --method twoway --params coordinators.rr_improve_in_case,detection.p_consent --grid 2 --replications 2 --quiet --out '" + (dir / "tw").string() + "'", dir);
+  const std::string cfg =
+      "'" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml").string() + "'";
+  auto r = testsupport::run_cli(
+      "sensitivity " + cfg +
+          " --method twoway --params coordinators.rr_improve_in_case,detection.p_consent --grid 2 "
+          "--replications 2 --quiet --out '" +
+          (dir / "tw").string() + "'",
+      dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir / "tw" / "twoway.csv"));
   EXPECT_TRUE(fs::exists(dir / "tw" / "summary.json"));
-  r = testsupport::run_cli("sensitivity " + cfg + " --method twoway --params nope.key,detection.p_consent --quiet --out '" + (dir / "bad").string() + "'", dir);
+  r = testsupport::run_cli(
+      "sensitivity " + cfg +
+          " --method twoway --params nope.key,detection.p_consent --quiet --out '" +
+          (dir / "bad").string() + "'",
+      dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nope.key"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "bad"));
-  r = testsupport::run_cli("sensitivity " + cfg + " --target-se roi --quiet --out '" + (dir / "bad2").string() + "'", dir);
+  r = testsupport::run_cli(
+      "sensitivity " + cfg + " --target-se roi --quiet --out '" + (dir / "bad2").string() + "'",
+      dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_FALSE(fs::exists(dir / "bad2"));
+  fs::remove_all(dir);
+}
+
+TEST(Sensitivity, IntoACompareFolderAddsOnlyItsOwnFiles) {
+  // run -> compare -> sensitivity into one folder (the evaluator's flow): the sensitivity
+  // method adds tornado.csv but leaves compare's summary.json, occupancy.csv and run.json.
+  const auto dir = testsupport::scratch_dir("sens-merge");
+  const std::string cfg =
+      "'" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "mora_2019.toml").string() + "'";
+  const std::string out = " --replications 2 --quiet --out '" + (dir / "r").string() + "'";
+  ASSERT_EQ(testsupport::run_cli("compare " + cfg + out, dir).exit_code, 0);
+  const auto summary = testsupport::read_file(dir / "r" / "summary.json");
+  const auto occupancy = testsupport::read_file(dir / "r" / "occupancy.csv");
+  const auto run = testsupport::read_file(dir / "r" / "run.json");
+  const auto r = testsupport::run_cli("sensitivity " + cfg + " --method oneway" + out, dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "r" / "tornado.csv"));
+  EXPECT_TRUE(fs::exists(dir / "r" / "comparison.json"));
+  EXPECT_EQ(testsupport::read_file(dir / "r" / "summary.json"), summary);
+  EXPECT_EQ(testsupport::read_file(dir / "r" / "occupancy.csv"), occupancy);
+  EXPECT_EQ(testsupport::read_file(dir / "r" / "run.json"), run);
   fs::remove_all(dir);
 }
