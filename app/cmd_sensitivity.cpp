@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
@@ -40,6 +42,16 @@ int sensitivity_command(const SensitivityArgs& a) {
   OutputDir dir(out_dir);
   auto write_run = [&](const models::ExperimentResult& res, const models::Provenance& prov, bool with_draws) {
     if (!keep_run_files) models::write_run_outputs(dir, cfg, res, prov, with_draws);
+  };
+  // oneway, twoway and sobol accompany their CSV with a base-case run (one draw at base
+  // values); it is simulated only when its files will be written. `wall_seconds` defaults to
+  // the base run's own.
+  auto write_base_run = [&](const std::string& what, std::optional<double> wall_seconds) {
+    if (keep_run_files) return;
+    auto o = opt;
+    o.draws = 1;
+    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), o);
+    models::write_run_outputs(dir, cfg, base, {what, wall_seconds.value_or(base.wall_seconds), opt.threads}, false);
   };
   if (!a.target_se.empty()) {
     const auto eq = a.target_se.find('=');
@@ -109,12 +121,7 @@ int sensitivity_command(const SensitivityArgs& a) {
       csv += r.parameter + "," + r.output + "," + n(r.base_value) + "," + n(r.low_value) + "," + n(r.high_value) + "," +
              n(r.output_base) + "," + n(r.output_low) + "," + n(r.output_high) + "," + n(r.swing) + "\n";
     }
-    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), [&] {
-      auto o = opt;
-      o.draws = 1;
-      return o;
-    }());
-    write_run(base, {"sensitivity --method oneway", base.wall_seconds, opt.threads}, false);
+    write_base_run("sensitivity --method oneway", std::nullopt);
     dir.write("tornado.csv", csv);
     dir.commit();
     if (!a.quiet) {
@@ -142,12 +149,7 @@ int sensitivity_command(const SensitivityArgs& a) {
                n(r.outputs[o]) + "\n";
       }
     }
-    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), [&] {
-      auto o = opt;
-      o.draws = 1;
-      return o;
-    }());
-    write_run(base, {"sensitivity --method twoway", base.wall_seconds, opt.threads}, false);
+    write_base_run("sensitivity --method twoway", std::nullopt);
     dir.write("twoway.csv", csv);
     dir.commit();
     if (!a.quiet) std::cout << "two-way grid " << a.grid << "x" << a.grid << ": twoway.csv in " << out_dir.string() << "\n";
@@ -174,12 +176,7 @@ int sensitivity_command(const SensitivityArgs& a) {
                  "," + n(z.realisation_se_total[i]) + "\n";
       }
     }
-    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), [&] {
-      auto o = opt;
-      o.draws = 1;
-      return o;
-    }());
-    write_run(base, {"sensitivity --method sobol", r.wall_seconds, opt.threads}, false);
+    write_base_run("sensitivity --method sobol", r.wall_seconds);
     dir.write("sobol.csv", csv);
     dir.write("sobol_noise.csv", noise);
     dir.commit();

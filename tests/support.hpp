@@ -1,5 +1,7 @@
 #pragma once
 // Shared helpers for tests: read files, edit config text, run the CLI.
+#include <sys/wait.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +10,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
 
 namespace testsupport {
 
@@ -30,20 +31,34 @@ inline std::string reference_config_text() {
 
 /// Replaces the value of the single-line `key = ...` inside `[section]` (first match after
 /// the header line). Throws when not found.
-inline std::string set_key(const std::string& text, const std::string& section, const std::string& key,
-                           const std::string& value) {
+inline std::string set_key(const std::string& text, const std::string& section,
+                           const std::string& key, const std::string& value) {
   const std::string header = "[" + section + "]";
   const auto h = text.find("\n" + header);
-  const auto start = h == std::string::npos ? (text.rfind(header, 0) == 0 ? 0 : std::string::npos) : h + 1;
+  const auto start =
+      h == std::string::npos ? (text.rfind(header, 0) == 0 ? 0 : std::string::npos) : h + 1;
   if (start == std::string::npos) throw std::runtime_error("no section " + section);
   const auto next = text.find("\n[", start + header.size());
-  const std::string body = text.substr(start, next == std::string::npos ? std::string::npos : next - start);
+  const std::string body =
+      text.substr(start, next == std::string::npos ? std::string::npos : next - start);
   std::regex re("(^|\\n)" + key + "\\s*=[^\\n]*");
   std::smatch m;
   if (!std::regex_search(body, m, re)) throw std::runtime_error("no key " + key + " in " + section);
-  const std::string replaced = body.substr(0, static_cast<std::size_t>(m.position(0))) + m[1].str() + key +
-                               " = " + value + body.substr(static_cast<std::size_t>(m.position(0) + m.length(0)));
+  const std::string replaced = body.substr(0, static_cast<std::size_t>(m.position(0))) +
+                               m[1].str() + key + " = " + value +
+                               body.substr(static_cast<std::size_t>(m.position(0) + m.length(0)));
   return text.substr(0, start) + replaced + (next == std::string::npos ? "" : text.substr(next));
+}
+
+/// configs/reference.toml cut to 1000 pupils and 3 years, written to dir/small.toml;
+/// returns its path shell-quoted for run_cli.
+inline std::string small_reference_config(const std::filesystem::path& dir) {
+  std::string t = reference_config_text();
+  t = set_key(t, "population", "pupils", "1000");
+  t = set_key(t, "simulation", "horizon_years", "3");
+  const auto path = dir / "small.toml";
+  write_file(path, t);
+  return "'" + path.string() + "'";
 }
 
 struct CliResult {
@@ -68,7 +83,8 @@ inline CliResult run_cli(const std::string& args, const std::filesystem::path& s
 
 /// A fresh scratch folder for one test.
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("attendsim-test-" + name + "-" + std::to_string(::getpid()));
+  auto p = std::filesystem::temp_directory_path() /
+           ("attendsim-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p;

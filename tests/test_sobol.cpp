@@ -161,15 +161,6 @@ TEST(Sobol, RejectsBadSizes) {
 
 namespace {
 
-std::string small_config(const fs::path& dir) {
-  std::string t = testsupport::reference_config_text();
-  t = testsupport::set_key(t, "population", "pupils", "1000");
-  t = testsupport::set_key(t, "simulation", "horizon_years", "3");
-  const auto path = dir / "small.toml";
-  testsupport::write_file(path, t);
-  return "'" + path.string() + "'";
-}
-
 std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
   std::vector<std::vector<std::string>> rows;
   std::istringstream in(testsupport::read_file(p));
@@ -238,7 +229,7 @@ TEST(SobolModel, ReusedSimulationsGiveTheSameIndicesAsAnExperimentOverTheDesign)
 
 TEST(SobolCli, WritesSobolCsvWithItsColumns) {
   const auto dir = testsupport::scratch_dir("sobol-cli");
-  const auto cfg = small_config(dir);
+  const auto cfg = testsupport::small_reference_config(dir);
   const std::string params =
       "coordinators.rr_improve_in_case,economics.cost_per_fte_year_sek,economics.longterm_loss_"
       "public_share";
@@ -271,7 +262,7 @@ TEST(SobolCli, WritesSobolCsvWithItsColumns) {
 
 TEST(SobolCli, BadInputExitsTwoAndWritesNothing) {
   const auto dir = testsupport::scratch_dir("sobol-cli-bad");
-  const auto cfg = small_config(dir);
+  const auto cfg = testsupport::small_reference_config(dir);
   const std::string out = " --quiet --replications 1 --out '" + (dir / "bad").string() + "'";
   auto r = testsupport::run_cli(
       "sensitivity " + cfg + " --method sobol --params nope.key,detection.p_consent" + out, dir);

@@ -134,20 +134,9 @@ TEST(Voi, GroupsWithCollinearMembersAndConstantsAreFine) {
   EXPECT_THROW(attendsim::evppi(nb.topRows(5), row.topRows(5)), attendsim::PreconditionError);
 }
 
-namespace {
-std::string small_config(const fs::path& dir) {
-  std::string t = testsupport::reference_config_text();
-  t = testsupport::set_key(t, "population", "pupils", "1000");
-  t = testsupport::set_key(t, "simulation", "horizon_years", "3");
-  const auto path = dir / "small.toml";
-  testsupport::write_file(path, t);
-  return "'" + path.string() + "'";
-}
-}  // namespace
-
 TEST(VoiCli, WritesVoiCsvWithItsColumns) {
   const auto dir = testsupport::scratch_dir("voi-cli");
-  const auto cfg = small_config(dir);
+  const auto cfg = testsupport::small_reference_config(dir);
   const auto r = testsupport::run_cli(
       "sensitivity " + cfg +
           " --method voi --draws 40 --replications 1 --threads 2 --quiet --out '" +
@@ -183,7 +172,7 @@ TEST(VoiCli, WritesVoiCsvWithItsColumns) {
 
 TEST(VoiCli, BadInputExitsTwoAndWritesNothing) {
   const auto dir = testsupport::scratch_dir("voi-cli-bad");
-  const auto cfg = small_config(dir);
+  const auto cfg = testsupport::small_reference_config(dir);
   const std::string out = " --quiet --replications 1 --out '" + (dir / "bad").string() + "'";
   auto r = testsupport::run_cli("sensitivity " + cfg + " --method voi --draws 5" + out, dir);
   EXPECT_EQ(r.exit_code, 2);
