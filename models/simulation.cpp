@@ -27,6 +27,18 @@ std::uint64_t threshold_bits(double p) {
   return static_cast<std::uint64_t>(std::ceil(p * 0x1p32));
 }
 
+/// The low word's residual uniform (docs/methods.md 2.4). The low word l of a pupil-month
+/// is first compared with the cut points 0 <= c1 <= c2 <= 2^32 (leaving, placement), which
+/// split [0, 2^32) into [0, c1), [c1, c2), [c2, 2^32). Given the interval [a, b) that l
+/// fell in, l - a is uniform on {0, .., b - a - 1} and independent of which interval it was:
+/// (l - a) / (b - a) is a second uniform, on a grid of 1 / (b - a), for the month's other
+/// event (detection or referral; summer school or repeated year; a new entrant's state).
+double residual_uniform(std::uint64_t l, std::uint64_t c1, std::uint64_t c2) {
+  const std::uint64_t a = l >= c2 ? c2 : (l >= c1 ? c1 : 0);
+  const std::uint64_t b = l >= c2 ? 0x100000000ULL : (l >= c1 ? c2 : c1);
+  return static_cast<double>(l - a) / static_cast<double>(b - a);
+}
+
 constexpr int R = static_cast<int>(State::regular);
 constexpr int H = static_cast<int>(State::high);
 constexpr int E = static_cast<int>(State::extensive);
@@ -42,7 +54,8 @@ class Simulator {
     ATTENDSIM_REQUIRE(n_ > 0, "population.pupils must be > 0");
     ATTENDSIM_REQUIRE(steps_ > 0 && steps_ < 65535, "horizon must be 1..5000 years");
     policy_ = make_allocation_policy(sc.allocation_policy);
-    ATTENDSIM_REQUIRE(policy_ != nullptr, "unknown allocation policy '" << sc.allocation_policy << "'");
+    ATTENDSIM_REQUIRE(policy_ != nullptr,
+                      "unknown allocation policy '" << sc.allocation_policy << "'");
     const auto& d = p.detection;
     p_refer_[0] = d.p_refer_boys;
     p_refer_[1] = std::min(1.0, d.p_refer_boys * d.referral_ratio_girls_vs_boys);
@@ -54,8 +67,8 @@ class Simulator {
                                     1.0 / kSchoolMonthsPerYear);
     for (int b = 0; b < kBands; ++b) {
       for (int g = 0; g < kGenders; ++g) {
-        initial_cum_[b][g] = cumulative(initial_distribution(p.population, static_cast<Band>(b),
-                                                             static_cast<Gender>(g)));
+        initial_cum_[b][g] = cumulative(
+            initial_distribution(p.population, static_cast<Band>(b), static_cast<Gender>(g)));
       }
     }
     first_staffed_ = sc.staffing.first_staffed_step(steps_);
@@ -105,7 +118,8 @@ class Simulator {
       out_.queue_at_end += w;
       end_wait(pupils_[i], steps_);  // censored at the end of the horizon
     }
-    out_.pupil_months_simulated = static_cast<std::uint64_t>(n_) * static_cast<std::uint64_t>(steps_);
+    out_.pupil_months_simulated =
+        static_cast<std::uint64_t>(n_) * static_cast<std::uint64_t>(steps_);
     return std::move(out_);
   }
 
@@ -128,7 +142,8 @@ class Simulator {
         p.band = static_cast<std::uint8_t>(band);
         p.state = static_cast<std::uint8_t>(invert(initial_cum_[band][p.gender], uniform_lo(x1)));
         // Prevalent high/extensive absence has lasted 1..12 months (uniform), others 1 month.
-        p.months_in_state = p.state >= H ? static_cast<std::uint8_t>(1 + static_cast<int>(uniform_hi(x2) * 12)) : 1;
+        p.months_in_state =
+            p.state >= H ? static_cast<std::uint8_t>(1 + static_cast<int>(uniform_hi(x2) * 12)) : 1;
         if (p.grade >= 10 && uniform_lo(x2) < p_.outcomes.share_eligible_at_start_upper_sec) {
           p.flags |= kEligibleUpperSec;
         }
@@ -169,7 +184,8 @@ class Simulator {
     const auto& c = p_.coordinators;
     double m;
     if (p.status == static_cast<std::uint8_t>(PupilStatus::in_case)) {
-      m = (first_staffed_ >= 0 && t - first_staffed_ < c.rampup_months) ? c.rampup_effect_share : 1.0;
+      m = (first_staffed_ >= 0 && t - first_staffed_ < c.rampup_months) ? c.rampup_effect_share
+                                                                        : 1.0;
     } else if (p.after_close > 0) {
       m = std::pow(c.effect_decay_after_close, p.after_close);
     } else {
@@ -183,7 +199,8 @@ class Simulator {
   /// One school month for every pupil. The pupil is copied into a local and written back,
   /// and counters are kept in locals: uint8_t fields are char types that may alias anything,
   /// so working on the array element directly would force reloads of every invariant.
-  void school_month(int t, int m, bool program_active, std::array<std::uint32_t, kStates>& occ_out) {
+  void school_month(int t, int m, bool program_active,
+                    std::array<std::uint32_t, kStates>& occ_out) {
     const auto& tp = p_.transitions;
     const auto& cp = p_.coordinators;
     const auto& dp = p_.detection;
@@ -201,8 +218,8 @@ class Simulator {
     const Thresholds* const fast_rows[kBands] = {&table_.bits(0, R, 0, m), &table_.bits(1, R, 0, m),
                                                  &table_.bits(2, R, 0, m)};
     std::uint32_t occ[kStates] = {0, 0, 0, 0, 0};
-    std::uint32_t sustained_n[kGenders] = {0, 0}, detected_n[kGenders] = {0, 0}, referred_n[kGenders] = {0, 0},
-                  queued_n[kGenders] = {0, 0};
+    std::uint32_t sustained_n[kGenders] = {0, 0}, detected_n[kGenders] = {0, 0},
+                  referred_n[kGenders] = {0, 0}, queued_n[kGenders] = {0, 0};
     std::uint32_t placed_n = 0;
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
@@ -210,7 +227,6 @@ class Simulator {
       Pupil* const pupils = pupils_.data();
       for (int i = c * kChunkPupils; i < end; ++i) {
         const std::uint64_t x1 = e();
-        const std::uint64_t x2 = e();
         Pupil& w = pupils[i];
         const int s = w.state;
         if (s == LEFT) {
@@ -220,7 +236,8 @@ class Simulator {
         const std::uint64_t leave_draw = x1 & 0xffffffffULL;  // uniform_lo(x1) * 2^32
         const int band = w.band;
         int ns = -1;
-        if (s == R && w.status == none && (w.after_close | w.relapse_left) == 0 && leave_draw >= leave_bits) {
+        if (s == R && w.status == none && (w.after_close | w.relapse_left) == 0 &&
+            leave_draw >= leave_bits) {
           // Fast path for the common pupil-month: regular, no case, no relapse window, not
           // leaving. Same arithmetic as the general path below, restricted to this case, on
           // the pupil's bytes in place.
@@ -249,7 +266,8 @@ class Simulator {
           q.flags |= kPlacedThisYear;
           ++placed_n;
         }
-        const int bucket = s >= H ? duration_bucket(q.months_in_state) : (s == R ? (q.relapse_left > 0) : 0);
+        const int bucket =
+            s >= H ? duration_bucket(q.months_in_state) : (s == R ? (q.relapse_left > 0) : 0);
         if (ns >= 0) {
           // drawn on the fast path (a move out of regular)
         } else if (q.status != in_case && q.after_close == 0) {
@@ -257,12 +275,13 @@ class Simulator {
         } else {
           const double mfx = effect_scale(q, t);
           const Row row = modified_row(tp.base[band][s], s, table_.exit_mult(s, bucket),
-                                       table_.worsen_mult(s, bucket, m), std::pow(cp.rr_improve, mfx),
-                                       std::pow(cp.rr_worsen, mfx));
+                                       table_.worsen_mult(s, bucket, m),
+                                       std::pow(cp.rr_improve, mfx), std::pow(cp.rr_worsen, mfx));
           ns = invert(cumulative(row), uniform_hi(x1));
         }
         // Bookkeeping of durations, returns and relapse risk.
-        q.months_in_state = ns == s ? static_cast<std::uint8_t>(std::min(255, q.months_in_state + 1)) : 1;
+        q.months_in_state =
+            ns == s ? static_cast<std::uint8_t>(std::min(255, q.months_in_state + 1)) : 1;
         if (q.relapse_left > 0) --q.relapse_left;
         if (ns == R) {
           if (s != R && (q.flags & kHadHighOrExtensive)) q.relapse_left = relapse_months;
@@ -282,12 +301,13 @@ class Simulator {
             }
           }
         }
-        if (q.after_close > 0) q.after_close = q.after_close < kAfterCloseMax ? q.after_close + 1 : 0;
+        if (q.after_close > 0)
+          q.after_close = q.after_close < kAfterCloseMax ? q.after_close + 1 : 0;
         q.state = static_cast<std::uint8_t>(ns);
         ++occ[ns];
         // Detection, school action and referral.
         if (q.status == none) {
-          if (ns >= H && uniform_hi(x2) < p_detect) {
+          if (ns >= H && residual_uniform(leave_draw, leave_bits, place_bits) < p_detect) {
             q.status = static_cast<std::uint8_t>(PupilStatus::school_action);
             q.status_months = 0;
             ++detected_n[q.gender];
@@ -297,7 +317,7 @@ class Simulator {
           if (ns < H) {
             q.status = none;
           } else if (q.status_months >= action_months) {
-            const double u = uniform_lo(x2);
+            const double u = residual_uniform(leave_draw, leave_bits, place_bits);
             const double pr = p_refer[q.gender];
             if (program_active && u < pr * p_consent) {
               q.status = static_cast<std::uint8_t>(PupilStatus::waiting);
@@ -390,7 +410,8 @@ class Simulator {
     }
     for (auto i : cases_) counts.in_case[pupils_[i].gender] += 1;
     const auto chosen = policy_->choose(cand, free, counts);
-    ATTENDSIM_REQUIRE(static_cast<int>(chosen.size()) <= free, "policy admitted more than free slots");
+    ATTENDSIM_REQUIRE(static_cast<int>(chosen.size()) <= free,
+                      "policy admitted more than free slots");
     std::vector<bool> admitted(queue_.size(), false);
     for (auto k : chosen) {
       ATTENDSIM_REQUIRE(k < queue_.size() && !admitted[k], "policy chose an invalid candidate");
@@ -419,18 +440,21 @@ class Simulator {
       const int end = std::min(n_, (c + 1) * kChunkPupils);
       for (int i = c * kChunkPupils; i < end; ++i) {
         const std::uint64_t x1 = e();
-        const std::uint64_t x2 = e();
         Pupil& p = pupils_[static_cast<std::size_t>(i)];
         if (p.state == LEFT) {
           ++occ[LEFT];
           continue;
         }
         if (p.flags & kExtensiveThisYear) out_.long_term_absent_pupil_years += 1;
-        if ((x1 & 0xffffffffULL) < leave_bits) {  // uniform_lo(x1) < p_leave, exactly
+        const std::uint64_t l = x1 & 0xffffffffULL;
+        if (l < leave_bits) {  // uniform_lo(x1) < p_leave, exactly
           leave(p, t);
           ++occ[LEFT];
           continue;
         }
+        // Summer school (grades 8-9) and a repeated year (grades 10-12) never meet: they
+        // share the residual of the low word.
+        const double v = residual_uniform(l, leave_bits, leave_bits);
         const int s = p.state;
         if (p.grade == 9) {
           out_.grade9_finishers += 1;
@@ -442,12 +466,12 @@ class Simulator {
           }
         }
         if ((p.grade == 8 || p.grade == 9) && s >= H &&
-            uniform_hi(x2) < o.p_summer_school_if_high_or_extensive_grade8_9) {
+            v < o.p_summer_school_if_high_or_extensive_grade8_9) {
           out_.events.summer_school[ts] += 1;
           out_.summer_school += 1;
         }
-        if (p.grade >= 10 && uniform_lo(x2) < o.p_repeat_per_extensive_year_upper_sec *
-                                                  p.extensive_months_year / kSchoolMonthsPerYear) {
+        if (p.grade >= 10 && v < o.p_repeat_per_extensive_year_upper_sec * p.extensive_months_year /
+                                     kSchoolMonthsPerYear) {
           p.flags |= kRepeatThisYear;
           out_.events.repeated_years[ts] += 1;
           out_.repeated_years += 1;
@@ -455,7 +479,7 @@ class Simulator {
         if (p.grade == 12 && !(p.flags & kRepeatThisYear)) {
           out_.upper_sec_finishers += 1;
           const double pc = (p.flags & kEligibleUpperSec) ? o.p_complete_if_eligible_by_state[s]
-                                                           : o.p_complete_if_not_eligible;
+                                                          : o.p_complete_if_not_eligible;
           if (uniform_hi(x1) < pc) {
             out_.completed_upper_secondary += 1;
           } else {
@@ -477,7 +501,6 @@ class Simulator {
       const int end = std::min(n_, (c + 1) * kChunkPupils);
       for (int i = c * kChunkPupils; i < end; ++i) {
         const std::uint64_t x1 = e();
-        const std::uint64_t x2 = e();
         Pupil& p = pupils_[static_cast<std::size_t>(i)];
         if (p.state == LEFT) {
           ++occ[LEFT];
@@ -499,7 +522,9 @@ class Simulator {
             q.gender = uniform_hi(x1) < pop.share_girls ? 1 : 0;
             const int band = static_cast<int>(band_of_grade(q.grade));
             q.band = static_cast<std::uint8_t>(band);
-            q.state = static_cast<std::uint8_t>(invert(initial_cum_[band][q.gender], uniform_hi(x2)));
+            q.state = static_cast<std::uint8_t>(
+                invert(initial_cum_[band][q.gender],
+                       residual_uniform(x1 & 0xffffffffULL, leave_bits, leave_bits)));
             q.months_in_state = 1;
             end_wait(p, t);  // a leaver still in the queue
             p = q;

@@ -4,12 +4,16 @@
 /// A pure function of its inputs: no files, no threads, no globals. The scenario fixes the
 /// staffing schedule and the policies; the key fixes the random streams. Baseline and
 /// scenario called with the same key see the same pupils and the same draws (common random
-/// numbers): every pupil-month consumes exactly two 64-bit outputs of its chunk's stream,
-/// whatever happens to the pupil, split into four 32-bit uniforms (docs/methods.md):
-///   school month: u0 transition, u1 leaving (then placement), u2 detection, u3 referral+consent
-///   July:         u0 eligibility (grade 9) or completion (grade 12), u1 leaving,
-///                 u2 summer school, u3 repeated year
-///   August:       u0 new entrant's gender, u1 leaving, u2 new entrant's state, u3 unused
+/// numbers): every pupil-month consumes exactly one 64-bit output x of its chunk's stream,
+/// whatever happens to the pupil (stream derivation version 2, docs/methods.md 2.4). Its
+/// high word hi(x) and low word lo(x) are two uniforms; lo(x) is first cut at the leaving
+/// (and placement) probabilities, and its residual r within the interval it fell in is a
+/// third uniform, independent of the first two:
+///   school month: hi transition, lo leaving then placement, r detection or referral+consent
+///   July:         hi eligibility (grade 9) or completion (grade 12), lo leaving,
+///                 r summer school (grades 8-9) or repeated year (grades 10-12)
+///   August:       hi new entrant's gender, lo leaving, r new entrant's state
+/// (the events that share r never happen to one pupil in one month).
 /// Pupils are in chunks of kChunkPupils; chunk c draws from the stream keyed
 /// {seed, draw, replication, kPupilPurpose, c}; initial pupils from {.., kPopulationPurpose, c}.
 #include <array>
@@ -47,16 +51,22 @@ struct Pupil {
   std::uint8_t status_months = 0;  ///< months in school action, or in the current case
   std::uint8_t regular_run = 0;    ///< consecutive school months in regular
   std::uint8_t flags = 0;
-  std::uint8_t relapse_left = 0;   ///< school months of relapse risk left
-  std::uint8_t after_close = 0;    ///< school months since a case closed (0: none)
+  std::uint8_t relapse_left = 0;  ///< school months of relapse risk left
+  std::uint8_t after_close = 0;   ///< school months since a case closed (0: none)
   std::uint8_t extensive_months_year = 0;
-  std::uint8_t band = 0;           ///< Band of `grade` (kept in step with it)
-  std::uint16_t queued_at = 0;     ///< step of referral
+  std::uint8_t band = 0;        ///< Band of `grade` (kept in step with it)
+  std::uint16_t queued_at = 0;  ///< step of referral
   std::uint16_t unused2 = 0;
 };
 static_assert(sizeof(Pupil) == 16, "pupil state must stay small");
 
-enum class PupilStatus : std::uint8_t { none = 0, school_action = 1, waiting = 2, in_case = 3, declined = 4 };
+enum class PupilStatus : std::uint8_t {
+  none = 0,
+  school_action = 1,
+  waiting = 2,
+  in_case = 3,
+  declined = 4
+};
 
 struct ReplicationOutcome {
   int steps = 0;
@@ -64,13 +74,14 @@ struct ReplicationOutcome {
   std::vector<std::array<std::uint32_t, kStates>> occupancy;
   EventSeries events;
   std::array<double, kAttendanceStates> pupil_months{};  ///< school months only
-  double long_term_absent_pupil_years = 0;  ///< sum over years of pupils with >= 1 month in extensive
+  double long_term_absent_pupil_years =
+      0;  ///< sum over years of pupils with >= 1 month in extensive
   double school_years = 0;
   double sustained_returns[kGenders] = {0, 0};
   double detected[kGenders] = {0, 0};  ///< pupils detected (distinct detections)
   double referrals[kGenders] = {0, 0};
   double cases_started[kGenders] = {0, 0};
-  double queued[kGenders] = {0, 0};           ///< referrals with consent that entered the queue
+  double queued[kGenders] = {0, 0};  ///< referrals with consent that entered the queue
   /// Months waited by every queued referral, until admission, withdrawal, leaving, the end of
   /// the programme or (censored) the end of the horizon.
   double wait_months_sum[kGenders] = {0, 0};

@@ -1,5 +1,5 @@
 #pragma once
-/// Keyed random streams (derivation version 1, documented in docs/methods.md).
+/// Keyed random streams (derivation version 2, documented in docs/methods.md).
 ///
 /// Every random number in attendsim comes from a Boost.Random `mt19937_64` seeded from a
 /// `StreamKey` {master seed, draw, replication, purpose, sub}. The key's words are mixed by
@@ -14,7 +14,7 @@
 
 namespace attendsim {
 
-inline constexpr std::uint32_t kStreamDerivationVersion = 1;
+inline constexpr std::uint32_t kStreamDerivationVersion = 2;
 
 using Engine = boost::random::mt19937_64;
 

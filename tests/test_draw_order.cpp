@@ -6,10 +6,14 @@
 //   population stream {11, 0, 0, "popu", 0}: outputs 2i, 2i+1 = x1, x2
 //     grade = i mod 13; girl iff hi(x1) < 0.49; state = inversion of lo(x1) on the initial
 //     distribution; months in state (high/extensive) = 1 + floor(12 hi(x2))
-//   pupil stream {11, 0, 0, "pupm", 0}: outputs 2i, 2i+1 = y1, y2 in September (step 0)
-//     left iff lo(y1) < p_leave = 0.004; else next state = inversion of hi(y1) on the
+//   pupil stream {11, 0, 0, "pupm", 0} (stream derivation version 2): output i = y in
+//     September (step 0). With L = lo(y) 2^32 (the integer low word):
+//     left iff L < c1 = ceil(0.004 2^32); else next state = inversion of hi(y) on the
 //     September row: off-diagonals x duration multiplier (exits from high/extensive) x 0.9
 //     (September seasonal multiplier, worsening moves only), diagonal = the complement.
+//     Detection (status none, new state high/extensive): residual r < p_detect = 0.35, where
+//     c2 = ceil((0.004 + p_place) 2^32), p_place = 1 - (1 - 0.03)^(1/10), and r = (L - a) /
+//     (b - a) for the interval [a, b) of {[0, c1), [c1, c2), [c2, 2^32)} that L lies in.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -26,13 +30,18 @@ namespace {
 using Row = std::array<double, 4>;
 
 // configs/reference.toml, [transitions.*] (EVIDENCE B).
-const Row kP[3][4] = {
-    {{0.9749, 0.0220, 0.0030, 0.0001}, {0.3300, 0.6090, 0.0600, 0.0010}, {0.1000, 0.1600, 0.7320, 0.0080},
-     {0.0200, 0.0300, 0.0500, 0.9000}},
-    {{0.9628, 0.0300, 0.0070, 0.0002}, {0.3000, 0.5880, 0.1100, 0.0020}, {0.0800, 0.1300, 0.7740, 0.0160},
-     {0.0200, 0.0250, 0.0500, 0.9050}},
-    {{0.9567, 0.0350, 0.0080, 0.0003}, {0.2800, 0.5970, 0.1200, 0.0030}, {0.0700, 0.1200, 0.7900, 0.0200},
-     {0.0150, 0.0200, 0.0450, 0.9200}}};
+const Row kP[3][4] = {{{0.9749, 0.0220, 0.0030, 0.0001},
+                       {0.3300, 0.6090, 0.0600, 0.0010},
+                       {0.1000, 0.1600, 0.7320, 0.0080},
+                       {0.0200, 0.0300, 0.0500, 0.9000}},
+                      {{0.9628, 0.0300, 0.0070, 0.0002},
+                       {0.3000, 0.5880, 0.1100, 0.0020},
+                       {0.0800, 0.1300, 0.7740, 0.0160},
+                       {0.0200, 0.0250, 0.0500, 0.9050}},
+                      {{0.9567, 0.0350, 0.0080, 0.0003},
+                       {0.2800, 0.5970, 0.1200, 0.0030},
+                       {0.0700, 0.1200, 0.7900, 0.0200},
+                       {0.0150, 0.0200, 0.0450, 0.9200}}};
 
 int by_inversion(const Row& p, double u) {
   double c = 0;
@@ -53,13 +62,18 @@ Row initial(int band, bool girl) {
   return {1 - w - h - e, w, h, e};
 }
 
-double hi(std::uint64_t x) { return static_cast<double>(x >> 32) / 4294967296.0; }
-double lo(std::uint64_t x) { return static_cast<double>(x & 0xffffffffULL) / 4294967296.0; }
+double hi(std::uint64_t x) {
+  return static_cast<double>(x >> 32) / 4294967296.0;
+}
+double lo(std::uint64_t x) {
+  return static_cast<double>(x & 0xffffffffULL) / 4294967296.0;
+}
 
 }  // namespace
 
 TEST(DrawOrder, FirstPupilMonthByHand) {
-  const auto doc = attendsim::config::Document::parse(testsupport::reference_config_text(), "reference.toml");
+  const auto doc =
+      attendsim::config::Document::parse(testsupport::reference_config_text(), "reference.toml");
   const auto cfg = attendsim::models::parse_model_config(doc);
   const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
   const int n = 300;
@@ -72,7 +86,7 @@ TEST(DrawOrder, FirstPupilMonthByHand) {
 
   auto pop = attendsim::make_engine({11, 0, 0, attendsim::models::kPopulationPurpose, 0});
   auto pm = attendsim::make_engine({11, 0, 0, attendsim::models::kPupilPurpose, 0});
-  int moved = 0, left = 0;
+  int moved = 0, left = 0, detected = 0;
   for (int i = 0; i < n; ++i) {
     const std::uint64_t x1 = pop(), x2 = pop();
     const int grade = i % 13;
@@ -86,16 +100,16 @@ TEST(DrawOrder, FirstPupilMonthByHand) {
     ASSERT_EQ(init.state, s0) << "pupil " << i;
     ASSERT_EQ(init.months_in_state, months) << "pupil " << i;
 
-    const std::uint64_t y1 = pm(), y2 = pm();
-    (void)y2;
+    const std::uint64_t y1 = pm();
     int expected;
     if (lo(y1) < 0.004) {
       expected = 4;
       ++left;
     } else {
       const int bucket = months <= 2 ? 0 : (months <= 5 ? 1 : 2);
-      const double exit = s0 == 2 ? std::array<double, 3>{1.3, 1.0, 0.7}[bucket]
-                                  : (s0 == 3 ? std::array<double, 3>{1.6, 0.85, 0.45}[bucket] : 1.0);
+      const double exit = s0 == 2
+                              ? std::array<double, 3>{1.3, 1.0, 0.7}[bucket]
+                              : (s0 == 3 ? std::array<double, 3>{1.6, 0.85, 0.45}[bucket] : 1.0);
       Row row{};
       double off = 0;
       for (int j = 0; j < 4; ++j) {
@@ -108,9 +122,21 @@ TEST(DrawOrder, FirstPupilMonthByHand) {
     }
     moved += expected != s0;
     EXPECT_EQ(trace.after_step[0][static_cast<std::size_t>(i)].state, expected) << "pupil " << i;
+    if (expected == 2 || expected == 3) {
+      const double L = static_cast<double>(y1 & 0xffffffffULL);
+      const double c1 = std::ceil(0.004 * 4294967296.0);
+      const double c2 = std::ceil((0.004 + (1 - std::pow(1 - 0.03, 0.1))) * 4294967296.0);
+      const double a = L >= c2 ? c2 : c1, b = L >= c2 ? 4294967296.0 : c2;
+      const bool detect = (L - a) / (b - a) < 0.35;
+      detected += detect;
+      EXPECT_EQ(trace.after_step[0][static_cast<std::size_t>(i)].status, detect ? 1 : 0)
+          << "pupil " << i;
+    }
     // Common random numbers: the baseline sees the same first month.
-    EXPECT_EQ(trace_base.after_step[0][static_cast<std::size_t>(i)].state, expected) << "pupil " << i;
+    EXPECT_EQ(trace_base.after_step[0][static_cast<std::size_t>(i)].state, expected)
+        << "pupil " << i;
   }
-  EXPECT_GT(moved, 5);  // the check covers real transitions, not only stays
+  EXPECT_GT(moved, 5);     // the check covers real transitions, not only stays
+  EXPECT_GT(detected, 3);  // and detections
   (void)left;
 }
