@@ -1,4 +1,5 @@
-/// `attendsim sensitivity CONFIG --method psa|oneway|twoway|sobol|voi [...]` and `--target-se METRIC=VALUE`.
+/// `attendsim sensitivity CONFIG --method psa|oneway|twoway|sobol|voi [...]` and `--target-se
+/// METRIC=VALUE`.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -23,13 +24,16 @@ struct SensitivityArgs : ExperimentArgs {
   int grid = 5;
   long long sobol_n = 64;
   int bootstrap = 500;
+  int randomisations = 1;
   std::string target_se;
   int batch = 10;
   int max_replications = 2000;
   std::vector<double> values_per_return{0, 100000, 250000, 500000, 1000000, 2000000, 4000000};
 };
 
-std::string n(double v) { return format_number(v); }
+std::string n(double v) {
+  return format_number(v);
+}
 
 int sensitivity_command(const SensitivityArgs& a) {
   const auto cfg = models::load_model_config(a.config);
@@ -40,7 +44,8 @@ int sensitivity_command(const SensitivityArgs& a) {
   // `run`, `compare`, then `sensitivity` into one folder give one consistent report.
   const bool keep_run_files = std::filesystem::exists(out_dir / "summary.json");
   OutputDir dir(out_dir);
-  auto write_run = [&](const models::ExperimentResult& res, const models::Provenance& prov, bool with_draws) {
+  auto write_run = [&](const models::ExperimentResult& res, const models::Provenance& prov,
+                       bool with_draws) {
     if (!keep_run_files) models::write_run_outputs(dir, cfg, res, prov, with_draws);
   };
   // oneway, twoway and sobol accompany their CSV with a base-case run (one draw at base
@@ -51,11 +56,13 @@ int sensitivity_command(const SensitivityArgs& a) {
     auto o = opt;
     o.draws = 1;
     const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), o);
-    models::write_run_outputs(dir, cfg, base, {what, wall_seconds.value_or(base.wall_seconds), opt.threads}, false);
+    models::write_run_outputs(dir, cfg, base,
+                              {what, wall_seconds.value_or(base.wall_seconds), opt.threads}, false);
   };
   if (!a.target_se.empty()) {
     const auto eq = a.target_se.find('=');
-    if (eq == std::string::npos) ATTENDSIM_INPUT_ERROR("--target-se: expected METRIC=VALUE, got '" << a.target_se << "'");
+    if (eq == std::string::npos)
+      ATTENDSIM_INPUT_ERROR("--target-se: expected METRIC=VALUE, got '" << a.target_se << "'");
     const std::string metric = a.target_se.substr(0, eq);
     const auto names = models::metric_names(true);
     if (std::find(names.begin(), names.end(), metric) == names.end()) {
@@ -64,39 +71,48 @@ int sensitivity_command(const SensitivityArgs& a) {
     char* end = nullptr;
     const double target = std::strtod(a.target_se.c_str() + eq + 1, &end);
     if (end == a.target_se.c_str() + eq + 1 || *end != '\0' || !(target > 0)) {
-      ATTENDSIM_INPUT_ERROR("--target-se: VALUE must be a number > 0, got '" << a.target_se.substr(eq + 1) << "'");
+      ATTENDSIM_INPUT_ERROR("--target-se: VALUE must be a number > 0, got '"
+                            << a.target_se.substr(eq + 1) << "'");
     }
     const auto r = models::run_to_target_se(cfg, opt, metric, target, a.batch, a.max_replications);
-    models::write_run_outputs(dir, cfg, r.result, {"sensitivity --target-se", r.result.wall_seconds, opt.threads}, false);
-    dir.write("target_se.csv", "metric,target,se,replications,reached\n" + metric + "," + n(target) + "," + n(r.se) +
-                                   "," + std::to_string(r.result.options.replications) + "," +
+    models::write_run_outputs(
+        dir, cfg, r.result, {"sensitivity --target-se", r.result.wall_seconds, opt.threads}, false);
+    dir.write("target_se.csv", "metric,target,se,replications,reached\n" + metric + "," +
+                                   n(target) + "," + n(r.se) + "," +
+                                   std::to_string(r.result.options.replications) + "," +
                                    (r.reached ? "true" : "false") + "\n");
     dir.commit();
     if (!a.quiet) {
       std::cout << metric << ": se " << r.se << (r.reached ? " <= " : " > ") << target << " after "
-                << r.result.options.replications << " replications (batches of " << a.batch << ")\n";
+                << r.result.options.replications << " replications (batches of " << a.batch
+                << ")\n";
       std::cout << "results: " << out_dir.string() << "\n";
     }
     return 0;
   }
-  if (a.method.empty()) ATTENDSIM_INPUT_ERROR("sensitivity: give --method (psa, oneway, twoway, sobol, voi) or --target-se");
+  if (a.method.empty())
+    ATTENDSIM_INPUT_ERROR(
+        "sensitivity: give --method (psa, oneway, twoway, sobol, voi) or --target-se");
   if (a.method == "psa") {
     if (opt.draws <= 1) opt.draws = 100;
     if (a.replications <= 0) opt.replications = 2;
     const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
     write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
-    std::string psa = "draw,scenario,incremental_cost_sek,incremental_sustained_returns,"
-                      "incremental_completed_upper_secondary,net_benefit_sek,roi\n";
+    std::string psa =
+        "draw,scenario,incremental_cost_sek,incremental_sustained_returns,"
+        "incremental_completed_upper_secondary,net_benefit_sek,roi\n";
     const auto i_cost = res.metric_index("cost_sek"), i_ret = res.metric_index("sustained_returns"),
-               i_comp = res.metric_index("completed_upper_secondary"), i_net = res.metric_index("net_benefit_sek"),
-               i_roi = res.metric_index("roi");
+               i_comp = res.metric_index("completed_upper_secondary"),
+               i_net = res.metric_index("net_benefit_sek"), i_roi = res.metric_index("roi");
     const auto base_ret = res.unit_values(0, i_ret), base_comp = res.unit_values(0, i_comp);
     for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
-      const auto cost = res.unit_values(s, i_cost), ret = res.unit_values(s, i_ret), comp = res.unit_values(s, i_comp),
-                 net = res.unit_values(s, i_net), roi = res.unit_values(s, i_roi);
+      const auto cost = res.unit_values(s, i_cost), ret = res.unit_values(s, i_ret),
+                 comp = res.unit_values(s, i_comp), net = res.unit_values(s, i_net),
+                 roi = res.unit_values(s, i_roi);
       for (std::size_t d = 0; d < cost.size(); ++d) {
-        psa += std::to_string(d) + "," + res.scenarios[s].name + "," + n(cost[d]) + "," + n(ret[d] - base_ret[d]) + "," +
-               n(comp[d] - base_comp[d]) + "," + n(net[d]) + "," + n(roi[d]) + "\n";
+        psa += std::to_string(d) + "," + res.scenarios[s].name + "," + n(cost[d]) + "," +
+               n(ret[d] - base_ret[d]) + "," + n(comp[d] - base_comp[d]) + "," + n(net[d]) + "," +
+               n(roi[d]) + "\n";
       }
     }
     dir.write("psa.csv", psa);
@@ -107,19 +123,23 @@ int sensitivity_command(const SensitivityArgs& a) {
     dir.write("acceptability.csv", ac);
     dir.commit();
     if (!a.quiet) {
-      std::cout << "PSA: " << opt.draws << " parameter draws x " << opt.replications << " replications, "
-                << res.scenarios.size() << " scenarios; psa.csv, acceptability.csv" << (keep_run_files ? "" : ", draws.csv") << " in "
-                << out_dir.string() << "\n";
+      std::cout << "PSA: " << opt.draws << " parameter draws x " << opt.replications
+                << " replications, " << res.scenarios.size()
+                << " scenarios; psa.csv, acceptability.csv" << (keep_run_files ? "" : ", draws.csv")
+                << " in " << out_dir.string() << "\n";
     }
     return 0;
   }
   if (a.method == "oneway") {
     if (a.replications <= 0) opt.replications = 10;
     const auto rows = models::one_way(cfg, opt);
-    std::string csv = "parameter,output,base_value,low_value,high_value,output_base,output_low,output_high,swing\n";
+    std::string csv =
+        "parameter,output,base_value,low_value,high_value,output_base,output_low,output_high,"
+        "swing\n";
     for (const auto& r : rows) {
-      csv += r.parameter + "," + r.output + "," + n(r.base_value) + "," + n(r.low_value) + "," + n(r.high_value) + "," +
-             n(r.output_base) + "," + n(r.output_low) + "," + n(r.output_high) + "," + n(r.swing) + "\n";
+      csv += r.parameter + "," + r.output + "," + n(r.base_value) + "," + n(r.low_value) + "," +
+             n(r.high_value) + "," + n(r.output_base) + "," + n(r.output_low) + "," +
+             n(r.output_high) + "," + n(r.swing) + "\n";
     }
     write_base_run("sensitivity --method oneway", std::nullopt);
     dir.write("tornado.csv", csv);
@@ -130,7 +150,8 @@ int sensitivity_command(const SensitivityArgs& a) {
       for (const auto& r : rows) {
         if (r.output != "net_benefit_sek" || k++ >= 10) continue;
         std::cout << "  " << r.parameter << ": " << models::group_thousands(r.output_low) << " .. "
-                  << models::group_thousands(r.output_high) << " (swing " << models::group_thousands(r.swing) << ")\n";
+                  << models::group_thousands(r.output_high) << " (swing "
+                  << models::group_thousands(r.swing) << ")\n";
       }
       std::cout << "results: " << out_dir.string() << "\n";
     }
@@ -138,42 +159,54 @@ int sensitivity_command(const SensitivityArgs& a) {
   }
   if (a.method == "twoway") {
     const auto comma = a.params.find(',');
-    if (comma == std::string::npos) ATTENDSIM_INPUT_ERROR("--method twoway needs --params A,B (two parameter keys)");
+    if (comma == std::string::npos)
+      ATTENDSIM_INPUT_ERROR("--method twoway needs --params A,B (two parameter keys)");
     if (a.replications <= 0) opt.replications = 10;
-    const auto rows = models::two_way(cfg, opt, a.params.substr(0, comma), a.params.substr(comma + 1), a.grid);
+    const auto rows =
+        models::two_way(cfg, opt, a.params.substr(0, comma), a.params.substr(comma + 1), a.grid);
     std::string csv = "param_a,value_a,param_b,value_b,output,mean\n";
     const auto& names = models::sensitivity_outputs();
     for (const auto& r : rows) {
       for (std::size_t o = 0; o < names.size(); ++o) {
-        csv += r.param_a + "," + n(r.value_a) + "," + r.param_b + "," + n(r.value_b) + "," + names[o] + "," +
-               n(r.outputs[o]) + "\n";
+        csv += r.param_a + "," + n(r.value_a) + "," + r.param_b + "," + n(r.value_b) + "," +
+               names[o] + "," + n(r.outputs[o]) + "\n";
       }
     }
     write_base_run("sensitivity --method twoway", std::nullopt);
     dir.write("twoway.csv", csv);
     dir.commit();
-    if (!a.quiet) std::cout << "two-way grid " << a.grid << "x" << a.grid << ": twoway.csv in " << out_dir.string() << "\n";
+    if (!a.quiet)
+      std::cout << "two-way grid " << a.grid << "x" << a.grid << ": twoway.csv in "
+                << out_dir.string() << "\n";
     return 0;
   }
   if (a.method == "sobol") {
-    if (a.sobol_n < 2) ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << a.sobol_n);
+    if (a.sobol_n < 2)
+      ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << a.sobol_n);
     if (a.replications <= 0) opt.replications = 2;
     const auto params = models::uncertain_parameters(cfg, a.params);
-    const auto r = models::sobol_sensitivity(cfg, opt, params, static_cast<std::size_t>(a.sobol_n), a.bootstrap);
-    std::string csv = "output,parameter,first_order,first_order_ci_low,first_order_ci_high,total,total_ci_low,total_ci_high\n";
+    const auto r =
+        models::sobol_sensitivity(cfg, opt, params, static_cast<std::size_t>(a.sobol_n),
+                                  a.bootstrap, static_cast<std::size_t>(a.randomisations));
+    std::string csv =
+        "output,parameter,first_order,first_order_ci_low,first_order_ci_high,total,total_ci_low,"
+        "total_ci_high\n";
     for (const auto& row : r.rows) {
       const auto& x = row.index;
-      csv += row.output + "," + row.parameter + "," + n(x.first_order) + "," + n(x.first_order_ci_low) + "," +
-             n(x.first_order_ci_high) + "," + n(x.total) + "," + n(x.total_ci_low) + "," + n(x.total_ci_high) + "\n";
+      csv += row.output + "," + row.parameter + "," + n(x.first_order) + "," +
+             n(x.first_order_ci_low) + "," + n(x.first_order_ci_high) + "," + n(x.total) + "," +
+             n(x.total_ci_low) + "," + n(x.total_ci_high) + "\n";
     }
     std::string noise =
-        "output,parameter,variance,noise_variance,noise_share,total_index_noise,realisation_se_first_order,"
+        "output,parameter,variance,noise_variance,noise_share,total_index_noise,realisation_se_"
+        "first_order,"
         "realisation_se_total\n";
     for (const auto& z : r.noise) {
       for (std::size_t i = 0; i < r.parameters.size(); ++i) {
-        noise += z.output + "," + r.parameters[i] + "," + n(z.variance) + "," + n(z.noise_variance) + "," +
-                 n(z.noise_share) + "," + n(z.total_index_noise[i]) + "," + n(z.realisation_se_first_order[i]) +
-                 "," + n(z.realisation_se_total[i]) + "\n";
+        noise += z.output + "," + r.parameters[i] + "," + n(z.variance) + "," +
+                 n(z.noise_variance) + "," + n(z.noise_share) + "," + n(z.total_index_noise[i]) +
+                 "," + n(z.realisation_se_first_order[i]) + "," + n(z.realisation_se_total[i]) +
+                 "\n";
       }
     }
     write_base_run("sensitivity --method sobol", r.wall_seconds);
@@ -181,17 +214,24 @@ int sensitivity_command(const SensitivityArgs& a) {
     dir.write("sobol_noise.csv", noise);
     dir.commit();
     if (!a.quiet) {
-      std::cout << "Sobol indices: N = " << r.n << ", " << r.parameters.size() << " parameters, " << r.design_points
-                << " design points x " << r.replications << " replications (" << r.simulations << " simulations, "
-                << format_number(r.wall_seconds) << " s)\n";
+      std::cout << "Sobol indices: N = " << r.n
+                << (r.randomisations > 1
+                        ? " x " + std::to_string(r.randomisations) + " randomisations"
+                        : std::string())
+                << ", " << r.parameters.size() << " parameters, " << r.design_points
+                << " design points x " << r.replications << " replications (" << r.simulations
+                << " simulations, " << format_number(r.wall_seconds) << " s)\n";
       for (const auto& row : r.rows) {
         if (row.output != "net_benefit_sek") continue;
         std::cout << "  " << row.parameter << ": S " << format_number(row.index.first_order) << " ["
-                  << format_number(row.index.first_order_ci_low) << ", " << format_number(row.index.first_order_ci_high)
-                  << "], ST " << format_number(row.index.total) << " [" << format_number(row.index.total_ci_low) << ", "
-                  << format_number(row.index.total_ci_high) << "]\n";
+                  << format_number(row.index.first_order_ci_low) << ", "
+                  << format_number(row.index.first_order_ci_high) << "], ST "
+                  << format_number(row.index.total) << " [" << format_number(row.index.total_ci_low)
+                  << ", " << format_number(row.index.total_ci_high) << "]\n";
       }
-      for (const auto& z : r.noise) std::cout << "  noise share of " << z.output << ": " << format_number(z.noise_share) << "\n";
+      for (const auto& z : r.noise)
+        std::cout << "  noise share of " << z.output << ": " << format_number(z.noise_share)
+                  << "\n";
       std::cout << "results: " << out_dir.string() << "\n";
     }
     return 0;
@@ -202,16 +242,19 @@ int sensitivity_command(const SensitivityArgs& a) {
     const auto r = models::value_of_information(cfg, opt, a.params);
     std::string csv = "measure,parameter,voi_sek,share_of_evpi\n";
     for (const auto& row : r.rows) {
-      csv += row.measure + "," + row.parameter + "," + n(row.voi_sek) + "," + n(row.share_of_evpi) + "\n";
+      csv += row.measure + "," + row.parameter + "," + n(row.voi_sek) + "," + n(row.share_of_evpi) +
+             "\n";
     }
     write_run(r.result, {"sensitivity --method voi", r.result.wall_seconds, opt.threads}, true);
     dir.write("voi.csv", csv);
     dir.commit();
     if (!a.quiet) {
-      std::cout << "value of information (SEK, per decision, " << opt.draws << " draws x " << opt.replications
-                << " replications, " << r.result.scenarios.size() << " options):\n";
+      std::cout << "value of information (SEK, per decision, " << opt.draws << " draws x "
+                << opt.replications << " replications, " << r.result.scenarios.size()
+                << " options):\n";
       for (const auto& row : r.rows) {
-        std::cout << "  " << row.measure << " " << row.parameter << ": " << models::group_thousands(row.voi_sek) << "\n";
+        std::cout << "  " << row.measure << " " << row.parameter << ": "
+                  << models::group_thousands(row.voi_sek) << "\n";
       }
       std::cout << "results: " << out_dir.string() << "\n";
     }
@@ -224,24 +267,40 @@ int sensitivity_command(const SensitivityArgs& a) {
 
 void add_sensitivity_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<SensitivityArgs>();
-  auto* sub = root.add_subcommand("sensitivity", "Sensitivity analyses: PSA and acceptability, one-way (tornado), two-way, "
-                                                 "Sobol indices, value of information (EVPI, EVPPI), "
-                                                 "and a precision target on the standard error");
+  auto* sub = root.add_subcommand(
+      "sensitivity",
+      "Sensitivity analyses: PSA and acceptability, one-way (tornado), two-way, "
+      "Sobol indices, value of information (EVPI, EVPPI), "
+      "and a precision target on the standard error");
   args->add_to(sub, "output folder (default: results/CONFIG-sensitivity-DATE-TIME)");
   sub->add_option("--method", args->method, "psa | oneway | twoway | sobol | voi")
       ->check(CLI::IsMember({"psa", "oneway", "twoway", "sobol", "voi"}));
-  sub->add_option("--params", args->params,
-                  "comma-separated parameter keys: two for twoway (e.g. coordinators.rr_improve_in_case,detection.p_consent); "
-                  "for sobol and voi (default: every uncertain parameter; voi also every Dirichlet row)");
-  sub->add_option("--sobol-n", args->sobol_n, "sobol: base sample size N (a power of 2 is best; default 64); "
-                                              "the model runs at N (parameters + 2) points");
-  sub->add_option("--bootstrap", args->bootstrap, "sobol: bootstrap resamples for the index CIs (default 500)")
+  sub->add_option(
+      "--params", args->params,
+      "comma-separated parameter keys: two for twoway (e.g. "
+      "coordinators.rr_improve_in_case,detection.p_consent); "
+      "for sobol and voi (default: every uncertain parameter; voi also every Dirichlet row)");
+  sub->add_option("--sobol-n", args->sobol_n,
+                  "sobol: base sample size N (a power of 2 is best; default 64); "
+                  "the model runs at N (parameters + 2) points");
+  sub->add_option("--bootstrap", args->bootstrap,
+                  "sobol: bootstrap resamples for the index CIs (default 500)")
       ->check(CLI::Range(0, 100000));
-  sub->add_option("--grid", args->grid, "points per parameter in twoway (default 5)")->check(CLI::Range(2, 50));
+  sub->add_option("--randomisations", args->randomisations,
+                  "sobol: K >= 2 runs the design under K random digital shifts (randomised QMC) "
+                  "and gives Student t "
+                  "CIs over the K estimates instead of the bootstrap (default 1: plain sequence, "
+                  "bootstrap CIs)")
+      ->check(CLI::Range(1, 100000));
+  sub->add_option("--grid", args->grid, "points per parameter in twoway (default 5)")
+      ->check(CLI::Range(2, 50));
   sub->add_option("--target-se", args->target_se,
-                  "METRIC=VALUE: add replications in seeded batches until the scenario's standard error of METRIC is <= VALUE");
-  sub->add_option("--batch", args->batch, "replications per batch for --target-se (default 10)")->check(CLI::Range(2, 100000));
-  sub->add_option("--max-replications", args->max_replications, "upper limit for --target-se (default 2000)")
+                  "METRIC=VALUE: add replications in seeded batches until the scenario's standard "
+                  "error of METRIC is <= VALUE");
+  sub->add_option("--batch", args->batch, "replications per batch for --target-se (default 10)")
+      ->check(CLI::Range(2, 100000));
+  sub->add_option("--max-replications", args->max_replications,
+                  "upper limit for --target-se (default 2000)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--values-per-return", args->values_per_return,
                   "SEK values placed on one extra sustained return for the acceptability curve");

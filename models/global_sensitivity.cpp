@@ -76,32 +76,43 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 
 GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& opt,
                                     const std::vector<std::size_t>& parameters, std::size_t n,
-                                    int bootstrap, bool reuse_simulations) {
+                                    int bootstrap, std::size_t randomisations,
+                                    bool reuse_simulations) {
   if (n < 2) ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << n);
   if (parameters.empty())
     ATTENDSIM_INPUT_ERROR("--params: a Sobol analysis needs at least one parameter");
   if (bootstrap < 0) ATTENDSIM_INPUT_ERROR("--bootstrap must be >= 0, got " << bootstrap);
+  if (randomisations < 1)
+    ATTENDSIM_INPUT_ERROR("--randomisations must be >= 1, got " << randomisations);
   const auto start = std::chrono::steady_clock::now();
   const std::size_t d = parameters.size();
-  const auto design = saltelli_design(n, d);
+  const std::size_t nq = randomisations;
+  // One design (K = 1: the plain Sobol sequence) or K randomly shifted ones.
+  std::vector<SaltelliDesign> designs;
+  for (std::size_t q = 0; q < nq; ++q) {
+    designs.push_back(nq == 1 ? saltelli_design(n, d) : saltelli_design(n, d, opt.seed, q));
+  }
+  const std::size_t block = designs[0].size();
   const auto base = cfg.parameters.base_values();
   const auto& names = sensitivity_outputs();
-  // Per-replication outputs at every design point: values[output][point * R + r].
+  // Per-replication outputs at every design point: values[output][(q block + point) R + r].
   const auto reps = static_cast<std::size_t>(opt.replications);
-  std::vector<std::vector<double>> values(names.size(), std::vector<double>(design.size() * reps));
-  // Parameter values at design point p; every point is checked (and realised once) before
-  // any simulation, so that a bad value surfaces as an input error naming the key.
-  auto point_values = [&](std::size_t p) {
+  std::vector<std::vector<double>> values(names.size(), std::vector<double>(nq * block * reps));
+  // Parameter values at point p of design q; every point is checked (and realised once)
+  // before any simulation, so that a bad value surfaces as an input error naming the key.
+  auto point_values = [&](std::size_t q, std::size_t p) {
     auto v = base;
     for (std::size_t i = 0; i < d; ++i) {
-      v[parameters[i]] = cfg.parameters.at(parameters[i]).dist->quantile(design.points[p][i]);
+      v[parameters[i]] = cfg.parameters.at(parameters[i]).dist->quantile(designs[q].points[p][i]);
     }
     return v;
   };
-  for (std::size_t p = 0; p < design.size(); ++p) {
-    const auto v = point_values(p);
-    cfg.parameters.check_domain(v, "Sobol design point " + std::to_string(p));
-    (void)realise(cfg, v);
+  for (std::size_t q = 0; q < nq; ++q) {
+    for (std::size_t p = 0; p < block; ++p) {
+      const auto v = point_values(q, p);
+      cfg.parameters.check_domain(v, "Sobol design point " + std::to_string(q * block + p));
+      (void)realise(cfg, v);
+    }
   }
   // Which simulations a column-i point A_B^(i) shares with row A (see reuse_simulations).
   enum class Reuse { none, baseline, both };
@@ -116,16 +127,18 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
   const auto scenarios = baseline_and_configured(cfg);
   const auto i_net = metric_index_of("net_benefit_sek"), i_roi = metric_index_of("roi"),
              i_ret = metric_index_of("sustained_returns");
-  ProgressBar bar(n * reps, "sobol", opt.progress);
-  // Unit (row k, replication r): every point of row k (A_k, B_k, A_B^(i)_k) on the streams
-  // {seed, draw 0, r}, as run_experiment with common_streams_across_draws would run them.
+  ProgressBar bar(nq * n * reps, "sobol", opt.progress);
+  // Unit (randomisation q, row k, replication r): every point of row k (A_k, B_k,
+  // A_B^(i)_k) on the streams {seed, draw 0, q R + r}: common random numbers across the
+  // points of a randomisation, independent streams between randomisations (so that their
+  // spread includes the simulator's noise).
   using RowOutputs = std::vector<std::array<double, 3>>;  // [block j] -> outputs
   const auto rows = run_indexed<RowOutputs>(
-      n * reps, opt.threads,
+      nq * n * reps, opt.threads,
       [&](std::size_t u) {
-        const std::size_t k = u / reps, r = u % reps;
-        const StreamKey key{opt.seed, 0, r + static_cast<std::uint64_t>(opt.first_replication), 0,
-                            0};
+        const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
+        const StreamKey key{opt.seed, 0,
+                            q * reps + r + static_cast<std::uint64_t>(opt.first_replication), 0, 0};
         RowOutputs out(d + 2);
         auto outputs = [&](const ModelParams& p, const ReplicationOutcome& b,
                            const ReplicationOutcome& sc) {
@@ -133,14 +146,14 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
           const auto mb = outcome_metrics(b, nullptr), ms = outcome_metrics(sc, &econ);
           return std::array<double, 3>{ms[i_net], ms[i_roi], ms[i_ret] - mb[i_ret]};
         };
-        const ModelParams pa = realise(cfg, point_values(k));
+        const ModelParams pa = realise(cfg, point_values(q, k));
         const ReplicationOutcome base_a = simulate(pa, scenarios[0], key),
                                  scen_a = simulate(pa, scenarios[1], key);
         out[0] = outputs(pa, base_a, scen_a);
-        const ModelParams pb = realise(cfg, point_values(n + k));
+        const ModelParams pb = realise(cfg, point_values(q, n + k));
         out[1] = outputs(pb, simulate(pb, scenarios[0], key), simulate(pb, scenarios[1], key));
         for (std::size_t i = 0; i < d; ++i) {
-          const ModelParams pi = realise(cfg, point_values((2 + i) * n + k));
+          const ModelParams pi = realise(cfg, point_values(q, (2 + i) * n + k));
           if (reuse[i] == Reuse::both) {
             out[2 + i] = outputs(pi, base_a, scen_a);
           } else if (reuse[i] == Reuse::baseline) {
@@ -154,42 +167,42 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
       },
       [&bar] { bar.tick(); });
   bar.finish();
-  std::size_t simulations = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    for (std::size_t r = 0; r < reps; ++r) {
-      const auto& row = rows[k * reps + r];
-      for (std::size_t j = 0; j < d + 2; ++j) {
-        for (std::size_t o = 0; o < names.size(); ++o)
-          values[o][(j * n + k) * reps + r] = row[j][o];
-      }
+  for (std::size_t u = 0; u < rows.size(); ++u) {
+    const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
+    for (std::size_t j = 0; j < d + 2; ++j) {
+      for (std::size_t o = 0; o < names.size(); ++o)
+        values[o][(q * block + j * n + k) * reps + r] = rows[u][j][o];
     }
   }
-  simulations = 4;
+  std::size_t simulations = 4;
   for (auto x : reuse) simulations += x == Reuse::none ? 2 : x == Reuse::baseline ? 1 : 0;
-  simulations *= n * reps;
+  simulations *= nq * n * reps;
   GlobalSobolResult r;
   r.n = n;
+  r.randomisations = nq;
   for (auto i : parameters) r.parameters.push_back(cfg.parameters.at(i).path);
   r.replications = opt.replications;
-  r.design_points = design.size();
+  r.design_points = nq * block;
   r.simulations = simulations;
   SobolOptions so;
   so.bootstrap = bootstrap;
   so.seed = opt.seed;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t k = 0; k < names.size(); ++k) {
-    const auto& v = values[k];
+  const double rm1 = static_cast<double>(reps) - 1, rr = static_cast<double>(reps);
+  for (std::size_t o = 0; o < names.size(); ++o) {
+    const auto& v = values[o];
     for (double x : v) {
       if (!std::isfinite(x))
-        ATTENDSIM_INPUT_ERROR("Sobol: output " << names[k] << " is not finite at a design point");
+        ATTENDSIM_INPUT_ERROR("Sobol: output " << names[o] << " is not finite at a design point");
     }
     // f(x) = mean over replications; res_r(x) = f_r(x) - f(x).
-    std::vector<double> f(design.size(), 0.0);
-    for (std::size_t p = 0; p < design.size(); ++p) {
-      for (std::size_t q = 0; q < reps; ++q) f[p] += v[p * reps + q] / static_cast<double>(reps);
+    std::vector<double> f(nq * block, 0.0);
+    for (std::size_t p = 0; p < f.size(); ++p) {
+      for (std::size_t j = 0; j < reps; ++j) f[p] += v[p * reps + j] / rr;
     }
-    const auto s = sobol_indices(f, n, d, so);
-    SobolNoise z{names[k],
+    const auto s =
+        nq == 1 ? sobol_indices(f, n, d, so) : sobol_indices_randomised(f, n, d, nq, so.confidence);
+    SobolNoise z{names[o],
                  s.variance,
                  nan,
                  nan,
@@ -197,51 +210,70 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
                  std::vector<double>(d, nan),
                  std::vector<double>(d, nan)};
     if (reps >= 2) {
-      auto res = [&](std::size_t p, std::size_t q) { return v[p * reps + q] - f[p]; };
-      const double rm1 = static_cast<double>(reps - 1), rr = static_cast<double>(reps);
-      // Var_x of the noise of f over the 2N points of A and B.
-      double var_sum = 0;
-      for (std::size_t q = 0; q < reps; ++q) {
-        RunningStats rs;
-        for (std::size_t p = 0; p < 2 * n; ++p) rs.add(res(p, q));
-        var_sum += rs.variance();
-      }
-      z.noise_variance = var_sum / rm1 / rr;
-      z.noise_share = z.noise_variance / s.variance;
-      for (std::size_t i = 0; i < d; ++i) {
-        double sum = 0;
-        for (std::size_t q = 0; q < reps; ++q) {
-          for (std::size_t kk = 0; kk < n; ++kk) {
-            const double diff = res(kk, q) - res((2 + i) * n + kk, q);
-            sum += diff * diff;
+      // Noise measures per randomisation, averaged over the K randomisations.
+      auto res = [&](std::size_t q, std::size_t p, std::size_t j) {
+        return v[(q * block + p) * reps + j] - f[q * block + p];
+      };
+      double noise_var = 0;
+      std::vector<double> st_noise(d, 0.0), se2_s(d, 0.0), se2_st(d, 0.0);
+      std::vector<std::size_t> realisations(d, 0);
+      for (std::size_t q = 0; q < nq; ++q) {
+        // Var_x of the noise of f over the 2N points of A and B.
+        double var_sum = 0;
+        for (std::size_t j = 0; j < reps; ++j) {
+          RunningStats rs;
+          for (std::size_t p = 0; p < 2 * n; ++p) rs.add(res(q, p, j));
+          var_sum += rs.variance();
+        }
+        noise_var += var_sum / rm1 / rr;
+        for (std::size_t i = 0; i < d; ++i) {
+          double sum = 0;
+          for (std::size_t j = 0; j < reps; ++j) {
+            for (std::size_t kk = 0; kk < n; ++kk) {
+              const double diff = res(q, kk, j) - res(q, (2 + i) * n + kk, j);
+              sum += diff * diff;
+            }
+          }
+          st_noise[i] += sum / static_cast<double>(n) / 2 / rm1 / rr / s.variance;
+        }
+        // Realisation spread: the indices of each replication's own function f_r.
+        SobolOptions one = so;
+        one.bootstrap = 0;
+        std::vector<RunningStats> s_r(d), st_r(d);
+        for (std::size_t j = 0; j < reps; ++j) {
+          std::vector<double> fq(block);
+          for (std::size_t p = 0; p < block; ++p) fq[p] = v[(q * block + p) * reps + j];
+          RunningStats vq;
+          for (std::size_t p = 0; p < 2 * n; ++p) vq.add(fq[p]);
+          if (!(vq.variance() > 0)) continue;
+          const auto sq = sobol_indices(fq, n, d, one);
+          for (std::size_t i = 0; i < d; ++i) {
+            s_r[i].add(sq.indices[i].first_order);
+            st_r[i].add(sq.indices[i].total);
           }
         }
-        z.total_index_noise[i] = sum / static_cast<double>(n) / 2 / rm1 / rr / s.variance;
-      }
-      // Realisation spread: the indices of each replication's own function f_r.
-      SobolOptions one = so;
-      one.bootstrap = 0;
-      std::vector<RunningStats> s_r(d), st_r(d);
-      for (std::size_t q = 0; q < reps; ++q) {
-        std::vector<double> fq(design.size());
-        for (std::size_t p = 0; p < design.size(); ++p) fq[p] = v[p * reps + q];
-        RunningStats vq;
-        for (std::size_t p = 0; p < 2 * n; ++p) vq.add(fq[p]);
-        if (!(vq.variance() > 0)) continue;
-        const auto sq = sobol_indices(fq, n, d, one);
         for (std::size_t i = 0; i < d; ++i) {
-          s_r[i].add(sq.indices[i].first_order);
-          st_r[i].add(sq.indices[i].total);
+          if (s_r[i].count() < 2) continue;
+          const double c = static_cast<double>(s_r[i].count());
+          se2_s[i] += s_r[i].variance() / c;
+          se2_st[i] += st_r[i].variance() / c;
+          ++realisations[i];
         }
       }
+      const double kq = static_cast<double>(nq);
+      z.noise_variance = noise_var / kq;
+      z.noise_share = z.noise_variance / s.variance;
       for (std::size_t i = 0; i < d; ++i) {
-        if (s_r[i].count() < 2) continue;
-        const double c = static_cast<double>(s_r[i].count());
-        z.realisation_se_first_order[i] = std::sqrt(s_r[i].variance() / c);
-        z.realisation_se_total[i] = std::sqrt(st_r[i].variance() / c);
+        z.total_index_noise[i] = st_noise[i] / kq;
+        // The estimate is the mean of K randomisations: its realisation se is
+        // sqrt(mean_q se_q^2 / K).
+        if (realisations[i] == nq) {
+          z.realisation_se_first_order[i] = std::sqrt(se2_s[i] / kq / kq);
+          z.realisation_se_total[i] = std::sqrt(se2_st[i] / kq / kq);
+        }
       }
     }
-    for (std::size_t i = 0; i < d; ++i) r.rows.push_back({names[k], r.parameters[i], s.indices[i]});
+    for (std::size_t i = 0; i < d; ++i) r.rows.push_back({names[o], r.parameters[i], s.indices[i]});
     r.noise.push_back(std::move(z));
   }
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -67,10 +67,11 @@ struct SobolNoise {
 };
 
 struct GlobalSobolResult {
-  std::size_t n = 0;  ///< base sample size N
+  std::size_t n = 0;               ///< base sample size N (per randomisation)
+  std::size_t randomisations = 1;  ///< K: 1 = the plain sequence with bootstrap CIs
   std::vector<std::string> parameters;
   int replications = 0;
-  std::size_t design_points = 0;  ///< N (d + 2)
+  std::size_t design_points = 0;  ///< K N (d + 2)
   std::size_t simulations = 0;    ///< model runs (baseline and scenario), after reuse
   std::vector<SobolRow> rows;     ///< output-major, parameters in the given order
   std::vector<SobolNoise> noise;  ///< per output
@@ -91,9 +92,17 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 /// [coordinators] parameter (never read when the staffing is empty) A_k's baseline run is
 /// reused. Results are bit-identical to simulating every point (a test checks this); with
 /// the 10 parameters of the reference analysis it about halves the simulations.
+///
+/// randomisations K: with K = 1 the design is the plain Sobol sequence and the CIs come from
+/// the row bootstrap; with K >= 2 the design is run K times under independent random
+/// digital shifts (sim/sobol.hpp), randomisation q on the streams {seed, draw 0, q R + r},
+/// and the estimates and Student t CIs are over the K per-randomisation estimates. Those
+/// CIs see the quasi-random design's real error and the simulator's noise (each
+/// randomisation has its own random numbers), which the row bootstrap cannot.
 GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& opt,
                                     const std::vector<std::size_t>& parameters, std::size_t n,
-                                    int bootstrap, bool reuse_simulations = true);
+                                    int bootstrap, std::size_t randomisations = 1,
+                                    bool reuse_simulations = true);
 
 struct VoiRow {
   std::string measure;    ///< "evpi" or "evppi"

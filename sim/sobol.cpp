@@ -1,7 +1,9 @@
 #include "sim/sobol.hpp"
 
+#include <boost/math/distributions/students_t.hpp>
 #include <boost/random/sobol.hpp>
 #include <cmath>
+#include <optional>
 
 #include "sim/error.hpp"
 #include "sim/statistics.hpp"
@@ -9,17 +11,26 @@
 
 namespace attendsim {
 
-SaltelliDesign saltelli_design(std::size_t n, std::size_t d) {
+namespace {
+
+SaltelliDesign make_design(std::size_t n, std::size_t d,
+                           const std::optional<StreamKey>& shift_key) {
   ATTENDSIM_REQUIRE(n >= 2, "a Saltelli design needs N >= 2, got " << n);
   ATTENDSIM_REQUIRE(d >= 1, "a Saltelli design needs at least one input");
   ATTENDSIM_REQUIRE(
       2 * d <= boost::random::detail::qrng_tables::sobol::max_dimension,
       "a Saltelli design on " << d << " inputs needs more Sobol dimensions than Boost's table");
   boost::random::sobol qrng(2 * d);
+  std::vector<std::uint64_t> shift(2 * d, 0);
+  if (shift_key) {
+    Engine e = make_engine(*shift_key);
+    for (auto& s : shift) s = e();
+  }
   std::vector<std::vector<double>> a(n, std::vector<double>(d)), b(n, std::vector<double>(d));
   for (std::size_t k = 0; k < n; ++k) {
     for (std::size_t j = 0; j < 2 * d; ++j) {
-      const double u = (static_cast<double>(qrng() >> 11) + 0.5) * 0x1p-53;
+      const std::uint64_t x = static_cast<std::uint64_t>(qrng()) ^ shift[j];
+      const double u = (static_cast<double>(x >> 11) + 0.5) * 0x1p-53;
       (j < d ? a[k][j] : b[k][j - d]) = u;
     }
   }
@@ -37,6 +48,16 @@ SaltelliDesign saltelli_design(std::size_t n, std::size_t d) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+SaltelliDesign saltelli_design(std::size_t n, std::size_t d) {
+  return make_design(n, d, std::nullopt);
+}
+
+SaltelliDesign saltelli_design(std::size_t n, std::size_t d, std::uint64_t seed, std::uint64_t q) {
+  return make_design(n, d, StreamKey{seed, 0, q, kSobolShiftPurpose, 0});
 }
 
 namespace {
@@ -115,6 +136,46 @@ SobolResult sobol_indices(std::span<const double> outputs, std::size_t n, std::s
     x.first_order_ci_high = quantile(bs[i], hi);
     x.total_ci_low = quantile(bst[i], lo);
     x.total_ci_high = quantile(bst[i], hi);
+  }
+  return out;
+}
+
+SobolResult sobol_indices_randomised(std::span<const double> outputs, std::size_t n, std::size_t d,
+                                     std::size_t k, double confidence) {
+  ATTENDSIM_REQUIRE(k >= 2, "randomised QMC needs at least 2 randomisations, got " << k);
+  ATTENDSIM_REQUIRE(confidence > 0 && confidence < 1, "confidence must be in (0, 1)");
+  const std::size_t block = n * (d + 2);
+  ATTENDSIM_REQUIRE(outputs.size() == k * block,
+                    "randomised Sobol indices need K N (d + 2) = " << k * block << " outputs, got "
+                                                                   << outputs.size());
+  std::vector<RunningStats> s(d), st(d);
+  RunningStats v;
+  SobolOptions one;
+  one.bootstrap = 0;
+  for (std::size_t q = 0; q < k; ++q) {
+    const auto r = sobol_indices(outputs.subspan(q * block, block), n, d, one);
+    v.add(r.variance);
+    for (std::size_t i = 0; i < d; ++i) {
+      s[i].add(r.indices[i].first_order);
+      st[i].add(r.indices[i].total);
+    }
+  }
+  const boost::math::students_t t_dist(static_cast<double>(k - 1));
+  const double t = boost::math::quantile(t_dist, (1 + confidence) / 2);
+  const double root_k = std::sqrt(static_cast<double>(k));
+  SobolResult out;
+  out.variance = v.mean();
+  out.indices.resize(d);
+  for (std::size_t i = 0; i < d; ++i) {
+    auto& x = out.indices[i];
+    const double hs = t * std::sqrt(s[i].variance()) / root_k;
+    const double hst = t * std::sqrt(st[i].variance()) / root_k;
+    x.first_order = s[i].mean();
+    x.first_order_ci_low = x.first_order - hs;
+    x.first_order_ci_high = x.first_order + hs;
+    x.total = st[i].mean();
+    x.total_ci_low = x.total - hst;
+    x.total_ci_high = x.total + hst;
   }
   return out;
 }

@@ -25,6 +25,17 @@
 ///
 /// The quasi-random points are not independent: the bootstrap treats rows as if they were,
 /// which is the usual (slightly conservative for smooth f) convention of SALib.
+///
+/// Randomised QMC (the alternative to the bootstrap). A random digital shift XORs every
+/// 64-bit Sobol coordinate j with a shift s_j before the mapping to (0, 1); the shifted
+/// points keep the sequence's stratification (a digital net stays a net) and each point is
+/// uniform on the cube, so the estimators on one randomisation are as (nearly) unbiased as
+/// with random sampling, and K independent randomisations give K independent estimates
+/// whose spread measures the real error of the quasi-random design, QMC gain included
+/// (Owen 2013, Monte Carlo theory, methods and examples, ch. 17; L'Ecuyer and Lemieux 2002).
+/// Randomisation q draws s_0..s_{2d-1} as the first 2d outputs of
+/// make_engine({seed, 0, q, kSobolShiftPurpose, 0}). The estimate is the mean of the K
+/// per-randomisation estimates, its CI mean +- t_{K-1, (1+c)/2} sd / sqrt(K).
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -34,6 +45,7 @@
 namespace attendsim {
 
 inline constexpr std::uint32_t kSobolBootstrapPurpose = 0x626f6f74U;  // "boot"
+inline constexpr std::uint32_t kSobolShiftPurpose = 0x73686674U;      // "shft"
 
 /// Unit-cube points of a Saltelli design: points[j N + k] for block j (0 = A, 1 = B,
 /// 2 + i = A_B^(i)), each a vector of d coordinates in (0, 1).
@@ -46,6 +58,9 @@ struct SaltelliDesign {
 
 /// Builds the design (requires n >= 2 and 1 <= d, 2d <= the table's dimensions).
 SaltelliDesign saltelli_design(std::size_t n, std::size_t d);
+
+/// The design under randomisation q's random digital shift (seeded by `seed`).
+SaltelliDesign saltelli_design(std::size_t n, std::size_t d, std::uint64_t seed, std::uint64_t q);
 
 struct SobolIndex {
   double first_order = 0, first_order_ci_low = 0, first_order_ci_high = 0;
@@ -67,6 +82,12 @@ struct SobolOptions {
 /// Requires outputs.size() == n (d + 2), finite outputs and V > 0.
 SobolResult sobol_indices(std::span<const double> outputs, std::size_t n, std::size_t d,
                           const SobolOptions& opt = {});
+
+/// Indices from K >= 2 randomisations of the design: outputs[q n (d + 2) + j N + k] is block
+/// j, row k of randomisation q. Estimates are means over the K per-randomisation estimates,
+/// CIs Student t intervals over them; `variance` is the mean of the K variances V.
+SobolResult sobol_indices_randomised(std::span<const double> outputs, std::size_t n, std::size_t d,
+                                     std::size_t k, double confidence = 0.95);
 
 /// Builds the design, evaluates f at each point (in point order) and estimates the indices.
 SobolResult sobol_analysis(std::size_t n, std::size_t d,
