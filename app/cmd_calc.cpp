@@ -51,13 +51,15 @@ std::string roi_text(const Summary& s) {
 int calc_command(const CalcArgs& a) {
   const auto cfg = models::load_model_config(a.config);
   if (!cfg.plan.present) {
-    ATTENDSIM_INPUT_ERROR(a.config << ": missing key 'plan': calc needs a [plan] table with the plan's own inputs");
+    ATTENDSIM_INPUT_ERROR(
+        a.config << ": missing key 'plan': calc needs a [plan] table with the plan's own inputs");
   }
   const auto plan = models::calculate_plan(cfg.plan);
   models::RunOptions opt;
   opt.seed = a.seed >= 0 ? static_cast<std::uint64_t>(a.seed) : cfg.run.seed;
   opt.replications = a.replications > 0 ? a.replications : cfg.run.replications;
-  opt.threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  opt.threads = a.threads > 0 ? a.threads
+                              : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 
   // As the plan counts: no discounting, the whole long-term loss (society's perspective).
   models::ModelConfig as_plan = cfg;
@@ -71,40 +73,45 @@ int calc_command(const CalcArgs& a) {
   using models::group_thousands;
   std::cout << cfg.name << ": the plan's own calculation (from [plan] in " << a.config << ")\n\n";
   std::cout << "  cost of the effort           " << group_thousands(plan.cost_sek) << " SEK\n";
-  std::cout << "  short-term savings           " << group_thousands(plan.short_term_sek) << " SEK  ("
-            << cfg.plan.avoided_repeated_years << " avoided repeated years x "
+  std::cout << "  short-term savings           " << group_thousands(plan.short_term_sek)
+            << " SEK  (" << cfg.plan.avoided_repeated_years << " avoided repeated years x "
             << group_thousands(cfg.plan.cost_per_repeated_year_sek) << ")\n";
   std::cout << "  long-term savings            " << group_thousands(plan.long_term_sek) << " SEK  ("
-            << cfg.plan.completers_gained << " completers x " << group_thousands(cfg.plan.saving_per_completer_sek)
-            << ")\n";
+            << cfg.plan.completers_gained << " completers x "
+            << group_thousands(cfg.plan.saving_per_completer_sek) << ")\n";
   std::cout << "  total savings                " << group_thousands(plan.total_sek) << " SEK\n";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2f (%.3f unrounded)", plan.return_per_sek, plan.return_per_sek);
   std::cout << "  SEK returned per SEK         " << buf << "\n\n";
   std::cout << "Simulated (" << opt.replications << " replications, seed " << opt.seed << "):\n";
-  std::cout << "  as the plan counts (undiscounted, whole loss)   ROI " << roi_text(sim_plan.roi) << "\n";
-  std::cout << "  " << models::perspective_name(e.perspective) << ", discounted at " << e.discount_rate * 100
-            << " %        ROI " << roi_text(sim_cfg.roi) << "\n\n";
-  std::cout << "Why they differ:\n"
-            << "  - The plan assumes its effects (" << cfg.plan.avoided_repeated_years << " repeated years, "
-            << cfg.plan.completers_gained << " completers); the simulation derives them from the pupils it\n"
-            << "    simulates, scenario minus no-coordinator baseline on common random numbers, with the\n"
-            << "    caseload, queue and effect sizes of the config.\n"
-            << "  - The plan counts the whole long-term loss of a non-completer (" << group_thousands(cfg.plan.saving_per_completer_sek)
-            << " SEK); about half of it\n"
-            << "    is private income, not public money (S37): the " << models::perspective_name(e.perspective)
-            << " perspective keeps a share of "
-            << (e.perspective == models::Perspective::society
-                    ? 1.0
-                    : (e.perspective == models::Perspective::public_sector
-                           ? e.longterm_loss_public_share
-                           : e.longterm_loss_public_share * e.longterm_loss_municipal_share_of_public))
-            << ".\n"
-            << "  - The loss falls over ages " << e.loss_start_age << "-" << e.loss_end_age
-            << "; discounted to the age of completion it is worth "
-            << group_thousands(models::longterm_annuity_factor(e) * 100, 0) << " % of the undiscounted sum.\n"
-            << "  - Only events within the " << base.horizon_years
-            << "-year horizon count; later completions of today's younger pupils are not included.\n";
+  std::cout << "  as the plan counts (undiscounted, whole loss)   ROI " << roi_text(sim_plan.roi)
+            << "\n";
+  std::cout << "  " << models::perspective_name(e.perspective) << ", discounted at "
+            << e.discount_rate * 100 << " %        ROI " << roi_text(sim_cfg.roi) << "\n\n";
+  std::cout
+      << "Why they differ:\n"
+      << "  - The plan assumes its effects (" << cfg.plan.avoided_repeated_years
+      << " repeated years, " << cfg.plan.completers_gained
+      << " completers); the simulation derives them from the pupils it\n"
+      << "    simulates, scenario minus no-coordinator baseline on common random numbers, with "
+         "the\n"
+      << "    caseload, queue and effect sizes of the config.\n"
+      << "  - The plan counts the whole long-term loss of a non-completer ("
+      << group_thousands(cfg.plan.saving_per_completer_sek) << " SEK); about half of it\n"
+      << "    is private income, not public money (S37): the "
+      << models::perspective_name(e.perspective) << " perspective keeps a share of "
+      << (e.perspective == models::Perspective::society
+              ? 1.0
+              : (e.perspective == models::Perspective::public_sector
+                     ? e.longterm_loss_public_share
+                     : e.longterm_loss_public_share * e.longterm_loss_municipal_share_of_public))
+      << ".\n"
+      << "  - The loss falls over ages " << e.loss_start_age << "-" << e.loss_end_age
+      << "; discounted to the age of completion it is worth "
+      << group_thousands(models::longterm_annuity_factor(e) * 100, 0)
+      << " % of the undiscounted sum.\n"
+      << "  - Only events within the " << base.horizon_years
+      << "-year horizon count; later completions of today's younger pupils are not included.\n";
   if (!a.out.empty()) {
     OutputDir dir(a.out);
     nlohmann::ordered_json j;
@@ -114,10 +121,12 @@ int calc_command(const CalcArgs& a) {
                  {"total_savings_sek", plan.total_sek},
                  {"return_per_sek", plan.return_per_sek}};
     auto sj = [](const Summary& s) {
-      return nlohmann::ordered_json{{"mean", s.mean}, {"se", s.se}, {"ci_low", s.ci_low}, {"ci_high", s.ci_high},
-                                    {"p2_5", s.p2_5}, {"p97_5", s.p97_5}};
+      return nlohmann::ordered_json{{"mean", s.mean},       {"se", s.se},     {"ci_low", s.ci_low},
+                                    {"ci_high", s.ci_high}, {"p2_5", s.p2_5}, {"p97_5", s.p97_5}};
     };
-    j["simulated_as_plan"] = {{"roi", sj(sim_plan.roi)}, {"savings_sek", sj(sim_plan.savings)}, {"cost_sek", sj(sim_plan.cost)}};
+    j["simulated_as_plan"] = {{"roi", sj(sim_plan.roi)},
+                              {"savings_sek", sj(sim_plan.savings)},
+                              {"cost_sek", sj(sim_plan.cost)}};
     j["simulated_configured"] = {{"perspective", models::perspective_name(e.perspective)},
                                  {"discount_rate", e.discount_rate},
                                  {"roi", sj(sim_cfg.roi)},
@@ -133,9 +142,11 @@ int calc_command(const CalcArgs& a) {
 
 void add_calc_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<CalcArgs>();
-  auto* sub = root.add_subcommand("calc", "The plan's own deterministic ROI calculation beside the simulated ROI");
+  auto* sub = root.add_subcommand(
+      "calc", "The plan's own deterministic ROI calculation beside the simulated ROI");
   sub->add_option("CONFIG", args->config, "TOML config with a [plan] table")->required();
-  sub->add_option("--replications", args->replications, "replications for the simulated ROI")->check(CLI::PositiveNumber);
+  sub->add_option("--replications", args->replications, "replications for the simulated ROI")
+      ->check(CLI::PositiveNumber);
   sub->add_option("--seed", args->seed, "master seed")->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", args->threads, "worker threads")->check(CLI::PositiveNumber);
   sub->add_option("--out", args->out, "also write calc.json into this folder");

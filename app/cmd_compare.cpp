@@ -40,8 +40,8 @@ int compare_command(const CompareArgs& a) {
   if (!a.quiet) {
     models::print_comparison(std::cout, cfg, res, report);
     std::cout << "results: " << out_dir.string() << " (" << res.scenarios.size() << " scenarios, "
-              << res.pupil_months_simulated << " pupil-months in " << res.wall_seconds << " s on " << opt.threads
-              << " thread(s))\n";
+              << res.pupil_months_simulated << " pupil-months in " << res.wall_seconds << " s on "
+              << opt.threads << " thread(s))\n";
   }
   return 0;
 }
@@ -50,10 +50,12 @@ int compare_command(const CompareArgs& a) {
 
 void add_compare_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<CompareArgs>();
-  auto* sub = root.add_subcommand(
-      "compare", "Compare staffing levels and allocation/referral policies against the baseline, and recommend");
+  auto* sub = root.add_subcommand("compare",
+                                  "Compare staffing levels and allocation/referral policies "
+                                  "against the baseline, and recommend");
   args->add_to(sub, "output folder (default: results/CONFIG-compare-DATE-TIME)");
-  sub->add_option("--roi-target", args->roi_target, "ROI target of the recommendation [compare.roi_target, 1.0]")
+  sub->add_option("--roi-target", args->roi_target,
+                  "ROI target of the recommendation [compare.roi_target, 1.0]")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--confidence", args->confidence,
                   "required P(ROI >= target) of the recommendation [compare.confidence, 0.8]")

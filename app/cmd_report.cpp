@@ -1,10 +1,11 @@
 /// `attendsim report RESULTS_DIR`: a self-contained HTML effect report.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <unistd.h>
 
 #include "app/commands.hpp"
 #include "models/report.hpp"
@@ -24,7 +25,8 @@ int report_command(const ReportArgs& a) {
   const auto lang = a.lang == "en" ? models::Language::en : models::Language::sv;
   const std::string html = models::build_report(a.results, lang);
   const std::filesystem::path out =
-      a.out.empty() ? std::filesystem::path(a.results) / ("report_" + a.lang + ".html") : std::filesystem::path(a.out);
+      a.out.empty() ? std::filesystem::path(a.results) / ("report_" + a.lang + ".html")
+                    : std::filesystem::path(a.out);
   // Write beside the target and rename: never a half-written report.
   const auto tmp = std::filesystem::path(out.string() + ".tmp-" + std::to_string(::getpid()));
   {
@@ -48,9 +50,12 @@ int report_command(const ReportArgs& a) {
 
 void add_report_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<ReportArgs>();
-  auto* sub = root.add_subcommand("report", "A self-contained HTML effect report (Swedish or English) from a results folder");
-  sub->add_option("RESULTS_DIR", args->results, "folder written by run, compare or sensitivity")->required();
-  sub->add_option("--lang", args->lang, "language of the report: sv or en (default sv)")->check(CLI::IsMember({"sv", "en"}));
+  auto* sub = root.add_subcommand(
+      "report", "A self-contained HTML effect report (Swedish or English) from a results folder");
+  sub->add_option("RESULTS_DIR", args->results, "folder written by run, compare or sensitivity")
+      ->required();
+  sub->add_option("--lang", args->lang, "language of the report: sv or en (default sv)")
+      ->check(CLI::IsMember({"sv", "en"}));
   sub->add_option("--out", args->out, "output HTML file (default RESULTS_DIR/report_LANG.html)");
   sub->callback([args, &action] { action = [args] { return report_command(*args); }; });
 }

@@ -29,7 +29,8 @@ int run_command(const ExperimentArgs& a) {
   if (!a.quiet) {
     models::print_run_table(std::cout, cfg, res);
     std::cout << "results: " << out_dir.string() << " (" << res.pupil_months_simulated
-              << " pupil-months in " << res.wall_seconds << " s on " << opt.threads << " thread(s))\n";
+              << " pupil-months in " << res.wall_seconds << " s on " << opt.threads
+              << " thread(s))\n";
   }
   return 0;
 }
@@ -38,7 +39,8 @@ int run_command(const ExperimentArgs& a) {
 
 void add_run_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<ExperimentArgs>();
-  auto* sub = root.add_subcommand("run", "Simulate the configured scenario against the no-coordinator baseline");
+  auto* sub = root.add_subcommand(
+      "run", "Simulate the configured scenario against the no-coordinator baseline");
   args->add_to(sub, "output folder (default: results/CONFIG-DATE-TIME)");
   sub->callback([args, &action] { action = [args] { return run_command(*args); }; });
 }

@@ -27,13 +27,16 @@ struct ExperimentArgs {
   /// Adds CONFIG, --draws, --replications, --seed, --threads, --out, --quiet, --write-draws.
   void add_to(CLI::App* sub, const std::string& out_help) {
     sub->add_option("CONFIG", config, "TOML config file (see configs/reference.toml)")->required();
-    sub->add_option("--draws", draws, "parameter draws (PSA); 1 = base values [config: simulation.draws]")
+    sub->add_option("--draws", draws,
+                    "parameter draws (PSA); 1 = base values [config: simulation.draws]")
         ->check(CLI::PositiveNumber);
     sub->add_option("--replications", replications,
                     "stochastic replications per draw [config: simulation.replications]")
         ->check(CLI::PositiveNumber);
-    sub->add_option("--seed", seed, "master seed [config: simulation.seed, default 1]")->check(CLI::NonNegativeNumber);
-    sub->add_option("--threads", threads, "worker threads (default: all cores); results do not depend on it")
+    sub->add_option("--seed", seed, "master seed [config: simulation.seed, default 1]")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--threads", threads,
+                    "worker threads (default: all cores); results do not depend on it")
         ->check(CLI::PositiveNumber);
     sub->add_option("--out", out, out_help);
     sub->add_flag("--quiet", quiet, "no progress bar and no table");
@@ -46,14 +49,16 @@ struct ExperimentArgs {
     opt.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : cfg.run.seed;
     opt.draws = draws > 0 ? draws : cfg.run.draws;
     opt.replications = replications > 0 ? replications : cfg.run.replications;
-    opt.threads = threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    opt.threads =
+        threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     opt.progress = !quiet && stderr_is_terminal();
     return opt;
   }
 
   /// --out, or results/STEM<suffix>-DATE-TIME.
   std::filesystem::path output_dir(const std::string& suffix) const {
-    return out.empty() ? default_output_dir("results", std::filesystem::path(config).stem().string() + suffix)
+    return out.empty() ? default_output_dir("results",
+                                            std::filesystem::path(config).stem().string() + suffix)
                        : std::filesystem::path(out);
   }
 };

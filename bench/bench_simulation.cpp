@@ -17,7 +17,8 @@
 namespace {
 
 const attendsim::models::ModelConfig& reference() {
-  static const auto cfg = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) + "/configs/reference.toml");
+  static const auto cfg = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) +
+                                                               "/configs/reference.toml");
   return cfg;
 }
 
@@ -60,7 +61,8 @@ void BM_Experiment(benchmark::State& state) {
   opt.threads = static_cast<int>(state.range(0));
   std::uint64_t pupil_months = 0;
   for (auto _ : state) {
-    const auto res = attendsim::models::run_experiment(cfg, attendsim::models::baseline_and_configured(cfg), opt);
+    const auto res = attendsim::models::run_experiment(
+        cfg, attendsim::models::baseline_and_configured(cfg), opt);
     pupil_months += res.pupil_months_simulated;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));

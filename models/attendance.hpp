@@ -16,14 +16,14 @@ enum class State : std::uint8_t { regular = 0, worrying = 1, high = 2, extensive
 inline constexpr int kAttendanceStates = 4;  ///< regular..extensive
 inline constexpr int kStates = 5;            ///< including `left`
 
-inline constexpr std::array<std::string_view, kStates> kStateNames = {
-    "regular", "worrying", "high", "extensive", "left"};
+inline constexpr std::array<std::string_view, kStates> kStateNames = {"regular", "worrying", "high",
+                                                                      "extensive", "left"};
 
 /// Grade bands that carry their own transition matrix and prevalence.
 enum class Band : std::uint8_t { grade0_6 = 0, grade7_9 = 1, grade10_12 = 2 };
 inline constexpr int kBands = 3;
 inline constexpr std::array<std::string_view, kBands> kBandNames = {"grade0_6", "grade7_9",
-                                                                     "grade10_12"};
+                                                                    "grade10_12"};
 inline constexpr Band band_of_grade(int grade) {
   return grade <= 6 ? Band::grade0_6 : (grade <= 9 ? Band::grade7_9 : Band::grade10_12);
 }
@@ -44,8 +44,12 @@ inline constexpr int kAugustStep = 11;
 inline constexpr std::array<std::string_view, kSchoolMonthsPerYear> kSchoolMonthNames = {
     "sep", "oct", "nov", "dec", "jan", "feb", "mar", "apr", "may", "jun"};
 
-inline constexpr bool is_school_month(int step) { return step % kMonthsPerYear < kSchoolMonthsPerYear; }
-inline constexpr int school_month_index(int step) { return step % kMonthsPerYear; }
+inline constexpr bool is_school_month(int step) {
+  return step % kMonthsPerYear < kSchoolMonthsPerYear;
+}
+inline constexpr int school_month_index(int step) {
+  return step % kMonthsPerYear;
+}
 
 }  // namespace attendsim::models
 

@@ -23,7 +23,8 @@ struct PairedDifference {
 };
 
 /// d_u for one metric (units where either side is undefined are dropped).
-std::vector<double> paired_values(const ExperimentResult& res, std::size_t a, std::size_t b, std::size_t metric);
+std::vector<double> paired_values(const ExperimentResult& res, std::size_t a, std::size_t b,
+                                  std::size_t metric);
 
 /// Unpaired standard error of the difference of means: sqrt(se_a^2 + se_b^2), what
 /// independent runs would give.
@@ -31,13 +32,15 @@ double unpaired_se(const ExperimentResult& res, std::size_t a, std::size_t b, st
 
 struct EquityRow {
   std::string scenario;
-  std::string measure;  ///< referral_rate, access_rate, mean_wait_months, sustained_returns_per_eligible
+  std::string
+      measure;  ///< referral_rate, access_rate, mean_wait_months, sustained_returns_per_eligible
   Summary boys;
   Summary girls;
   Summary gap;  ///< girls - boys, paired within units
 };
 
-/// Equity measures per scenario (rates per eligible pupil: pupils ever in high or extensive absence).
+/// Equity measures per scenario (rates per eligible pupil: pupils ever in high or extensive
+/// absence).
 std::vector<EquityRow> equity_table(const ExperimentResult& res);
 
 struct ScenarioDecision {
@@ -53,7 +56,8 @@ struct ScenarioDecision {
   /// payback_share_by_year[y]: share of units whose cumulative discounted savings have reached
   /// cumulative cost by the end of year y+1.
   std::vector<double> payback_share_by_year;
-  double median_payback_year = 0;  ///< lower median of first payback years; NaN when at most half pay back
+  double median_payback_year =
+      0;  ///< lower median of first payback years; NaN when at most half pay back
 };
 
 std::vector<ScenarioDecision> scenario_decisions(const ExperimentResult& res, double roi_target);

@@ -8,18 +8,25 @@
 namespace attendsim::models {
 
 bool parse_perspective(const std::string& name, Perspective& out) {
-  if (name == "municipality") out = Perspective::municipality;
-  else if (name == "public_sector") out = Perspective::public_sector;
-  else if (name == "society") out = Perspective::society;
-  else return false;
+  if (name == "municipality")
+    out = Perspective::municipality;
+  else if (name == "public_sector")
+    out = Perspective::public_sector;
+  else if (name == "society")
+    out = Perspective::society;
+  else
+    return false;
   return true;
 }
 
 const char* perspective_name(Perspective p) {
   switch (p) {
-    case Perspective::municipality: return "municipality";
-    case Perspective::public_sector: return "public_sector";
-    case Perspective::society: return "society";
+    case Perspective::municipality:
+      return "municipality";
+    case Perspective::public_sector:
+      return "public_sector";
+    case Perspective::society:
+      return "society";
   }
   return "?";
 }
@@ -43,8 +50,10 @@ static double perspective_share(const EconomicsParams& e) {
   switch (e.perspective) {
     case Perspective::municipality:
       return e.longterm_loss_public_share * e.longterm_loss_municipal_share_of_public;
-    case Perspective::public_sector: return e.longterm_loss_public_share;
-    case Perspective::society: return 1.0;
+    case Perspective::public_sector:
+      return e.longterm_loss_public_share;
+    case Perspective::society:
+      return 1.0;
   }
   return 1.0;
 }
@@ -72,9 +81,11 @@ EconomicResult evaluate_economics(const EconomicsParams& e, const EventSeries& b
     const double df = std::pow(1.0 + e.discount_rate, -static_cast<double>(t) / 12.0);
     const double extra_fte = s.fte[t] - b.fte[t];
     double c = extra_fte * e.cost_per_fte_year_sek / 12.0;
-    if (s.fte[t] > 0 && !(b.fte[t] > 0)) c += (e.team_overhead_sek_per_year + e.other_costs_sek_per_year) / 12.0;
+    if (s.fte[t] > 0 && !(b.fte[t] > 0))
+      c += (e.team_overhead_sek_per_year + e.other_costs_sek_per_year) / 12.0;
     cost += df * c;
-    const double after = t_end >= 0 && static_cast<int>(t) > t_end ? (static_cast<int>(t) - t_end) / 12.0 : 0.0;
+    const double after =
+        t_end >= 0 && static_cast<int>(t) > t_end ? (static_cast<int>(t) - t_end) / 12.0 : 0.0;
     const double keep = (1.0 - e.attribution) * std::pow(1.0 - e.dropoff_per_year, after) * df;
     short_term += keep * ((b.repeated_years[t] - s.repeated_years[t]) * e.cost_repeated_year_sek +
                           (b.summer_school[t] - s.summer_school[t]) * e.cost_summer_school_sek +

@@ -5,7 +5,8 @@
 /// on common random numbers, for the events the model simulates. With monthly discount
 /// factor df(t) = (1 + r)^(-t/12) for step t (t = 0 is the first month):
 ///   cost      = sum_t df(t) * [ fte(t) * cost_per_fte_year / 12
-///                               + 1{fte(t) > 0} * (team_overhead_per_year + other_costs_per_year) / 12 ]
+///                               + 1{fte(t) > 0} * (team_overhead_per_year + other_costs_per_year)
+///                               / 12 ]
 ///   savings   = (1 - attribution) * sum_t df(t) * drop(t) * sum_k dE_k(t) * value_k
 ///   dE_k(t)   = baseline_k(t) - scenario_k(t) for event k in {repeated year, summer school,
 ///               social-services placement, non-completion of upper secondary school}

@@ -41,8 +41,8 @@ std::vector<std::string> metric_names(bool with_economics) {
                                 "mean_wait_months_boys",
                                 "mean_wait_months_girls"};
   if (with_economics) {
-    for (const char* e : {"cost_sek", "savings_sek", "savings_short_term_sek", "savings_long_term_sek",
-                          "net_benefit_sek", "roi"}) {
+    for (const char* e : {"cost_sek", "savings_sek", "savings_short_term_sek",
+                          "savings_long_term_sek", "net_benefit_sek", "roi"}) {
       n.emplace_back(e);
     }
   }
@@ -53,37 +53,20 @@ std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicR
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double cases = o.cases_started[0] + o.cases_started[1];
   const double queued = o.queued[0] + o.queued[1];
-  std::vector<double> v = {o.pupil_months[0],
-                           o.pupil_months[1],
-                           o.pupil_months[2],
-                           o.pupil_months[3],
-                           o.long_term_absent_pupil_years / o.school_years,
-                           o.sustained_returns[0] + o.sustained_returns[1],
-                           o.detected[0] + o.detected[1],
-                           o.referrals[0] + o.referrals[1],
-                           cases,
-                           // Mean wait of every queued referral (admitted or not); 0 when
-                           // nobody was queued (e.g. the baseline).
-                           queued > 0 ? (o.wait_months_sum[0] + o.wait_months_sum[1]) / queued : 0.0,
-                           o.queue_at_end,
-                           o.withdrawn_referrals,
-                           o.repeated_years,
-                           o.summer_school,
-                           o.placements,
-                           o.eligible_upper_secondary,
-                           o.completed_upper_secondary,
-                           o.sustained_returns[0],
-                           o.sustained_returns[1],
-                           o.cases_started[0],
-                           o.cases_started[1],
-                           o.eligible_pupils[0],
-                           o.eligible_pupils[1],
-                           o.detected[0],
-                           o.detected[1],
-                           o.referrals[0],
-                           o.referrals[1],
-                           o.queued[0] > 0 ? o.wait_months_sum[0] / o.queued[0] : nan,
-                           o.queued[1] > 0 ? o.wait_months_sum[1] / o.queued[1] : nan};
+  std::vector<double> v = {
+      o.pupil_months[0], o.pupil_months[1], o.pupil_months[2], o.pupil_months[3],
+      o.long_term_absent_pupil_years / o.school_years,
+      o.sustained_returns[0] + o.sustained_returns[1], o.detected[0] + o.detected[1],
+      o.referrals[0] + o.referrals[1], cases,
+      // Mean wait of every queued referral (admitted or not); 0 when
+      // nobody was queued (e.g. the baseline).
+      queued > 0 ? (o.wait_months_sum[0] + o.wait_months_sum[1]) / queued : 0.0, o.queue_at_end,
+      o.withdrawn_referrals, o.repeated_years, o.summer_school, o.placements,
+      o.eligible_upper_secondary, o.completed_upper_secondary, o.sustained_returns[0],
+      o.sustained_returns[1], o.cases_started[0], o.cases_started[1], o.eligible_pupils[0],
+      o.eligible_pupils[1], o.detected[0], o.detected[1], o.referrals[0], o.referrals[1],
+      o.queued[0] > 0 ? o.wait_months_sum[0] / o.queued[0] : nan,
+      o.queued[1] > 0 ? o.wait_months_sum[1] / o.queued[1] : nan};
   if (econ != nullptr) {
     for (double x : {econ->cost_sek, econ->savings_sek, econ->savings_short_term_sek,
                      econ->savings_long_term_sek, econ->net_benefit_sek, econ->roi}) {
@@ -145,15 +128,18 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   params.reserve(static_cast<std::size_t>(opt.draws));
   for (int d = 0; d < opt.draws; ++d) {
     if (explicit_sets) {
-      cfg.parameters.check_domain(opt.parameter_sets[static_cast<std::size_t>(d)], "design point " + std::to_string(d));
+      cfg.parameters.check_domain(opt.parameter_sets[static_cast<std::size_t>(d)],
+                                  "design point " + std::to_string(d));
       params.push_back(realise(cfg, opt.parameter_sets[static_cast<std::size_t>(d)]));
       continue;
     }
-    const auto values = opt.draws == 1 ? cfg.parameters.base_values()
-                                       : cfg.parameters.sample(opt.seed, static_cast<std::uint64_t>(d));
+    const auto values = opt.draws == 1
+                            ? cfg.parameters.base_values()
+                            : cfg.parameters.sample(opt.seed, static_cast<std::uint64_t>(d));
     params.push_back(realise(cfg, values));
   }
-  const std::size_t n_units = static_cast<std::size_t>(opt.draws) * static_cast<std::size_t>(opt.replications);
+  const std::size_t n_units =
+      static_cast<std::size_t>(opt.draws) * static_cast<std::size_t>(opt.replications);
   ProgressBar bar(n_units, "simulating", opt.progress);
   auto units = run_indexed<UnitResult>(
       n_units, opt.threads,
@@ -198,7 +184,8 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   out.steps = params[0].horizon_years * kMonthsPerYear;
   out.units = std::move(units);
   for (const auto& u : out.units) out.pupil_months_simulated += u.pupil_months;
-  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 

@@ -18,7 +18,9 @@ using Setter = std::function<void(ModelParams&, double)>;
 
 namespace {
 
-int to_int(double v) { return static_cast<int>(std::lround(v)); }
+int to_int(double v) {
+  return static_cast<int>(std::lround(v));
+}
 
 /// Builds the parameter list while reading the schema.
 class Builder {
@@ -37,7 +39,8 @@ class Builder {
   }
 
   /// A parameter with a default when absent.
-  std::size_t param_or(TableReader& t, const std::string& key, double fallback, Domain domain, Setter set) {
+  std::size_t param_or(TableReader& t, const std::string& key, double fallback, Domain domain,
+                       Setter set) {
     if (!t.has(key)) {
       t.node(key);
       Parameter p{t.path_of(key), cfg_.file, t.line_of(key), fallback, std::nullopt, domain, -1};
@@ -48,7 +51,8 @@ class Builder {
 
   /// An array of `n` parameters; element i is set by set(params, i, value).
   std::vector<std::size_t> param_array(TableReader& t, const std::string& key, std::size_t n,
-                                       Domain domain, std::function<void(ModelParams&, std::size_t, double)> set) {
+                                       Domain domain,
+                                       std::function<void(ModelParams&, std::size_t, double)> set) {
     const toml::node* node = t.node(key);
     if (node == nullptr) t.numbers(key);  // throws "missing key"
     const auto* arr = node->as_array();
@@ -99,11 +103,13 @@ class Builder {
       d.finish();
       // The distribution must stay in the parameter's domain.
       std::string what;
-      if (!in_domain(domain, dist.support_low(), what) || !in_domain(domain, dist.support_high(), what)) {
+      if (!in_domain(domain, dist.support_low(), what) ||
+          !in_domain(domain, dist.support_high(), what)) {
         const double lo = dist.quantile(1e-9), hi = dist.quantile(1 - 1e-9);
         if (!in_domain(domain, lo, what) || !in_domain(domain, hi, what)) {
-          t.fail_at(line, key, "distribution " + dist.describe() + " reaches outside the valid range (" +
-                                   what + ")");
+          t.fail_at(line, key,
+                    "distribution " + dist.describe() + " reaches outside the valid range (" +
+                        what + ")");
         }
       }
       p.dist = dist;
@@ -129,16 +135,17 @@ void read_matrix(Builder& b, TableReader& t, int band, ModelConfig& cfg) {
     t.node("dirichlet_concentration");
   }
   for (int s = 0; s < 4; ++s) {
-    auto idx = b.param_array(t, kRows[s], 4, Domain::probability, [band, s](ModelParams& m, std::size_t j, double v) {
-      m.transitions.base[band][s][j] = v;
-    });
+    auto idx = b.param_array(
+        t, kRows[s], 4, Domain::probability,
+        [band, s](ModelParams& m, std::size_t j, double v) { m.transitions.base[band][s][j] = v; });
     double sum = 0;
     for (auto i : idx) sum += cfg.parameters.at(i).base;
     if (std::abs(sum - 1.0) > 1e-6) {
       t.fail(kRows[s], "transition row must sum to 1, sums to " + config::fmt(sum));
     }
     if (!conc.empty()) {
-      cfg.parameters.add_dirichlet(t.path_of(kRows[s]), cfg.file, t.line_of(kRows[s]), idx, conc[s]);
+      cfg.parameters.add_dirichlet(t.path_of(kRows[s]), cfg.file, t.line_of(kRows[s]), idx,
+                                   conc[s]);
     }
   }
   t.finish();
@@ -204,19 +211,21 @@ ModelConfig parse_model_config(const config::Document& doc) {
     pop.grade_min = static_cast<int>(t.integer_or("grade_min", 0));
     pop.grade_max = static_cast<int>(t.integer_or("grade_max", 12));
     if (pop.grade_min < 0 || pop.grade_min > 12) t.fail("grade_min", "must be in 0..12");
-    if (pop.grade_max < pop.grade_min || pop.grade_max > 12) t.fail("grade_max", "must be in grade_min..12");
+    if (pop.grade_max < pop.grade_min || pop.grade_max > 12)
+      t.fail("grade_max", "must be in grade_min..12");
     pop.new_cohort_each_year = t.boolean_or("new_cohort_each_year", true);
     pop.grade_progression = t.boolean_or("grade_progression", true);
-    b.param(t, "share_girls", Domain::probability, [](ModelParams& m, double v) { m.population.share_girls = v; });
+    b.param(t, "share_girls", Domain::probability,
+            [](ModelParams& m, double v) { m.population.share_girls = v; });
     auto prev = t.table("prevalence");
     for (int band = 0; band < kBands; ++band) {
       auto pb = prev.table(std::string(kBandNames[band]));
       static const char* kKeys[] = {"worrying", "high", "extensive"};
       double sum = 0;
       for (int k = 0; k < 3; ++k) {
-        const auto i = b.param(pb, kKeys[k], Domain::probability, [band, k](ModelParams& m, double v) {
-          m.population.prevalence[band][k] = v;
-        });
+        const auto i =
+            b.param(pb, kKeys[k], Domain::probability,
+                    [band, k](ModelParams& m, double v) { m.population.prevalence[band][k] = v; });
         sum += cfg.parameters.at(i).base;
       }
       if (sum > 1.0) pb.fail("extensive", "worrying + high + extensive shares exceed 1");
@@ -224,10 +233,15 @@ ModelConfig parse_model_config(const config::Document& doc) {
     }
     prev.finish();
     if (auto g = t.table_if("gender")) {
-      b.param_or(*g, "worrying_mult_boys", 1.0, Domain::positive, [](ModelParams& m, double v) { m.population.worrying_mult_boys = v; });
-      b.param_or(*g, "worrying_mult_girls", 1.0, Domain::positive, [](ModelParams& m, double v) { m.population.worrying_mult_girls = v; });
-      b.param_or(*g, "high_ratio_girls_vs_boys_grade7_12", 1.0, Domain::positive, [](ModelParams& m, double v) { m.population.high_ratio_girls_vs_boys_grade7_12 = v; });
-      b.param_or(*g, "extensive_ratio_girls_vs_boys", 1.0, Domain::positive, [](ModelParams& m, double v) { m.population.extensive_ratio_girls_vs_boys = v; });
+      b.param_or(*g, "worrying_mult_boys", 1.0, Domain::positive,
+                 [](ModelParams& m, double v) { m.population.worrying_mult_boys = v; });
+      b.param_or(*g, "worrying_mult_girls", 1.0, Domain::positive,
+                 [](ModelParams& m, double v) { m.population.worrying_mult_girls = v; });
+      b.param_or(
+          *g, "high_ratio_girls_vs_boys_grade7_12", 1.0, Domain::positive,
+          [](ModelParams& m, double v) { m.population.high_ratio_girls_vs_boys_grade7_12 = v; });
+      b.param_or(*g, "extensive_ratio_girls_vs_boys", 1.0, Domain::positive,
+                 [](ModelParams& m, double v) { m.population.extensive_ratio_girls_vs_boys = v; });
       g->finish();
     }
     t.finish();
@@ -242,14 +256,20 @@ ModelConfig parse_model_config(const config::Document& doc) {
     {
       auto d = t.table("duration");
       tp.duration_enabled = d.boolean("enabled");
-      b.param_array(d, "high_exit_mult", 3, Domain::positive, [](ModelParams& m, std::size_t i, double v) { m.transitions.high_exit_mult[i] = v; });
-      b.param_array(d, "extensive_exit_mult", 3, Domain::positive, [](ModelParams& m, std::size_t i, double v) { m.transitions.extensive_exit_mult[i] = v; });
+      b.param_array(
+          d, "high_exit_mult", 3, Domain::positive,
+          [](ModelParams& m, std::size_t i, double v) { m.transitions.high_exit_mult[i] = v; });
+      b.param_array(d, "extensive_exit_mult", 3, Domain::positive,
+                    [](ModelParams& m, std::size_t i, double v) {
+                      m.transitions.extensive_exit_mult[i] = v;
+                    });
       d.finish();
     }
     {
       auto r = t.table("relapse");
       tp.relapse_enabled = r.boolean("enabled");
-      b.param(r, "mult", Domain::positive, [](ModelParams& m, double v) { m.transitions.relapse_mult = v; });
+      b.param(r, "mult", Domain::positive,
+              [](ModelParams& m, double v) { m.transitions.relapse_mult = v; });
       const auto months = r.integer("months");
       if (months < 0 || months > 60) r.fail("months", "must be in 0..60");
       tp.relapse_months = static_cast<int>(months);
@@ -258,42 +278,61 @@ ModelConfig parse_model_config(const config::Document& doc) {
     {
       auto s = t.table("seasonality");
       tp.seasonality_enabled = s.boolean("enabled");
-      b.param_array(s, "worsen_mult_sep_to_jun", kSchoolMonthsPerYear, Domain::positive,
-                    [](ModelParams& m, std::size_t i, double v) { m.transitions.worsen_mult[i] = v; });
+      b.param_array(
+          s, "worsen_mult_sep_to_jun", kSchoolMonthsPerYear, Domain::positive,
+          [](ModelParams& m, std::size_t i, double v) { m.transitions.worsen_mult[i] = v; });
       s.finish();
     }
     {
       auto l = t.table("leaving");
       tp.leaving_enabled = l.boolean("enabled");
-      b.param(l, "p_leave_per_month", Domain::probability, [](ModelParams& m, double v) { m.transitions.p_leave_per_month = v; });
+      b.param(l, "p_leave_per_month", Domain::probability,
+              [](ModelParams& m, double v) { m.transitions.p_leave_per_month = v; });
       l.finish();
     }
     t.finish();
   }
   {  // [detection]
     auto t = root.table("detection");
-    b.param(t, "p_detect_per_month", Domain::probability, [](ModelParams& m, double v) { m.detection.p_detect_per_month = v; });
-    b.param(t, "school_action_months", Domain::nonnegative, [](ModelParams& m, double v) { m.detection.school_action_months = to_int(v); });
-    b.param(t, "p_refer_boys", Domain::probability, [](ModelParams& m, double v) { m.detection.p_refer_boys = v; });
-    b.param(t, "referral_ratio_girls_vs_boys", Domain::nonnegative, [](ModelParams& m, double v) { m.detection.referral_ratio_girls_vs_boys = v; });
-    b.param(t, "p_consent", Domain::probability, [](ModelParams& m, double v) { m.detection.p_consent = v; });
+    b.param(t, "p_detect_per_month", Domain::probability,
+            [](ModelParams& m, double v) { m.detection.p_detect_per_month = v; });
+    b.param(t, "school_action_months", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.detection.school_action_months = to_int(v); });
+    b.param(t, "p_refer_boys", Domain::probability,
+            [](ModelParams& m, double v) { m.detection.p_refer_boys = v; });
+    b.param(t, "referral_ratio_girls_vs_boys", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.detection.referral_ratio_girls_vs_boys = v; });
+    b.param(t, "p_consent", Domain::probability,
+            [](ModelParams& m, double v) { m.detection.p_consent = v; });
     t.finish();
   }
   {  // [coordinators]
     auto t = root.table("coordinators");
     auto& cp = st.coordinators;
     cp.enabled = t.boolean("enabled");
-    b.param(t, "caseload_per_fte", Domain::positive, [](ModelParams& m, double v) { m.coordinators.caseload_per_fte = v; });
-    b.param(t, "share_fte_on_casework", Domain::probability, [](ModelParams& m, double v) { m.coordinators.share_fte_on_casework = v; });
-    b.param(t, "rampup_months", Domain::nonnegative, [](ModelParams& m, double v) { m.coordinators.rampup_months = to_int(v); });
-    b.param(t, "rampup_effect_share", Domain::probability, [](ModelParams& m, double v) { m.coordinators.rampup_effect_share = v; });
-    b.param(t, "close_after_regular_months", Domain::positive, [](ModelParams& m, double v) { m.coordinators.close_after_regular_months = to_int(v); });
-    b.param(t, "max_case_months", Domain::positive, [](ModelParams& m, double v) { m.coordinators.max_case_months = to_int(v); });
-    b.param(t, "rr_improve_in_case", Domain::positive, [](ModelParams& m, double v) { m.coordinators.rr_improve = v; });
-    b.param(t, "rr_worsen_in_case", Domain::positive, [](ModelParams& m, double v) { m.coordinators.rr_worsen = v; });
-    b.param(t, "effect_mult_extensive_vs_high", Domain::nonnegative, [](ModelParams& m, double v) { m.coordinators.effect_mult_extensive = v; });
-    b.param(t, "effect_mult_grades_0_4", Domain::nonnegative, [](ModelParams& m, double v) { m.coordinators.effect_mult_grades_0_4 = v; });
-    b.param(t, "effect_decay_per_month_after_close", Domain::probability, [](ModelParams& m, double v) { m.coordinators.effect_decay_after_close = v; });
+    b.param(t, "caseload_per_fte", Domain::positive,
+            [](ModelParams& m, double v) { m.coordinators.caseload_per_fte = v; });
+    b.param(t, "share_fte_on_casework", Domain::probability,
+            [](ModelParams& m, double v) { m.coordinators.share_fte_on_casework = v; });
+    b.param(t, "rampup_months", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.coordinators.rampup_months = to_int(v); });
+    b.param(t, "rampup_effect_share", Domain::probability,
+            [](ModelParams& m, double v) { m.coordinators.rampup_effect_share = v; });
+    b.param(t, "close_after_regular_months", Domain::positive, [](ModelParams& m, double v) {
+      m.coordinators.close_after_regular_months = to_int(v);
+    });
+    b.param(t, "max_case_months", Domain::positive,
+            [](ModelParams& m, double v) { m.coordinators.max_case_months = to_int(v); });
+    b.param(t, "rr_improve_in_case", Domain::positive,
+            [](ModelParams& m, double v) { m.coordinators.rr_improve = v; });
+    b.param(t, "rr_worsen_in_case", Domain::positive,
+            [](ModelParams& m, double v) { m.coordinators.rr_worsen = v; });
+    b.param(t, "effect_mult_extensive_vs_high", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.coordinators.effect_mult_extensive = v; });
+    b.param(t, "effect_mult_grades_0_4", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.coordinators.effect_mult_grades_0_4 = v; });
+    b.param(t, "effect_decay_per_month_after_close", Domain::probability,
+            [](ModelParams& m, double v) { m.coordinators.effect_decay_after_close = v; });
     const std::string policy = t.string_or("allocation_policy", "fifo");
     if (!make_allocation_policy(policy)) {
       std::string known;
@@ -302,15 +341,21 @@ ModelConfig parse_model_config(const config::Document& doc) {
     }
     cfg.scenario.allocation_policy = policy;
     const std::string referral = t.string_or("referral_policy", "as_configured");
-    if (referral == "as_configured") cfg.scenario.referral_policy = ReferralPolicy::as_configured;
-    else if (referral == "equal_referral") cfg.scenario.referral_policy = ReferralPolicy::equal_referral;
-    else t.fail("referral_policy", "unknown policy '" + referral + "' (known: as_configured, equal_referral)");
+    if (referral == "as_configured")
+      cfg.scenario.referral_policy = ReferralPolicy::as_configured;
+    else if (referral == "equal_referral")
+      cfg.scenario.referral_policy = ReferralPolicy::equal_referral;
+    else
+      t.fail("referral_policy",
+             "unknown policy '" + referral + "' (known: as_configured, equal_referral)");
     cfg.scenario.staffing = read_staffing(t, "staffing");
     if (cp.enabled && cfg.scenario.staffing.periods.empty()) {
-      t.fail("staffing", "coordinators are enabled but no [[coordinators.staffing]] period is given");
+      t.fail("staffing",
+             "coordinators are enabled but no [[coordinators.staffing]] period is given");
     }
     cfg.scenario.name = t.string_or("scenario_name", "coordinators");
-    if (cfg.scenario.name == "baseline") t.fail("scenario_name", "'baseline' is reserved for the no-coordinator run");
+    if (cfg.scenario.name == "baseline")
+      t.fail("scenario_name", "'baseline' is reserved for the no-coordinator run");
     t.finish();
   }
   {  // [outcomes]
@@ -319,13 +364,25 @@ ModelConfig parse_model_config(const config::Document& doc) {
     const auto sr = t.integer("sustained_return_months");
     if (sr < 1 || sr > 24) t.fail("sustained_return_months", "must be in 1..24");
     o.sustained_return_months = static_cast<int>(sr);
-    b.param_array(t, "p_eligible_by_state", 4, Domain::probability, [](ModelParams& m, std::size_t i, double v) { m.outcomes.p_eligible_by_state[i] = v; });
-    b.param_array(t, "p_complete_if_eligible_by_state", 4, Domain::probability, [](ModelParams& m, std::size_t i, double v) { m.outcomes.p_complete_if_eligible_by_state[i] = v; });
-    b.param(t, "p_complete_if_not_eligible", Domain::probability, [](ModelParams& m, double v) { m.outcomes.p_complete_if_not_eligible = v; });
-    b.param(t, "share_eligible_at_start_upper_sec", Domain::probability, [](ModelParams& m, double v) { m.outcomes.share_eligible_at_start_upper_sec = v; });
-    b.param(t, "p_repeat_year_per_extensive_year_upper_sec", Domain::probability, [](ModelParams& m, double v) { m.outcomes.p_repeat_per_extensive_year_upper_sec = v; });
-    b.param(t, "p_summer_school_if_high_or_extensive_grade8_9", Domain::probability, [](ModelParams& m, double v) { m.outcomes.p_summer_school_if_high_or_extensive_grade8_9 = v; });
-    b.param(t, "p_placement_per_year_if_extensive", Domain::probability, [](ModelParams& m, double v) { m.outcomes.p_placement_per_year_if_extensive = v; });
+    b.param_array(
+        t, "p_eligible_by_state", 4, Domain::probability,
+        [](ModelParams& m, std::size_t i, double v) { m.outcomes.p_eligible_by_state[i] = v; });
+    b.param_array(t, "p_complete_if_eligible_by_state", 4, Domain::probability,
+                  [](ModelParams& m, std::size_t i, double v) {
+                    m.outcomes.p_complete_if_eligible_by_state[i] = v;
+                  });
+    b.param(t, "p_complete_if_not_eligible", Domain::probability,
+            [](ModelParams& m, double v) { m.outcomes.p_complete_if_not_eligible = v; });
+    b.param(t, "share_eligible_at_start_upper_sec", Domain::probability,
+            [](ModelParams& m, double v) { m.outcomes.share_eligible_at_start_upper_sec = v; });
+    b.param(t, "p_repeat_year_per_extensive_year_upper_sec", Domain::probability,
+            [](ModelParams& m, double v) { m.outcomes.p_repeat_per_extensive_year_upper_sec = v; });
+    b.param(t, "p_summer_school_if_high_or_extensive_grade8_9", Domain::probability,
+            [](ModelParams& m, double v) {
+              m.outcomes.p_summer_school_if_high_or_extensive_grade8_9 = v;
+            });
+    b.param(t, "p_placement_per_year_if_extensive", Domain::probability,
+            [](ModelParams& m, double v) { m.outcomes.p_placement_per_year_if_extensive = v; });
     t.finish();
   }
   {  // [economics]
@@ -335,17 +392,29 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (!parse_perspective(persp, e.perspective)) {
       t.fail("perspective", "must be municipality, public_sector or society, got '" + persp + "'");
     }
-    b.param(t, "discount_rate", Domain::nonnegative, [](ModelParams& m, double v) { m.economics.discount_rate = v; });
-    b.param(t, "cost_per_fte_year_sek", Domain::nonnegative, [](ModelParams& m, double v) { m.economics.cost_per_fte_year_sek = v; });
-    b.param(t, "team_overhead_sek_per_year", Domain::nonnegative, [](ModelParams& m, double v) { m.economics.team_overhead_sek_per_year = v; });
-    b.param_or(t, "other_costs_sek_per_year", 0.0, Domain::nonnegative, [](ModelParams& m, double v) { m.economics.other_costs_sek_per_year = v; });
-    b.param(t, "cost_repeated_year_sek", Domain::nonnegative, [](ModelParams& m, double v) { m.economics.cost_repeated_year_sek = v; });
-    b.param(t, "cost_summer_school_sek", Domain::nonnegative, [](ModelParams& m, double v) { m.economics.cost_summer_school_sek = v; });
-    b.param(t, "cost_placement_per_day_sek", Domain::nonnegative, [](ModelParams& m, double v) { m.economics.cost_placement_per_day_sek = v; });
-    b.param(t, "placement_months_if_placed", Domain::nonnegative, [](ModelParams& m, double v) { m.economics.placement_months = v; });
-    b.param(t, "longterm_loss_noncompletion_undiscounted_sek", Domain::nonnegative, [](ModelParams& m, double v) { m.economics.longterm_loss_noncompletion_sek = v; });
-    b.param(t, "longterm_loss_public_share", Domain::probability, [](ModelParams& m, double v) { m.economics.longterm_loss_public_share = v; });
-    b.param(t, "longterm_loss_municipal_share_of_public", Domain::probability, [](ModelParams& m, double v) { m.economics.longterm_loss_municipal_share_of_public = v; });
+    b.param(t, "discount_rate", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.discount_rate = v; });
+    b.param(t, "cost_per_fte_year_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.cost_per_fte_year_sek = v; });
+    b.param(t, "team_overhead_sek_per_year", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.team_overhead_sek_per_year = v; });
+    b.param_or(t, "other_costs_sek_per_year", 0.0, Domain::nonnegative,
+               [](ModelParams& m, double v) { m.economics.other_costs_sek_per_year = v; });
+    b.param(t, "cost_repeated_year_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.cost_repeated_year_sek = v; });
+    b.param(t, "cost_summer_school_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.cost_summer_school_sek = v; });
+    b.param(t, "cost_placement_per_day_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.cost_placement_per_day_sek = v; });
+    b.param(t, "placement_months_if_placed", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.placement_months = v; });
+    b.param(t, "longterm_loss_noncompletion_undiscounted_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.longterm_loss_noncompletion_sek = v; });
+    b.param(t, "longterm_loss_public_share", Domain::probability,
+            [](ModelParams& m, double v) { m.economics.longterm_loss_public_share = v; });
+    b.param(
+        t, "longterm_loss_municipal_share_of_public", Domain::probability,
+        [](ModelParams& m, double v) { m.economics.longterm_loss_municipal_share_of_public = v; });
     const double age_c = t.number_or("age_at_completion", 19);
     const double age_s = t.number_or("loss_start_age", 24);
     const double age_e = t.number_or("loss_end_age", 65);
@@ -354,8 +423,10 @@ ModelConfig parse_model_config(const config::Document& doc) {
     e.age_at_completion = age_c;
     e.loss_start_age = age_s;
     e.loss_end_age = age_e;
-    b.param_or(t, "attribution", 0.0, Domain::probability, [](ModelParams& m, double v) { m.economics.attribution = v; });
-    b.param_or(t, "dropoff_per_year", 0.0, Domain::probability, [](ModelParams& m, double v) { m.economics.dropoff_per_year = v; });
+    b.param_or(t, "attribution", 0.0, Domain::probability,
+               [](ModelParams& m, double v) { m.economics.attribution = v; });
+    b.param_or(t, "dropoff_per_year", 0.0, Domain::probability,
+               [](ModelParams& m, double v) { m.economics.dropoff_per_year = v; });
     t.finish();
   }
   if (auto t = root.table_if("compare")) {  // [compare]: the scenario set of `attendsim compare`
@@ -375,7 +446,9 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (t->has("staffing_levels_fte")) {
       c.staffing_levels_fte = t->numbers("staffing_levels_fte");
       for (double v : c.staffing_levels_fte) {
-        if (!(v > 0) || !std::isfinite(v)) t->fail("staffing_levels_fte", "levels must be > 0 (the baseline of 0 FTE is always included)");
+        if (!(v > 0) || !std::isfinite(v))
+          t->fail("staffing_levels_fte",
+                  "levels must be > 0 (the baseline of 0 FTE is always included)");
       }
     } else {
       t->node("staffing_levels_fte");
@@ -400,20 +473,25 @@ ModelConfig parse_model_config(const config::Document& doc) {
     for (auto& sc : t->tables("scenario")) {
       ScenarioSpec spec;
       spec.name = sc.string("name");
-      if (spec.name == "baseline" || spec.name.empty()) sc.fail("name", "must be a non-empty name other than 'baseline'");
+      if (spec.name == "baseline" || spec.name.empty())
+        sc.fail("name", "must be a non-empty name other than 'baseline'");
       spec.allocation_policy = sc.string_or("allocation_policy", cfg.scenario.allocation_policy);
       check_policy(sc, "allocation_policy", spec.allocation_policy);
-      spec.referral_policy = sc.has("referral_policy") ? parse_referral(sc, "referral_policy", sc.string("referral_policy"))
-                                                       : (sc.node("referral_policy"), cfg.scenario.referral_policy);
+      spec.referral_policy =
+          sc.has("referral_policy")
+              ? parse_referral(sc, "referral_policy", sc.string("referral_policy"))
+              : (sc.node("referral_policy"), cfg.scenario.referral_policy);
       spec.staffing = read_staffing(sc, "staffing");
-      if (spec.staffing.periods.empty()) sc.fail("staffing", "a compared scenario needs [[compare.scenario.staffing]] periods");
+      if (spec.staffing.periods.empty())
+        sc.fail("staffing", "a compared scenario needs [[compare.scenario.staffing]] periods");
       c.explicit_scenarios.push_back(std::move(spec));
     }
     t->finish();
     const auto all = comparison_scenarios(cfg);
     std::set<std::string> names;
     for (const auto& sc : all) {
-      if (!names.insert(sc.name).second) t->fail("scenario", "two compared scenarios are both named '" + sc.name + "'");
+      if (!names.insert(sc.name).second)
+        t->fail("scenario", "two compared scenarios are both named '" + sc.name + "'");
     }
     if (!c.reference_scenario.empty() && names.count(c.reference_scenario) == 0) {
       t->fail("reference_scenario", "no compared scenario is named '" + c.reference_scenario + "'");
@@ -431,8 +509,12 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (!(pl.cost_of_effort_sek > 0)) t->fail("cost_of_effort_sek", "must be > 0");
     pl.avoided_repeated_years = nonneg("avoided_repeated_years");
     pl.cost_per_repeated_year_sek = nonneg("cost_per_repeated_year_sek");
-    pl.avoided_summer_school = t->has("avoided_summer_school") ? nonneg("avoided_summer_school") : (t->node("avoided_summer_school"), 0.0);
-    pl.cost_summer_school_sek = t->has("cost_summer_school_sek") ? nonneg("cost_summer_school_sek") : (t->node("cost_summer_school_sek"), 0.0);
+    pl.avoided_summer_school = t->has("avoided_summer_school")
+                                   ? nonneg("avoided_summer_school")
+                                   : (t->node("avoided_summer_school"), 0.0);
+    pl.cost_summer_school_sek = t->has("cost_summer_school_sek")
+                                    ? nonneg("cost_summer_school_sek")
+                                    : (t->node("cost_summer_school_sek"), 0.0);
     pl.completers_gained = nonneg("completers_gained");
     pl.saving_per_completer_sek = nonneg("saving_per_completer_sek");
     t->finish();
@@ -460,7 +542,8 @@ ModelParams realise(const ModelConfig& cfg, const std::vector<double>& values) {
     }
   }
   for (int b = 0; b < kBands; ++b) {
-    for (int g = 0; g < kGenders; ++g) (void)initial_distribution(m.population, static_cast<Band>(b), static_cast<Gender>(g));
+    for (int g = 0; g < kGenders; ++g)
+      (void)initial_distribution(m.population, static_cast<Band>(b), static_cast<Gender>(g));
   }
   return m;
 }
@@ -489,10 +572,12 @@ std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg) {
   out.push_back(base);
   const auto& c = cfg.compare;
   const std::vector<std::string> allocs =
-      c.allocation_policies.empty() ? std::vector<std::string>{cfg.scenario.allocation_policy} : c.allocation_policies;
+      c.allocation_policies.empty() ? std::vector<std::string>{cfg.scenario.allocation_policy}
+                                    : c.allocation_policies;
   std::vector<ReferralPolicy> refs;
   for (const auto& n : c.referral_policies) {
-    refs.push_back(n == "equal_referral" ? ReferralPolicy::equal_referral : ReferralPolicy::as_configured);
+    refs.push_back(n == "equal_referral" ? ReferralPolicy::equal_referral
+                                         : ReferralPolicy::as_configured);
   }
   if (refs.empty()) refs.push_back(cfg.scenario.referral_policy);
   for (double level : c.staffing_levels_fte) {
@@ -505,7 +590,8 @@ std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg) {
         s.allocation_policy = a;
         s.referral_policy = r;
         // The configured schedule's timing at this level: FTE > 0 periods get `level`.
-        for (const auto& p : cfg.scenario.staffing.periods) s.staffing.periods.push_back({p.from_month, p.fte > 0 ? level : 0.0});
+        for (const auto& p : cfg.scenario.staffing.periods)
+          s.staffing.periods.push_back({p.from_month, p.fte > 0 ? level : 0.0});
         out.push_back(std::move(s));
       }
     }

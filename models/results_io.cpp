@@ -83,7 +83,8 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
       for (int st = 0; st < kStates; ++st) {
         std::vector<double> v;
         v.reserve(res.units.size());
-        for (const auto& u : res.units) v.push_back(u.occupancy[s][static_cast<std::size_t>(t * kStates + st)]);
+        for (const auto& u : res.units)
+          v.push_back(u.occupancy[s][static_cast<std::size_t>(t * kStates + st)]);
         double mean = 0;
         for (double x : v) mean += x;
         mean /= static_cast<double>(v.size());
@@ -154,17 +155,18 @@ void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentR
     const char* label;
     int decimals;
   };
-  const TableRow rows[] = {{"long_term_absent_pupils_per_year", "long-term absent pupils per year", 1},
-                      {"sustained_returns", "sustained returns", 1},
-                      {"cases_started", "cases started", 1},
-                      {"mean_wait_months", "mean wait (months)", 2},
-                      {"completed_upper_secondary", "completed upper secondary", 1},
-                      {"eligible_upper_secondary", "eligible for upper secondary", 1},
-                      {"repeated_years", "repeated years", 1},
-                      {"cost_sek", "cost (SEK, discounted)", 0},
-                      {"savings_sek", "savings (SEK, discounted)", 0},
-                      {"net_benefit_sek", "net benefit (SEK)", 0},
-                      {"roi", "ROI (SEK per SEK)", 2}};
+  const TableRow rows[] = {
+      {"long_term_absent_pupils_per_year", "long-term absent pupils per year", 1},
+      {"sustained_returns", "sustained returns", 1},
+      {"cases_started", "cases started", 1},
+      {"mean_wait_months", "mean wait (months)", 2},
+      {"completed_upper_secondary", "completed upper secondary", 1},
+      {"eligible_upper_secondary", "eligible for upper secondary", 1},
+      {"repeated_years", "repeated years", 1},
+      {"cost_sek", "cost (SEK, discounted)", 0},
+      {"savings_sek", "savings (SEK, discounted)", 0},
+      {"net_benefit_sek", "net benefit (SEK)", 0},
+      {"roi", "ROI (SEK per SEK)", 2}};
   const auto all = metric_names(true);
   const std::size_t sc = res.scenarios.size();
   os << std::left << std::setw(34) << "metric";
@@ -181,8 +183,9 @@ void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentR
         const auto vals = res.unit_values(s, mi);
         if (has_finite(vals)) {
           const Summary sm = summarise(vals);
-          cell = group_thousands(sm.mean, r.decimals) + " [" + group_thousands(sm.ci_low, r.decimals) +
-                 ", " + group_thousands(sm.ci_high, r.decimals) + "]";
+          cell = group_thousands(sm.mean, r.decimals) + " [" +
+                 group_thousands(sm.ci_low, r.decimals) + ", " +
+                 group_thousands(sm.ci_high, r.decimals) + "]";
         }
       }
       os << std::setw(36) << cell;
@@ -190,7 +193,8 @@ void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentR
     os << "\n";
   }
   os << "\nperspective: " << perspective_name(cfg.structure.economics.perspective)
-     << ", discount rate " << cfg.structure.economics.discount_rate << "; savings are scenario vs baseline"
+     << ", discount rate " << cfg.structure.economics.discount_rate
+     << "; savings are scenario vs baseline"
      << " on common random numbers.\n";
 }
 

@@ -22,7 +22,8 @@ std::vector<std::vector<double>> outputs_per_draw(const ExperimentResult& res) {
 }
 
 namespace {
-ExperimentResult run_points(const ModelConfig& cfg, RunOptions opt, std::vector<std::vector<double>> points) {
+ExperimentResult run_points(const ModelConfig& cfg, RunOptions opt,
+                            std::vector<std::vector<double>> points) {
   opt.draws = static_cast<int>(points.size());
   opt.parameter_sets = std::move(points);
   opt.common_streams_across_draws = true;
@@ -46,13 +47,14 @@ std::vector<TornadoRow> one_way(const ModelConfig& cfg, const RunOptions& opt) {
     std::vector<double> y;
     for (const auto& v : out) y.push_back(v[o]);
     for (const auto& e : one_way_effects(ranges, y)) {
-      rows.push_back({cfg.parameters.at(e.index).path, names[o], base[e.index], e.low, e.high, e.output_base,
-                      e.output_low, e.output_high, e.swing});
+      rows.push_back({cfg.parameters.at(e.index).path, names[o], base[e.index], e.low, e.high,
+                      e.output_base, e.output_low, e.output_high, e.swing});
     }
   }
   std::stable_sort(rows.begin(), rows.end(), [&](const TornadoRow& x, const TornadoRow& y) {
     if (x.output != y.output) {
-      return std::find(names.begin(), names.end(), x.output) < std::find(names.begin(), names.end(), y.output);
+      return std::find(names.begin(), names.end(), x.output) <
+             std::find(names.begin(), names.end(), y.output);
     }
     return x.swing > y.swing;
   });
@@ -66,7 +68,8 @@ std::vector<TwoWayRow> two_way(const ModelConfig& cfg, const RunOptions& opt, co
     const auto i = cfg.parameters.find(p);
     if (!i) ATTENDSIM_INPUT_ERROR("--params: no parameter '" << p << "' in " << cfg.file);
     if (!cfg.parameters.at(*i).dist) {
-      ATTENDSIM_INPUT_ERROR("--params: parameter '" << p << "' has no distribution (give it one in " << cfg.file << ")");
+      ATTENDSIM_INPUT_ERROR("--params: parameter '" << p << "' has no distribution (give it one in "
+                                                    << cfg.file << ")");
     }
     return *i;
   };
@@ -86,11 +89,13 @@ std::vector<TwoWayRow> two_way(const ModelConfig& cfg, const RunOptions& opt, co
   }
   const auto out = outputs_per_draw(run_points(cfg, opt, design));
   std::vector<TwoWayRow> rows;
-  for (std::size_t k = 0; k < design.size(); ++k) rows.push_back({a, b, vals[k].first, vals[k].second, out[k]});
+  for (std::size_t k = 0; k < design.size(); ++k)
+    rows.push_back({a, b, vals[k].first, vals[k].second, out[k]});
   return rows;
 }
 
-std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res, const std::vector<double>& lambdas) {
+std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res,
+                                              const std::vector<double>& lambdas) {
   const auto m_ret = res.metric_index("sustained_returns");
   const auto m_net = res.metric_index("net_benefit_sek");
   const std::size_t ns = res.scenarios.size();
@@ -123,9 +128,11 @@ std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res, const
   return out;
 }
 
-TargetSeResult run_to_target_se(const ModelConfig& cfg, const RunOptions& opt, const std::string& metric, double target,
-                                int batch, int max_replications) {
-  ATTENDSIM_REQUIRE(batch >= 2 && max_replications >= batch, "target-se needs batch >= 2 and max >= batch");
+TargetSeResult run_to_target_se(const ModelConfig& cfg, const RunOptions& opt,
+                                const std::string& metric, double target, int batch,
+                                int max_replications) {
+  ATTENDSIM_REQUIRE(batch >= 2 && max_replications >= batch,
+                    "target-se needs batch >= 2 and max >= batch");
   TargetSeResult out;
   const auto scenarios = baseline_and_configured(cfg);
   RunOptions o = opt;

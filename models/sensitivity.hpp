@@ -54,7 +54,8 @@ struct AcceptabilityPoint {
   std::string scenario;
   double probability_best;
 };
-std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res, const std::vector<double>& lambdas);
+std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res,
+                                              const std::vector<double>& lambdas);
 
 /// Runs {baseline, scenario} in seeded batches of `batch` replications until the standard
 /// error of `metric` of the scenario is at most `target` (or max_replications is reached).
@@ -65,7 +66,8 @@ struct TargetSeResult {
   double se = 0;
   bool reached = false;
 };
-TargetSeResult run_to_target_se(const ModelConfig& cfg, const RunOptions& opt, const std::string& metric, double target,
-                                int batch, int max_replications);
+TargetSeResult run_to_target_se(const ModelConfig& cfg, const RunOptions& opt,
+                                const std::string& metric, double target, int batch,
+                                int max_replications);
 
 }  // namespace attendsim::models

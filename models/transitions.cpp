@@ -69,7 +69,8 @@ TransitionTable::TransitionTable(const TransitionParams& p) : p_(&p) {
     for (int s = 0; s < kAttendanceStates; ++s) {
       for (int k = 0; k < 3; ++k) {
         for (int m = 0; m < kSchoolMonthsPerYear; ++m) {
-          const Row r = modified_row(p.base[b][s], s, exit_mult(s, k), worsen_mult(s, k, m), 1.0, 1.0);
+          const Row r =
+              modified_row(p.base[b][s], s, exit_mult(s, k), worsen_mult(s, k, m), 1.0, 1.0);
           rows_[index(b, s, k, m)] = cumulative(r);
           bits_[index(b, s, k, m)] = thresholds(rows_[index(b, s, k, m)]);
         }

@@ -14,7 +14,9 @@ Document::Document(Document&&) noexcept = default;
 Document& Document::operator=(Document&&) noexcept = default;
 Document::~Document() = default;
 
-const toml::table& Document::root() const { return *root_; }
+const toml::table& Document::root() const {
+  return *root_;
+}
 
 Document Document::load(const std::filesystem::path& path) {
   std::error_code ec;
@@ -25,7 +27,8 @@ Document Document::load(const std::filesystem::path& path) {
     ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: it is a directory");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: permission denied or unreadable");
+  if (!in)
+    ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: permission denied or unreadable");
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: I/O error");
@@ -39,8 +42,8 @@ Document Document::parse(const std::string& text, const std::string& display_pat
   try {
     d.root_ = std::make_unique<toml::table>(toml::parse(text, display_path));
   } catch (const toml::parse_error& e) {
-    ATTENDSIM_INPUT_ERROR(display_path << ":" << e.source().begin.line << ": TOML syntax error: "
-                                       << e.description());
+    ATTENDSIM_INPUT_ERROR(display_path << ":" << e.source().begin.line
+                                       << ": TOML syntax error: " << e.description());
   }
   return d;
 }
@@ -50,7 +53,9 @@ TableReader::TableReader(const Document& doc, const toml::table& table, std::str
 
 TableReader::TableReader(const Document& doc) : TableReader(doc, doc.root(), "") {}
 
-bool TableReader::has(const std::string& key) const { return table_->contains(key); }
+bool TableReader::has(const std::string& key) const {
+  return table_->contains(key);
+}
 
 std::string TableReader::path_of(const std::string& key) const {
   return prefix_.empty() ? key : prefix_ + "." + key;
@@ -94,13 +99,20 @@ const toml::node* TableReader::node(const std::string& key) {
 
 static const char* type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date/time";
   }
 }
 
@@ -204,7 +216,8 @@ std::vector<TableReader> TableReader::tables(const std::string& key) {
   }
   const auto& n = require(key);
   const auto* arr = n.as_array();
-  if (arr == nullptr) fail(key, std::string("must be an array of tables ([[") + key + "]]), got " + type_name(n));
+  if (arr == nullptr)
+    fail(key, std::string("must be an array of tables ([[") + key + "]]), got " + type_name(n));
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const auto* t = (*arr)[i].as_table();
     if (t == nullptr) {

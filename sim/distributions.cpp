@@ -18,11 +18,16 @@ double Distribution::quantile(double u) const {
   ATTENDSIM_REQUIRE(u > 0.0 && u < 1.0, "quantile needs u in (0,1), got " << u);
   namespace bm = boost::math;
   switch (kind) {
-    case Kind::beta: return bm::quantile(bm::beta_distribution<>(args[0], args[1]), u);
-    case Kind::gamma: return bm::quantile(bm::gamma_distribution<>(args[0], args[1]), u);
-    case Kind::lognormal: return bm::quantile(bm::lognormal_distribution<>(args[0], args[1]), u);
-    case Kind::normal: return bm::quantile(bm::normal_distribution<>(args[0], args[1]), u);
-    case Kind::uniform: return args[0] + u * (args[1] - args[0]);
+    case Kind::beta:
+      return bm::quantile(bm::beta_distribution<>(args[0], args[1]), u);
+    case Kind::gamma:
+      return bm::quantile(bm::gamma_distribution<>(args[0], args[1]), u);
+    case Kind::lognormal:
+      return bm::quantile(bm::lognormal_distribution<>(args[0], args[1]), u);
+    case Kind::normal:
+      return bm::quantile(bm::normal_distribution<>(args[0], args[1]), u);
+    case Kind::uniform:
+      return args[0] + u * (args[1] - args[0]);
     case Kind::triangular:
       return bm::quantile(bm::triangular_distribution<>(args[0], args[1], args[2]), u);
   }
@@ -31,12 +36,18 @@ double Distribution::quantile(double u) const {
 
 double Distribution::mean() const {
   switch (kind) {
-    case Kind::beta: return args[0] / (args[0] + args[1]);
-    case Kind::gamma: return args[0] * args[1];
-    case Kind::lognormal: return std::exp(args[0] + 0.5 * args[1] * args[1]);
-    case Kind::normal: return args[0];
-    case Kind::uniform: return 0.5 * (args[0] + args[1]);
-    case Kind::triangular: return (args[0] + args[1] + args[2]) / 3.0;
+    case Kind::beta:
+      return args[0] / (args[0] + args[1]);
+    case Kind::gamma:
+      return args[0] * args[1];
+    case Kind::lognormal:
+      return std::exp(args[0] + 0.5 * args[1] * args[1]);
+    case Kind::normal:
+      return args[0];
+    case Kind::uniform:
+      return 0.5 * (args[0] + args[1]);
+    case Kind::triangular:
+      return (args[0] + args[1] + args[2]) / 3.0;
   }
   return 0.0;
 }
@@ -49,34 +60,47 @@ double Distribution::support_low() const {
   switch (kind) {
     case Kind::beta:
     case Kind::gamma:
-    case Kind::lognormal: return 0.0;
-    case Kind::normal: return -std::numeric_limits<double>::infinity();
+    case Kind::lognormal:
+      return 0.0;
+    case Kind::normal:
+      return -std::numeric_limits<double>::infinity();
     case Kind::uniform:
-    case Kind::triangular: return args[0];
+    case Kind::triangular:
+      return args[0];
   }
   return 0.0;
 }
 
 double Distribution::support_high() const {
   switch (kind) {
-    case Kind::beta: return 1.0;
+    case Kind::beta:
+      return 1.0;
     case Kind::gamma:
     case Kind::lognormal:
-    case Kind::normal: return std::numeric_limits<double>::infinity();
-    case Kind::uniform: return args[1];
-    case Kind::triangular: return args[2];
+    case Kind::normal:
+      return std::numeric_limits<double>::infinity();
+    case Kind::uniform:
+      return args[1];
+    case Kind::triangular:
+      return args[2];
   }
   return 0.0;
 }
 
 static const char* kind_name(Distribution::Kind k) {
   switch (k) {
-    case Distribution::Kind::beta: return "beta";
-    case Distribution::Kind::gamma: return "gamma";
-    case Distribution::Kind::lognormal: return "lognormal";
-    case Distribution::Kind::normal: return "normal";
-    case Distribution::Kind::uniform: return "uniform";
-    case Distribution::Kind::triangular: return "triangular";
+    case Distribution::Kind::beta:
+      return "beta";
+    case Distribution::Kind::gamma:
+      return "gamma";
+    case Distribution::Kind::lognormal:
+      return "lognormal";
+    case Distribution::Kind::normal:
+      return "normal";
+    case Distribution::Kind::uniform:
+      return "uniform";
+    case Distribution::Kind::triangular:
+      return "triangular";
   }
   return "?";
 }
@@ -102,12 +126,18 @@ bool parse_distribution_kind(const std::string& name, Distribution::Kind& out) {
 
 std::vector<std::string> distribution_arg_names(Distribution::Kind kind) {
   switch (kind) {
-    case Distribution::Kind::beta: return {"a", "b"};
-    case Distribution::Kind::gamma: return {"shape", "scale"};
-    case Distribution::Kind::lognormal: return {"mu", "sigma"};
-    case Distribution::Kind::normal: return {"mean", "sd"};
-    case Distribution::Kind::uniform: return {"low", "high"};
-    case Distribution::Kind::triangular: return {"low", "mode", "high"};
+    case Distribution::Kind::beta:
+      return {"a", "b"};
+    case Distribution::Kind::gamma:
+      return {"shape", "scale"};
+    case Distribution::Kind::lognormal:
+      return {"mu", "sigma"};
+    case Distribution::Kind::normal:
+      return {"mean", "sd"};
+    case Distribution::Kind::uniform:
+      return {"low", "high"};
+    case Distribution::Kind::triangular:
+      return {"low", "mode", "high"};
   }
   return {};
 }
@@ -134,7 +164,8 @@ std::string validate_distribution(const Distribution& d) {
       if (!(a[0] < a[1])) return "uniform needs low < high";
       break;
     case Distribution::Kind::triangular:
-      if (!(a[0] <= a[1] && a[1] <= a[2] && a[0] < a[2])) return "triangular needs low <= mode <= high, low < high";
+      if (!(a[0] <= a[1] && a[1] <= a[2] && a[0] < a[2]))
+        return "triangular needs low <= mode <= high, low < high";
       break;
   }
   return "";

@@ -28,19 +28,19 @@ class PreconditionError : public std::logic_error {
 
 /// Throws PreconditionError with a streamed message when `cond` is false:
 /// `ATTENDSIM_REQUIRE(n > 0, "n must be > 0, got " << n);`
-#define ATTENDSIM_REQUIRE(cond, msg)                                   \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      std::ostringstream attendsim_require_os_;                        \
-      attendsim_require_os_ << msg;                                    \
+#define ATTENDSIM_REQUIRE(cond, msg)                                     \
+  do {                                                                   \
+    if (!(cond)) {                                                       \
+      std::ostringstream attendsim_require_os_;                          \
+      attendsim_require_os_ << msg;                                      \
       throw ::attendsim::PreconditionError(attendsim_require_os_.str()); \
-    }                                                                  \
+    }                                                                    \
   } while (false)
 
 /// Throws InputError with a streamed message.
-#define ATTENDSIM_INPUT_ERROR(msg)                        \
-  do {                                                    \
-    std::ostringstream attendsim_input_os_;               \
-    attendsim_input_os_ << msg;                           \
+#define ATTENDSIM_INPUT_ERROR(msg)                            \
+  do {                                                        \
+    std::ostringstream attendsim_input_os_;                   \
+    attendsim_input_os_ << msg;                               \
     throw ::attendsim::InputError(attendsim_input_os_.str()); \
   } while (false)

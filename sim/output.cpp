@@ -20,7 +20,8 @@ OutputDir::OutputDir(fs::path final_dir) : final_(std::move(final_dir)) {
   if (parent.empty()) parent = ".";
   std::error_code ec;
   fs::create_directories(parent, ec);
-  if (ec) ATTENDSIM_INPUT_ERROR(parent.string() << ": cannot create output folder: " << ec.message());
+  if (ec)
+    ATTENDSIM_INPUT_ERROR(parent.string() << ": cannot create output folder: " << ec.message());
   tmp_ = parent / ("." + final_.filename().string() + ".tmp-" + std::to_string(::getpid()));
   fs::remove_all(tmp_, ec);
   fs::create_directory(tmp_, ec);
@@ -46,7 +47,8 @@ void OutputDir::commit() {
   std::error_code ec;
   if (!fs::exists(final_, ec)) {
     fs::rename(tmp_, final_, ec);  // a new folder appears whole, or not at all
-    if (ec) ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot move output into place: " << ec.message());
+    if (ec)
+      ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot move output into place: " << ec.message());
     committed_ = true;
     return;
   }
@@ -57,7 +59,9 @@ void OutputDir::commit() {
   // each file is renamed over its namesake, other files are kept. Every file is complete.
   for (const auto& entry : fs::directory_iterator(tmp_)) {
     fs::rename(entry.path(), final_ / entry.path().filename(), ec);
-    if (ec) ATTENDSIM_INPUT_ERROR((final_ / entry.path().filename()).string() << ": cannot write: " << ec.message());
+    if (ec)
+      ATTENDSIM_INPUT_ERROR((final_ / entry.path().filename()).string()
+                            << ": cannot write: " << ec.message());
   }
   committed_ = true;
   fs::remove_all(tmp_, ec);

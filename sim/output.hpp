@@ -33,7 +33,8 @@ class OutputDir {
 };
 
 /// A fresh folder name under `parent`: parent/STEM-YYYYmmdd-HHMMSS (with -2, -3 ... if taken).
-std::filesystem::path default_output_dir(const std::filesystem::path& parent, const std::string& stem);
+std::filesystem::path default_output_dir(const std::filesystem::path& parent,
+                                         const std::string& stem);
 
 /// Formats a double for CSV/JSON text with 12 significant digits, deterministic.
 std::string format_number(double v);

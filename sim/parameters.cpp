@@ -35,7 +35,9 @@ std::optional<std::size_t> ParameterSet::find(const std::string& path) const {
   return std::nullopt;
 }
 
-bool ParameterSet::any_uncertain() const { return !groups_.empty() || !uncertain().empty(); }
+bool ParameterSet::any_uncertain() const {
+  return !groups_.empty() || !uncertain().empty();
+}
 
 std::vector<std::size_t> ParameterSet::uncertain() const {
   std::vector<std::size_t> out;
@@ -96,15 +98,23 @@ bool in_domain(Domain d, double v, std::string& what) {
     return false;
   }
   switch (d) {
-    case Domain::any: return true;
-    case Domain::probability: what = "in [0, 1]"; return v >= 0.0 && v <= 1.0;
-    case Domain::positive: what = "> 0"; return v > 0.0;
-    case Domain::nonnegative: what = ">= 0"; return v >= 0.0;
+    case Domain::any:
+      return true;
+    case Domain::probability:
+      what = "in [0, 1]";
+      return v >= 0.0 && v <= 1.0;
+    case Domain::positive:
+      what = "> 0";
+      return v > 0.0;
+    case Domain::nonnegative:
+      what = ">= 0";
+      return v >= 0.0;
   }
   return true;
 }
 
-void ParameterSet::check_domain(const std::vector<double>& values, const std::string& context) const {
+void ParameterSet::check_domain(const std::vector<double>& values,
+                                const std::string& context) const {
   ATTENDSIM_REQUIRE(values.size() == params_.size(), "parameter vector has wrong size");
   for (std::size_t i = 0; i < params_.size(); ++i) {
     std::string what;

@@ -6,14 +6,18 @@
 
 namespace attendsim {
 
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stderr_is_terminal() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 ProgressBar::ProgressBar(std::size_t total, std::string label, bool enabled)
     : total_(total), label_(std::move(label)), enabled_(enabled && total > 0) {
   if (enabled_) thread_ = std::thread([this] { loop(); });
 }
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 void ProgressBar::finish() {
   {
@@ -42,8 +46,8 @@ void ProgressBar::loop() {
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(width, '.');
     const double eta = frac > 0 ? elapsed * (1.0 - frac) / frac : 0.0;
-    std::fprintf(stderr, "\r%s [%s] %zu/%zu  %.0fs elapsed, ~%.0fs left", label_.c_str(), bar.c_str(),
-                 done, total_, elapsed, eta);
+    std::fprintf(stderr, "\r%s [%s] %zu/%zu  %.0fs elapsed, ~%.0fs left", label_.c_str(),
+                 bar.c_str(), done, total_, elapsed, eta);
     std::fflush(stderr);
     shown_ = true;
   }

@@ -61,7 +61,8 @@ Summary summarise(std::span<const double> values) {
   s.mean = rs.mean();
   s.sd = std::sqrt(rs.variance());
   s.se = s.n > 1 ? s.sd / std::sqrt(static_cast<double>(s.n)) : 0.0;
-  const double half = s.n > 1 ? student_t_quantile(0.975, static_cast<double>(s.n - 1)) * s.se : 0.0;
+  const double half =
+      s.n > 1 ? student_t_quantile(0.975, static_cast<double>(s.n - 1)) * s.se : 0.0;
   s.ci_low = s.mean - half;
   s.ci_high = s.mean + half;
   s.p2_5 = quantile(finite, 0.025);

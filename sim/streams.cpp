@@ -8,11 +8,11 @@ namespace attendsim {
 Engine make_engine(const StreamKey& key) {
   auto lo = [](std::uint64_t v) { return static_cast<std::uint32_t>(v & 0xffffffffULL); };
   auto hi = [](std::uint64_t v) { return static_cast<std::uint32_t>(v >> 32); };
-  const std::array<std::uint32_t, 11> words = {0x61747464U,          kStreamDerivationVersion,
-                                               lo(key.master_seed),  hi(key.master_seed),
-                                               lo(key.draw),         hi(key.draw),
-                                               lo(key.replication),  hi(key.replication),
-                                               key.purpose,          lo(key.sub),
+  const std::array<std::uint32_t, 11> words = {0x61747464U,         kStreamDerivationVersion,
+                                               lo(key.master_seed), hi(key.master_seed),
+                                               lo(key.draw),        hi(key.draw),
+                                               lo(key.replication), hi(key.replication),
+                                               key.purpose,         lo(key.sub),
                                                hi(key.sub)};
   boost::random::seed_seq seq(words.begin(), words.end());
   return Engine(seq);

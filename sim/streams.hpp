@@ -31,15 +31,21 @@ Engine make_engine(const StreamKey& key);
 
 /// Upper and lower 32 bits of one engine output as uniforms on [0, 1) with resolution
 /// 2^-32: u = bits * 2^-32. Using both halves gives two uniforms per 64-bit draw.
-inline double uniform_hi(std::uint64_t x) { return static_cast<double>(x >> 32) * 0x1p-32; }
+inline double uniform_hi(std::uint64_t x) {
+  return static_cast<double>(x >> 32) * 0x1p-32;
+}
 inline double uniform_lo(std::uint64_t x) {
   return static_cast<double>(x & 0xffffffffULL) * 0x1p-32;
 }
 /// A 53-bit uniform on [0, 1) from one output: (x >> 11) * 2^-53.
-inline double uniform53(std::uint64_t x) { return static_cast<double>(x >> 11) * 0x1p-53; }
+inline double uniform53(std::uint64_t x) {
+  return static_cast<double>(x >> 11) * 0x1p-53;
+}
 
 /// 64-bit FNV-1a hash of a string: stable ids for named sub-streams (parameter paths).
 std::uint64_t stable_hash(const char* s, std::size_t n);
-inline std::uint64_t stable_hash(const std::string_view s) { return stable_hash(s.data(), s.size()); }
+inline std::uint64_t stable_hash(const std::string_view s) {
+  return stable_hash(s.data(), s.size());
+}
 
 }  // namespace attendsim

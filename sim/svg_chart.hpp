@@ -16,7 +16,7 @@ struct Series {
   std::string name;
   std::vector<double> x;
   std::vector<double> y;
-  std::vector<double> low;   ///< optional band (same length as y), or empty
+  std::vector<double> low;  ///< optional band (same length as y), or empty
   std::vector<double> high;
 };
 
@@ -37,13 +37,15 @@ using TickFormat = std::function<std::string(double)>;
 
 /// Line chart of several series with bands; a legend names each series.
 /// The y axis always covers 0 and at least up to `y_max_at_least` (e.g. 100 for percentages).
-std::string line_chart(const ChartText& text, const std::vector<Series>& series, const TickFormat& fmt,
-                       double y_max_at_least = -1e300, int width = 720, int height = 360);
+std::string line_chart(const ChartText& text, const std::vector<Series>& series,
+                       const TickFormat& fmt, double y_max_at_least = -1e300, int width = 720,
+                       int height = 360);
 
 /// One point and its interval per category; `reference` draws a dashed horizontal line
 /// (e.g. ROI = 1 or a gap of 0) with its label.
-std::string interval_chart(const ChartText& text, const std::vector<IntervalPoint>& points, const TickFormat& fmt,
-                           double reference, const std::string& reference_label, int width = 720, int height = 360);
+std::string interval_chart(const ChartText& text, const std::vector<IntervalPoint>& points,
+                           const TickFormat& fmt, double reference,
+                           const std::string& reference_label, int width = 720, int height = 360);
 
 /// "Nice" tick positions covering [lo, hi] (about `count` of them).
 std::vector<double> nice_ticks(double lo, double hi, int count);

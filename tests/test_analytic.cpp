@@ -67,12 +67,14 @@ TEST(Analytic, OccupancyMatchesPi0PowersOfP) {
     for (int s = 0; s < 4; ++s) {
       const double truth = pupils * pi(s);
       std::vector<double> v;
-      for (const auto& u : res.units) v.push_back(u.occupancy[0][static_cast<std::size_t>(t * 5 + s)]);
+      for (const auto& u : res.units)
+        v.push_back(u.occupancy[0][static_cast<std::size_t>(t * 5 + s)]);
       double mean = 0, m2 = 0;
       for (double x : v) mean += x;
       mean /= static_cast<double>(v.size());
       for (double x : v) m2 += (x - mean) * (x - mean);
-      const double se = std::sqrt(m2 / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+      const double se =
+          std::sqrt(m2 / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
       ASSERT_GT(se, 0.0);
       EXPECT_LT(std::abs(mean - truth), 4.0 * se)
           << "month " << t + 1 << " state " << s << ": simulated " << mean << " analytic " << truth
@@ -80,7 +82,8 @@ TEST(Analytic, OccupancyMatchesPi0PowersOfP) {
       ++checked;
     }
     // Nobody leaves when leaving is off.
-    for (const auto& u : res.units) EXPECT_EQ(u.occupancy[0][static_cast<std::size_t>(t * 5 + 4)], 0.0f);
+    for (const auto& u : res.units)
+      EXPECT_EQ(u.occupancy[0][static_cast<std::size_t>(t * 5 + 4)], 0.0f);
   }
   EXPECT_EQ(checked, 96);
 }
@@ -106,12 +109,14 @@ TEST(Analytic, DeviationIsDetectable) {
   for (int t = 0; t < 24; ++t) {
     if (t % 12 < 10) pi = pi * P;
     std::vector<double> v;
-    for (const auto& u : res.units) v.push_back(u.occupancy[0][static_cast<std::size_t>(t * 5 + 1)]);
+    for (const auto& u : res.units)
+      v.push_back(u.occupancy[0][static_cast<std::size_t>(t * 5 + 1)]);
     double mean = 0, m2 = 0;
     for (double x : v) mean += x;
     mean /= static_cast<double>(v.size());
     for (double x : v) m2 += (x - mean) * (x - mean);
-    const double se = std::sqrt(m2 / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+    const double se =
+        std::sqrt(m2 / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
     rejected += std::abs(mean - pupils * pi(1)) > 4.0 * se;
   }
   EXPECT_GT(rejected, 12);

@@ -21,7 +21,8 @@ namespace {
 
 /// Replaces the single line that starts with `prefix` by `replacement` (which may hold
 /// several lines). Throws unless exactly one line starts with `prefix`.
-std::string replace_line(const std::string& text, const std::string& prefix, const std::string& replacement) {
+std::string replace_line(const std::string& text, const std::string& prefix,
+                         const std::string& replacement) {
   std::size_t found = std::string::npos;
   int count = 0;
   for (std::size_t pos = 0; pos < text.size();) {
@@ -33,7 +34,9 @@ std::string replace_line(const std::string& text, const std::string& prefix, con
     if (nl == std::string::npos) break;
     pos = nl + 1;
   }
-  if (count != 1) throw std::runtime_error("expected one line starting with '" + prefix + "', found " + std::to_string(count));
+  if (count != 1)
+    throw std::runtime_error("expected one line starting with '" + prefix + "', found " +
+                             std::to_string(count));
   const auto end = text.find('\n', found);
   return text.substr(0, found) + replacement + (end == std::string::npos ? "" : text.substr(end));
 }
@@ -51,7 +54,9 @@ int line_starting_with(const std::string& text, const std::string& prefix) {
     pos = nl + 1;
     ++line;
   }
-  if (count != 1) throw std::runtime_error("expected one line starting with '" + prefix + "', found " + std::to_string(count));
+  if (count != 1)
+    throw std::runtime_error("expected one line starting with '" + prefix + "', found " +
+                             std::to_string(count));
   return hit;
 }
 
@@ -63,14 +68,15 @@ void expect_nothing_written(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
     EXPECT_TRUE(kAllowed.count(name) == 1) << "left behind: " << e.path();
-    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << "temporary folder left behind: " << e.path();
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos)
+        << "temporary folder left behind: " << e.path();
   }
 }
 
 struct Expect {
-  std::string key;  ///< dotted key path as printed, e.g. "detection.p_consent"
-  int line = 0;     ///< expected line (0: no line for this case)
-  std::string also; ///< another phrase the message must contain ("" for none)
+  std::string key;   ///< dotted key path as printed, e.g. "detection.p_consent"
+  int line = 0;      ///< expected line (0: no line for this case)
+  std::string also;  ///< another phrase the message must contain ("" for none)
 };
 
 /// Writes `text` to a scratch c.toml, runs `attendsim run` on it and checks exit code,
@@ -80,9 +86,9 @@ void check_bad_config(const std::string& name, const std::string& text, const Ex
   const fs::path dir = testsupport::scratch_dir("bad-" + name);
   const fs::path cfg = dir / "c.toml";
   testsupport::write_file(cfg, text);
-  const auto r = testsupport::run_cli("run '" + cfg.string() + "' --out '" + (dir / "out").string() +
-                                          "' --quiet --replications 1",
-                                      dir);
+  const auto r = testsupport::run_cli(
+      "run '" + cfg.string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1",
+      dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   if (ex.line > 0) {
     EXPECT_NE(r.err.find(cfg.string() + ":" + std::to_string(ex.line) + ":"), std::string::npos)
@@ -91,7 +97,8 @@ void check_bad_config(const std::string& name, const std::string& text, const Ex
     EXPECT_NE(r.err.find(cfg.string()), std::string::npos) << "file not named: " << r.err;
   }
   if (!ex.key.empty()) {
-    EXPECT_NE(r.err.find("'" + ex.key), std::string::npos) << "key '" << ex.key << "' not named: " << r.err;
+    EXPECT_NE(r.err.find("'" + ex.key), std::string::npos)
+        << "key '" << ex.key << "' not named: " << r.err;
   }
   if (!ex.also.empty()) {
     EXPECT_NE(r.err.find(ex.also), std::string::npos) << r.err;
@@ -107,8 +114,9 @@ const std::string& ref() {
 }
 
 /// Replaces the line starting with `prefix`, then checks the error is reported at that line.
-void check_line_edit(const std::string& name, const std::string& prefix, const std::string& new_line,
-                     const std::string& key, const std::string& also = "") {
+void check_line_edit(const std::string& name, const std::string& prefix,
+                     const std::string& new_line, const std::string& key,
+                     const std::string& also = "") {
   const std::string t = replace_line(ref(), prefix, new_line);
   // The edited line starts with the first word of new_line.
   const std::string first = new_line.substr(0, new_line.find('\n'));
@@ -123,8 +131,9 @@ TEST(BadConfig, ReferenceConfigItselfIsAccepted) {
   std::string t = testsupport::set_key(ref(), "population", "pupils", "300");
   t = testsupport::set_key(t, "simulation", "horizon_years", "1");
   testsupport::write_file(dir / "c.toml", t);
-  const auto r = testsupport::run_cli(
-      "run '" + (dir / "c.toml").string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1", dir);
+  const auto r = testsupport::run_cli("run '" + (dir / "c.toml").string() + "' --out '" +
+                                          (dir / "out").string() + "' --quiet --replications 1",
+                                      dir);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir / "out" / "summary.json"));
   fs::remove_all(dir);
@@ -139,23 +148,28 @@ TEST(BadConfig, UnknownTopLevelKey) {
 TEST(BadConfig, UnknownNestedKey) {
   // A misspelt extra key next to the real one (replacing it would report p_consent missing).
   const std::string t = replace_line(ref(), "p_consent = ", "p_consent = 0.85\np_consnt = 0.85");
-  check_bad_config("unknown-nested", t, {"detection.p_consnt", line_starting_with(t, "p_consnt"), "unknown key"});
+  check_bad_config("unknown-nested", t,
+                   {"detection.p_consnt", line_starting_with(t, "p_consnt"), "unknown key"});
 }
 
 TEST(BadConfig, UnknownKeyInStaffingPeriod) {
   const std::string t = replace_line(ref(), "fte = 5.0", "fte = 5.0\nftee = 1");
-  check_bad_config("unknown-staffing", t, {"coordinators.staffing[0].ftee", line_starting_with(t, "ftee"), ""});
+  check_bad_config("unknown-staffing", t,
+                   {"coordinators.staffing[0].ftee", line_starting_with(t, "ftee"), ""});
 }
 
 TEST(BadConfig, UnknownKeyInDistributionTable) {
-  const std::string t = replace_line(ref(), "p_consent = ", "p_consent = { dist = \"beta\", a = 2, b = 2, c = 1 }");
-  check_bad_config("unknown-dist-arg", t, {"detection.p_consent.c", line_starting_with(t, "p_consent"), ""});
+  const std::string t =
+      replace_line(ref(), "p_consent = ", "p_consent = { dist = \"beta\", a = 2, b = 2, c = 1 }");
+  check_bad_config("unknown-dist-arg", t,
+                   {"detection.p_consent.c", line_starting_with(t, "p_consent"), ""});
 }
 
 TEST(BadConfig, MissingKey) {
   // Removed p_consent: reported at the [detection] header line.
   const std::string t = replace_line(ref(), "p_consent = ", "");
-  check_bad_config("missing", t, {"detection.p_consent", line_starting_with(t, "[detection]"), "missing"});
+  check_bad_config("missing", t,
+                   {"detection.p_consent", line_starting_with(t, "[detection]"), "missing"});
 }
 
 TEST(BadConfig, MissingTable) {
@@ -163,8 +177,9 @@ TEST(BadConfig, MissingTable) {
   std::string t = replace_line(ref(), "[outcomes]", "[outcome]");
   const fs::path dir = testsupport::scratch_dir("bad-missing-table");
   testsupport::write_file(dir / "c.toml", t);
-  const auto r = testsupport::run_cli(
-      "run '" + (dir / "c.toml").string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1", dir);
+  const auto r = testsupport::run_cli("run '" + (dir / "c.toml").string() + "' --out '" +
+                                          (dir / "out").string() + "' --quiet --replications 1",
+                                      dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("outcome"), std::string::npos) << r.err;
   EXPECT_TRUE(std::regex_search(r.err, std::regex("c\\.toml:[0-9]+:"))) << r.err;
@@ -177,12 +192,13 @@ TEST(BadConfig, WrongTypeStringForNumber) {
 }
 
 TEST(BadConfig, WrongTypeStringForInteger) {
-  check_line_edit("wrong-type-int", "horizon_years = ", "horizon_years = \"5\"", "simulation.horizon_years",
-                  "integer");
+  check_line_edit("wrong-type-int", "horizon_years = ", "horizon_years = \"5\"",
+                  "simulation.horizon_years", "integer");
 }
 
 TEST(BadConfig, WrongTypeFractionForInteger) {
-  check_line_edit("fraction-int", "horizon_years = ", "horizon_years = 2.5", "simulation.horizon_years", "integer");
+  check_line_edit("fraction-int", "horizon_years = ", "horizon_years = 2.5",
+                  "simulation.horizon_years", "integer");
 }
 
 TEST(BadConfig, ProbabilityAboveOne) {
@@ -195,24 +211,27 @@ TEST(BadConfig, ProbabilityBelowZero) {
 }
 
 TEST(BadConfig, ProbabilityNaN) {
-  check_line_edit("prob-nan", "p_detect_per_month = ", "p_detect_per_month = nan", "detection.p_detect_per_month");
+  check_line_edit("prob-nan", "p_detect_per_month = ", "p_detect_per_month = nan",
+                  "detection.p_detect_per_month");
 }
 
 TEST(BadConfig, DistributionBaseOutsideRange) {
-  check_line_edit("base-out", "p_consent = ", "p_consent = { base = 1.5, dist = \"beta\", a = 2, b = 2 }",
+  check_line_edit("base-out",
+                  "p_consent = ", "p_consent = { base = 1.5, dist = \"beta\", a = 2, b = 2 }",
                   "detection.p_consent");
 }
 
 TEST(BadConfig, TransitionRowNotSummingToOne) {
   // grade 7-9 worrying row: 0.3 + 0.588 + 0.11 + 0.012 = 1.01.
-  check_line_edit("row-sum", "worrying  = [0.3000, 0.5880", "worrying  = [0.3000, 0.5880, 0.1100, 0.0120]",
-                  "transitions.grade7_9.worrying", "sum");
+  check_line_edit("row-sum", "worrying  = [0.3000, 0.5880",
+                  "worrying  = [0.3000, 0.5880, 0.1100, 0.0120]", "transitions.grade7_9.worrying",
+                  "sum");
 }
 
 TEST(BadConfig, TransitionRowWithNegativeEntry) {
   // Sums to 1 (0.9728 - 0.01 + 0.037 + 0.0002) but has an entry below 0.
-  check_line_edit("row-negative", "regular   = [0.9628", "regular   = [0.9728, -0.0100, 0.0370, 0.0002]",
-                  "transitions.grade7_9.regular");
+  check_line_edit("row-negative", "regular   = [0.9628",
+                  "regular   = [0.9728, -0.0100, 0.0370, 0.0002]", "transitions.grade7_9.regular");
 }
 
 TEST(BadConfig, TransitionRowWrongLength) {
@@ -221,22 +240,26 @@ TEST(BadConfig, TransitionRowWrongLength) {
 }
 
 TEST(BadConfig, CaseloadZero) {
-  check_line_edit("caseload-zero", "caseload_per_fte = ", "caseload_per_fte = 0", "coordinators.caseload_per_fte");
+  check_line_edit("caseload-zero", "caseload_per_fte = ", "caseload_per_fte = 0",
+                  "coordinators.caseload_per_fte");
 }
 
 TEST(BadConfig, CaseloadNegative) {
-  check_line_edit("caseload-neg", "caseload_per_fte = ", "caseload_per_fte = -3", "coordinators.caseload_per_fte");
+  check_line_edit("caseload-neg", "caseload_per_fte = ", "caseload_per_fte = -3",
+                  "coordinators.caseload_per_fte");
 }
 
 TEST(BadConfig, CaseloadInfinite) {
-  check_line_edit("caseload-inf", "caseload_per_fte = ", "caseload_per_fte = inf", "coordinators.caseload_per_fte");
+  check_line_edit("caseload-inf", "caseload_per_fte = ", "caseload_per_fte = inf",
+                  "coordinators.caseload_per_fte");
 }
 
 TEST(BadConfig, NonexistentFile) {
   const fs::path dir = testsupport::scratch_dir("bad-nofile");
   const fs::path cfg = dir / "does-not-exist.toml";
   const auto r = testsupport::run_cli(
-      "run '" + cfg.string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1", dir);
+      "run '" + cfg.string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1",
+      dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(cfg.string()), std::string::npos) << r.err;
   expect_nothing_written(dir);
@@ -248,7 +271,8 @@ TEST(BadConfig, DirectoryInsteadOfFile) {
   const fs::path cfg = dir / "c.toml";  // a folder with a config's name
   fs::create_directory(cfg);
   const auto r = testsupport::run_cli(
-      "run '" + cfg.string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1", dir);
+      "run '" + cfg.string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1",
+      dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(cfg.string()), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
@@ -268,7 +292,8 @@ TEST(BadConfig, TomlSyntaxErrorUnclosedArray) {
   const fs::path dir = testsupport::scratch_dir("bad-syntax-array");
   testsupport::write_file(dir / "c.toml", t);
   const std::string cfg = (dir / "c.toml").string();
-  const auto r = testsupport::run_cli("run '" + cfg + "' --out '" + (dir / "out").string() + "' --quiet --replications 1", dir);
+  const auto r = testsupport::run_cli(
+      "run '" + cfg + "' --out '" + (dir / "out").string() + "' --quiet --replications 1", dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_TRUE(r.err.find(cfg + ":" + std::to_string(line) + ":") != std::string::npos ||
               r.err.find(cfg + ":" + std::to_string(line + 1) + ":") != std::string::npos)
@@ -279,29 +304,34 @@ TEST(BadConfig, TomlSyntaxErrorUnclosedArray) {
 }
 
 TEST(BadConfig, UnknownDistributionName) {
-  check_line_edit("dist-unknown", "p_consent = ", "p_consent = { dist = \"weibull\", a = 1, b = 2 }",
+  check_line_edit("dist-unknown",
+                  "p_consent = ", "p_consent = { dist = \"weibull\", a = 1, b = 2 }",
                   "detection.p_consent", "weibull");
 }
 
 TEST(BadConfig, BetaWithNonPositiveA) {
-  check_line_edit("beta-a0", "p_consent = ", "p_consent = { dist = \"beta\", a = 0, b = 2 }", "detection.p_consent");
+  check_line_edit("beta-a0", "p_consent = ", "p_consent = { dist = \"beta\", a = 0, b = 2 }",
+                  "detection.p_consent");
   check_line_edit("beta-aneg", "p_consent = ", "p_consent = { dist = \"beta\", a = -1, b = 2 }",
                   "detection.p_consent");
 }
 
 TEST(BadConfig, NormalOnProbabilityCanLeaveUnitInterval) {
   // normal(0.85, 0.2) puts ~23 % of its mass above 1.
-  check_line_edit("normal-prob", "p_consent = ", "p_consent = { dist = \"normal\", mean = 0.85, sd = 0.2 }",
+  check_line_edit("normal-prob",
+                  "p_consent = ", "p_consent = { dist = \"normal\", mean = 0.85, sd = 0.2 }",
                   "detection.p_consent");
 }
 
 TEST(BadConfig, UniformOnProbabilityBeyondOne) {
-  check_line_edit("uniform-prob", "p_consent = ", "p_consent = { dist = \"uniform\", low = 0.5, high = 1.2 }",
+  check_line_edit("uniform-prob",
+                  "p_consent = ", "p_consent = { dist = \"uniform\", low = 0.5, high = 1.2 }",
                   "detection.p_consent");
 }
 
 TEST(BadConfig, LognormalOnProbabilityBeyondOne) {
-  check_line_edit("lognormal-prob", "p_consent = ", "p_consent = { dist = \"lognormal\", mu = -0.2, sigma = 0.1 }",
+  check_line_edit("lognormal-prob",
+                  "p_consent = ", "p_consent = { dist = \"lognormal\", mu = -0.2, sigma = 0.1 }",
                   "detection.p_consent");
 }
 
@@ -314,8 +344,9 @@ TEST(BadConfig, StaffingPeriodsOutOfOrder) {
 TEST(BadConfig, StaffingPeriodsDecreasing) {
   std::string t = replace_line(ref(), "from_month = 0", "from_month = 12");
   t = replace_line(t, "from_month = 36", "from_month = 6");
-  check_bad_config("staffing-decreasing", t,
-                   {"coordinators.staffing[1].from_month", line_starting_with(t, "from_month = 6"), ""});
+  check_bad_config(
+      "staffing-decreasing", t,
+      {"coordinators.staffing[1].from_month", line_starting_with(t, "from_month = 6"), ""});
 }
 
 TEST(BadConfig, NegativeFte) {
@@ -328,7 +359,8 @@ TEST(BadConfig, UnknownAllocationPolicy) {
 }
 
 TEST(BadConfig, BadPerspective) {
-  check_line_edit("perspective", "perspective = ", "perspective = \"galaxy\"", "economics.perspective", "galaxy");
+  check_line_edit("perspective", "perspective = ", "perspective = \"galaxy\"",
+                  "economics.perspective", "galaxy");
 }
 
 TEST(BadConfig, PrevalenceSharesExceedOne) {
@@ -336,8 +368,9 @@ TEST(BadConfig, PrevalenceSharesExceedOne) {
   // Reported on the band's table ([population.prevalence.grade7_9]): 0.085 + 0.95 + 0.015 > 1.
   const fs::path dir = testsupport::scratch_dir("bad-prevalence");
   testsupport::write_file(dir / "c.toml", t);
-  const auto r = testsupport::run_cli(
-      "run '" + (dir / "c.toml").string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1", dir);
+  const auto r = testsupport::run_cli("run '" + (dir / "c.toml").string() + "' --out '" +
+                                          (dir / "out").string() + "' --quiet --replications 1",
+                                      dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("population.prevalence.grade7_9"), std::string::npos) << r.err;
   EXPECT_TRUE(std::regex_search(r.err, std::regex("c\\.toml:[0-9]+:"))) << r.err;
@@ -354,9 +387,10 @@ TEST(BadConfig, NestedMissingOutputParentIsNotCreated) {
   const fs::path dir = testsupport::scratch_dir("bad-nested-out");
   const std::string t = replace_line(ref(), "p_consent = ", "p_consent = 1.3");
   testsupport::write_file(dir / "c.toml", t);
-  const auto r = testsupport::run_cli("run '" + (dir / "c.toml").string() + "' --out '" +
-                                          (dir / "a" / "b" / "out").string() + "' --quiet --replications 1",
-                                      dir);
+  const auto r =
+      testsupport::run_cli("run '" + (dir / "c.toml").string() + "' --out '" +
+                               (dir / "a" / "b" / "out").string() + "' --quiet --replications 1",
+                           dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_FALSE(fs::exists(dir / "a")) << "parent folders created despite the error";
   fs::remove_all(dir);
@@ -368,8 +402,9 @@ TEST(BadConfig, ExistingOutputFolderIsLeftUntouched) {
   fs::create_directory(dir / "out");
   testsupport::write_file(dir / "out" / "summary.json", "previous results\n");
   testsupport::write_file(dir / "c.toml", replace_line(ref(), "p_consent = ", "p_consent = 1.3"));
-  const auto r = testsupport::run_cli(
-      "run '" + (dir / "c.toml").string() + "' --out '" + (dir / "out").string() + "' --quiet --replications 1", dir);
+  const auto r = testsupport::run_cli("run '" + (dir / "c.toml").string() + "' --out '" +
+                                          (dir / "out").string() + "' --quiet --replications 1",
+                                      dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(testsupport::read_file(dir / "out" / "summary.json"), "previous results\n");
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -393,7 +428,8 @@ testsupport::CliResult cli(const std::string& args, const std::string& tag) {
 std::string project_version() {
   const std::string cm = testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "CMakeLists.txt");
   std::smatch m;
-  if (!std::regex_search(cm, m, std::regex("project\\(attendsim VERSION ([0-9][0-9.]*)"))) return "";
+  if (!std::regex_search(cm, m, std::regex("project\\(attendsim VERSION ([0-9][0-9.]*)")))
+    return "";
   return m[1].str();
 }
 }  // namespace
@@ -405,7 +441,8 @@ TEST(Cli, HelpExitsZero) {
   const auto run = cli("run --help", "run-help");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   for (const char* opt : {"--replications", "--draws", "--seed", "--threads", "--out", "--quiet"}) {
-    EXPECT_NE(run.out.find(opt), std::string::npos) << opt << " missing from run --help:\n" << run.out;
+    EXPECT_NE(run.out.find(opt), std::string::npos) << opt << " missing from run --help:\n"
+                                                    << run.out;
   }
 }
 
@@ -418,7 +455,9 @@ TEST(Cli, VersionExitsZeroAndPrintsVersion) {
 }
 
 TEST(Cli, UnknownOptionExitsTwo) {
-  const auto r = cli("run '" + std::string(ATTENDSIM_SOURCE_DIR) + "/configs/reference.toml' --bogus-option", "unk");
+  const auto r =
+      cli("run '" + std::string(ATTENDSIM_SOURCE_DIR) + "/configs/reference.toml' --bogus-option",
+          "unk");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--bogus-option"), std::string::npos) << r.err;
 }
@@ -427,16 +466,21 @@ TEST(Cli, UnknownSubcommandExitsTwo) {
   EXPECT_EQ(cli("frobnicate", "unk-sub").exit_code, 2);
 }
 
-TEST(Cli, NoSubcommandExitsTwo) { EXPECT_EQ(cli("", "no-sub").exit_code, 2); }
+TEST(Cli, NoSubcommandExitsTwo) {
+  EXPECT_EQ(cli("", "no-sub").exit_code, 2);
+}
 
-TEST(Cli, RunWithoutConfigExitsTwo) { EXPECT_EQ(cli("run --quiet", "no-config").exit_code, 2); }
+TEST(Cli, RunWithoutConfigExitsTwo) {
+  EXPECT_EQ(cli("run --quiet", "no-config").exit_code, 2);
+}
 
 TEST(Cli, ZeroReplicationsExitsTwoAndWritesNothing) {
   const fs::path dir = testsupport::scratch_dir("cli-zero-reps");
-  const auto r = testsupport::run_cli("run '" + std::string(ATTENDSIM_SOURCE_DIR) +
-                                          "/configs/reference.toml' --replications 0 --quiet --out '" +
-                                          (dir / "out").string() + "'",
-                                      dir);
+  const auto r =
+      testsupport::run_cli("run '" + std::string(ATTENDSIM_SOURCE_DIR) +
+                               "/configs/reference.toml' --replications 0 --quiet --out '" +
+                               (dir / "out").string() + "'",
+                           dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--replications"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out"));

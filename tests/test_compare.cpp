@@ -17,7 +17,8 @@ using namespace attendsim::models;
 
 namespace {
 const ModelConfig& reference() {
-  static const auto cfg = load_model_config(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml");
+  static const auto cfg =
+      load_model_config(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml");
   return cfg;
 }
 std::size_t scenario_index(const ExperimentResult& res, const std::string& name) {
@@ -73,12 +74,14 @@ TEST(Compare, MoreStaffNeverLengthensTheMeanWait) {
 
 TEST(Compare, CliWritesAllOutputs) {
   const auto dir = testsupport::scratch_dir("compare");
-  const auto r = testsupport::run_cli("compare '" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml").string() +
-                                          "' --replications 3 --threads 2 --out '" + (dir / "out").string() + "'",
-                                      dir);
+  const auto r = testsupport::run_cli(
+      "compare '" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml").string() +
+          "' --replications 3 --threads 2 --out '" + (dir / "out").string() + "'",
+      dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Recommendation"), std::string::npos) << r.out;
-  for (const char* f : {"comparison.json", "comparison.csv", "equity.csv", "decision.md", "summary.json", "run.json"}) {
+  for (const char* f : {"comparison.json", "comparison.csv", "equity.csv", "decision.md",
+                        "summary.json", "run.json"}) {
     EXPECT_TRUE(fs::exists(dir / "out" / f)) << f;
   }
   const auto csv = testsupport::read_file(dir / "out" / "comparison.csv");

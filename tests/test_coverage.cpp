@@ -45,8 +45,9 @@ constexpr int kRuns = 1000;
 // Initial shares of grade 7-9 and the grade 7-9 monthly matrix, written into the config
 // (the values of configs/reference.toml, EVIDENCE A and B).
 constexpr double kW = 0.085, kH = 0.070, kE = 0.015;
-const char* const kRows[4] = {"[0.9628, 0.0300, 0.0070, 0.0002]", "[0.3000, 0.5880, 0.1100, 0.0020]",
-                              "[0.0800, 0.1300, 0.7740, 0.0160]", "[0.0200, 0.0250, 0.0500, 0.9050]"};
+const char* const kRows[4] = {
+    "[0.9628, 0.0300, 0.0070, 0.0002]", "[0.3000, 0.5880, 0.1100, 0.0020]",
+    "[0.0800, 0.1300, 0.7740, 0.0160]", "[0.0200, 0.0250, 0.0500, 0.9050]"};
 
 Eigen::Matrix4d transition_matrix() {
   Eigen::Matrix4d P;
@@ -81,7 +82,8 @@ std::string plain_markov_config() {
   // No staffing at all: drop every [[coordinators.staffing]] block (they run up to [outcomes]).
   const auto a = t.find("[[coordinators.staffing]]");
   const auto b = t.find("\n[outcomes]");
-  if (a == std::string::npos || b == std::string::npos || b < a) throw std::runtime_error("config layout changed");
+  if (a == std::string::npos || b == std::string::npos || b < a)
+    throw std::runtime_error("config layout changed");
   t.erase(a, b + 1 - a);
   return t;
 }
@@ -153,14 +155,16 @@ TEST(Coverage, CiOfMeanCoversAnalyticTruthAtNominalRate) {
   const double lo = 0.95 - 3 * sd_rate, hi = 0.95 + 3 * sd_rate;
   const double rate_regular = covered_regular / n;
   const double rate_high = covered_high / n;
-  EXPECT_GE(rate_regular, lo) << covered_regular << " of " << kRuns << " CIs covered " << truth_regular;
-  EXPECT_LE(rate_regular, hi) << covered_regular << " of " << kRuns << " CIs covered " << truth_regular;
+  EXPECT_GE(rate_regular, lo) << covered_regular << " of " << kRuns << " CIs covered "
+                              << truth_regular;
+  EXPECT_LE(rate_regular, hi) << covered_regular << " of " << kRuns << " CIs covered "
+                              << truth_regular;
   EXPECT_GE(rate_high, lo) << covered_high << " of " << kRuns << " CIs covered " << truth_high;
   EXPECT_LE(rate_high, hi) << covered_high << " of " << kRuns << " CIs covered " << truth_high;
   // Power: a z interval on 5 units (expected coverage 0.878) is rejected by the same band.
   EXPECT_LT(covered_z / n, lo) << "z interval covered " << covered_z << " of " << kRuns;
-  std::printf("coverage: t CI regular %.3f, high %.3f; z CI regular %.3f; band [%.3f, %.3f]\n", rate_regular,
-              rate_high, covered_z / n, lo, hi);
+  std::printf("coverage: t CI regular %.3f, high %.3f; z CI regular %.3f; band [%.3f, %.3f]\n",
+              rate_regular, rate_high, covered_z / n, lo, hi);
 
   // No bias overall: the grand mean of the 1000 run means (5 000 replications) lies within
   // 4 of its own standard errors of the truth.

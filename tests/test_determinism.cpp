@@ -37,9 +37,8 @@ Fixture make_fixture(const std::string& name, int pupils) {
 /// Runs `attendsim run` into dir/out-TAG and returns that folder.
 fs::path run(const Fixture& f, const std::string& extra, const std::string& tag) {
   const fs::path out = f.dir / ("out-" + tag);
-  const auto r = testsupport::run_cli("run '" + f.config.string() + "' " + extra + " --out '" + out.string() +
-                                          "' --quiet",
-                                      f.dir);
+  const auto r = testsupport::run_cli(
+      "run '" + f.config.string() + "' " + extra + " --out '" + out.string() + "' --quiet", f.dir);
   EXPECT_EQ(r.exit_code, 0) << "attendsim run " << extra << "\nstderr: " << r.err;
   return out;
 }
@@ -99,11 +98,13 @@ TEST(Determinism, DifferentSeedsGiveDifferentResults) {
   ASSERT_FALSE(a.empty());
   ASSERT_FALSE(b.empty());
   EXPECT_NE(a, b);
-  EXPECT_NE(testsupport::read_file(s7 / "occupancy.csv"), testsupport::read_file(s8 / "occupancy.csv"));
+  EXPECT_NE(testsupport::read_file(s7 / "occupancy.csv"),
+            testsupport::read_file(s8 / "occupancy.csv"));
   // Draws on the PSA path depend on the seed too.
   const auto p7 = run(f, "--draws 2 --replications 1 --seed 7 --threads 2", "p7");
   const auto p8 = run(f, "--draws 2 --replications 1 --seed 8 --threads 2", "p8");
-  EXPECT_NE(testsupport::read_file(p7 / "summary.json"), testsupport::read_file(p8 / "summary.json"));
+  EXPECT_NE(testsupport::read_file(p7 / "summary.json"),
+            testsupport::read_file(p8 / "summary.json"));
   fs::remove_all(f.dir);
 }
 
@@ -112,6 +113,7 @@ TEST(Determinism, PupilChunksByteIdenticalAcrossThreadCounts) {
   const auto f = make_fixture("det-chunks", 9000);
   const auto t1 = run(f, "--replications 2 --seed 3 --threads 1", "t1");
   const auto t2 = run(f, "--replications 2 --seed 3 --threads 2", "t2");
-  for (const char* name : {"summary.json", "summary.csv", "occupancy.csv"}) expect_same_file(t1, t2, name);
+  for (const char* name : {"summary.json", "summary.csv", "occupancy.csv"})
+    expect_same_file(t1, t2, name);
   fs::remove_all(f.dir);
 }

@@ -76,7 +76,8 @@ TEST(Economics, DiscountedClosedForm) {
   // Annuity factor A = (1/41) v^5 (1 - v^41) / (1 - v): losses over ages 24..64 seen from 19.
   const double A = std::pow(v, 5) * (1 - std::pow(v, 41)) / (1 - v) / 41.0;
   EXPECT_NEAR(attendsim::models::longterm_annuity_factor(simple(rate)), A, 1e-12);
-  const double expected = df(10) * (240000.0 + 14000.0) + df(5) * 974000.0 + df(22) * 0.5 * 3600000.0 * A;
+  const double expected =
+      df(10) * (240000.0 + 14000.0) + df(5) * 974000.0 + df(22) * 0.5 * 3600000.0 * A;
   EXPECT_NEAR(r.savings_sek, expected, 1e-6);
   EXPECT_NEAR(r.roi, expected / cost, 1e-12);
 }
@@ -86,10 +87,12 @@ TEST(Economics, PerspectivesAndDropoff) {
   paths(b, s);
   auto e = simple(0.0);
   e.perspective = Perspective::society;
-  EXPECT_NEAR(attendsim::models::evaluate_economics(e, b, s).savings_long_term_sek, 3600000.0, 1e-6);
+  EXPECT_NEAR(attendsim::models::evaluate_economics(e, b, s).savings_long_term_sek, 3600000.0,
+              1e-6);
   e.perspective = Perspective::municipality;
   e.longterm_loss_municipal_share_of_public = 0.35;
-  EXPECT_NEAR(attendsim::models::evaluate_economics(e, b, s).savings_long_term_sek, 0.5 * 0.35 * 3600000.0, 1e-6);
+  EXPECT_NEAR(attendsim::models::evaluate_economics(e, b, s).savings_long_term_sek,
+              0.5 * 0.35 * 3600000.0, 1e-6);
   // Drop-off of 20 %/yr after the last staffed month (11): the non-completion at month 22
   // is 11 months later, so it keeps 0.8^(11/12); the rest happened while staffed.
   e = simple(0.0);

@@ -42,7 +42,8 @@ std::vector<std::string> svgs(const std::string& html) {
 std::vector<std::string> texts(const std::string& svg) {
   std::vector<std::string> out;
   const std::regex re("<(text|title)[^>]*>([^<]*)</(text|title)>");
-  for (std::sregex_iterator it(svg.begin(), svg.end(), re), end; it != end; ++it) out.push_back((*it)[2].str());
+  for (std::sregex_iterator it(svg.begin(), svg.end(), re), end; it != end; ++it)
+    out.push_back((*it)[2].str());
   return out;
 }
 
@@ -69,8 +70,9 @@ TEST(Report, EveryChartHasLabelledAxes) {
       EXPECT_FALSE(m[1].str().empty());
       ASSERT_TRUE(std::regex_search(c, m, y)) << c.substr(0, 200);
       // a unit: one of the report's unit words
-      const std::set<std::string> units = {"elever", "kr per kr", "miljoner kr", "procent", "procentenheter",
-                                           "pupils", "SEK per SEK", "million SEK", "percent", "percentage points"};
+      const std::set<std::string> units = {
+          "elever", "kr per kr",   "miljoner kr", "procent", "procentenheter",
+          "pupils", "SEK per SEK", "million SEK", "percent", "percentage points"};
       EXPECT_TRUE(units.count(m[1].str())) << m[1].str();
     }
   }
@@ -79,11 +81,13 @@ TEST(Report, EveryChartHasLabelledAxes) {
 TEST(Report, SwedishChartsHaveNoEnglishLabel) {
   const auto html = attendsim::models::build_report(results(), Language::sv);
   // English words the English report uses in its charts (from its rendered labels).
-  const std::vector<std::string> english = {"months", "pupils", "Return", "SEK", "Net benefit", "percent",
-                                            "years", "baseline", "FTE", "girls", "boys", "Share", "million", "gap"};
+  const std::vector<std::string> english = {"months",  "pupils", "Return",   "SEK", "Net benefit",
+                                            "percent", "years",  "baseline", "FTE", "girls",
+                                            "boys",    "Share",  "million",  "gap"};
   for (const auto& c : svgs(html)) {
     for (const auto& t : texts(c)) {
-      for (const auto& w : english) EXPECT_EQ(t.find(w), std::string::npos) << "'" << w << "' in '" << t << "'";
+      for (const auto& w : english)
+        EXPECT_EQ(t.find(w), std::string::npos) << "'" << w << "' in '" << t << "'";
     }
   }
   EXPECT_NE(html.find("lang=\"sv\""), std::string::npos);
@@ -96,7 +100,8 @@ TEST(Report, SwedishChartsHaveNoEnglishLabel) {
 
 TEST(Report, SelfContained) {
   const auto html = attendsim::models::build_report(results(), Language::sv);
-  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
+  EXPECT_EQ(html.find("http://"),
+            html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
@@ -104,7 +109,9 @@ TEST(Report, SelfContained) {
 
 TEST(Report, CliWritesHtmlAndRejectsIncompleteFolders) {
   const auto dir = testsupport::scratch_dir("report-cli");
-  auto r = testsupport::run_cli("report '" + results().string() + "' --lang en --out '" + (dir / "r.html").string() + "'", dir);
+  auto r = testsupport::run_cli(
+      "report '" + results().string() + "' --lang en --out '" + (dir / "r.html").string() + "'",
+      dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir / "r.html"));
   // missing folder
@@ -114,7 +121,8 @@ TEST(Report, CliWritesHtmlAndRejectsIncompleteFolders) {
   // incomplete folder: no summary.json
   fs::create_directories(dir / "partial");
   fs::copy_file(results() / "run.json", dir / "partial" / "run.json");
-  r = testsupport::run_cli("report '" + (dir / "partial").string() + "' --out '" + (dir / "p.html").string() + "'", dir);
+  r = testsupport::run_cli(
+      "report '" + (dir / "partial").string() + "' --out '" + (dir / "p.html").string() + "'", dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("summary.json"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "p.html"));
@@ -122,7 +130,8 @@ TEST(Report, CliWritesHtmlAndRejectsIncompleteFolders) {
   fs::copy_file(results() / "summary.json", dir / "partial" / "summary.json");
   fs::copy_file(results() / "occupancy.csv", dir / "partial" / "occupancy.csv");
   testsupport::write_file(dir / "partial" / "run.json", "{ not json");
-  r = testsupport::run_cli("report '" + (dir / "partial").string() + "' --out '" + (dir / "p.html").string() + "'", dir);
+  r = testsupport::run_cli(
+      "report '" + (dir / "partial").string() + "' --out '" + (dir / "p.html").string() + "'", dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("run.json"), std::string::npos) << r.err;
   // bad language
@@ -134,23 +143,27 @@ TEST(Report, CliWritesHtmlAndRejectsIncompleteFolders) {
 TEST(Report, OpensInHeadlessChromiumWithoutConsoleErrors) {
   // Debian's Chromium (installed by scripts/install-deps.sh) loads the report from a file;
   // a screenshot must not be blank (tests/png_nonblank.py decodes it).
-  ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "install Debian's chromium (scripts/install-deps.sh)";
+  ASSERT_TRUE(fs::exists("/usr/bin/chromium"))
+      << "install Debian's chromium (scripts/install-deps.sh)";
   const auto dir = testsupport::scratch_dir("report-chromium");
   const auto html = dir / "report.html";
   testsupport::write_file(html, attendsim::models::build_report(results(), Language::sv));
   const std::string cmd =
-      "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-      "--disable-background-networking --disable-component-update --disable-sync --enable-logging=stderr --v=0 "
-      "--user-data-dir='" + (dir / "profile").string() + "' --window-size=1000,2000 --screenshot='" +
-      (dir / "shot.png").string() + "' 'file://" + html.string() + "' >'" + (dir / "out.txt").string() + "' 2>'" +
-      (dir / "err.txt").string() + "'";
+      "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic "
+      "--no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--enable-logging=stderr --v=0 "
+      "--user-data-dir='" +
+      (dir / "profile").string() + "' --window-size=1000,2000 --screenshot='" +
+      (dir / "shot.png").string() + "' 'file://" + html.string() + "' >'" +
+      (dir / "out.txt").string() + "' 2>'" + (dir / "err.txt").string() + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << testsupport::read_file(dir / "err.txt");
   const auto log = testsupport::read_file(dir / "err.txt");
   EXPECT_EQ(log.find("CONSOLE"), std::string::npos) << log;
   EXPECT_EQ(log.find("Uncaught"), std::string::npos) << log;
   ASSERT_TRUE(fs::exists(dir / "shot.png"));
-  const std::string check = "/usr/bin/python3 '" + std::string(ATTENDSIM_SOURCE_DIR) + "/tests/png_nonblank.py' '" +
-                            (dir / "shot.png").string() + "'";
+  const std::string check = "/usr/bin/python3 '" + std::string(ATTENDSIM_SOURCE_DIR) +
+                            "/tests/png_nonblank.py' '" + (dir / "shot.png").string() + "'";
   EXPECT_EQ(std::system(check.c_str()), 0);
   fs::remove_all(dir);
 }

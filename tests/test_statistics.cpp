@@ -158,7 +158,8 @@ TEST(Statistics, RunningStatsHandComputed) {
 TEST(Statistics, RunningStatsMergeEqualsAddAll) {
   // A fixed, awkward sample: large offset (cancellation-prone) plus small spread.
   std::vector<double> x;
-  for (int i = 0; i < 37; ++i) x.push_back(1e6 + 0.37 * i - 0.011 * i * i + (i % 3 == 0 ? 2.5 : -1.0));
+  for (int i = 0; i < 37; ++i)
+    x.push_back(1e6 + 0.37 * i - 0.011 * i * i + (i % 3 == 0 ? 2.5 : -1.0));
   RunningStats all;
   for (double v : x) all.add(v);
   // Two-pass reference.
@@ -171,7 +172,8 @@ TEST(Statistics, RunningStatsMergeEqualsAddAll) {
   EXPECT_NEAR(all.mean(), mean, 1e-9);
   EXPECT_NEAR(all.variance(), var, 1e-9 * var);
 
-  for (std::size_t split : {std::size_t{0}, std::size_t{1}, std::size_t{10}, std::size_t{36}, std::size_t{37}}) {
+  for (std::size_t split :
+       {std::size_t{0}, std::size_t{1}, std::size_t{10}, std::size_t{36}, std::size_t{37}}) {
     RunningStats a, b;
     for (std::size_t i = 0; i < x.size(); ++i) (i < split ? a : b).add(x[i]);
     RunningStats ab = a;
