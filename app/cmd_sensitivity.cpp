@@ -219,8 +219,9 @@ int sensitivity_command(const SensitivityArgs& a) {
                         ? " x " + std::to_string(r.randomisations) + " randomisations"
                         : std::string())
                 << ", " << r.parameters.size() << " parameters, " << r.design_points
-                << " design points x " << r.replications << " replications (" << r.simulations
-                << " simulations, " << format_number(r.wall_seconds) << " s)\n";
+                << " design points x " << r.replications << " replications (" << r.baselines
+                << " baselines recorded, " << r.scenario_runs << " scenarios simulated from them, "
+                << format_number(r.wall_seconds) << " s)\n";
       for (const auto& row : r.rows) {
         if (row.output != "net_benefit_sek") continue;
         std::cout << "  " << row.parameter << ": S " << format_number(row.index.first_order) << " ["

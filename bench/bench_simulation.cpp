@@ -1,6 +1,8 @@
 // Throughput of the hot loop, on configs/reference.toml (coordinators on).
 //   BM_RngFloor:        one mt19937_64 output + one table lookup per item (the floor)
 //   BM_Replication:     one replication of the configured scenario; items = pupil-months
+//   BM_RecordBaseline:  the baseline simulated and recorded (models/scenario_from_baseline.hpp)
+//   BM_ScenarioFromBaseline: the configured scenario simulated from that record
 //   BM_Experiment/T:    baseline + scenario, 8 replications on T threads (real time);
 //                       items = pupil-months, so T=2 / T=1 is the parallel speed-up
 // Run: build/bench_simulation [--benchmark_filter=...]
@@ -11,6 +13,7 @@
 #include "models/comparison_report.hpp"
 #include "models/experiment.hpp"
 #include "models/model_config.hpp"
+#include "models/scenario_from_baseline.hpp"
 #include "models/simulation.hpp"
 #include "sim/streams.hpp"
 
@@ -53,6 +56,42 @@ void BM_Replication(benchmark::State& state) {
   state.counters["bytes_per_pupil"] = sizeof(attendsim::models::Pupil);
 }
 BENCHMARK(BM_Replication)->Unit(benchmark::kMillisecond);
+
+// The baseline simulated and recorded (every pupil-month's draw kept), against
+// BM_Replication's full simulation of a scenario.
+void BM_RecordBaseline(benchmark::State& state) {
+  const auto& cfg = reference();
+  const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  std::uint64_t rep = 0;
+  std::uint64_t pupil_months = 0;
+  for (auto _ : state) {
+    auto rec = attendsim::models::record_baseline(params, {1, 0, rep++, 0, 0});
+    pupil_months += rec.outcome.pupil_months_simulated;
+    benchmark::DoNotOptimize(rec.draws.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
+}
+BENCHMARK(BM_RecordBaseline)->Unit(benchmark::kMillisecond);
+
+// The configured scenario simulated from a recorded baseline: items are the pupil-months it
+// represents; diverged_share = pupil-months simulated twice (scenario and baseline copies)
+// over all pupil-months.
+void BM_ScenarioFromBaseline(benchmark::State& state) {
+  const auto& cfg = reference();
+  const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  const auto rec = attendsim::models::record_baseline(params, {1, 0, 0, 0, 0});
+  std::uint64_t pupil_months = 0;
+  attendsim::models::FromBaselineCost cost;
+  for (auto _ : state) {
+    auto out = attendsim::models::simulate_from_baseline(rec, params, cfg.scenario, &cost);
+    pupil_months += out.pupil_months_simulated;
+    benchmark::DoNotOptimize(out.pupil_months);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
+  state.counters["diverged_share"] = static_cast<double>(cost.diverged_pupil_months) /
+                                     static_cast<double>(rec.outcome.pupil_months_simulated);
+}
+BENCHMARK(BM_ScenarioFromBaseline)->Unit(benchmark::kMillisecond);
 
 void BM_Experiment(benchmark::State& state) {
   const auto& cfg = reference();

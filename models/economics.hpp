@@ -47,6 +47,7 @@ struct EconomicsParams {
   double loss_end_age = 65;
   double attribution = 0.0;
   double dropoff_per_year = 0.0;
+  bool operator==(const EconomicsParams&) const = default;
 };
 
 /// Per-step event counts of one simulated scenario (what economics needs).

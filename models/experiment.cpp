@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/scenario_from_baseline.hpp"
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
@@ -141,18 +142,22 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   const std::size_t n_units =
       static_cast<std::size_t>(opt.draws) * static_cast<std::size_t>(opt.replications);
   ProgressBar bar(n_units, "simulating", opt.progress);
-  auto units = run_indexed<UnitResult>(
+  auto units = run_indexed_with_scratch<UnitResult, BaselineRecord>(
       n_units, opt.threads,
-      [&](std::size_t u) {
+      [&](std::size_t u, BaselineRecord& record) {
         const auto d = u / static_cast<std::size_t>(opt.replications);
         const auto r = u % static_cast<std::size_t>(opt.replications);
         const StreamKey key{opt.seed, opt.common_streams_across_draws ? 0 : d,
                             r + static_cast<std::uint64_t>(opt.first_replication), 0, 0};
         const ModelParams& p = params[d];
         UnitResult res;
+        // The baseline is simulated and recorded once; every scenario is simulated from it
+        // (only the pupils it changes), bit-identical to simulating it in full.
+        record_baseline(p, key, record);
         ReplicationOutcome base;
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
-          ReplicationOutcome o = simulate(p, scenarios[s], key);
+          ReplicationOutcome o =
+              s == 0 ? record.outcome : simulate_from_baseline(record, p, scenarios[s]);
           res.pupil_months += o.pupil_months_simulated;
           std::vector<float> occ;
           occ.reserve(o.occupancy.size() * kStates);

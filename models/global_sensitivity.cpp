@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "models/economics.hpp"
+#include "models/scenario_from_baseline.hpp"
 #include "models/sensitivity.hpp"
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
@@ -114,16 +115,6 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
       (void)realise(cfg, v);
     }
   }
-  // Which simulations a column-i point A_B^(i) shares with row A (see reuse_simulations).
-  enum class Reuse { none, baseline, both };
-  std::vector<Reuse> reuse(d, Reuse::none);
-  if (reuse_simulations) {
-    for (std::size_t i = 0; i < d; ++i) {
-      const auto& path = cfg.parameters.at(parameters[i]).path;
-      if (path.rfind("economics.", 0) == 0) reuse[i] = Reuse::both;
-      if (path.rfind("coordinators.", 0) == 0) reuse[i] = Reuse::baseline;
-    }
-  }
   const auto scenarios = baseline_and_configured(cfg);
   const auto i_net = metric_index_of("net_benefit_sek"), i_roi = metric_index_of("roi"),
              i_ret = metric_index_of("sustained_returns");
@@ -133,9 +124,11 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
   // points of a randomisation, independent streams between randomisations (so that their
   // spread includes the simulator's noise).
   using RowOutputs = std::vector<std::array<double, 3>>;  // [block j] -> outputs
-  const auto rows = run_indexed<RowOutputs>(
+  // Per unit: baselines simulated (recorded, or in full) and scenario simulations.
+  std::vector<std::array<std::size_t, 2>> counts(nq * n * reps);
+  const auto rows = run_indexed_with_scratch<RowOutputs, std::vector<BaselineRecord>>(
       nq * n * reps, opt.threads,
-      [&](std::size_t u) {
+      [&](std::size_t u, std::vector<BaselineRecord>& pool) {
         const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
         const StreamKey key{opt.seed, 0,
                             q * reps + r + static_cast<std::uint64_t>(opt.first_replication), 0, 0};
@@ -146,23 +139,48 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
           const auto mb = outcome_metrics(b, nullptr), ms = outcome_metrics(sc, &econ);
           return std::array<double, 3>{ms[i_net], ms[i_roi], ms[i_ret] - mb[i_ret]};
         };
-        const ModelParams pa = realise(cfg, point_values(q, k));
-        const ReplicationOutcome base_a = simulate(pa, scenarios[0], key),
-                                 scen_a = simulate(pa, scenarios[1], key);
-        out[0] = outputs(pa, base_a, scen_a);
-        const ModelParams pb = realise(cfg, point_values(q, n + k));
-        out[1] = outputs(pb, simulate(pb, scenarios[0], key), simulate(pb, scenarios[1], key));
-        for (std::size_t i = 0; i < d; ++i) {
-          const ModelParams pi = realise(cfg, point_values(q, (2 + i) * n + k));
-          if (reuse[i] == Reuse::both) {
-            out[2 + i] = outputs(pi, base_a, scen_a);
-          } else if (reuse[i] == Reuse::baseline) {
-            out[2 + i] = outputs(pi, base_a, simulate(pi, scenarios[1], key));
-          } else {
-            out[2 + i] =
-                outputs(pi, simulate(pi, scenarios[0], key), simulate(pi, scenarios[1], key));
+        // The points of row k in block order. A point whose parameters simulate like an
+        // earlier point's (they differ in economics only) reuses its outcomes; otherwise its
+        // scenario is simulated from the recorded baseline of an earlier point with the same
+        // baseline path, or from a new record (reuse_simulations = false: every point's
+        // baseline and scenario simulated in full, the independent check).
+        std::vector<ModelParams> p(d + 2);
+        std::size_t records = 0;  // pool[0, records) are this row's baselines
+        std::vector<std::size_t> record_of(d + 2);
+        std::vector<ReplicationOutcome> scen(d + 2), full_base(d + 2);
+        std::size_t made = 0, runs = 0;
+        for (std::size_t j = 0; j < d + 2; ++j) {
+          p[j] = realise(cfg, point_values(q, j * n + k));
+          if (!reuse_simulations) {
+            full_base[j] = simulate(p[j], scenarios[0], key);
+            scen[j] = simulate(p[j], scenarios[1], key);
+            out[j] = outputs(p[j], full_base[j], scen[j]);
+            made += 1;
+            runs += 1;
+            continue;
           }
+          std::size_t same = j;
+          for (std::size_t e = 0; e < j && same == j; ++e)
+            if (same_simulation(p[e], p[j])) same = e;
+          if (same < j) {
+            record_of[j] = record_of[same];
+            scen[j] = scen[same];
+          } else {
+            std::size_t rec = records;
+            for (std::size_t e = 0; e < records && rec == records; ++e)
+              if (same_baseline_path(pool[e].params, p[j])) rec = e;
+            if (rec == records) {
+              if (pool.size() == records) pool.emplace_back();
+              record_baseline(p[j], key, pool[records++]);
+              ++made;
+            }
+            record_of[j] = rec;
+            scen[j] = simulate_from_baseline(pool[rec], p[j], scenarios[1]);
+            ++runs;
+          }
+          out[j] = outputs(p[j], pool[record_of[j]].outcome, scen[j]);
         }
+        counts[u] = {made, runs};
         return out;
       },
       [&bar] { bar.tick(); });
@@ -174,16 +192,19 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
         values[o][(q * block + j * n + k) * reps + r] = rows[u][j][o];
     }
   }
-  std::size_t simulations = 4;
-  for (auto x : reuse) simulations += x == Reuse::none ? 2 : x == Reuse::baseline ? 1 : 0;
-  simulations *= nq * n * reps;
+  std::size_t baselines = 0, scenario_runs = 0;
+  for (const auto& c : counts) {
+    baselines += c[0];
+    scenario_runs += c[1];
+  }
   GlobalSobolResult r;
   r.n = n;
   r.randomisations = nq;
   for (auto i : parameters) r.parameters.push_back(cfg.parameters.at(i).path);
   r.replications = opt.replications;
   r.design_points = nq * block;
-  r.simulations = simulations;
+  r.baselines = baselines;
+  r.scenario_runs = scenario_runs;
   SobolOptions so;
   so.bootstrap = bootstrap;
   so.seed = opt.seed;

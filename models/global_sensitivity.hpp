@@ -72,7 +72,8 @@ struct GlobalSobolResult {
   std::vector<std::string> parameters;
   int replications = 0;
   std::size_t design_points = 0;  ///< K N (d + 2)
-  std::size_t simulations = 0;    ///< model runs (baseline and scenario), after reuse
+  std::size_t baselines = 0;      ///< baselines simulated (recorded), after reuse
+  std::size_t scenario_runs = 0;  ///< scenario simulations (from a record), after reuse
   std::vector<SobolRow> rows;     ///< output-major, parameters in the given order
   std::vector<SobolNoise> noise;  ///< per output
   double wall_seconds = 0;
@@ -86,12 +87,15 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 /// (indices into cfg.parameters), base sample size n (>= 2), with `bootstrap` resamples.
 /// Throws InputError for n < 2 or no parameters.
 ///
-/// reuse_simulations: a point A_B^(i) differs from A_k only in parameter i, so when i is an
-/// [economics] parameter (read only by evaluate_economics, never by simulate) both of A_k's
-/// simulations are reused and only the economics is re-evaluated, and when i is a
-/// [coordinators] parameter (never read when the staffing is empty) A_k's baseline run is
-/// reused. Results are bit-identical to simulating every point (a test checks this); with
-/// the 10 parameters of the reference analysis it about halves the simulations.
+/// reuse_simulations: a point A_B^(i) differs from A_k only in parameter i. When i is an
+/// [economics] parameter (never read by the simulation) the point reuses A_k's outcomes and
+/// only its economics is evaluated; otherwise its scenario is simulated from the recorded
+/// baseline of the first earlier point of the row with the same baseline path
+/// (models/scenario_from_baseline.hpp: [coordinators], referral and consent parameters do
+/// not change the baseline), or from a new record. Results are bit-identical to simulating
+/// every point's baseline and scenario in full (reuse_simulations = false; a test checks it).
+/// On the ten parameters of the reference analysis a row records 4 baselines and runs 9
+/// scenarios from them, where simulating in full would take 24 simulations.
 ///
 /// randomisations K: with K = 1 the design is the plain Sobol sequence and the CIs come from
 /// the row bootstrap; with K >= 2 the design is run K times under independent random

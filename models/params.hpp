@@ -26,6 +26,7 @@ struct PopulationParams {
   double worrying_mult_girls = 1.0;
   double high_ratio_girls_vs_boys_grade7_12 = 1.0;
   double extensive_ratio_girls_vs_boys = 1.0;
+  bool operator==(const PopulationParams&) const = default;
 };
 
 struct TransitionParams {
@@ -40,6 +41,7 @@ struct TransitionParams {
   std::array<double, kSchoolMonthsPerYear> worsen_mult{1, 1, 1, 1, 1, 1, 1, 1, 1, 1};  ///< Sep..Jun
   bool leaving_enabled = true;
   double p_leave_per_month = 0.0;
+  bool operator==(const TransitionParams&) const = default;
 };
 
 struct DetectionParams {
@@ -48,6 +50,7 @@ struct DetectionParams {
   double p_refer_boys = 0.5;
   double referral_ratio_girls_vs_boys = 0.8;
   double p_consent = 0.85;
+  bool operator==(const DetectionParams&) const = default;
 };
 
 struct CoordinatorParams {
@@ -63,6 +66,7 @@ struct CoordinatorParams {
   double effect_mult_extensive = 0.8;  ///< x on log-RR for pupils in extensive absence
   double effect_mult_grades_0_4 = 0.5;
   double effect_decay_after_close = 0.85;  ///< per school month, x on log-RR after a case closes
+  bool operator==(const CoordinatorParams&) const = default;
 };
 
 struct OutcomeParams {
@@ -74,6 +78,7 @@ struct OutcomeParams {
   double p_summer_school_if_high_or_extensive_grade8_9 = 0.5;
   double p_placement_per_year_if_extensive = 0.03;
   double share_eligible_at_start_upper_sec = 0.86;  ///< for pupils already in grades 10-12 at start
+  bool operator==(const OutcomeParams&) const = default;
 };
 
 struct ModelParams {
@@ -84,6 +89,7 @@ struct ModelParams {
   CoordinatorParams coordinators;
   OutcomeParams outcomes;
   EconomicsParams economics;
+  bool operator==(const ModelParams&) const = default;
 };
 
 }  // namespace attendsim::models

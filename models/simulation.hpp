@@ -57,6 +57,7 @@ struct Pupil {
   std::uint8_t band = 0;        ///< Band of `grade` (kept in step with it)
   std::uint16_t queued_at = 0;  ///< step of referral
   std::uint16_t unused2 = 0;
+  bool operator==(const Pupil&) const = default;
 };
 static_assert(sizeof(Pupil) == 16, "pupil state must stay small");
 
@@ -107,6 +108,35 @@ struct Trace {
 
 ReplicationOutcome simulate(const ModelParams& params, const ScenarioSpec& scenario,
                             const StreamKey& key, Trace* trace = nullptr);
+
+/// A pupil in school action who reached the referral decision in the baseline (where no
+/// programme runs, so nobody is referred): where a scenario's pupils can first differ from
+/// the baseline's (docs/methods.md §4.11).
+struct ReferralPoint {
+  std::uint32_t pupil = 0;
+  std::uint16_t step = 0;
+  double u = 0;  ///< the residual uniform of the decision
+  Pupil state;   ///< the pupil at the decision (status school_action, this month's state)
+};
+
+/// The no-coordinator baseline of one replication, with what a scenario needs to be
+/// simulated from it instead of from scratch (models/scenario_from_baseline.hpp).
+struct BaselineRecord {
+  ModelParams params;
+  StreamKey key;
+  ReplicationOutcome outcome;  ///< equal to simulate(params, ScenarioSpec{}, key)
+  int pupils = 0;
+  /// draws[t * pupils + i]: the engine output pupil i consumed at step t (§2.4).
+  std::vector<std::uint64_t> draws;
+  std::vector<ReferralPoint> referral_points;  ///< in step order, then pupil order
+  /// Running count of pupils ever in high or extensive absence, after school month t.
+  std::vector<std::array<double, kGenders>> eligible_after_step;
+};
+
+/// Simulates the baseline (empty staffing) and records it.
+BaselineRecord record_baseline(const ModelParams& params, const StreamKey& key);
+/// The same into `record`, reusing its buffers (every field is overwritten).
+void record_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record);
 
 /// Initial cumulative state distribution for a band and gender (prevalence with gender
 /// multipliers, regular = 1 - rest).

@@ -7,6 +7,7 @@
 /// floating-point sums. `on_done` (optional) is called after each unit, from any thread;
 /// it must be thread-safe (the progress bar uses an atomic counter).
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -31,6 +32,19 @@ std::vector<Result> run_indexed(std::size_t n, int threads, Fn&& fn,
                               });
   });
   return slots;
+}
+
+/// As run_indexed, with fn(i, scratch) given a Scratch object of the worker thread that runs
+/// unit i: buffers a unit may reuse from an earlier unit on the same thread, to save their
+/// allocation and page faults. A unit's result must not depend on what its scratch held
+/// before (which units ran earlier on that thread is the scheduler's choice), so the slots
+/// stay the same for any thread count.
+template <class Result, class Scratch, class Fn>
+std::vector<Result> run_indexed_with_scratch(std::size_t n, int threads, Fn&& fn,
+                                             const std::function<void()>& on_done = {}) {
+  oneapi::tbb::enumerable_thread_specific<Scratch> scratch;
+  return run_indexed<Result>(
+      n, threads, [&](std::size_t i) { return fn(i, scratch.local()); }, on_done);
 }
 
 }  // namespace attendsim

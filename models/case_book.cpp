@@ -1,0 +1,98 @@
+#include "models/case_book.hpp"
+
+#include "models/pupil_rules.hpp"
+#include "sim/error.hpp"
+
+namespace attendsim::models::detail {
+
+CaseBook::CaseBook(const std::string& allocation_policy)
+    : policy_(make_allocation_policy(allocation_policy)) {
+  ATTENDSIM_REQUIRE(policy_ != nullptr, "unknown allocation policy '" << allocation_policy << "'");
+}
+
+void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
+                      const double eligible[kGenders], Pupil* pupils, ReplicationOutcome& out) {
+  std::vector<std::uint32_t> still;
+  for (auto i : cases_) {
+    Pupil& p = pupils[i];
+    if (p.status != kInCase) continue;  // left the municipality or the school system
+    ++p.status_months;
+    if (slots == 0 || p.regular_run >= cp.close_after_regular_months ||
+        p.status_months >= cp.max_case_months) {
+      p.status = kNone;
+      p.status_months = 0;
+      p.after_close = 1;
+    } else {
+      still.push_back(i);
+    }
+  }
+  cases_.swap(still);
+  // Referrals still waiting; a pupil who has returned to regular attendance for
+  // close_after_regular_months leaves the queue (the referral is withdrawn).
+  std::vector<std::uint32_t> queue;
+  for (auto i : queue_) {
+    Pupil& p = pupils[i];
+    if (p.status != kWaiting) continue;
+    if (p.regular_run >= cp.close_after_regular_months) {
+      PupilRules::end_wait(p, t, out);
+      p.status = kNone;
+      out.withdrawn_referrals += 1;
+      continue;
+    }
+    queue.push_back(i);
+  }
+  queue_.swap(queue);
+  if (slots == 0) {
+    for (auto i : queue_) {
+      PupilRules::end_wait(pupils[i], t, out);
+      pupils[i].status = kNone;
+    }
+    queue_.clear();
+    return;
+  }
+  const int free = slots - static_cast<int>(cases_.size());
+  if (free <= 0 || queue_.empty()) return;
+  std::vector<Candidate> cand;
+  cand.reserve(queue_.size());
+  for (auto i : queue_) {
+    const Pupil& p = pupils[i];
+    cand.push_back({i, p.queued_at, static_cast<State>(p.state), p.months_in_state,
+                    static_cast<Gender>(p.gender)});
+  }
+  AccessCounts counts;
+  for (int g = 0; g < kGenders; ++g) {
+    counts.eligible[g] = eligible[g];
+    counts.cases_started[g] = out.cases_started[g];
+  }
+  for (auto i : cases_) counts.in_case[pupils[i].gender] += 1;
+  const auto chosen = policy_->choose(cand, free, counts);
+  ATTENDSIM_REQUIRE(static_cast<int>(chosen.size()) <= free,
+                    "policy admitted more than free slots");
+  std::vector<bool> admitted(queue_.size(), false);
+  for (auto k : chosen) {
+    ATTENDSIM_REQUIRE(k < queue_.size() && !admitted[k], "policy chose an invalid candidate");
+    admitted[k] = true;
+    Pupil& p = pupils[queue_[k]];
+    out.cases_started[p.gender] += 1;
+    PupilRules::end_wait(p, t, out);
+    p.status = kInCase;
+    p.status_months = 0;
+    p.after_close = 0;
+    cases_.push_back(queue_[k]);
+  }
+  std::vector<std::uint32_t> rest;
+  for (std::size_t k = 0; k < queue_.size(); ++k) {
+    if (!admitted[k]) rest.push_back(queue_[k]);
+  }
+  queue_.swap(rest);
+}
+
+void CaseBook::censor(int steps, Pupil* pupils, ReplicationOutcome& out) const {
+  for (auto i : queue_) {
+    const bool w = pupils[i].status == kWaiting;
+    out.queue_at_end += w;
+    PupilRules::end_wait(pupils[i], steps, out);  // censored at the end of the horizon
+  }
+}
+
+}  // namespace attendsim::models::detail

@@ -1,0 +1,43 @@
+#pragma once
+/// The coordinators' case book: the queue of referred, consenting pupils and the open cases
+/// (docs/methods.md §4.7-4.8), internal to models/. Shared by the full simulation and the
+/// scenario simulated from a recorded baseline, which must manage cases identically.
+///
+/// The book holds pupil indices only; the pupils themselves live in the caller's array.
+/// An index may stay in the queue or the case list after its pupil has left that status
+/// (moved away, replaced by a new entrant): such stale entries are dropped at the next
+/// `manage`, which reads each pupil's status.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/allocation_policy.hpp"
+#include "models/simulation.hpp"
+
+namespace attendsim::models::detail {
+
+class CaseBook {
+ public:
+  explicit CaseBook(const std::string& allocation_policy);
+
+  /// A pupil referred with consent this month joins the end of the queue.
+  void add_referral(std::uint32_t pupil) { queue_.push_back(pupil); }
+
+  /// The school month's case management at step t with `slots` case slots: closes finished
+  /// cases, withdraws referrals of pupils back in regular attendance, then fills free slots
+  /// by the allocation policy. `eligible` is the running count of pupils ever in high or
+  /// extensive absence, by gender, for equity policies.
+  void manage(int t, int slots, const CoordinatorParams& cp, const double eligible[kGenders],
+              Pupil* pupils, ReplicationOutcome& out);
+
+  /// At the end of the horizon: pupils still waiting are counted and their waits censored.
+  void censor(int steps, Pupil* pupils, ReplicationOutcome& out) const;
+
+ private:
+  std::unique_ptr<AllocationPolicy> policy_;
+  std::vector<std::uint32_t> cases_;
+  std::vector<std::uint32_t> queue_;
+};
+
+}  // namespace attendsim::models::detail

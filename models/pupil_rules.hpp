@@ -1,0 +1,392 @@
+#pragma once
+/// The rules of one pupil-month (docs/methods.md §4.3-4.9), internal to models/.
+///
+/// Shared by the full simulation (models/simulation.cpp) and the scenario simulated from a
+/// recorded baseline (models/scenario_from_baseline.cpp), so that both apply exactly the
+/// same arithmetic to a pupil: the second is bit-identical to the first only because no
+/// rule exists twice. Frequent counts go to a MonthTally (kept in registers by the loops),
+/// rare ones straight into the ReplicationOutcome.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+
+#include "models/simulation.hpp"
+#include "models/transitions.hpp"
+
+namespace attendsim::models::detail {
+
+inline constexpr std::uint8_t kHadHighOrExtensive = 1;  ///< since the last sustained return
+inline constexpr std::uint8_t kEligibleUpperSec = 2;
+inline constexpr std::uint8_t kPlacedThisYear = 4;
+inline constexpr std::uint8_t kExtensiveThisYear = 8;
+inline constexpr std::uint8_t kRepeatThisYear = 16;
+inline constexpr std::uint8_t kEverHighOrExtensive = 32;
+inline constexpr int kAfterCloseMax =
+    36;  ///< after this many months the residual effect is dropped
+
+inline constexpr int kRegular = static_cast<int>(State::regular);
+inline constexpr int kHigh = static_cast<int>(State::high);
+inline constexpr int kExtensive = static_cast<int>(State::extensive);
+inline constexpr int kLeft = static_cast<int>(State::left);
+
+inline constexpr auto kNone = static_cast<std::uint8_t>(PupilStatus::none);
+inline constexpr auto kSchoolAction = static_cast<std::uint8_t>(PupilStatus::school_action);
+inline constexpr auto kWaiting = static_cast<std::uint8_t>(PupilStatus::waiting);
+inline constexpr auto kInCase = static_cast<std::uint8_t>(PupilStatus::in_case);
+inline constexpr auto kDeclined = static_cast<std::uint8_t>(PupilStatus::declined);
+
+/// ceil(p * 2^32), clamped to [0, 2^32]: for a 32-bit draw b, b * 2^-32 < p  <=>  b < this.
+inline std::uint64_t threshold_bits(double p) {
+  if (p <= 0) return 0;
+  if (p >= 1) return 0x100000000ULL;
+  return static_cast<std::uint64_t>(std::ceil(p * 0x1p32));
+}
+
+/// The low word's residual uniform (docs/methods.md 2.4). The low word l of a pupil-month
+/// is first compared with the cut points 0 <= c1 <= c2 <= 2^32 (leaving, placement), which
+/// split [0, 2^32) into [0, c1), [c1, c2), [c2, 2^32). Given the interval [a, b) that l
+/// fell in, l - a is uniform on {0, .., b - a - 1} and independent of which interval it was:
+/// (l - a) / (b - a) is a second uniform, on a grid of 1 / (b - a), for the month's other
+/// event (detection or referral; summer school or repeated year; a new entrant's state).
+inline double residual_uniform(std::uint64_t l, std::uint64_t c1, std::uint64_t c2) {
+  const std::uint64_t a = l >= c2 ? c2 : (l >= c1 ? c1 : 0);
+  const std::uint64_t b = l >= c2 ? 0x100000000ULL : (l >= c1 ? c2 : c1);
+  return static_cast<double>(l - a) / static_cast<double>(b - a);
+}
+
+/// Counts of one month's frequent events.
+struct MonthTally {
+  std::uint32_t occ[kStates] = {0, 0, 0, 0, 0};
+  std::uint32_t sustained[kGenders] = {0, 0}, detected[kGenders] = {0, 0},
+                referred[kGenders] = {0, 0}, queued[kGenders] = {0, 0};
+  std::uint32_t placed = 0;
+};
+
+/// Adds a school month's tally to an outcome (occupancy of step t included).
+inline void add_tally(const MonthTally& k, int t, ReplicationOutcome& out) {
+  auto& occ = out.occupancy[static_cast<std::size_t>(t)];
+  for (int s = 0; s < kStates; ++s) occ[s] += k.occ[s];
+  for (int g = 0; g < kGenders; ++g) {
+    out.sustained_returns[g] += k.sustained[g];
+    out.detected[g] += k.detected[g];
+    out.referrals[g] += k.referred[g];
+    out.queued[g] += k.queued[g];
+  }
+  out.events.placements[static_cast<std::size_t>(t)] += k.placed;
+  out.placements += k.placed;
+}
+
+/// The totals derived from the occupancy once all steps are done: pupil-months per state
+/// (school months only) and school years.
+inline void finish_outcome(ReplicationOutcome& out) {
+  for (int s = 0; s < kAttendanceStates; ++s) out.pupil_months[s] = 0;
+  for (int t = 0; t < out.steps; ++t) {
+    if (t % kMonthsPerYear < kSchoolMonthsPerYear) {
+      for (int s = 0; s < kAttendanceStates; ++s)
+        out.pupil_months[s] += out.occupancy[static_cast<std::size_t>(t)][s];
+    }
+  }
+  out.school_years = static_cast<double>(out.steps) / kMonthsPerYear;
+}
+
+/// What happened at a pupil's referral decision this month.
+enum class Decision : std::uint8_t {
+  none,          ///< no decision this month
+  not_referred,  ///< considered, not referred (or no programme running): status none
+  queued,        ///< referred with consent: joins the queue
+  declined,      ///< referred, consent refused
+};
+
+/// The constants of one school month.
+struct SchoolMonth {
+  int t = 0;  ///< step
+  int m = 0;  ///< school month 0..9
+  bool program_active = false;
+  std::uint64_t leave_bits = 0;  ///< c1 of §2.4
+  std::uint64_t place_bits = 0;  ///< c2 of §2.4
+};
+
+/// A scenario's rules for one pupil-month, derived once from the parameters.
+class PupilRules {
+ public:
+  PupilRules(const ModelParams& p, const ScenarioSpec& sc, int steps)
+      : p_(p), table_(p.transitions) {
+    const auto& d = p.detection;
+    p_refer_[0] = d.p_refer_boys;
+    p_refer_[1] = std::min(1.0, d.p_refer_boys * d.referral_ratio_girls_vs_boys);
+    if (sc.referral_policy == ReferralPolicy::equal_referral) {
+      p_refer_[0] = p_refer_[1] = std::max(p_refer_[0], p_refer_[1]);
+    }
+    p_leave_ = p.transitions.leaving_enabled ? p.transitions.p_leave_per_month : 0.0;
+    p_place_month_ = 1.0 - std::pow(1.0 - p.outcomes.p_placement_per_year_if_extensive,
+                                    1.0 / kSchoolMonthsPerYear);
+    for (int b = 0; b < kBands; ++b) {
+      for (int g = 0; g < kGenders; ++g) {
+        initial_cum_[b][g] = cumulative(
+            initial_distribution(p.population, static_cast<Band>(b), static_cast<Gender>(g)));
+      }
+    }
+    first_staffed_ = sc.staffing.first_staffed_step(steps);
+    leave_bits_ = threshold_bits(p_leave_);
+  }
+
+  const ModelParams& params() const { return p_; }
+  const TransitionTable& table() const { return table_; }
+  const Row& initial_cum(int band, int gender) const { return initial_cum_[band][gender]; }
+  std::uint64_t leave_bits() const { return leave_bits_; }
+
+  SchoolMonth school_month_constants(int t, bool program_active) const {
+    return {t, t % kMonthsPerYear, program_active, leave_bits_,
+            threshold_bits(p_leave_ + p_place_month_)};
+  }
+
+  /// A queued pupil leaves the queue at step t (admitted, withdrawn, moved, finished school,
+  /// programme ended, or the horizon ended): its wait t - queued_at is counted, so that the
+  /// mean wait covers every queued referral, not only those admitted (which would be
+  /// biased towards short waits when capacity is scarce).
+  static void end_wait(const Pupil& p, int t, ReplicationOutcome& out) {
+    if (p.status == kWaiting) out.wait_months_sum[p.gender] += t - p.queued_at;
+  }
+
+  static void leave(Pupil& p, int t, ReplicationOutcome& out) {
+    end_wait(p, t, out);
+    p.state = static_cast<std::uint8_t>(kLeft);
+    p.status = kNone;
+  }
+
+  static void mark_high_or_extensive(Pupil& p, ReplicationOutcome& out) {
+    p.flags |= kHadHighOrExtensive;
+    if (!(p.flags & kEverHighOrExtensive)) {
+      p.flags |= kEverHighOrExtensive;
+      out.eligible_pupils[p.gender] += 1;
+    }
+  }
+
+  /// Effect scale m on the log relative risks for this pupil this month (0: none).
+  double effect_scale(const Pupil& p, int t) const {
+    const auto& c = p_.coordinators;
+    double m;
+    if (p.status == kInCase) {
+      m = (first_staffed_ >= 0 && t - first_staffed_ < c.rampup_months) ? c.rampup_effect_share
+                                                                        : 1.0;
+    } else if (p.after_close > 0) {
+      m = std::pow(c.effect_decay_after_close, p.after_close);
+    } else {
+      return 0.0;
+    }
+    if (p.state == kExtensive) m *= c.effect_mult_extensive;
+    if (p.grade <= 4) m *= c.effect_mult_grades_0_4;
+    return m;
+  }
+
+  /// The referral decision of a pupil in school action for school_action_months (§4.3 7),
+  /// with u the residual uniform of its pupil-month.
+  Decision refer(Pupil& q, double u, int t, bool program_active, MonthTally& k) const {
+    const double pr = p_refer_[q.gender];
+    if (program_active && u < pr * p_.detection.p_consent) {
+      q.status = kWaiting;
+      q.queued_at = static_cast<std::uint16_t>(t);
+      ++k.referred[q.gender];
+      ++k.queued[q.gender];
+      return Decision::queued;
+    }
+    if (program_active && u < pr) {
+      q.status = kDeclined;
+      ++k.referred[q.gender];
+      return Decision::declined;
+    }
+    q.status = kNone;
+    return Decision::not_referred;
+  }
+
+  /// One school month of a pupil (§4.3), on the general path. `ns_hint` is the next state
+  /// when the caller has already drawn it by the same inversion (the fast path's move out
+  /// of regular), else -1. x is the pupil-month's engine output.
+  Decision school_month(Pupil& q, std::uint64_t x, const SchoolMonth& k, int ns_hint,
+                        MonthTally& tally, ReplicationOutcome& out) const {
+    const int s = q.state;
+    if (s == kLeft) {
+      ++tally.occ[kLeft];
+      return Decision::none;
+    }
+    const std::uint64_t leave_draw = x & 0xffffffffULL;  // uniform_lo(x) * 2^32
+    if (leave_draw < k.leave_bits) {
+      leave(q, k.t, out);
+      ++tally.occ[kLeft];
+      return Decision::none;
+    }
+    if (s == kExtensive && !(q.flags & kPlacedThisYear) && leave_draw < k.place_bits) {
+      q.flags |= kPlacedThisYear;
+      ++tally.placed;
+    }
+    const int band = q.band;
+    const int bucket = s >= kHigh ? duration_bucket(q.months_in_state)
+                                  : (s == kRegular ? (q.relapse_left > 0) : 0);
+    int ns = ns_hint;
+    if (ns >= 0) {
+      // drawn by the caller (a move out of regular on the fast path)
+    } else if (q.status != kInCase && q.after_close == 0) {
+      ns = invert_bits(table_.bits(band, s, bucket, k.m), static_cast<std::uint32_t>(x >> 32));
+    } else {
+      const auto& cp = p_.coordinators;
+      const double mfx = effect_scale(q, k.t);
+      const Row row = modified_row(p_.transitions.base[band][s], s, table_.exit_mult(s, bucket),
+                                   table_.worsen_mult(s, bucket, k.m), std::pow(cp.rr_improve, mfx),
+                                   std::pow(cp.rr_worsen, mfx));
+      ns = invert(cumulative(row), uniform_hi(x));
+    }
+    // Bookkeeping of durations, returns and relapse risk.
+    q.months_in_state =
+        ns == s ? static_cast<std::uint8_t>(std::min(255, q.months_in_state + 1)) : 1;
+    if (q.relapse_left > 0) --q.relapse_left;
+    if (ns == kRegular) {
+      if (s != kRegular && (q.flags & kHadHighOrExtensive))
+        q.relapse_left = static_cast<std::uint8_t>(p_.transitions.relapse_months);
+      q.regular_run = static_cast<std::uint8_t>(std::min(255, q.regular_run + 1));
+      if (q.regular_run >= p_.outcomes.sustained_return_months && (q.flags & kHadHighOrExtensive)) {
+        ++tally.sustained[q.gender];
+        q.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
+      }
+    } else {
+      q.regular_run = 0;
+      if (ns >= kHigh) {
+        if (!(q.flags & kEverHighOrExtensive)) out.eligible_pupils[q.gender] += 1;
+        q.flags |= kHadHighOrExtensive | kEverHighOrExtensive;
+        if (ns == kExtensive) {
+          q.flags |= kExtensiveThisYear;
+          ++q.extensive_months_year;
+        }
+      }
+    }
+    if (q.after_close > 0) q.after_close = q.after_close < kAfterCloseMax ? q.after_close + 1 : 0;
+    q.state = static_cast<std::uint8_t>(ns);
+    ++tally.occ[ns];
+    // Detection, school action and referral.
+    if (q.status == kNone) {
+      if (ns >= kHigh && residual_uniform(leave_draw, k.leave_bits, k.place_bits) <
+                             p_.detection.p_detect_per_month) {
+        q.status = kSchoolAction;
+        q.status_months = 0;
+        ++tally.detected[q.gender];
+      }
+    } else if (q.status == kSchoolAction) {
+      ++q.status_months;
+      if (ns < kHigh) {
+        q.status = kNone;
+      } else if (q.status_months >= p_.detection.school_action_months) {
+        return refer(q, residual_uniform(leave_draw, k.leave_bits, k.place_bits), k.t,
+                     k.program_active, tally);
+      }
+    }
+    return Decision::none;
+  }
+
+  /// July (§4.9): end-of-year events of one pupil; occ counts its state after them.
+  void year_end(Pupil& p, std::uint64_t x, int t, ReplicationOutcome& out,
+                std::array<std::uint32_t, kStates>& occ) const {
+    const auto& o = p_.outcomes;
+    const auto ts = static_cast<std::size_t>(t);
+    if (p.state == kLeft) {
+      ++occ[kLeft];
+      return;
+    }
+    if (p.flags & kExtensiveThisYear) out.long_term_absent_pupil_years += 1;
+    const std::uint64_t l = x & 0xffffffffULL;
+    if (l < leave_bits_) {  // uniform_lo(x) < p_leave, exactly
+      leave(p, t, out);
+      ++occ[kLeft];
+      return;
+    }
+    // Summer school (grades 8-9) and a repeated year (grades 10-12) never meet: they
+    // share the residual of the low word.
+    const double v = residual_uniform(l, leave_bits_, leave_bits_);
+    const int s = p.state;
+    if (p.grade == 9) {
+      out.grade9_finishers += 1;
+      if (uniform_hi(x) < o.p_eligible_by_state[s]) {
+        p.flags |= kEligibleUpperSec;
+        out.eligible_upper_secondary += 1;
+      } else {
+        p.flags &= static_cast<std::uint8_t>(~kEligibleUpperSec);
+      }
+    }
+    if ((p.grade == 8 || p.grade == 9) && s >= kHigh &&
+        v < o.p_summer_school_if_high_or_extensive_grade8_9) {
+      out.events.summer_school[ts] += 1;
+      out.summer_school += 1;
+    }
+    if (p.grade >= 10 && v < o.p_repeat_per_extensive_year_upper_sec * p.extensive_months_year /
+                                 kSchoolMonthsPerYear) {
+      p.flags |= kRepeatThisYear;
+      out.events.repeated_years[ts] += 1;
+      out.repeated_years += 1;
+    }
+    if (p.grade == 12 && !(p.flags & kRepeatThisYear)) {
+      out.upper_sec_finishers += 1;
+      const double pc = (p.flags & kEligibleUpperSec) ? o.p_complete_if_eligible_by_state[s]
+                                                      : o.p_complete_if_not_eligible;
+      if (uniform_hi(x) < pc) {
+        out.completed_upper_secondary += 1;
+      } else {
+        out.events.noncompletions[ts] += 1;
+      }
+    }
+    p.flags &= static_cast<std::uint8_t>(~(kExtensiveThisYear | kPlacedThisYear));
+    p.extensive_months_year = 0;
+    ++occ[p.state];
+  }
+
+  /// August (§4.9): leaving, then grade progression or a new entrant in the pupil's place.
+  void new_school_year(Pupil& p, std::uint64_t x, int t, ReplicationOutcome& out,
+                       std::array<std::uint32_t, kStates>& occ) const {
+    const auto& pop = p_.population;
+    if (p.state == kLeft) {
+      ++occ[kLeft];
+      return;
+    }
+    if ((x & 0xffffffffULL) < leave_bits_) {  // uniform_lo(x) < p_leave, exactly
+      leave(p, t, out);
+      ++occ[kLeft];
+      return;
+    }
+    if (p.flags & kRepeatThisYear) {
+      p.flags &= static_cast<std::uint8_t>(~kRepeatThisYear);
+    } else if (!pop.grade_progression) {
+      // grades fixed (analytic checks): nobody moves up or out
+    } else if (p.grade >= pop.grade_max) {
+      if (pop.new_cohort_each_year) {
+        Pupil q;
+        q.grade = static_cast<std::uint8_t>(pop.grade_min);
+        q.gender = uniform_hi(x) < pop.share_girls ? 1 : 0;
+        const int band = static_cast<int>(band_of_grade(q.grade));
+        q.band = static_cast<std::uint8_t>(band);
+        q.state = static_cast<std::uint8_t>(
+            invert(initial_cum_[band][q.gender],
+                   residual_uniform(x & 0xffffffffULL, leave_bits_, leave_bits_)));
+        q.months_in_state = 1;
+        end_wait(p, t, out);  // a leaver still in the queue
+        p = q;
+        if (p.state >= kHigh) mark_high_or_extensive(p, out);
+      } else {
+        leave(p, t, out);
+      }
+    } else {
+      ++p.grade;
+      p.band = static_cast<std::uint8_t>(band_of_grade(p.grade));
+    }
+    ++occ[p.state];
+  }
+
+ private:
+  const ModelParams& p_;
+  TransitionTable table_;
+  int first_staffed_ = -1;
+  double p_refer_[kGenders] = {0, 0};
+  double p_leave_ = 0;
+  double p_place_month_ = 0;
+  std::uint64_t leave_bits_ = 0;
+  std::array<std::array<Row, kGenders>, kBands> initial_cum_{};
+};
+
+}  // namespace attendsim::models::detail

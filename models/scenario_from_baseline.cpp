@@ -1,0 +1,212 @@
+#include "models/scenario_from_baseline.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "models/case_book.hpp"
+#include "models/pupil_rules.hpp"
+#include "sim/error.hpp"
+
+namespace attendsim::models {
+
+namespace {
+
+using namespace detail;
+
+/// The parameters that shape the baseline: a copy with the scenario-only ones cleared.
+ModelParams baseline_part(ModelParams p) {
+  p.coordinators = CoordinatorParams{};
+  p.detection.p_refer_boys = 0;
+  p.detection.referral_ratio_girls_vs_boys = 0;
+  p.detection.p_consent = 0;
+  p.economics = EconomicsParams{};
+  return p;
+}
+
+/// The diverged pupils' draws of a step are scattered over the step's n draws (one cache
+/// line each): fetching them this many pupils ahead hides most of the memory latency.
+constexpr std::size_t kPrefetchAhead = 16;
+inline void prefetch(const std::uint64_t* p) {
+  __builtin_prefetch(p, 0, 1);
+}
+
+ReplicationOutcome empty_outcome(int steps) {
+  ReplicationOutcome o;
+  o.steps = steps;
+  o.occupancy.assign(static_cast<std::size_t>(steps), {});
+  o.events.resize(steps);
+  return o;
+}
+
+// A new field of ReplicationOutcome must be added to add_difference() below (and to the
+// field-by-field comparison in tests/test_scenario_from_baseline.cpp).
+static_assert(sizeof(ReplicationOutcome) == 392, "update add_difference() for the new field");
+
+/// out += plus - minus for every count (all integer-valued: exact in any order). The
+/// per-step FTE, the derived pupil-months and school years are not counts and are set apart.
+void add_difference(ReplicationOutcome& out, const ReplicationOutcome& plus,
+                    const ReplicationOutcome& minus) {
+  for (std::size_t t = 0; t < out.occupancy.size(); ++t) {
+    for (int s = 0; s < kStates; ++s)
+      out.occupancy[t][s] = out.occupancy[t][s] + plus.occupancy[t][s] - minus.occupancy[t][s];
+  }
+  auto series = [](std::vector<double>& o, const std::vector<double>& p,
+                   const std::vector<double>& m) {
+    for (std::size_t t = 0; t < o.size(); ++t) o[t] += p[t] - m[t];
+  };
+  series(out.events.repeated_years, plus.events.repeated_years, minus.events.repeated_years);
+  series(out.events.summer_school, plus.events.summer_school, minus.events.summer_school);
+  series(out.events.placements, plus.events.placements, minus.events.placements);
+  series(out.events.noncompletions, plus.events.noncompletions, minus.events.noncompletions);
+  auto one = [](double& o, double p, double m) { o += p - m; };
+  for (int g = 0; g < kGenders; ++g) {
+    one(out.sustained_returns[g], plus.sustained_returns[g], minus.sustained_returns[g]);
+    one(out.detected[g], plus.detected[g], minus.detected[g]);
+    one(out.referrals[g], plus.referrals[g], minus.referrals[g]);
+    one(out.cases_started[g], plus.cases_started[g], minus.cases_started[g]);
+    one(out.queued[g], plus.queued[g], minus.queued[g]);
+    one(out.wait_months_sum[g], plus.wait_months_sum[g], minus.wait_months_sum[g]);
+    one(out.eligible_pupils[g], plus.eligible_pupils[g], minus.eligible_pupils[g]);
+  }
+  one(out.long_term_absent_pupil_years, plus.long_term_absent_pupil_years,
+      minus.long_term_absent_pupil_years);
+  one(out.repeated_years, plus.repeated_years, minus.repeated_years);
+  one(out.summer_school, plus.summer_school, minus.summer_school);
+  one(out.placements, plus.placements, minus.placements);
+  one(out.grade9_finishers, plus.grade9_finishers, minus.grade9_finishers);
+  one(out.eligible_upper_secondary, plus.eligible_upper_secondary, minus.eligible_upper_secondary);
+  one(out.upper_sec_finishers, plus.upper_sec_finishers, minus.upper_sec_finishers);
+  one(out.completed_upper_secondary, plus.completed_upper_secondary,
+      minus.completed_upper_secondary);
+  one(out.queue_at_end, plus.queue_at_end, minus.queue_at_end);
+  one(out.withdrawn_referrals, plus.withdrawn_referrals, minus.withdrawn_referrals);
+}
+
+}  // namespace
+
+bool same_baseline_path(const ModelParams& a, const ModelParams& b) {
+  return baseline_part(a) == baseline_part(b);
+}
+
+bool same_simulation(const ModelParams& a, const ModelParams& b) {
+  ModelParams x = a, y = b;
+  x.economics = y.economics = EconomicsParams{};
+  return x == y;
+}
+
+ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const ModelParams& params,
+                                          const ScenarioSpec& scenario, FromBaselineCost* cost) {
+  ATTENDSIM_REQUIRE(same_baseline_path(record.params, params),
+                    "a scenario can be simulated from a baseline only when the two differ at most "
+                    "in coordinator, referral, consent and economic parameters");
+  const int steps = record.outcome.steps;
+  const int n = record.pupils;
+  ATTENDSIM_REQUIRE(
+      record.draws.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(steps),
+      "the baseline record holds no draws");
+  const ScenarioSpec baseline;
+  const PupilRules rules_s(params, scenario, steps), rules_b(record.params, baseline, steps);
+  CaseBook book(scenario.allocation_policy);
+  // The two copies of the diverged pupils (entries of other pupils are unused), the diverged
+  // pupils in index order, and the per-copy counts.
+  std::vector<Pupil> s_pupils(static_cast<std::size_t>(n)), b_pupils(static_cast<std::size_t>(n));
+  std::vector<std::uint32_t> members, joined, merged;
+  ReplicationOutcome acc_s = empty_outcome(steps), acc_b = empty_outcome(steps);
+  FromBaselineCost spent;
+  auto point = record.referral_points.begin();
+  const auto points_end = record.referral_points.end();
+  constexpr std::uint32_t kNoPupil = std::numeric_limits<std::uint32_t>::max();
+  for (int t = 0; t < steps; ++t) {
+    const std::uint64_t* const draws =
+        record.draws.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
+    spent.diverged_pupil_months += members.size();
+    if (t % kMonthsPerYear < kSchoolMonthsPerYear) {
+      const double fte = scenario.staffing.fte_at(t);
+      const auto& cp = params.coordinators;
+      const int slots =
+          cp.enabled ? case_slots(fte, cp.caseload_per_fte, cp.share_fte_on_casework) : 0;
+      const SchoolMonth ks = rules_s.school_month_constants(t, slots > 0);
+      const SchoolMonth kb = rules_b.school_month_constants(t, false);
+      MonthTally tally_s, tally_b;
+      joined.clear();
+      // The diverged pupils and this month's referral points, merged in pupil order: the
+      // order in which the full simulation would meet them (and fill the queue).
+      std::size_t a = 0;
+      while (true) {
+        const std::uint32_t im = a < members.size() ? members[a] : kNoPupil;
+        const std::uint32_t ip = point != points_end && point->step == t ? point->pupil : kNoPupil;
+        if (im == kNoPupil && ip == kNoPupil) break;
+        if (im <= ip) {
+          // A diverged pupil; a referral point of its baseline copy is the baseline's alone.
+          if (im == ip) ++point;
+          ++a;
+          if (a + kPrefetchAhead < members.size()) prefetch(draws + members[a + kPrefetchAhead]);
+          const std::uint64_t x = draws[im];
+          if (rules_s.school_month(s_pupils[im], x, ks, -1, tally_s, acc_s) == Decision::queued)
+            book.add_referral(im);
+          rules_b.school_month(b_pupils[im], x, kb, -1, tally_b, acc_b);
+          continue;
+        }
+        // A pupil on the baseline's path at its referral decision: the scenario decides.
+        const ReferralPoint& rp = *point++;
+        Pupil q = rp.state;
+        const Decision d = rules_s.refer(q, rp.u, t, ks.program_active, tally_s);
+        if (d == Decision::not_referred) continue;  // as in the baseline: no divergence
+        if (d == Decision::queued) book.add_referral(ip);
+        s_pupils[ip] = q;
+        b_pupils[ip] = rp.state;
+        b_pupils[ip].status = kNone;  // the baseline's decision
+        joined.push_back(ip);
+        ++spent.diverged_pupils;
+      }
+      if (!joined.empty()) {
+        merged.clear();
+        std::merge(members.begin(), members.end(), joined.begin(), joined.end(),
+                   std::back_inserter(merged));
+        members.swap(merged);
+      }
+      add_tally(tally_s, t, acc_s);
+      add_tally(tally_b, t, acc_b);
+      if (cp.enabled) {
+        const auto& base_eligible = record.eligible_after_step[static_cast<std::size_t>(t)];
+        const double eligible[kGenders] = {
+            base_eligible[0] + acc_s.eligible_pupils[0] - acc_b.eligible_pupils[0],
+            base_eligible[1] + acc_s.eligible_pupils[1] - acc_b.eligible_pupils[1]};
+        book.manage(t, slots, cp, eligible, s_pupils.data(), acc_s);
+      }
+    } else {
+      const bool july = t % kMonthsPerYear == kJulyStep;
+      auto& occ_s = acc_s.occupancy[static_cast<std::size_t>(t)];
+      auto& occ_b = acc_b.occupancy[static_cast<std::size_t>(t)];
+      for (std::size_t a = 0; a < members.size(); ++a) {
+        const std::uint32_t i = members[a];
+        if (a + kPrefetchAhead < members.size()) prefetch(draws + members[a + kPrefetchAhead]);
+        if (july) {
+          rules_s.year_end(s_pupils[i], draws[i], t, acc_s, occ_s);
+          rules_b.year_end(b_pupils[i], draws[i], t, acc_b, occ_b);
+        } else {
+          rules_s.new_school_year(s_pupils[i], draws[i], t, acc_s, occ_s);
+          rules_b.new_school_year(b_pupils[i], draws[i], t, acc_b, occ_b);
+        }
+      }
+    }
+    // Pupils whose copies agree again rejoin the baseline. Their index may linger in the
+    // case book with a status that is neither waiting nor in a case, which `manage` drops.
+    const auto rejoin = [&](std::uint32_t i) {
+      const Pupil& s = s_pupils[i];
+      const Pupil& b = b_pupils[i];
+      return s == b || (s.state == kLeft && b.state == kLeft);
+    };
+    members.erase(std::remove_if(members.begin(), members.end(), rejoin), members.end());
+  }
+  book.censor(steps, s_pupils.data(), acc_s);
+  ReplicationOutcome out = record.outcome;
+  add_difference(out, acc_s, acc_b);
+  for (int t = 0; t < steps; ++t)
+    out.events.fte[static_cast<std::size_t>(t)] = scenario.staffing.fte_at(t);
+  finish_outcome(out);
+  if (cost != nullptr) *cost = spent;
+  return out;
+}
+
+}  // namespace attendsim::models

@@ -1,0 +1,51 @@
+#pragma once
+/// A scenario simulated from the recorded baseline of its replication: only the pupils the
+/// scenario changes are simulated, and the outcome equals simulate() bit for bit
+/// (docs/methods.md §4.11).
+///
+/// Why it is exact. On common random numbers a scenario's pupil and the baseline's pupil
+/// consume the same engine output each month and follow the same rules (pupil_rules.hpp)
+/// for as long as nobody refers the pupil: the coordinator parameters are read only for
+/// pupils in the queue, in a case or after one, and the programme changes nothing else. A
+/// pupil's two paths can therefore first differ only at a referral decision of the baseline
+/// (a ReferralPoint: the baseline, running no programme, refers nobody) in a month when the
+/// scenario's programme runs and refers the pupil. From then on the pupil is *diverged*: its
+/// scenario copy s and its baseline copy b are both simulated from the recorded draws, s by
+/// the scenario's rules and case book, b by the baseline's, and
+///   scenario outcome = baseline outcome + sum over diverged pupil-months (s - b)
+/// for every count. Every count is an integer (in a double or a uint32), so the sum is exact
+/// in any order. A diverged pupil whose two copies become equal again (both moved away, or
+/// both replaced by the same new entrant) rejoins the baseline, where a later referral
+/// decision can make it diverge again.
+///
+/// What may differ between the record's parameters and the scenario's: the coordinator
+/// parameters, the referral and consent probabilities, and economics (same_baseline_path).
+/// Everything else shapes the baseline's paths and referral decisions and must be equal.
+#include <cstdint>
+
+#include "models/simulation.hpp"
+
+namespace attendsim::models {
+
+/// True when a and b give the same baseline (paths and referral decisions): they differ at
+/// most in [coordinators], detection.p_refer_boys, detection.referral_ratio_girls_vs_boys,
+/// detection.p_consent and [economics].
+bool same_baseline_path(const ModelParams& a, const ModelParams& b);
+
+/// True when a and b simulate identically in every scenario: they differ at most in
+/// [economics], which the simulation never reads.
+bool same_simulation(const ModelParams& a, const ModelParams& b);
+
+/// What a simulation from a baseline cost, for benchmarks and notes.
+struct FromBaselineCost {
+  std::uint64_t diverged_pupil_months = 0;  ///< pupil-months simulated twice (s and b)
+  std::uint64_t diverged_pupils = 0;        ///< divergences (a pupil may diverge again)
+};
+
+/// The scenario's outcome; equal to simulate(params, scenario, record.key) in every field.
+/// Requires same_baseline_path(record.params, params).
+ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const ModelParams& params,
+                                          const ScenarioSpec& scenario,
+                                          FromBaselineCost* cost = nullptr);
+
+}  // namespace attendsim::models

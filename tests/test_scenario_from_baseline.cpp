@@ -1,0 +1,219 @@
+// A scenario simulated from a recorded baseline (models/scenario_from_baseline.hpp) equals
+// the full simulation of that scenario in every field, bit for bit: over the allocation and
+// referral policies, staffing schedules with gaps, scarce and ample capacity, PSA draws of
+// every parameter, and the switches of the analytic checks. The reference is simulate()
+// itself, the code the rest of the suite checks against hand computations and analytic
+// results; this file checks that the shortcut changes no number.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "models/allocation_policy.hpp"
+#include "models/model_config.hpp"
+#include "models/scenario_from_baseline.hpp"
+#include "models/simulation.hpp"
+#include "sim/config.hpp"
+#include "support.hpp"
+
+namespace {
+
+using attendsim::StreamKey;
+using attendsim::models::BaselineRecord;
+using attendsim::models::ModelParams;
+using attendsim::models::ReplicationOutcome;
+using attendsim::models::ScenarioSpec;
+
+/// Every field of two outcomes, exactly (doubles compared with ==: they hold integers).
+void expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
+                 const std::string& what) {
+  SCOPED_TRACE(what);
+  ASSERT_EQ(a.steps, b.steps);
+  ASSERT_EQ(a.occupancy.size(), b.occupancy.size());
+  for (std::size_t t = 0; t < a.occupancy.size(); ++t)
+    ASSERT_EQ(a.occupancy[t], b.occupancy[t]) << "occupancy at step " << t;
+  EXPECT_EQ(a.events.fte, b.events.fte);
+  EXPECT_EQ(a.events.repeated_years, b.events.repeated_years);
+  EXPECT_EQ(a.events.summer_school, b.events.summer_school);
+  EXPECT_EQ(a.events.placements, b.events.placements);
+  EXPECT_EQ(a.events.noncompletions, b.events.noncompletions);
+  for (int s = 0; s < attendsim::models::kAttendanceStates; ++s)
+    EXPECT_EQ(a.pupil_months[s], b.pupil_months[s]) << "state " << s;
+  EXPECT_EQ(a.long_term_absent_pupil_years, b.long_term_absent_pupil_years);
+  EXPECT_EQ(a.school_years, b.school_years);
+  for (int g = 0; g < attendsim::models::kGenders; ++g) {
+    SCOPED_TRACE("gender " + std::to_string(g));
+    EXPECT_EQ(a.sustained_returns[g], b.sustained_returns[g]);
+    EXPECT_EQ(a.detected[g], b.detected[g]);
+    EXPECT_EQ(a.referrals[g], b.referrals[g]);
+    EXPECT_EQ(a.cases_started[g], b.cases_started[g]);
+    EXPECT_EQ(a.queued[g], b.queued[g]);
+    EXPECT_EQ(a.wait_months_sum[g], b.wait_months_sum[g]);
+    EXPECT_EQ(a.eligible_pupils[g], b.eligible_pupils[g]);
+  }
+  EXPECT_EQ(a.repeated_years, b.repeated_years);
+  EXPECT_EQ(a.summer_school, b.summer_school);
+  EXPECT_EQ(a.placements, b.placements);
+  EXPECT_EQ(a.grade9_finishers, b.grade9_finishers);
+  EXPECT_EQ(a.eligible_upper_secondary, b.eligible_upper_secondary);
+  EXPECT_EQ(a.upper_sec_finishers, b.upper_sec_finishers);
+  EXPECT_EQ(a.completed_upper_secondary, b.completed_upper_secondary);
+  EXPECT_EQ(a.queue_at_end, b.queue_at_end);
+  EXPECT_EQ(a.withdrawn_referrals, b.withdrawn_referrals);
+  EXPECT_EQ(a.pupil_months_simulated, b.pupil_months_simulated);
+}
+
+/// configs/reference.toml with `edits` applied ({section, key, value}), pupils and horizon cut.
+attendsim::models::ModelConfig config(std::vector<std::array<std::string, 3>> edits = {},
+                                      int pupils = 3000, int years = 4) {
+  std::string t = testsupport::reference_config_text();
+  t = testsupport::set_key(t, "population", "pupils", std::to_string(pupils));
+  t = testsupport::set_key(t, "simulation", "horizon_years", std::to_string(years));
+  for (const auto& e : edits) t = testsupport::set_key(t, e[0], e[1], e[2]);
+  return attendsim::models::parse_model_config(
+      attendsim::config::Document::parse(t, "reference.toml"));
+}
+
+ScenarioSpec staffing(
+    const std::string& name, std::vector<std::pair<int, double>> periods,
+    const std::string& policy = "fifo",
+    attendsim::models::ReferralPolicy referral = attendsim::models::ReferralPolicy::as_configured) {
+  ScenarioSpec s;
+  s.name = name;
+  for (auto [from, fte] : periods) s.staffing.periods.push_back({from, fte});
+  s.allocation_policy = policy;
+  s.referral_policy = referral;
+  return s;
+}
+
+/// Simulates `scenario` both ways for replications 0..reps-1; returns the diverged share.
+double check(const ModelParams& record_params, const ModelParams& params,
+             const ScenarioSpec& scenario, int reps, const std::string& what) {
+  std::uint64_t diverged = 0, total = 0;
+  for (int r = 0; r < reps; ++r) {
+    const StreamKey key{7, 3, static_cast<std::uint64_t>(r), 0, 0};
+    const BaselineRecord rec = attendsim::models::record_baseline(record_params, key);
+    attendsim::models::FromBaselineCost cost;
+    const auto fast = attendsim::models::simulate_from_baseline(rec, params, scenario, &cost);
+    const auto full = attendsim::models::simulate(params, scenario, key);
+    expect_same(fast, full, what + ", replication " + std::to_string(r));
+    diverged += cost.diverged_pupil_months;
+    total += full.pupil_months_simulated;
+  }
+  return static_cast<double>(diverged) / static_cast<double>(total);
+}
+
+ModelParams base_params(const attendsim::models::ModelConfig& cfg) {
+  return attendsim::models::realise(cfg, cfg.parameters.base_values());
+}
+
+}  // namespace
+
+TEST(ScenarioFromBaseline, RecordIsTheBaselineAndBaselineScenarioIsTheRecord) {
+  const auto cfg = config();
+  const auto p = base_params(cfg);
+  const StreamKey key{7, 0, 1, 0, 0};
+  const auto rec = attendsim::models::record_baseline(p, key);
+  const auto full = attendsim::models::simulate(p, ScenarioSpec{}, key);
+  expect_same(rec.outcome, full, "record");
+  expect_same(attendsim::models::simulate_from_baseline(rec, p, ScenarioSpec{}), full,
+              "baseline from its record");
+  EXPECT_EQ(rec.draws.size(), static_cast<std::size_t>(3000 * 48));
+  EXPECT_FALSE(rec.referral_points.empty());
+}
+
+TEST(ScenarioFromBaseline, ReferenceScenarioEqualsTheFullSimulation) {
+  const auto cfg = config({}, 20000, 5);
+  const auto p = base_params(cfg);
+  const double share = check(p, p, cfg.scenario, 2, "reference");
+  // It is worth doing: most pupil-months stay on the baseline's path.
+  EXPECT_GT(share, 0.0);
+  EXPECT_LT(share, 0.25);
+}
+
+TEST(ScenarioFromBaseline, EveryAllocationAndReferralPolicy) {
+  const auto cfg = config();
+  const auto p = base_params(cfg);
+  for (const auto& policy : attendsim::models::allocation_policy_names()) {
+    for (auto referral : {attendsim::models::ReferralPolicy::as_configured,
+                          attendsim::models::ReferralPolicy::equal_referral}) {
+      const auto sc = staffing(policy, {{0, 1.5}, {30, 0.0}}, policy, referral);
+      check(p, p, sc, 2,
+            policy + (referral == attendsim::models::ReferralPolicy::equal_referral
+                          ? " + equal_referral"
+                          : ""));
+    }
+  }
+}
+
+TEST(ScenarioFromBaseline, StaffingWithGapsRampsAndALateStart) {
+  const auto cfg = config();
+  const auto p = base_params(cfg);
+  check(p, p, staffing("gaps", {{0, 2.0}, {10, 0.0}, {14, 6.0}, {30, 1.0}, {40, 0.0}}), 2, "gaps");
+  check(p, p, staffing("late", {{21, 3.0}}), 2, "late start, to the end");
+  check(p, p, staffing("summer", {{10, 4.0}, {12, 0.0}, {22, 4.0}}), 2, "starts in July");
+}
+
+TEST(ScenarioFromBaseline, ScarceAndAmpleCapacityAndOtherCaseRules) {
+  const std::vector<std::vector<std::array<std::string, 3>>> variants = {
+      {{"coordinators", "caseload_per_fte", "1"}},
+      {{"coordinators", "caseload_per_fte", "200"}},
+      {{"coordinators", "close_after_regular_months", "1"},
+       {"coordinators", "max_case_months", "2"}},
+      {{"detection", "school_action_months", "0"}},
+      {{"detection", "school_action_months", "3"}, {"detection", "p_consent", "1.0"}},
+      {{"coordinators", "rr_improve_in_case", "6.0"}, {"coordinators", "rr_worsen_in_case", "0.1"}},
+      {{"coordinators", "enabled", "false"}},
+      {{"population", "grade_progression", "false"}},
+      {{"population", "new_cohort_each_year", "false"}},
+      {{"transitions.leaving", "enabled", "false"}},
+  };
+  for (const auto& v : variants) {
+    const auto cfg = config(v);
+    const auto p = base_params(cfg);
+    check(p, p, cfg.scenario, 1, v[0][0] + "." + v[0][1] + " = " + v[0][2]);
+  }
+}
+
+TEST(ScenarioFromBaseline, PsaDrawsAndScenarioParametersOtherThanTheRecords) {
+  // Five PSA draws of every parameter; the scenario is simulated from a record made with the
+  // draw's parameters and, second, from a record whose scenario-only parameters (coordinator,
+  // referral, consent, economics) come from another draw: they must not matter.
+  const auto cfg = config();
+  for (std::uint64_t d = 0; d < 5; ++d) {
+    const auto p = attendsim::models::realise(cfg, cfg.parameters.sample(11, d));
+    check(p, p, cfg.scenario, 1, "draw " + std::to_string(d));
+    ModelParams other = attendsim::models::realise(cfg, cfg.parameters.sample(11, d + 100));
+    ModelParams rec = p;
+    rec.coordinators = other.coordinators;
+    rec.detection.p_refer_boys = other.detection.p_refer_boys;
+    rec.detection.referral_ratio_girls_vs_boys = other.detection.referral_ratio_girls_vs_boys;
+    rec.detection.p_consent = other.detection.p_consent;
+    rec.economics = other.economics;
+    ASSERT_TRUE(attendsim::models::same_baseline_path(rec, p));
+    check(rec, p, cfg.scenario, 1, "draw " + std::to_string(d) + " from another's record");
+  }
+}
+
+TEST(ScenarioFromBaseline, RefusesARecordOfAnotherBaseline) {
+  const auto cfg = config();
+  const auto p = base_params(cfg);
+  const auto rec = attendsim::models::record_baseline(p, {1, 0, 0, 0, 0});
+  for (int k = 0; k < 4; ++k) {
+    ModelParams q = p;
+    if (k == 0) q.detection.p_detect_per_month = 0.5;
+    if (k == 1) q.detection.school_action_months = 3;
+    if (k == 2) q.transitions.p_leave_per_month = 0.01;
+    if (k == 3) q.outcomes.p_complete_if_not_eligible = 0.2;
+    EXPECT_FALSE(attendsim::models::same_baseline_path(rec.params, q)) << k;
+    EXPECT_THROW(attendsim::models::simulate_from_baseline(rec, q, cfg.scenario), std::exception)
+        << k;
+  }
+  ModelParams e = p;
+  e.economics.cost_per_fte_year_sek *= 2;
+  EXPECT_TRUE(attendsim::models::same_simulation(p, e));
+  ModelParams c = p;
+  c.coordinators.rr_improve *= 2;
+  EXPECT_FALSE(attendsim::models::same_simulation(p, c));
+  EXPECT_TRUE(attendsim::models::same_baseline_path(p, c));
+}
