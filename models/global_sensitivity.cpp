@@ -146,15 +146,14 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
         // baseline and scenario simulated in full, the independent check).
         std::vector<ModelParams> p(d + 2);
         std::size_t records = 0;  // pool[0, records) are this row's baselines
-        std::vector<std::size_t> record_of(d + 2);
-        std::vector<ReplicationOutcome> scen(d + 2), full_base(d + 2);
+        std::vector<ReplicationOutcome> scen(d + 2), base_out(d + 2);
         std::size_t made = 0, runs = 0;
         for (std::size_t j = 0; j < d + 2; ++j) {
           p[j] = realise(cfg, point_values(q, j * n + k));
           if (!reuse_simulations) {
-            full_base[j] = simulate(p[j], scenarios[0], key);
+            base_out[j] = simulate(p[j], scenarios[0], key);
             scen[j] = simulate(p[j], scenarios[1], key);
-            out[j] = outputs(p[j], full_base[j], scen[j]);
+            out[j] = outputs(p[j], base_out[j], scen[j]);
             made += 1;
             runs += 1;
             continue;
@@ -163,7 +162,7 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
           for (std::size_t e = 0; e < j && same == j; ++e)
             if (same_simulation(p[e], p[j])) same = e;
           if (same < j) {
-            record_of[j] = record_of[same];
+            base_out[j] = base_out[same];
             scen[j] = scen[same];
           } else {
             std::size_t rec = records;
@@ -174,11 +173,10 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
               record_baseline(p[j], key, pool[records++]);
               ++made;
             }
-            record_of[j] = rec;
-            scen[j] = simulate_from_baseline(pool[rec], p[j], scenarios[1]);
+            scen[j] = simulate_from_baseline(pool[rec], p[j], scenarios[1], nullptr, &base_out[j]);
             ++runs;
           }
-          out[j] = outputs(p[j], pool[record_of[j]].outcome, scen[j]);
+          out[j] = outputs(p[j], base_out[j], scen[j]);
         }
         counts[u] = {made, runs};
         return out;

@@ -91,11 +91,12 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 /// [economics] parameter (never read by the simulation) the point reuses A_k's outcomes and
 /// only its economics is evaluated; otherwise its scenario is simulated from the recorded
 /// baseline of the first earlier point of the row with the same baseline path
-/// (models/scenario_from_baseline.hpp: [coordinators], referral and consent parameters do
-/// not change the baseline), or from a new record. Results are bit-identical to simulating
-/// every point's baseline and scenario in full (reuse_simulations = false; a test checks it).
-/// On the ten parameters of the reference analysis a row records 4 baselines and runs 9
-/// scenarios from them, where simulating in full would take 24 simulations.
+/// (models/scenario_from_baseline.hpp: [coordinators] and [detection] parameters do not
+/// change the baseline's paths), or from a new record. Results are bit-identical to
+/// simulating every point's baseline and scenario in full (reuse_simulations = false; a test
+/// checks it). On the ten parameters of the reference analysis a row records 2 baselines
+/// (A's and B's: only the prevalence parameter shapes the paths) and simulates 9 scenarios
+/// from them, where simulating in full would take 24 simulations.
 ///
 /// randomisations K: with K = 1 the design is the plain Sobol sequence and the CIs come from
 /// the row bootstrap; with K >= 2 the design is run K times under independent random

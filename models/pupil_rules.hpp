@@ -338,18 +338,20 @@ class PupilRules {
   }
 
   /// August (§4.9): leaving, then grade progression or a new entrant in the pupil's place.
-  void new_school_year(Pupil& p, std::uint64_t x, int t, ReplicationOutcome& out,
+  /// Returns true when a new entrant took the pupil's place.
+  bool new_school_year(Pupil& p, std::uint64_t x, int t, ReplicationOutcome& out,
                        std::array<std::uint32_t, kStates>& occ) const {
     const auto& pop = p_.population;
     if (p.state == kLeft) {
       ++occ[kLeft];
-      return;
+      return false;
     }
     if ((x & 0xffffffffULL) < leave_bits_) {  // uniform_lo(x) < p_leave, exactly
       leave(p, t, out);
       ++occ[kLeft];
-      return;
+      return false;
     }
+    bool replaced = false;
     if (p.flags & kRepeatThisYear) {
       p.flags &= static_cast<std::uint8_t>(~kRepeatThisYear);
     } else if (!pop.grade_progression) {
@@ -367,6 +369,7 @@ class PupilRules {
         q.months_in_state = 1;
         end_wait(p, t, out);  // a leaver still in the queue
         p = q;
+        replaced = true;
         if (p.state >= kHigh) mark_high_or_extensive(p, out);
       } else {
         leave(p, t, out);
@@ -376,6 +379,7 @@ class PupilRules {
       p.band = static_cast<std::uint8_t>(band_of_grade(p.grade));
     }
     ++occ[p.state];
+    return replaced;
   }
 
  private:

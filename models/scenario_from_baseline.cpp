@@ -13,14 +13,67 @@ namespace {
 
 using namespace detail;
 
-/// The parameters that shape the baseline: a copy with the scenario-only ones cleared.
-ModelParams baseline_part(ModelParams p) {
+/// The parameters that shape the baseline's paths: a copy without those that only a
+/// scenario reads (coordinators, referral, consent), those that only set the baseline's
+/// detection statuses (replayed, §4.11) and economics.
+ModelParams path_part(ModelParams p) {
   p.coordinators = CoordinatorParams{};
-  p.detection.p_refer_boys = 0;
-  p.detection.referral_ratio_girls_vs_boys = 0;
-  p.detection.p_consent = 0;
+  p.detection = DetectionParams{};
   p.economics = EconomicsParams{};
   return p;
+}
+
+bool same_detection(const DetectionParams& a, const DetectionParams& b) {
+  return a.p_detect_per_month == b.p_detect_per_month &&
+         a.school_action_months == b.school_action_months;
+}
+
+/// The school-month step before step t (the June before a September).
+int previous_school_step(int t) {
+  return t % kMonthsPerYear == 0 ? t - (kMonthsPerYear - kSchoolMonthsPerYear + 1) : t - 1;
+}
+
+/// The baseline's detection and referral decisions (§4.3 step 7) under detection
+/// parameters `d`, replayed over the record's high/extensive months: its referral points
+/// and detections by gender. A pupil in school action keeps that status only through
+/// consecutive school months in high or extensive absence (summers do not interrupt them, a
+/// school month below high or a new entrant in its place does); nothing else in the baseline
+/// depends on the statuses.
+void replay_detection(const BaselineRecord& rec, const DetectionParams& d,
+                      std::vector<ReferralPoint>& points, double detected[kGenders]) {
+  const auto n = static_cast<std::size_t>(rec.pupils);
+  std::vector<std::uint8_t> status(n, kNone), months(n, 0);
+  std::vector<int> last(n, -kMonthsPerYear);
+  std::vector<std::uint16_t> generation(n, 0);
+  points.clear();
+  detected[0] = detected[1] = 0;
+  for (const HighMonth& h : rec.high_months) {
+    const std::size_t i = h.pupil;
+    std::uint8_t st = status[i], sm = months[i];
+    if (st == kSchoolAction &&
+        (generation[i] != h.generation || last[i] != previous_school_step(h.step)))
+      st = kNone;
+    if (st == kNone) {
+      if (h.r < d.p_detect_per_month) {
+        st = kSchoolAction;
+        sm = 0;
+        detected[h.state.gender] += 1;
+      }
+    } else {
+      ++sm;
+      if (sm >= d.school_action_months) {
+        Pupil at = h.state;
+        at.status = kSchoolAction;
+        at.status_months = sm;
+        points.push_back({h.pupil, h.step, h.r, at});
+        st = kNone;
+      }
+    }
+    status[i] = st;
+    months[i] = sm;
+    last[i] = h.step;
+    generation[i] = h.generation;
+  }
 }
 
 /// The diverged pupils' draws of a step are scattered over the step's n draws (one cache
@@ -85,7 +138,7 @@ void add_difference(ReplicationOutcome& out, const ReplicationOutcome& plus,
 }  // namespace
 
 bool same_baseline_path(const ModelParams& a, const ModelParams& b) {
-  return baseline_part(a) == baseline_part(b);
+  return path_part(a) == path_part(b);
 }
 
 bool same_simulation(const ModelParams& a, const ModelParams& b) {
@@ -94,18 +147,38 @@ bool same_simulation(const ModelParams& a, const ModelParams& b) {
   return x == y;
 }
 
+ReplicationOutcome baseline_from_record(const BaselineRecord& record, const ModelParams& params) {
+  ATTENDSIM_REQUIRE(same_baseline_path(record.params, params),
+                    "a baseline record serves only parameters that differ from its own at most "
+                    "in coordinator, detection, referral, consent and economic parameters");
+  ReplicationOutcome out = record.outcome;
+  if (!same_detection(record.params.detection, params.detection)) {
+    std::vector<ReferralPoint> points;
+    replay_detection(record, params.detection, points, out.detected);
+  }
+  return out;
+}
+
 ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const ModelParams& params,
-                                          const ScenarioSpec& scenario, FromBaselineCost* cost) {
+                                          const ScenarioSpec& scenario, FromBaselineCost* cost,
+                                          ReplicationOutcome* baseline) {
   ATTENDSIM_REQUIRE(same_baseline_path(record.params, params),
                     "a scenario can be simulated from a baseline only when the two differ at most "
-                    "in coordinator, referral, consent and economic parameters");
+                    "in coordinator, detection, referral, consent and economic parameters");
   const int steps = record.outcome.steps;
   const int n = record.pupils;
   ATTENDSIM_REQUIRE(
       record.draws.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(steps),
       "the baseline record holds no draws");
-  const ScenarioSpec baseline;
-  const PupilRules rules_s(params, scenario, steps), rules_b(record.params, baseline, steps);
+  // The baseline under these parameters: the record's, or with its detection decisions
+  // replayed. Its copies of diverged pupils follow the same parameters, with no programme.
+  ReplicationOutcome base = record.outcome;
+  std::vector<ReferralPoint> replayed;
+  const bool replay = !same_detection(record.params.detection, params.detection);
+  if (replay) replay_detection(record, params.detection, replayed, base.detected);
+  const std::vector<ReferralPoint>& points = replay ? replayed : record.referral_points;
+  const ScenarioSpec no_programme;
+  const PupilRules rules_s(params, scenario, steps), rules_b(params, no_programme, steps);
   CaseBook book(scenario.allocation_policy);
   // The two copies of the diverged pupils (entries of other pupils are unused), the diverged
   // pupils in index order, and the per-copy counts.
@@ -113,8 +186,8 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
   std::vector<std::uint32_t> members, joined, merged;
   ReplicationOutcome acc_s = empty_outcome(steps), acc_b = empty_outcome(steps);
   FromBaselineCost spent;
-  auto point = record.referral_points.begin();
-  const auto points_end = record.referral_points.end();
+  auto point = points.begin();
+  const auto points_end = points.end();
   constexpr std::uint32_t kNoPupil = std::numeric_limits<std::uint32_t>::max();
   for (int t = 0; t < steps; ++t) {
     const std::uint64_t* const draws =
@@ -200,12 +273,13 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
     members.erase(std::remove_if(members.begin(), members.end(), rejoin), members.end());
   }
   book.censor(steps, s_pupils.data(), acc_s);
-  ReplicationOutcome out = record.outcome;
+  ReplicationOutcome out = base;
   add_difference(out, acc_s, acc_b);
   for (int t = 0; t < steps; ++t)
     out.events.fte[static_cast<std::size_t>(t)] = scenario.staffing.fte_at(t);
   finish_outcome(out);
   if (cost != nullptr) *cost = spent;
+  if (baseline != nullptr) *baseline = std::move(base);
   return out;
 }
 

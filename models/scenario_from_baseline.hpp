@@ -19,17 +19,21 @@
 /// decision can make it diverge again.
 ///
 /// What may differ between the record's parameters and the scenario's: the coordinator
-/// parameters, the referral and consent probabilities, and economics (same_baseline_path).
-/// Everything else shapes the baseline's paths and referral decisions and must be equal.
+/// parameters, the referral and consent probabilities and economics, which the baseline
+/// never reads; and the detection parameters (p_detect_per_month, school_action_months),
+/// which in the baseline set only the statuses of pupils (no programme acts on them): the
+/// record keeps every school month a pupil ended in high or extensive absence (HighMonth),
+/// over which the baseline's detections and referral decisions are replayed under other
+/// detection parameters (same_baseline_path). Everything else shapes the baseline's paths
+/// and must be equal.
 #include <cstdint>
 
 #include "models/simulation.hpp"
 
 namespace attendsim::models {
 
-/// True when a and b give the same baseline (paths and referral decisions): they differ at
-/// most in [coordinators], detection.p_refer_boys, detection.referral_ratio_girls_vs_boys,
-/// detection.p_consent and [economics].
+/// True when a and b give the same baseline paths, so that a record made with one serves the
+/// other: they differ at most in [coordinators], [detection] and [economics].
 bool same_baseline_path(const ModelParams& a, const ModelParams& b);
 
 /// True when a and b simulate identically in every scenario: they differ at most in
@@ -42,10 +46,16 @@ struct FromBaselineCost {
   std::uint64_t diverged_pupils = 0;        ///< divergences (a pupil may diverge again)
 };
 
+/// The baseline's outcome under `params`: equal to simulate(params, ScenarioSpec{},
+/// record.key). Requires same_baseline_path(record.params, params).
+ReplicationOutcome baseline_from_record(const BaselineRecord& record, const ModelParams& params);
+
 /// The scenario's outcome; equal to simulate(params, scenario, record.key) in every field.
-/// Requires same_baseline_path(record.params, params).
+/// Requires same_baseline_path(record.params, params). `baseline`, when given, receives
+/// baseline_from_record(record, params) (computed on the way).
 ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const ModelParams& params,
                                           const ScenarioSpec& scenario,
-                                          FromBaselineCost* cost = nullptr);
+                                          FromBaselineCost* cost = nullptr,
+                                          ReplicationOutcome* baseline = nullptr);
 
 }  // namespace attendsim::models

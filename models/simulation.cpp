@@ -41,6 +41,8 @@ class Simulator {
       record_->pupils = n_;
       record_->draws.resize(static_cast<std::size_t>(n_) * static_cast<std::size_t>(steps_));
       record_->referral_points.clear();
+      record_->high_months.clear();
+      generation_.assign(static_cast<std::size_t>(n_), 0);
       record_->eligible_after_step.assign(static_cast<std::size_t>(steps_), {0, 0});
       return run_steps<true>();
     }
@@ -182,12 +184,16 @@ class Simulator {
         const Decision d = rules_.school_month(q, x, k, ns, tally, out_);
         if (d == Decision::queued) book_.add_referral(static_cast<std::uint32_t>(i));
         if constexpr (kRecord) {
-          if (d == Decision::not_referred) {
-            Pupil at = q;
-            at.status = kSchoolAction;
-            record_->referral_points.push_back(
-                {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t),
-                 residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits), at});
+          if (q.state == kHigh || q.state == kExtensive) {
+            const double r = residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits);
+            const auto pupil = static_cast<std::uint32_t>(i);
+            const auto step = static_cast<std::uint16_t>(t);
+            record_->high_months.push_back({pupil, step, generation_[pupil], r, q});
+            if (d == Decision::not_referred) {
+              Pupil at = q;
+              at.status = kSchoolAction;
+              record_->referral_points.push_back({pupil, step, r, at});
+            }
           }
         }
         w = q;
@@ -212,8 +218,8 @@ class Simulator {
         Pupil& p = pupils_[static_cast<std::size_t>(i)];
         if (july) {
           rules_.year_end(p, x, t, out_, occ);
-        } else {
-          rules_.new_school_year(p, x, t, out_, occ);
+        } else if (rules_.new_school_year(p, x, t, out_, occ) && kRecord) {
+          ++generation_[static_cast<std::size_t>(i)];
         }
       }
     }
@@ -230,6 +236,7 @@ class Simulator {
   PupilRules rules_;
   CaseBook book_;
   std::vector<Pupil> pupils_;
+  std::vector<std::uint16_t> generation_;  ///< per pupil, when recording (HighMonth)
   std::vector<Engine> engines_;
   ReplicationOutcome out_;
 };

@@ -119,6 +119,17 @@ struct ReferralPoint {
   Pupil state;   ///< the pupil at the decision (status school_action, this month's state)
 };
 
+/// A school month that a pupil ended in high or extensive absence, in the baseline: the
+/// months in which detection and referral decisions are taken (§4.3 step 7), from which
+/// they can be replayed under other detection parameters.
+struct HighMonth {
+  std::uint32_t pupil = 0;
+  std::uint16_t step = 0;
+  std::uint16_t generation = 0;  ///< new entrants that have taken this pupil's place so far
+  double r = 0;                  ///< the month's residual uniform
+  Pupil state;                   ///< the pupil after the month (status: the record's)
+};
+
 /// The no-coordinator baseline of one replication, with what a scenario needs to be
 /// simulated from it instead of from scratch (models/scenario_from_baseline.hpp).
 struct BaselineRecord {
@@ -129,6 +140,7 @@ struct BaselineRecord {
   /// draws[t * pupils + i]: the engine output pupil i consumed at step t (§2.4).
   std::vector<std::uint64_t> draws;
   std::vector<ReferralPoint> referral_points;  ///< in step order, then pupil order
+  std::vector<HighMonth> high_months;          ///< in step order, then pupil order
   /// Running count of pupils ever in high or extensive absence, after school month t.
   std::vector<std::array<double, kGenders>> eligible_after_step;
 };

@@ -177,8 +177,8 @@ TEST(ScenarioFromBaseline, ScarceAndAmpleCapacityAndOtherCaseRules) {
 
 TEST(ScenarioFromBaseline, PsaDrawsAndScenarioParametersOtherThanTheRecords) {
   // Five PSA draws of every parameter; the scenario is simulated from a record made with the
-  // draw's parameters and, second, from a record whose scenario-only parameters (coordinator,
-  // referral, consent, economics) come from another draw: they must not matter.
+  // draw's parameters and, second, from a record whose coordinator, detection and economic
+  // parameters come from another draw: they must not matter.
   const auto cfg = config();
   for (std::uint64_t d = 0; d < 5; ++d) {
     const auto p = attendsim::models::realise(cfg, cfg.parameters.sample(11, d));
@@ -186,13 +186,43 @@ TEST(ScenarioFromBaseline, PsaDrawsAndScenarioParametersOtherThanTheRecords) {
     ModelParams other = attendsim::models::realise(cfg, cfg.parameters.sample(11, d + 100));
     ModelParams rec = p;
     rec.coordinators = other.coordinators;
-    rec.detection.p_refer_boys = other.detection.p_refer_boys;
-    rec.detection.referral_ratio_girls_vs_boys = other.detection.referral_ratio_girls_vs_boys;
-    rec.detection.p_consent = other.detection.p_consent;
+    rec.detection = other.detection;
     rec.economics = other.economics;
     ASSERT_TRUE(attendsim::models::same_baseline_path(rec, p));
     check(rec, p, cfg.scenario, 1, "draw " + std::to_string(d) + " from another's record");
   }
+}
+
+TEST(ScenarioFromBaseline, OtherDetectionParametersAreReplayedOverTheRecord) {
+  // A record made with the config's detection (0.35 per month, 2 months of school action)
+  // serves scenarios and baselines with other detection parameters: the detections and
+  // referral decisions are replayed over its high/extensive months.
+  const auto cfg = config();
+  const auto p = base_params(cfg);
+  for (double detect : {0.05, 0.35, 0.9, 1.0}) {
+    for (int action : {0, 1, 2, 4}) {
+      ModelParams q = p;
+      q.detection.p_detect_per_month = detect;
+      q.detection.school_action_months = action;
+      const std::string what =
+          "p_detect " + std::to_string(detect) + ", school action " + std::to_string(action);
+      ASSERT_TRUE(attendsim::models::same_baseline_path(p, q));
+      check(p, q, cfg.scenario, 1, what);
+      const StreamKey key{7, 3, 0, 0, 0};
+      const auto rec = attendsim::models::record_baseline(p, key);
+      ReplicationOutcome base;
+      attendsim::models::simulate_from_baseline(rec, q, cfg.scenario, nullptr, &base);
+      const auto full = attendsim::models::simulate(q, ScenarioSpec{}, key);
+      expect_same(base, full, what + ": baseline");
+      expect_same(attendsim::models::baseline_from_record(rec, q), full, what + ": baseline");
+    }
+  }
+  // With the gender policies (which read running counts) and a schedule with a gap.
+  ModelParams q = p;
+  q.detection.p_detect_per_month = 0.6;
+  q.detection.school_action_months = 1;
+  for (const std::string policy : {"gender_parity", "gender_proportional", "severity_first"})
+    check(p, q, staffing(policy, {{0, 3.0}, {12, 0.0}, {20, 2.0}}, policy), 1, policy);
 }
 
 TEST(ScenarioFromBaseline, RefusesARecordOfAnotherBaseline) {
@@ -201,13 +231,14 @@ TEST(ScenarioFromBaseline, RefusesARecordOfAnotherBaseline) {
   const auto rec = attendsim::models::record_baseline(p, {1, 0, 0, 0, 0});
   for (int k = 0; k < 4; ++k) {
     ModelParams q = p;
-    if (k == 0) q.detection.p_detect_per_month = 0.5;
-    if (k == 1) q.detection.school_action_months = 3;
+    if (k == 0) q.population.prevalence[2][1] = 0.1;
+    if (k == 1) q.transitions.relapse_mult = 3.0;
     if (k == 2) q.transitions.p_leave_per_month = 0.01;
     if (k == 3) q.outcomes.p_complete_if_not_eligible = 0.2;
     EXPECT_FALSE(attendsim::models::same_baseline_path(rec.params, q)) << k;
     EXPECT_THROW(attendsim::models::simulate_from_baseline(rec, q, cfg.scenario), std::exception)
         << k;
+    EXPECT_THROW(attendsim::models::baseline_from_record(rec, q), std::exception) << k;
   }
   ModelParams e = p;
   e.economics.cost_per_fte_year_sek *= 2;

@@ -301,26 +301,28 @@ TEST(SobolModel, ReusedSimulationsGiveTheSameIndicesAsAnExperimentOverTheDesign)
   opt.seed = 7;
   opt.replications = 2;
   opt.threads = 2;
-  const auto params =
-      attendsim::models::uncertain_parameters(cfg,
-                                              "economics.cost_per_fte_year_sek,coordinators.rr_"
-                                              "improve_in_case,detection.p_detect_per_month");
-  const std::size_t n = 8, d = 3;
+  const auto params = attendsim::models::uncertain_parameters(
+      cfg,
+      "economics.cost_per_fte_year_sek,coordinators.rr_improve_in_case,detection.p_detect_per_"
+      "month,population.prevalence.grade10_12.high");
+  const std::size_t n = 8, d = 4;
   const auto got = attendsim::models::sobol_sensitivity(cfg, opt, params, n, 0, 1, true);
   const auto plain = attendsim::models::sobol_sensitivity(cfg, opt, params, n, 0, 1, false);
   EXPECT_EQ(plain.baselines, n * 2 * (d + 2));
   EXPECT_EQ(plain.scenario_runs, n * 2 * (d + 2));
   const auto design = saltelli_design(n, d);
   // The work the reuse should do, from the design alone: a point simulates like an earlier
-  // point of its row when rr_improve and p_detect (coordinates 1, 2) agree (the cost is
-  // economics), and shares an earlier point's baseline when p_detect agrees. (Sobol
-  // coordinates coincide often at N = 8, so this is not simply 2 records and 4 scenarios.)
+  // point of its row when rr_improve, p_detect and the prevalence (coordinates 1-3) agree
+  // (the cost is economics), and shares an earlier point's baseline record when the
+  // prevalence agrees (coordinator and detection parameters leave the baseline's paths as
+  // they are). Sobol coordinates coincide often at N = 8, so this is not simply 2 records
+  // and 5 scenarios per row.
   std::size_t want_baselines = 0, want_runs = 0;
   for (std::size_t k = 0; k < n; ++k) {
     std::vector<std::vector<double>> sims, bases;
     for (std::size_t j = 0; j < d + 2; ++j) {
       const auto& u = design.points[j * n + k];
-      const std::vector<double> sim{u[1], u[2]}, base{u[2]};
+      const std::vector<double> sim{u[1], u[2], u[3]}, base{u[3]};
       if (std::find(sims.begin(), sims.end(), sim) != sims.end()) continue;
       sims.push_back(sim);
       ++want_runs;
