@@ -25,6 +25,8 @@ struct SensitivityArgs : ExperimentArgs {
   long long sobol_n = 64;
   int bootstrap = 500;
   int randomisations = 1;
+  std::string terminal_events = "expected";
+  std::string estimator = "combined";
   std::string target_se;
   int batch = 10;
   int max_replications = 2000;
@@ -36,7 +38,17 @@ std::string n(double v) {
 }
 
 int sensitivity_command(const SensitivityArgs& a) {
-  const auto cfg = models::load_model_config(a.config);
+  auto cfg = models::load_model_config(a.config);
+  // Sensitivity analyses estimate functions of the expected outputs: terminal events are
+  // counted by their probabilities (less noise, the same expectation) unless asked not to.
+  if (a.terminal_events == "expected") {
+    cfg.structure.outcomes.expected_terminal_events = true;
+  } else if (a.terminal_events == "drawn") {
+    cfg.structure.outcomes.expected_terminal_events = false;
+  } else if (a.terminal_events != "config") {
+    ATTENDSIM_INPUT_ERROR("--terminal-events: expected, drawn or config, got '" << a.terminal_events
+                                                                                << "'");
+  }
   auto opt = a.options(cfg);
   const auto out_dir = a.output_dir("-sensitivity");
   // Into a results folder that already holds a run or compare, a method adds only its own
@@ -184,10 +196,21 @@ int sensitivity_command(const SensitivityArgs& a) {
     if (a.sobol_n < 2)
       ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << a.sobol_n);
     if (a.replications <= 0) opt.replications = 2;
+    SobolEstimator estimator = SobolEstimator::combined;
+    if (a.estimator == "saltelli-jansen") {
+      estimator = SobolEstimator::saltelli_jansen;
+    } else if (a.estimator != "combined") {
+      ATTENDSIM_INPUT_ERROR("--estimator: combined or saltelli-jansen, got '" << a.estimator
+                                                                              << "'");
+    }
+    if (opt.replications < 2 && !a.quiet) {
+      std::cerr << "attendsim: note: with --replications 1 the simulator's noise cannot be "
+                   "estimated; the indices keep its bias (use 2 or more)\n";
+    }
     const auto params = models::uncertain_parameters(cfg, a.params);
-    const auto r =
-        models::sobol_sensitivity(cfg, opt, params, static_cast<std::size_t>(a.sobol_n),
-                                  a.bootstrap, static_cast<std::size_t>(a.randomisations));
+    const auto r = models::sobol_sensitivity(
+        cfg, opt, params, static_cast<std::size_t>(a.sobol_n), a.bootstrap,
+        static_cast<std::size_t>(a.randomisations), true, estimator);
     std::string csv =
         "output,parameter,first_order,first_order_ci_low,first_order_ci_high,total,total_ci_low,"
         "total_ci_high\n";
@@ -198,15 +221,12 @@ int sensitivity_command(const SensitivityArgs& a) {
              n(x.total_ci_low) + "," + n(x.total_ci_high) + "\n";
     }
     std::string noise =
-        "output,parameter,variance,noise_variance,noise_share,total_index_noise,realisation_se_"
-        "first_order,"
-        "realisation_se_total\n";
+        "output,parameter,variance,noise_variance,noise_share,first_order_noise,total_noise\n";
     for (const auto& z : r.noise) {
       for (std::size_t i = 0; i < r.parameters.size(); ++i) {
         noise += z.output + "," + r.parameters[i] + "," + n(z.variance) + "," +
-                 n(z.noise_variance) + "," + n(z.noise_share) + "," + n(z.total_index_noise[i]) +
-                 "," + n(z.realisation_se_first_order[i]) + "," + n(z.realisation_se_total[i]) +
-                 "\n";
+                 n(z.noise_variance) + "," + n(z.noise_share) + "," + n(z.first_order_noise[i]) +
+                 "," + n(z.total_noise[i]) + "\n";
       }
     }
     write_base_run("sensitivity --method sobol", r.wall_seconds);
@@ -293,6 +313,13 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
                   "CIs over the K estimates instead of the bootstrap (default 1: plain sequence, "
                   "bootstrap CIs)")
       ->check(CLI::Range(1, 100000));
+  sub->add_option("--terminal-events", args->terminal_events,
+                  "expected (default): count completion, summer school and eligibility by their "
+                  "probabilities (the same expectation, less noise); drawn; or config (as the "
+                  "config's [outcomes] terminal_events says)");
+  sub->add_option("--estimator", args->estimator,
+                  "Sobol estimators: combined (default; per index the minimum-variance "
+                  "combination of the Saltelli and Jansen forms) or saltelli-jansen");
   sub->add_option("--grid", args->grid, "points per parameter in twoway (default 5)")
       ->check(CLI::Range(2, 50));
   sub->add_option("--target-se", args->target_se,

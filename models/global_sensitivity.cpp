@@ -78,7 +78,7 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& opt,
                                     const std::vector<std::size_t>& parameters, std::size_t n,
                                     int bootstrap, std::size_t randomisations,
-                                    bool reuse_simulations) {
+                                    bool reuse_simulations, SobolEstimator estimator) {
   if (n < 2) ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << n);
   if (parameters.empty())
     ATTENDSIM_INPUT_ERROR("--params: a Sobol analysis needs at least one parameter");
@@ -120,9 +120,10 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
              i_ret = metric_index_of("sustained_returns");
   ProgressBar bar(nq * n * reps, "sobol", opt.progress);
   // Unit (randomisation q, row k, replication r): every point of row k (A_k, B_k,
-  // A_B^(i)_k) on the streams {seed, draw 0, q R + r}: common random numbers across the
-  // points of a randomisation, independent streams between randomisations (so that their
-  // spread includes the simulator's noise).
+  // A_B^(i)_k) on the streams {seed, draw 0, (q N + k) R + r}: common random numbers across
+  // the points of a row (their differences, which the estimators are made of, keep little
+  // noise), independent streams between rows and replications (so that the noise averages
+  // out over the rows, the row bootstrap sees it, and the replications estimate it).
   using RowOutputs = std::vector<std::array<double, 3>>;  // [block j] -> outputs
   // Per unit: baselines simulated (recorded, or in full) and scenario simulations.
   std::vector<std::array<std::size_t, 2>> counts(nq * n * reps);
@@ -130,8 +131,9 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
       nq * n * reps, opt.threads,
       [&](std::size_t u, std::vector<BaselineRecord>& pool) {
         const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
-        const StreamKey key{opt.seed, 0,
-                            q * reps + r + static_cast<std::uint64_t>(opt.first_replication), 0, 0};
+        const StreamKey key{
+            opt.seed, 0, (q * n + k) * reps + r + static_cast<std::uint64_t>(opt.first_replication),
+            0, 0};
         RowOutputs out(d + 2);
         auto outputs = [&](const ModelParams& p, const ReplicationOutcome& b,
                            const ReplicationOutcome& sc) {
@@ -206,93 +208,32 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
   SobolOptions so;
   so.bootstrap = bootstrap;
   so.seed = opt.seed;
+  so.estimator = estimator;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const double rm1 = static_cast<double>(reps) - 1, rr = static_cast<double>(reps);
   for (std::size_t o = 0; o < names.size(); ++o) {
     const auto& v = values[o];
     for (double x : v) {
       if (!std::isfinite(x))
         ATTENDSIM_INPUT_ERROR("Sobol: output " << names[o] << " is not finite at a design point");
     }
-    // f(x) = mean over replications; res_r(x) = f_r(x) - f(x).
-    std::vector<double> f(nq * block, 0.0);
-    for (std::size_t p = 0; p < f.size(); ++p) {
-      for (std::size_t j = 0; j < reps; ++j) f[p] += v[p * reps + j] / rr;
-    }
-    const auto s =
-        nq == 1 ? sobol_indices(f, n, d, so) : sobol_indices_randomised(f, n, d, nq, so.confidence);
-    SobolNoise z{names[o],
-                 s.variance,
-                 nan,
-                 nan,
-                 std::vector<double>(d, nan),
-                 std::vector<double>(d, nan),
-                 std::vector<double>(d, nan)};
-    if (reps >= 2) {
-      // Noise measures per randomisation, averaged over the K randomisations.
-      auto res = [&](std::size_t q, std::size_t p, std::size_t j) {
-        return v[(q * block + p) * reps + j] - f[q * block + p];
-      };
-      double noise_var = 0;
-      std::vector<double> st_noise(d, 0.0), se2_s(d, 0.0), se2_st(d, 0.0);
-      std::vector<std::size_t> realisations(d, 0);
-      for (std::size_t q = 0; q < nq; ++q) {
-        // Var_x of the noise of f over the 2N points of A and B.
-        double var_sum = 0;
-        for (std::size_t j = 0; j < reps; ++j) {
-          RunningStats rs;
-          for (std::size_t p = 0; p < 2 * n; ++p) rs.add(res(q, p, j));
-          var_sum += rs.variance();
-        }
-        noise_var += var_sum / rm1 / rr;
-        for (std::size_t i = 0; i < d; ++i) {
-          double sum = 0;
-          for (std::size_t j = 0; j < reps; ++j) {
-            for (std::size_t kk = 0; kk < n; ++kk) {
-              const double diff = res(q, kk, j) - res(q, (2 + i) * n + kk, j);
-              sum += diff * diff;
-            }
-          }
-          st_noise[i] += sum / static_cast<double>(n) / 2 / rm1 / rr / s.variance;
-        }
-        // Realisation spread: the indices of each replication's own function f_r.
-        SobolOptions one = so;
-        one.bootstrap = 0;
-        std::vector<RunningStats> s_r(d), st_r(d);
-        for (std::size_t j = 0; j < reps; ++j) {
-          std::vector<double> fq(block);
-          for (std::size_t p = 0; p < block; ++p) fq[p] = v[(q * block + p) * reps + j];
-          RunningStats vq;
-          for (std::size_t p = 0; p < 2 * n; ++p) vq.add(fq[p]);
-          if (!(vq.variance() > 0)) continue;
-          const auto sq = sobol_indices(fq, n, d, one);
-          for (std::size_t i = 0; i < d; ++i) {
-            s_r[i].add(sq.indices[i].first_order);
-            st_r[i].add(sq.indices[i].total);
-          }
-        }
-        for (std::size_t i = 0; i < d; ++i) {
-          if (s_r[i].count() < 2) continue;
-          const double c = static_cast<double>(s_r[i].count());
-          se2_s[i] += s_r[i].variance() / c;
-          se2_st[i] += st_r[i].variance() / c;
-          ++realisations[i];
-        }
-      }
-      const double kq = static_cast<double>(nq);
-      z.noise_variance = noise_var / kq;
-      z.noise_share = z.noise_variance / s.variance;
-      for (std::size_t i = 0; i < d; ++i) {
-        z.total_index_noise[i] = st_noise[i] / kq;
-        // The estimate is the mean of K randomisations: its realisation se is
-        // sqrt(mean_q se_q^2 / K).
-        if (realisations[i] == nq) {
-          z.realisation_se_first_order[i] = std::sqrt(se2_s[i] / kq / kq);
-          z.realisation_se_total[i] = std::sqrt(se2_st[i] / kq / kq);
-        }
-      }
+    SobolResult s;
+    try {
+      s = nq == 1 ? sobol_indices_replicated(v, n, d, reps, so)
+                  : sobol_indices_randomised(v, n, d, nq, reps, so.confidence, so.estimator);
+    } catch (const std::exception& e) {
+      ATTENDSIM_INPUT_ERROR("Sobol: output " << names[o] << ": " << e.what());
     }
     for (std::size_t i = 0; i < d; ++i) r.rows.push_back({names[o], r.parameters[i], s.indices[i]});
+    SobolNoise z{
+        names[o], s.variance, nan, nan, std::vector<double>(d, nan), std::vector<double>(d, nan)};
+    if (reps >= 2) {
+      z.noise_variance = s.noise_variance;
+      z.noise_share = s.noise_variance / s.variance;
+      for (std::size_t i = 0; i < d; ++i) {
+        z.first_order_noise[i] = s.indices[i].first_order_noise;
+        z.total_noise[i] = s.indices[i].total_noise;
+      }
+    }
     r.noise.push_back(std::move(z));
   }
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

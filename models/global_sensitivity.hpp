@@ -6,31 +6,21 @@
 /// at base. The model at a design point is an experiment over {baseline, scenario} with R
 /// replications; its outputs are sensitivity_outputs() (means over the R replications).
 ///
-/// Simulator noise. Replication r at every design point runs on the streams {seed, draw 0,
-/// r} (common random numbers across points), so f_r(x) = g(x) + e_r(x) with g the expected
-/// output and e_r one realisation of the simulator's error as a function of x; the analysed
-/// output is f(x) = (1/R) sum_r f_r(x) = g(x) + e(x). Noise harms the indices in two ways:
-/// it adds Var_x(e) to the denominator V (S_i biased down by the factor V_g / V), and it
-/// adds E[(e(A) - e(A_B^i))^2] / 2 to Jansen's numerator (ST_i biased up). The design
-/// limits both: (1) common random numbers make e_r(x) nearly constant in x, so the part
-/// common to all points cancels out of every variance and difference (exactly, for
-/// parameters that do not change what happens to pupils, such as costs: e(A) = e(A_B^i));
-/// (2) R replications divide what is left by R. Both effects are estimated from the
-/// replications (R >= 2) with the residuals z_r(x) = f_r(x) - f(x), whose spread over r is
-/// the noise's (E sum_r (z_r - mean_x z_r)^2 = (R - 1) Var_x(e_r) by the usual ANOVA argument):
-///   noise_variance      = [1/(R-1)] sum_r Var_x z_r(x) / R          (over the 2N points of A, B)
-///   total_index_noise_i = [1/(R-1)] sum_r (1/N) sum_k (z_r(A_k) - z_r(A_B^i_k))^2 / (2 R V)
-/// noise_share = noise_variance / V. They are reported beside the indices (sobol_noise.csv);
-/// when they are not small, raise R.
-///
-/// What the bootstrap does not see: with common random numbers across all points, the
-/// part of the noise shared by all points is one draw for the whole analysis, not a
-/// row-to-row error. It cancels from additive effects, but not where a parameter scales a
-/// noisy quantity (a cost per avoided non-completion times the realised number of extra
-/// completions): such indices are those of the realisation, with an error the row bootstrap
-/// cannot show. So, with R >= 2, the indices are also computed on each replication's own
-/// function f_r, and sd_r / sqrt(R) is reported as realisation_se_first_order and
-/// realisation_se_total (a guide to that error: compare it with the CI width, and raise R).
+/// Simulator noise. One replication's noise is of the order of the parameters' effect on
+/// this model (on the reference, its variance is 0.3-0.85 of the output variance over the
+/// parameters), so it is designed for, not ignored. Row k's points (A_k, B_k, A_B^(i)_k)
+/// share the streams {seed, draw 0, (q N + k) R + r} of replication r: common random
+/// numbers within a row, where the estimators take their differences (f_A - f_i, f_i -
+/// f_A), which keeps the noise out of those differences except where a parameter changes
+/// what happens to pupils. Rows and replications have independent streams, so the noise is
+/// a row-to-row error like the design's: it averages out over the N rows and the row
+/// bootstrap sees it. With R >= 2 replications per point the estimators are the
+/// noise-corrected ones of sim/sobol.hpp (the replicate variance, and the noise parts of
+/// the Saltelli and Jansen numerators, subtracted), and the subtracted parts are reported
+/// in sobol_noise.csv: noise_variance and noise_share (of V), first_order_noise and
+/// total_noise per parameter (in index units). With R = 1 the indices are those of one
+/// noisy replication: S_i is biased down and ST_i up by the noise, by amounts the run
+/// cannot estimate (sobol_noise.csv then holds NaN).
 ///
 /// Value of information: the staffing decision is a choice among the baseline (no
 /// coordinators, net benefit 0 by definition), the configured scenario and the distinct
@@ -57,13 +47,11 @@ struct SobolRow {
 /// Simulator noise in the indices of one output (NaN when R = 1; see the file comment).
 struct SobolNoise {
   std::string output;
-  double variance = 0;        ///< V over {f_A, f_B}
-  double noise_variance = 0;  ///< Var_x of the noise of f over A and B
-  double noise_share = 0;     ///< noise_variance / V: S_i is biased down by about this share
-  std::vector<double> total_index_noise;  ///< per parameter: the noise part of ST_i
-  /// Per parameter: sd over r of the indices of each replication's own function f_r,
-  /// divided by sqrt(R): the spread due to which random-number realisation was used.
-  std::vector<double> realisation_se_first_order, realisation_se_total;
+  double variance = 0;        ///< V over {f_A, f_B} (replication means)
+  double noise_variance = 0;  ///< its noise part (the mean replicate variance / R)
+  double noise_share = 0;     ///< noise_variance / V
+  /// Per parameter: the noise parts subtracted from S_i and ST_i (sim/sobol.hpp).
+  std::vector<double> first_order_noise, total_noise;
 };
 
 struct GlobalSobolResult {
@@ -107,7 +95,8 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& opt,
                                     const std::vector<std::size_t>& parameters, std::size_t n,
                                     int bootstrap, std::size_t randomisations = 1,
-                                    bool reuse_simulations = true);
+                                    bool reuse_simulations = true,
+                                    SobolEstimator estimator = SobolEstimator::combined);
 
 struct VoiRow {
   std::string measure;    ///< "evpi" or "evppi"

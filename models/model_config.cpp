@@ -383,6 +383,10 @@ ModelConfig parse_model_config(const config::Document& doc) {
             });
     b.param(t, "p_placement_per_year_if_extensive", Domain::probability,
             [](ModelParams& m, double v) { m.outcomes.p_placement_per_year_if_extensive = v; });
+    const std::string terminal = t.string_or("terminal_events", "drawn");
+    if (terminal != "drawn" && terminal != "expected")
+      t.fail("terminal_events", "must be drawn or expected, got '" + terminal + "'");
+    o.expected_terminal_events = terminal == "expected";
     t.finish();
   }
   {  // [economics]

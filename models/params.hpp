@@ -78,6 +78,11 @@ struct OutcomeParams {
   double p_summer_school_if_high_or_extensive_grade8_9 = 0.5;
   double p_placement_per_year_if_extensive = 0.03;
   double share_eligible_at_start_upper_sec = 0.86;  ///< for pupils already in grades 10-12 at start
+  /// Count the terminal events (completion or not at the end of grade 12, summer school, and
+  /// the count of grade-9 pupils made eligible) by their probabilities given the simulated
+  /// path instead of by a draw: conditional Monte Carlo, the same expected outcome with less
+  /// noise (docs/methods.md §4.9). The eligibility flag itself is still drawn.
+  bool expected_terminal_events = false;
   bool operator==(const OutcomeParams&) const = default;
 };
 

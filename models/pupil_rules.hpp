@@ -43,6 +43,12 @@ inline std::uint64_t threshold_bits(double p) {
   return static_cast<std::uint64_t>(std::ceil(p * 0x1p32));
 }
 
+/// p rounded up to a multiple of 2^-32: ceil(p 2^32) 2^-32, the exact probability that a
+/// 32-bit uniform u = b 2^-32 is below p.
+inline double probability_2_32(double p) {
+  return static_cast<double>(threshold_bits(p)) * 0x1p-32;
+}
+
 /// The low word's residual uniform (docs/methods.md 2.4). The low word l of a pupil-month
 /// is first compared with the cut points 0 <= c1 <= c2 <= 2^32 (leaving, placement), which
 /// split [0, 2^32) into [0, c1), [c1, c2), [c2, 2^32). Given the interval [a, b) that l
@@ -302,19 +308,27 @@ class PupilRules {
     // share the residual of the low word.
     const double v = residual_uniform(l, leave_bits_, leave_bits_);
     const int s = p.state;
+    // With expected terminal events a count adds the event's probability rounded up to a
+    // multiple of 2^-32, P(hi(x) < p) = ceil(p 2^32) 2^-32 exactly for the 32-bit draws:
+    // such sums are exact in any order while below 2^21, so the scenario simulated from a
+    // baseline stays bit-identical (scenario_from_baseline.hpp).
+    const bool expected = o.expected_terminal_events;
     if (p.grade == 9) {
       out.grade9_finishers += 1;
-      if (uniform_hi(x) < o.p_eligible_by_state[s]) {
+      const bool eligible = uniform_hi(x) < o.p_eligible_by_state[s];
+      if (eligible) {
         p.flags |= kEligibleUpperSec;
-        out.eligible_upper_secondary += 1;
       } else {
         p.flags &= static_cast<std::uint8_t>(~kEligibleUpperSec);
       }
+      out.eligible_upper_secondary +=
+          expected ? probability_2_32(o.p_eligible_by_state[s]) : (eligible ? 1 : 0);
     }
-    if ((p.grade == 8 || p.grade == 9) && s >= kHigh &&
-        v < o.p_summer_school_if_high_or_extensive_grade8_9) {
-      out.events.summer_school[ts] += 1;
-      out.summer_school += 1;
+    if ((p.grade == 8 || p.grade == 9) && s >= kHigh) {
+      const double ss = o.p_summer_school_if_high_or_extensive_grade8_9;
+      const double n_ss = expected ? probability_2_32(ss) : (v < ss ? 1 : 0);
+      out.events.summer_school[ts] += n_ss;
+      out.summer_school += n_ss;
     }
     if (p.grade >= 10 && v < o.p_repeat_per_extensive_year_upper_sec * p.extensive_months_year /
                                  kSchoolMonthsPerYear) {
@@ -326,7 +340,11 @@ class PupilRules {
       out.upper_sec_finishers += 1;
       const double pc = (p.flags & kEligibleUpperSec) ? o.p_complete_if_eligible_by_state[s]
                                                       : o.p_complete_if_not_eligible;
-      if (uniform_hi(x) < pc) {
+      if (expected) {
+        const double c = probability_2_32(pc);
+        out.completed_upper_secondary += c;
+        out.events.noncompletions[ts] += 1 - c;
+      } else if (uniform_hi(x) < pc) {
         out.completed_upper_secondary += 1;
       } else {
         out.events.noncompletions[ts] += 1;

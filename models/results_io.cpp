@@ -120,6 +120,7 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   run["config_hash"] = config_hash(cfg);
   run["seed"] = res.options.seed;
   run["stream_derivation_version"] = kStreamDerivationVersion;
+  run["terminal_events"] = cfg.structure.outcomes.expected_terminal_events ? "expected" : "drawn";
   run["draws"] = res.options.draws;
   run["replications"] = res.options.replications;
   run["threads"] = prov.threads;

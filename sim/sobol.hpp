@@ -26,6 +26,43 @@
 /// The quasi-random points are not independent: the bootstrap treats rows as if they were,
 /// which is the usual (slightly conservative for smooth f) convention of SALib.
 ///
+/// Combined estimators (SobolEstimator::combined, the default). Each index has two unbiased
+/// numerators on the same design: for V_i (first order) Saltelli's T_S = (1/N) sum (f_B - m)
+/// (f_i - f_A) and Jansen's T_J = V - (1/(2N)) sum (f_B - f_i)^2 (Saltelli et al. 2010,
+/// table 2); for VT_i (total) Jansen's (1/(2N)) sum (f_A - f_i)^2 and the complement
+/// V - (1/N) sum (f_A - m)(f_i - f_B) (V minus Saltelli's estimate of the closed index of
+/// the other inputs, which A and A_B^(i) share). Their variances differ by the size of the
+/// index: for a linear Gaussian model the first-order ones are (2 S + S^2) V^2 / N and
+/// 2 (1 - S)^2 V^2 / N, so Saltelli's wins for small indices and Jansen's for large ones
+/// (and conversely for the totals; cf. Owen 2013, "Better estimation of small Sobol'
+/// indices"). Each index takes w X + (1 - w) Y of its two, with the minimum-variance weight
+/// w = (s_YY - s_XY) / (s_XX + s_YY - 2 s_XY) from the sample (co)variances of the two
+/// numerators' per-row terms (V's per-row term v_k = ((f_A,k - m)^2 + (f_B,k - m)^2) / 2
+/// standing in for V in the Jansen and complement forms), clamped to [0, 1]. Any fixed w
+/// keeps the combination unbiased; estimating w costs O(1/N), and every bootstrap resample
+/// re-estimates it, so the CIs include its uncertainty. With noise, each numerator is
+/// corrected as below (the Jansen first-order form by the noise part of (f_B - f_i)^2, the
+/// complement by that of f_A (f_i - f_B)). SobolEstimator::saltelli_jansen keeps the plain
+/// pair (Saltelli first order, Jansen total).
+///
+/// Noise (a stochastic model, sobol_indices_replicated). When the model is run R >= 2
+/// times at every point, f_r(x) = g(x) + e_r(x) with e_r a mean-zero noise, the estimators
+/// are applied to the replication means f = (1/R) sum_r f_r, and each quadratic form is
+/// corrected by its noise part, estimated without bias from the residuals z_r = f_r - f:
+///   V_g  = V - (1/2N) sum over the 2N points of A and B of  s2(x) / R,
+///          s2(x) = sum_r z_r(x)^2 / (R - 1)
+///   S_i  = [ (1/N) sum_k (f_B - m)(f_i - f_A) - (1/N) sum_k c_ik ] / V_g,
+///          c_ik = sum_r z_r(B_k) (z_r(A_B^i_k) - z_r(A_k)) / (R (R - 1))
+///   ST_i = [ (1/(2N)) sum_k (f_A - f_i)^2 - (1/(2N)) sum_k t_ik ] / V_g,
+///          t_ik = sum_r (z_r(A_k) - z_r(A_B^i_k))^2 / (R (R - 1))
+/// (E[(f_A - f_i)^2] = (g_A - g_i)^2 + Var(e_A - e_i) / R, and t_ik is unbiased for the
+/// second term; likewise V and c_ik.) This is the nested Monte Carlo setting of Mazo (2023,
+/// arXiv:2210.08807): N explorations of the inputs, R repetitions at each; the corrections
+/// remove the O(1/R) bias of the plain plug-in estimators, and when the rows' random
+/// numbers are independent the row bootstrap sees the noise's share of the error too. The
+/// subtracted parts are reported (noise_variance, first_order_noise, total_noise). With
+/// R = 1 nothing can be corrected and the estimators are the plain ones above.
+///
 /// Randomised QMC (the alternative to the bootstrap). A random digital shift XORs every
 /// 64-bit Sobol coordinate j with a shift s_j before the mapping to (0, 1); the shifted
 /// points keep the sequence's stratification (a digital net stays a net) and each point is
@@ -65,17 +102,23 @@ SaltelliDesign saltelli_design(std::size_t n, std::size_t d, std::uint64_t seed,
 struct SobolIndex {
   double first_order = 0, first_order_ci_low = 0, first_order_ci_high = 0;
   double total = 0, total_ci_low = 0, total_ci_high = 0;
+  /// The noise parts subtracted from S_i and ST_i, in index units (NaN when R = 1).
+  double first_order_noise = 0, total_noise = 0;
 };
 
 struct SobolResult {
-  double variance = 0;              ///< V, the output variance over {f_A, f_B}
+  double variance = 0;        ///< V, the variance of the (replication-mean) outputs of A and B
+  double noise_variance = 0;  ///< its noise part, V - V_g (NaN when R = 1)
   std::vector<SobolIndex> indices;  ///< one per input
 };
+
+enum class SobolEstimator { combined, saltelli_jansen };
 
 struct SobolOptions {
   int bootstrap = 500;  ///< resamples B (0: no CIs, the CI fields equal the estimates)
   std::uint64_t seed = 1;
   double confidence = 0.95;
+  SobolEstimator estimator = SobolEstimator::combined;
 };
 
 /// Indices from the outputs at the design points (outputs[j N + k], layout as above).
@@ -83,11 +126,19 @@ struct SobolOptions {
 SobolResult sobol_indices(std::span<const double> outputs, std::size_t n, std::size_t d,
                           const SobolOptions& opt = {});
 
-/// Indices from K >= 2 randomisations of the design: outputs[q n (d + 2) + j N + k] is block
-/// j, row k of randomisation q. Estimates are means over the K per-randomisation estimates,
-/// CIs Student t intervals over them; `variance` is the mean of the K variances V.
+/// Noise-corrected indices from R replications at every point: outputs[(j N + k) R + r]
+/// (see "Noise" above; R = 1 gives sobol_indices). Requires V_g > 0 (an input error names
+/// it: the output is all noise, raise R).
+SobolResult sobol_indices_replicated(std::span<const double> outputs, std::size_t n, std::size_t d,
+                                     std::size_t reps, const SobolOptions& opt = {});
+
+/// Indices from K >= 2 randomisations of the design, R replications at each point:
+/// outputs[q N (d + 2) R + (j N + k) R + r]. Estimates are means over the K
+/// per-randomisation (noise-corrected) estimates, CIs Student t intervals over them;
+/// `variance` and the noise parts are the means of the K.
 SobolResult sobol_indices_randomised(std::span<const double> outputs, std::size_t n, std::size_t d,
-                                     std::size_t k, double confidence = 0.95);
+                                     std::size_t k, std::size_t reps = 1, double confidence = 0.95,
+                                     SobolEstimator estimator = SobolEstimator::combined);
 
 /// Builds the design, evaluates f at each point (in point order) and estimates the indices.
 SobolResult sobol_analysis(std::size_t n, std::size_t d,

@@ -353,6 +353,12 @@ TEST(BadConfig, NegativeFte) {
   check_line_edit("fte-neg", "fte = 5.0", "fte = -1.0", "coordinators.staffing[0].fte");
 }
 
+TEST(BadConfig, UnknownTerminalEventsMode) {
+  check_line_edit("terminal", "share_eligible_at_start_upper_sec = ",
+                  "terminal_events = \"sometimes\"\nshare_eligible_at_start_upper_sec = 0.86",
+                  "outcomes.terminal_events", "sometimes");
+}
+
 TEST(BadConfig, UnknownAllocationPolicy) {
   check_line_edit("alloc", "allocation_policy = ", "allocation_policy = \"lottery\"",
                   "coordinators.allocation_policy", "lottery");

@@ -167,6 +167,7 @@ TEST(ScenarioFromBaseline, ScarceAndAmpleCapacityAndOtherCaseRules) {
       {{"population", "grade_progression", "false"}},
       {{"population", "new_cohort_each_year", "false"}},
       {{"transitions.leaving", "enabled", "false"}},
+      {{"outcomes", "p_placement_per_year_if_extensive", "0.03\nterminal_events = \"expected\""}},
   };
   for (const auto& v : variants) {
     const auto cfg = config(v);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -14,6 +15,8 @@
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/sobol.hpp"
+#include "sim/statistics.hpp"
+#include "sim/streams.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -220,6 +223,171 @@ TEST(Sobol, RandomisedIndicesRejectBadShapes) {
   EXPECT_THROW(attendsim::sobol_indices_randomised(y, 4, 3, 3), std::exception);
 }
 
+TEST(Sobol, NoiseCorrectedEstimatorsByHand) {
+  // The Saltelli / Jansen pair with its noise corrections. N = 2 rows, d = 1, R = 2
+  // replications; outputs[(j N + k) R + r]:
+  //   A_0 (1, 3)  A_1 (4, 6)  B_0 (2, 2)  B_1 (7, 9)  A_B_0 (2, 6)  A_B_1 (5, 5)
+  // Means fA = (2, 5), fB = (2, 8), fi = (4, 5); residuals z: A_0 (-1, 1), A_1 (-1, 1),
+  // B_0 (0, 0), B_1 (-1, 1), A_B_0 (-2, 2), A_B_1 (0, 0). By hand, with R (R - 1) = 2:
+  //   V = var{2, 5, 2, 8} = 24.75 / 3 = 8.25
+  //   noise = mean_k (s2(A_k) + s2(B_k)) / 2 / R = mean(0.5, 1.0) = 0.75; V_g = 7.5
+  //   Saltelli sum (fB - 4.25)(fi - fA) = -2.25 * 2 + 3.75 * 0 = -4.5
+  //   c = [0 ; (-1)(0 + 1) + (1)(0 - 1)] / 2 = (0, -1); S = (-4.5 + 1) / 2 / 7.5 = -7/30
+  //   Jansen sum (fA - fi)^2 = 4; t = [(1^2 + 1^2) / 2 ; ((-1)^2 + 1^2) / 2] = (1, 1)
+  //   ST = (4 - 2) / 4 / 7.5 = 1/15; the noise parts -1 / 2 / 7.5 = -1/15 and 2 / 4 / 7.5 = 1/15.
+  const std::vector<double> y{1, 3, 4, 6, 2, 2, 7, 9, 2, 6, 5, 5};
+  SobolOptions opt;
+  opt.bootstrap = 0;
+  opt.estimator = attendsim::SobolEstimator::saltelli_jansen;
+  const auto r = attendsim::sobol_indices_replicated(y, 2, 1, 2, opt);
+  EXPECT_DOUBLE_EQ(r.variance, 8.25);
+  EXPECT_DOUBLE_EQ(r.noise_variance, 0.75);
+  EXPECT_DOUBLE_EQ(r.indices[0].first_order, -7.0 / 30);
+  EXPECT_DOUBLE_EQ(r.indices[0].total, 1.0 / 15);
+  EXPECT_DOUBLE_EQ(r.indices[0].first_order_noise, -1.0 / 15);
+  EXPECT_DOUBLE_EQ(r.indices[0].total_noise, 1.0 / 15);
+  // R = 1 is the plain estimator, with no noise parts: here on the means.
+  const std::vector<double> means{2, 5, 2, 8, 4, 5};
+  const auto plain = attendsim::sobol_indices_replicated(means, 2, 1, 1, opt);
+  EXPECT_DOUBLE_EQ(plain.indices[0].first_order, -4.5 / 2 / 8.25);
+  EXPECT_DOUBLE_EQ(plain.indices[0].total, 4.0 / 4 / 8.25);
+  EXPECT_TRUE(std::isnan(plain.noise_variance));
+  EXPECT_EQ(plain.indices[0].first_order,
+            attendsim::sobol_indices(means, 2, 1, opt).indices[0].first_order);
+  // All noise, no signal: an error, not an index.
+  const std::vector<double> noise_only{0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2, 0};
+  EXPECT_THROW(attendsim::sobol_indices_replicated(noise_only, 2, 1, 2, opt), std::exception);
+}
+
+TEST(Sobol, NoiseCorrectionRecoversTheIndicesOfANoisyIshigami) {
+  // f_r(x) = Ishigami(x) + 2 eta_{k,r} + zeta_{x,r}: eta shared by the points of row k in
+  // replication r (common random numbers within a row), zeta each point's own, both N(0, 1)
+  // and independent between rows and replications. Per point the noise variance is 5, of
+  // the mean of R = 2 replications 2.5 (18 % of Ishigami's 13.84): the plain estimators on
+  // the means are biased (S_2 low by about 0.07), the corrected ones are not. N = 2^14.
+  const Ishigami f;
+  const std::size_t n = 16384, d = 3, reps = 2;
+  const auto des = saltelli_design(n, d);
+  std::vector<double> y(des.size() * reps), means(des.size());
+  auto eng = attendsim::make_engine({5, 0, 0, 0, 0});
+  boost::random::normal_distribution<double> normal;
+  std::vector<double> eta(n * reps);
+  for (auto& e : eta) e = normal(eng);
+  for (std::size_t p = 0; p < des.size(); ++p) {
+    const std::size_t k = p % n;
+    for (std::size_t r = 0; r < reps; ++r) {
+      y[p * reps + r] = f(des.points[p]) + 2 * eta[k * reps + r] + normal(eng);
+      means[p] += y[p * reps + r] / reps;
+    }
+  }
+  SobolOptions opt;
+  opt.bootstrap = 200;
+  const auto got = attendsim::sobol_indices_replicated(y, n, d, reps, opt);
+  SobolOptions classic;
+  classic.bootstrap = 0;
+  classic.estimator = attendsim::SobolEstimator::saltelli_jansen;
+  const auto plain = attendsim::sobol_indices(means, n, d, classic);
+  const auto classic_corrected = attendsim::sobol_indices_replicated(y, n, d, reps, classic);
+  const double s[] = {f.v1() / f.v(), f.v2() / f.v(), 0.0};
+  const double st[] = {(f.v1() + f.v13()) / f.v(), f.v2() / f.v(), f.v13() / f.v()};
+  EXPECT_NEAR(got.noise_variance, 2.5, 0.1);
+  for (std::size_t i = 0; i < d; ++i) {
+    const auto& x = got.indices[i];
+    EXPECT_NEAR(x.first_order, s[i], 0.02) << "S" << i + 1;
+    EXPECT_NEAR(x.total, st[i], 0.02) << "ST" << i + 1;
+    EXPECT_LE(x.first_order_ci_low, s[i] + 0.005) << "S" << i + 1;
+    EXPECT_GE(x.first_order_ci_high, s[i] - 0.005) << "S" << i + 1;
+    EXPECT_LE(x.total_ci_low, st[i] + 0.005) << "ST" << i + 1;
+    EXPECT_GE(x.total_ci_high, st[i] - 0.005) << "ST" << i + 1;
+  }
+  // The bias the correction removes (Saltelli's S_i on the means: low by V_g / V).
+  EXPECT_LT(plain.indices[1].first_order, s[1] - 0.04);
+  for (std::size_t i = 0; i < d; ++i) {
+    EXPECT_NEAR(classic_corrected.indices[i].first_order, s[i], 0.03) << "S" << i + 1;
+    EXPECT_NEAR(classic_corrected.indices[i].total, st[i], 0.03) << "ST" << i + 1;
+  }
+}
+
+TEST(Sobol, CombinedEstimatorIsUnbiasedAndNarrowerThanEitherAlone) {
+  // f = sum_i c_i x_i with x_i ~ N(0, 1): S_i = ST_i = c_i^2 / sum c_j^2, here
+  // c = (3, 2, 1, 0.5): S = (0.6792, 0.3019, 0.0755, 0.0189) (and 0 interactions). Over 40
+  // independent random (Monte Carlo) designs of N = 512, the combined estimates average to
+  // the truth within 3 standard errors, and their spread is no larger than the better of
+  // the two classic estimators' for every index (first order: Saltelli's for small,
+  // Jansen's for large; the combination should track the better one).
+  const double c[] = {3, 2, 1, 0.5};
+  const double total = 9 + 4 + 1 + 0.25;
+  const std::size_t n = 512, d = 4, runs = 40;
+  boost::random::normal_distribution<double> normal;
+  std::vector<attendsim::RunningStats> comb_s(d), comb_st(d), sal_s(d), jan_st(d), jan_s(d),
+      com_st(d);
+  for (std::size_t run = 0; run < runs; ++run) {
+    auto eng = attendsim::make_engine({9, run, 0, 0, 0});
+    std::vector<std::vector<double>> a(n, std::vector<double>(d)), b = a;
+    for (auto& row : a)
+      for (auto& x : row) x = normal(eng);
+    for (auto& row : b)
+      for (auto& x : row) x = normal(eng);
+    auto f = [&](const std::vector<double>& x) {
+      double y = 0;
+      for (std::size_t i = 0; i < d; ++i) y += c[i] * x[i];
+      return y;
+    };
+    std::vector<double> y;
+    for (const auto& row : a) y.push_back(f(row));
+    for (const auto& row : b) y.push_back(f(row));
+    for (std::size_t i = 0; i < d; ++i) {
+      for (std::size_t k = 0; k < n; ++k) {
+        auto row = a[k];
+        row[i] = b[k][i];
+        y.push_back(f(row));
+      }
+    }
+    SobolOptions opt;
+    opt.bootstrap = 0;
+    const auto comb = attendsim::sobol_indices(y, n, d, opt);
+    opt.estimator = attendsim::SobolEstimator::saltelli_jansen;
+    const auto classic = attendsim::sobol_indices(y, n, d, opt);
+    // The other two forms, written out here: Jansen's first order and the complement total.
+    double m = 0, v = 0;
+    for (std::size_t k = 0; k < 2 * n; ++k) m += y[k] / (2.0 * n);
+    for (std::size_t k = 0; k < 2 * n; ++k) v += (y[k] - m) * (y[k] - m) / (2.0 * n - 1);
+    for (std::size_t i = 0; i < d; ++i) {
+      double jb = 0, ca = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const double fa = y[k], fb = y[n + k], fi = y[(2 + i) * n + k];
+        jb += (fb - fi) * (fb - fi) / 2;
+        ca += (fa - m) * (fi - fb);
+      }
+      jan_s[i].add(1 - jb / n / v);
+      com_st[i].add(1 - ca / n / v);
+      comb_s[i].add(comb.indices[i].first_order);
+      comb_st[i].add(comb.indices[i].total);
+      sal_s[i].add(classic.indices[i].first_order);
+      jan_st[i].add(classic.indices[i].total);
+    }
+  }
+  for (std::size_t i = 0; i < d; ++i) {
+    const double truth = c[i] * c[i] / total;
+    const double k = static_cast<double>(runs);
+    EXPECT_NEAR(comb_s[i].mean(), truth, 3 * std::sqrt(comb_s[i].variance()) / std::sqrt(k))
+        << "S" << i + 1;
+    EXPECT_NEAR(comb_st[i].mean(), truth, 3 * std::sqrt(comb_st[i].variance()) / std::sqrt(k))
+        << "ST" << i + 1;
+    // 1.15: the spread of 40 runs is itself uncertain (about 11 %).
+    EXPECT_LE(std::sqrt(comb_s[i].variance()),
+              1.15 * std::min(std::sqrt(sal_s[i].variance()), std::sqrt(jan_s[i].variance())))
+        << "S" << i + 1;
+    EXPECT_LE(std::sqrt(comb_st[i].variance()),
+              1.15 * std::min(std::sqrt(jan_st[i].variance()), std::sqrt(com_st[i].variance())))
+        << "ST" << i + 1;
+  }
+  // And the combination helps where it should: Jansen's first order beats Saltelli's for the
+  // largest index, Saltelli's for the smallest.
+  EXPECT_LT(std::sqrt(jan_s[0].variance()), std::sqrt(sal_s[0].variance()));
+  EXPECT_LT(std::sqrt(sal_s[3].variance()), std::sqrt(jan_s[3].variance()));
+}
+
 TEST(Sobol, LinearAdditiveModelHasKnownIndices) {
   // f = sum c_i x_i with independent x_i: S_i = ST_i = c_i^2 var_i / sum_j c_j^2 var_j.
   // x1 ~ U(0, 1) (var 1/12), x2 ~ N(0, 2^2) (var 4), x3 ~ U(-1, 3) (var 16/12).
@@ -288,9 +456,9 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
 }  // namespace
 
 TEST(SobolModel, ReusedSimulationsGiveTheSameIndicesAsAnExperimentOverTheDesign) {
-  // Independent path: run_experiment over every design point (common streams across points),
-  // per-point means via outputs_per_draw, then the estimator. Must equal the analysis that
-  // reuses A's outcomes for economics parameters and simulates scenarios from recorded
+  // Independent path: run_experiment over each row's points on that row's streams, the
+  // per-replication outputs, then the noise-corrected estimator. Must equal the analysis
+  // that reuses A's outcomes for economics parameters and simulates scenarios from recorded
   // baselines, bit for bit; and so must the analysis that simulates every point in full.
   std::string t = testsupport::reference_config_text();
   t = testsupport::set_key(t, "population", "pupils", "400");
@@ -334,23 +502,41 @@ TEST(SobolModel, ReusedSimulationsGiveTheSameIndicesAsAnExperimentOverTheDesign)
   EXPECT_EQ(got.baselines, 2 * want_baselines);  // 2 replications
   EXPECT_EQ(got.scenario_runs, 2 * want_runs);
   EXPECT_LT(want_baselines, n * (d + 2));
-  auto o = opt;
-  o.common_streams_across_draws = true;
-  for (const auto& u : design.points) {
-    auto v = cfg.parameters.base_values();
-    for (std::size_t i = 0; i < d; ++i)
-      v[params[i]] = cfg.parameters.at(params[i]).dist->quantile(u[i]);
-    o.parameter_sets.push_back(v);
+  // Row k's points on the streams {7, 0, k R + r} (the documented row streams): one
+  // experiment per row, its d + 2 points as parameter sets on common streams, replications
+  // starting at k R; per-replication outputs laid out [(j N + k) R + r].
+  const std::size_t reps = 2;
+  std::vector<std::vector<double>> y(3, std::vector<double>(n * (d + 2) * reps));
+  for (std::size_t k = 0; k < n; ++k) {
+    auto o = opt;
+    o.common_streams_across_draws = true;
+    o.first_replication = static_cast<int>(k * reps);
+    for (std::size_t j = 0; j < d + 2; ++j) {
+      const auto& u = design.points[j * n + k];
+      auto v = cfg.parameters.base_values();
+      for (std::size_t i = 0; i < d; ++i)
+        v[params[i]] = cfg.parameters.at(params[i]).dist->quantile(u[i]);
+      o.parameter_sets.push_back(v);
+    }
+    o.draws = static_cast<int>(o.parameter_sets.size());
+    const auto res =
+        attendsim::models::run_experiment(cfg, attendsim::models::baseline_and_configured(cfg), o);
+    const auto i_net = res.metric_index("net_benefit_sek"), i_roi = res.metric_index("roi"),
+               i_ret = res.metric_index("sustained_returns");
+    for (std::size_t j = 0; j < d + 2; ++j) {
+      for (std::size_t r = 0; r < reps; ++r) {
+        const auto& m = res.units[j * reps + r].metrics;
+        const std::size_t at = (j * n + k) * reps + r;
+        y[0][at] = m[1][i_net];
+        y[1][at] = m[1][i_roi];
+        y[2][at] = m[1][i_ret] - m[0][i_ret];
+      }
+    }
   }
-  o.draws = static_cast<int>(o.parameter_sets.size());
-  const auto out = attendsim::models::outputs_per_draw(
-      attendsim::models::run_experiment(cfg, attendsim::models::baseline_and_configured(cfg), o));
   SobolOptions so;
   so.bootstrap = 0;
   for (std::size_t k = 0; k < 3; ++k) {
-    std::vector<double> y;
-    for (const auto& row : out) y.push_back(row[k]);
-    const auto expect = attendsim::sobol_indices(y, n, d, so);
+    const auto expect = attendsim::sobol_indices_replicated(y[k], n, d, reps, so);
     for (std::size_t i = 0; i < d; ++i) {
       EXPECT_EQ(got.rows[k * d + i].index.first_order, expect.indices[i].first_order)
           << k << " " << i;
