@@ -240,8 +240,8 @@ int sensitivity_command(const SensitivityArgs& a) {
                         : std::string())
                 << ", " << r.parameters.size() << " parameters, " << r.design_points
                 << " design points x " << r.replications << " replications (" << r.baselines
-                << " baselines recorded, " << r.scenario_runs << " scenarios simulated from them, "
-                << format_number(r.wall_seconds) << " s)\n";
+                << " baselines recorded, " << r.derived_baselines << " derived, " << r.scenario_runs
+                << " scenarios simulated from them, " << format_number(r.wall_seconds) << " s)\n";
       for (const auto& row : r.rows) {
         if (row.output != "net_benefit_sek") continue;
         std::cout << "  " << row.parameter << ": S " << format_number(row.index.first_order) << " ["

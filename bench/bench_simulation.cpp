@@ -57,6 +57,22 @@ void BM_Replication(benchmark::State& state) {
 }
 BENCHMARK(BM_Replication)->Unit(benchmark::kMillisecond);
 
+// The baseline (no coordinators) simulated in full, the reference for BM_RecordBaseline.
+void BM_Baseline(benchmark::State& state) {
+  const auto& cfg = reference();
+  const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  const attendsim::models::ScenarioSpec baseline;
+  std::uint64_t rep = 0;
+  std::uint64_t pupil_months = 0;
+  for (auto _ : state) {
+    auto out = attendsim::models::simulate(params, baseline, {1, 0, rep++, 0, 0});
+    pupil_months += out.pupil_months_simulated;
+    benchmark::DoNotOptimize(out.pupil_months);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
+}
+BENCHMARK(BM_Baseline)->Unit(benchmark::kMillisecond);
+
 // The baseline simulated and recorded (every pupil-month's draw kept), against
 // BM_Replication's full simulation of a scenario.
 void BM_RecordBaseline(benchmark::State& state) {
@@ -64,8 +80,9 @@ void BM_RecordBaseline(benchmark::State& state) {
   const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
   std::uint64_t rep = 0;
   std::uint64_t pupil_months = 0;
+  attendsim::models::BaselineRecord rec;  // reused, as run_experiment's per-thread scratch
   for (auto _ : state) {
-    auto rec = attendsim::models::record_baseline(params, {1, 0, rep++, 0, 0});
+    attendsim::models::record_baseline(params, {1, 0, rep++, 0, 0}, rec);
     pupil_months += rec.outcome.pupil_months_simulated;
     benchmark::DoNotOptimize(rec.draws.data());
   }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/derived_baseline.hpp"
 #include "models/economics.hpp"
 #include "models/scenario_from_baseline.hpp"
 #include "models/sensitivity.hpp"
@@ -126,7 +127,7 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
   // out over the rows, the row bootstrap sees it, and the replications estimate it).
   using RowOutputs = std::vector<std::array<double, 3>>;  // [block j] -> outputs
   // Per unit: baselines simulated (recorded, or in full) and scenario simulations.
-  std::vector<std::array<std::size_t, 2>> counts(nq * n * reps);
+  std::vector<std::array<std::size_t, 3>> counts(nq * n * reps);
   const auto rows = run_indexed_with_scratch<RowOutputs, std::vector<BaselineRecord>>(
       nq * n * reps, opt.threads,
       [&](std::size_t u, std::vector<BaselineRecord>& pool) {
@@ -147,9 +148,12 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
         // baseline path, or from a new record (reuse_simulations = false: every point's
         // baseline and scenario simulated in full, the independent check).
         std::vector<ModelParams> p(d + 2);
-        std::size_t records = 0;  // pool[0, records) are this row's baselines
+        // pool[0, records) are this row's baselines; derived ones point into recorded ones'
+        // draws, so the pool must not reallocate while the row is worked on.
+        pool.reserve(d + 2);
+        std::size_t records = 0;
         std::vector<ReplicationOutcome> scen(d + 2), base_out(d + 2);
-        std::size_t made = 0, runs = 0;
+        std::size_t made = 0, derived = 0, runs = 0;
         for (std::size_t j = 0; j < d + 2; ++j) {
           p[j] = realise(cfg, point_values(q, j * n + k));
           if (!reuse_simulations) {
@@ -171,16 +175,27 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
             for (std::size_t e = 0; e < records && rec == records; ++e)
               if (same_baseline_path(pool[e].params, p[j])) rec = e;
             if (rec == records) {
+              // A new baseline: derived from a recorded one when only the initial state of
+              // the population differs (models/derived_baseline.hpp), else recorded.
+              std::size_t from = records;
+              for (std::size_t e = 0; e < records && from == records; ++e)
+                if (pool[e].shared_draws == nullptr && derivable_baseline(pool[e].params, p[j]))
+                  from = e;
               if (pool.size() == records) pool.emplace_back();
-              record_baseline(p[j], key, pool[records++]);
-              ++made;
+              if (from < records) {
+                derive_baseline(pool[from], p[j], pool[records++]);
+                ++derived;
+              } else {
+                record_baseline(p[j], key, pool[records++]);
+                ++made;
+              }
             }
             scen[j] = simulate_from_baseline(pool[rec], p[j], scenarios[1], nullptr, &base_out[j]);
             ++runs;
           }
           out[j] = outputs(p[j], base_out[j], scen[j]);
         }
-        counts[u] = {made, runs};
+        counts[u] = {made, derived, runs};
         return out;
       },
       [&bar] { bar.tick(); });
@@ -192,10 +207,11 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
         values[o][(q * block + j * n + k) * reps + r] = rows[u][j][o];
     }
   }
-  std::size_t baselines = 0, scenario_runs = 0;
+  std::size_t baselines = 0, derived_baselines = 0, scenario_runs = 0;
   for (const auto& c : counts) {
     baselines += c[0];
-    scenario_runs += c[1];
+    derived_baselines += c[1];
+    scenario_runs += c[2];
   }
   GlobalSobolResult r;
   r.n = n;
@@ -204,6 +220,7 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
   r.replications = opt.replications;
   r.design_points = nq * block;
   r.baselines = baselines;
+  r.derived_baselines = derived_baselines;
   r.scenario_runs = scenario_runs;
   SobolOptions so;
   so.bootstrap = bootstrap;

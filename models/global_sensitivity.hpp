@@ -59,11 +59,12 @@ struct GlobalSobolResult {
   std::size_t randomisations = 1;  ///< K: 1 = the plain sequence with bootstrap CIs
   std::vector<std::string> parameters;
   int replications = 0;
-  std::size_t design_points = 0;  ///< K N (d + 2)
-  std::size_t baselines = 0;      ///< baselines simulated (recorded), after reuse
-  std::size_t scenario_runs = 0;  ///< scenario simulations (from a record), after reuse
-  std::vector<SobolRow> rows;     ///< output-major, parameters in the given order
-  std::vector<SobolNoise> noise;  ///< per output
+  std::size_t design_points = 0;      ///< K N (d + 2)
+  std::size_t baselines = 0;          ///< baselines simulated (recorded), after reuse
+  std::size_t derived_baselines = 0;  ///< baselines derived from a recorded one
+  std::size_t scenario_runs = 0;      ///< scenario simulations (from a record), after reuse
+  std::vector<SobolRow> rows;         ///< output-major, parameters in the given order
+  std::vector<SobolNoise> noise;      ///< per output
   double wall_seconds = 0;
 };
 
@@ -82,9 +83,11 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 /// (models/scenario_from_baseline.hpp: [coordinators] and [detection] parameters do not
 /// change the baseline's paths), or from a new record. Results are bit-identical to
 /// simulating every point's baseline and scenario in full (reuse_simulations = false; a test
-/// checks it). On the ten parameters of the reference analysis a row records 2 baselines
-/// (A's and B's: only the prevalence parameter shapes the paths) and simulates 9 scenarios
-/// from them, where simulating in full would take 24 simulations.
+/// checks it). A point whose baseline differs from a recorded one only in the initial state
+/// of the population gets a record derived from it (models/derived_baseline.hpp). On the ten
+/// parameters of the reference analysis a row records 1 baseline (A's), derives 1 (B's:
+/// only the prevalence parameter shapes the paths, and A_B^(prevalence) shares B's) and
+/// simulates 9 scenarios from them, where simulating in full would take 24 simulations.
 ///
 /// randomisations K: with K = 1 the design is the plain Sobol sequence and the CIs come from
 /// the row bootstrap; with K >= 2 the design is run K times under independent random

@@ -96,6 +96,59 @@ inline void finish_outcome(ReplicationOutcome& out) {
   out.school_years = static_cast<double>(out.steps) / kMonthsPerYear;
 }
 
+/// An outcome of `steps` steps with every count 0.
+inline ReplicationOutcome empty_outcome(int steps) {
+  ReplicationOutcome o;
+  o.steps = steps;
+  o.occupancy.assign(static_cast<std::size_t>(steps), {});
+  o.events.resize(steps);
+  return o;
+}
+
+// A new field of ReplicationOutcome must be added to add_difference() below (and to the
+// field-by-field comparison in tests/test_scenario_from_baseline.cpp).
+static_assert(sizeof(ReplicationOutcome) == 392, "update add_difference() for the new field");
+
+/// out += plus - minus for every count (all integer-valued: exact in any order). The
+/// per-step FTE, the derived pupil-months and school years are not counts and are set apart.
+inline void add_difference(ReplicationOutcome& out, const ReplicationOutcome& plus,
+                           const ReplicationOutcome& minus) {
+  for (std::size_t t = 0; t < out.occupancy.size(); ++t) {
+    for (int s = 0; s < kStates; ++s)
+      out.occupancy[t][s] = out.occupancy[t][s] + plus.occupancy[t][s] - minus.occupancy[t][s];
+  }
+  auto series = [](std::vector<double>& o, const std::vector<double>& p,
+                   const std::vector<double>& m) {
+    for (std::size_t t = 0; t < o.size(); ++t) o[t] += p[t] - m[t];
+  };
+  series(out.events.repeated_years, plus.events.repeated_years, minus.events.repeated_years);
+  series(out.events.summer_school, plus.events.summer_school, minus.events.summer_school);
+  series(out.events.placements, plus.events.placements, minus.events.placements);
+  series(out.events.noncompletions, plus.events.noncompletions, minus.events.noncompletions);
+  auto one = [](double& o, double p, double m) { o += p - m; };
+  for (int g = 0; g < kGenders; ++g) {
+    one(out.sustained_returns[g], plus.sustained_returns[g], minus.sustained_returns[g]);
+    one(out.detected[g], plus.detected[g], minus.detected[g]);
+    one(out.referrals[g], plus.referrals[g], minus.referrals[g]);
+    one(out.cases_started[g], plus.cases_started[g], minus.cases_started[g]);
+    one(out.queued[g], plus.queued[g], minus.queued[g]);
+    one(out.wait_months_sum[g], plus.wait_months_sum[g], minus.wait_months_sum[g]);
+    one(out.eligible_pupils[g], plus.eligible_pupils[g], minus.eligible_pupils[g]);
+  }
+  one(out.long_term_absent_pupil_years, plus.long_term_absent_pupil_years,
+      minus.long_term_absent_pupil_years);
+  one(out.repeated_years, plus.repeated_years, minus.repeated_years);
+  one(out.summer_school, plus.summer_school, minus.summer_school);
+  one(out.placements, plus.placements, minus.placements);
+  one(out.grade9_finishers, plus.grade9_finishers, minus.grade9_finishers);
+  one(out.eligible_upper_secondary, plus.eligible_upper_secondary, minus.eligible_upper_secondary);
+  one(out.upper_sec_finishers, plus.upper_sec_finishers, minus.upper_sec_finishers);
+  one(out.completed_upper_secondary, plus.completed_upper_secondary,
+      minus.completed_upper_secondary);
+  one(out.queue_at_end, plus.queue_at_end, minus.queue_at_end);
+  one(out.withdrawn_referrals, plus.withdrawn_referrals, minus.withdrawn_referrals);
+}
+
 /// What happened at a pupil's referral decision this month.
 enum class Decision : std::uint8_t {
   none,          ///< no decision this month
@@ -355,6 +408,44 @@ class PupilRules {
     ++occ[p.state];
   }
 
+  /// Pupil i of the initial population (§4.1) from its two population-stream outputs;
+  /// counts it among the pupils ever in high or extensive absence when it starts there.
+  Pupil initial_pupil(int i, std::uint64_t x1, std::uint64_t x2, ReplicationOutcome& out) const {
+    const auto& pop = p_.population;
+    const int grades = pop.grade_max - pop.grade_min + 1;
+    Pupil p;
+    p.grade = static_cast<std::uint8_t>(pop.grade_min + i % grades);
+    p.gender = uniform_hi(x1) < pop.share_girls ? 1 : 0;
+    const int band = static_cast<int>(band_of_grade(p.grade));
+    p.band = static_cast<std::uint8_t>(band);
+    p.state = static_cast<std::uint8_t>(invert(initial_cum_[band][p.gender], uniform_lo(x1)));
+    // Prevalent high/extensive absence has lasted 1..12 months (uniform), others 1 month.
+    p.months_in_state =
+        p.state >= kHigh ? static_cast<std::uint8_t>(1 + static_cast<int>(uniform_hi(x2) * 12)) : 1;
+    if (p.grade >= 10 && uniform_lo(x2) < p_.outcomes.share_eligible_at_start_upper_sec) {
+      p.flags |= kEligibleUpperSec;
+    }
+    if (p.state >= kHigh) mark_high_or_extensive(p, out);
+    return p;
+  }
+
+  /// The new entrant in grade_min that takes a leaver's place in August (§4.9), from the
+  /// pupil-month's x; counted among the pupils ever in high or extensive when it starts there.
+  Pupil new_entrant(std::uint64_t x, ReplicationOutcome& out) const {
+    const auto& pop = p_.population;
+    Pupil q;
+    q.grade = static_cast<std::uint8_t>(pop.grade_min);
+    q.gender = uniform_hi(x) < pop.share_girls ? 1 : 0;
+    const int band = static_cast<int>(band_of_grade(q.grade));
+    q.band = static_cast<std::uint8_t>(band);
+    q.state = static_cast<std::uint8_t>(
+        invert(initial_cum_[band][q.gender],
+               residual_uniform(x & 0xffffffffULL, leave_bits_, leave_bits_)));
+    q.months_in_state = 1;
+    if (q.state >= kHigh) mark_high_or_extensive(q, out);
+    return q;
+  }
+
   /// August (§4.9): leaving, then grade progression or a new entrant in the pupil's place.
   /// Returns true when a new entrant took the pupil's place.
   bool new_school_year(Pupil& p, std::uint64_t x, int t, ReplicationOutcome& out,
@@ -376,19 +467,9 @@ class PupilRules {
       // grades fixed (analytic checks): nobody moves up or out
     } else if (p.grade >= pop.grade_max) {
       if (pop.new_cohort_each_year) {
-        Pupil q;
-        q.grade = static_cast<std::uint8_t>(pop.grade_min);
-        q.gender = uniform_hi(x) < pop.share_girls ? 1 : 0;
-        const int band = static_cast<int>(band_of_grade(q.grade));
-        q.band = static_cast<std::uint8_t>(band);
-        q.state = static_cast<std::uint8_t>(
-            invert(initial_cum_[band][q.gender],
-                   residual_uniform(x & 0xffffffffULL, leave_bits_, leave_bits_)));
-        q.months_in_state = 1;
         end_wait(p, t, out);  // a leaver still in the queue
-        p = q;
+        p = new_entrant(x, out);
         replaced = true;
-        if (p.state >= kHigh) mark_high_or_extensive(p, out);
       } else {
         leave(p, t, out);
       }

@@ -83,58 +83,6 @@ inline void prefetch(const std::uint64_t* p) {
   __builtin_prefetch(p, 0, 1);
 }
 
-ReplicationOutcome empty_outcome(int steps) {
-  ReplicationOutcome o;
-  o.steps = steps;
-  o.occupancy.assign(static_cast<std::size_t>(steps), {});
-  o.events.resize(steps);
-  return o;
-}
-
-// A new field of ReplicationOutcome must be added to add_difference() below (and to the
-// field-by-field comparison in tests/test_scenario_from_baseline.cpp).
-static_assert(sizeof(ReplicationOutcome) == 392, "update add_difference() for the new field");
-
-/// out += plus - minus for every count (all integer-valued: exact in any order). The
-/// per-step FTE, the derived pupil-months and school years are not counts and are set apart.
-void add_difference(ReplicationOutcome& out, const ReplicationOutcome& plus,
-                    const ReplicationOutcome& minus) {
-  for (std::size_t t = 0; t < out.occupancy.size(); ++t) {
-    for (int s = 0; s < kStates; ++s)
-      out.occupancy[t][s] = out.occupancy[t][s] + plus.occupancy[t][s] - minus.occupancy[t][s];
-  }
-  auto series = [](std::vector<double>& o, const std::vector<double>& p,
-                   const std::vector<double>& m) {
-    for (std::size_t t = 0; t < o.size(); ++t) o[t] += p[t] - m[t];
-  };
-  series(out.events.repeated_years, plus.events.repeated_years, minus.events.repeated_years);
-  series(out.events.summer_school, plus.events.summer_school, minus.events.summer_school);
-  series(out.events.placements, plus.events.placements, minus.events.placements);
-  series(out.events.noncompletions, plus.events.noncompletions, minus.events.noncompletions);
-  auto one = [](double& o, double p, double m) { o += p - m; };
-  for (int g = 0; g < kGenders; ++g) {
-    one(out.sustained_returns[g], plus.sustained_returns[g], minus.sustained_returns[g]);
-    one(out.detected[g], plus.detected[g], minus.detected[g]);
-    one(out.referrals[g], plus.referrals[g], minus.referrals[g]);
-    one(out.cases_started[g], plus.cases_started[g], minus.cases_started[g]);
-    one(out.queued[g], plus.queued[g], minus.queued[g]);
-    one(out.wait_months_sum[g], plus.wait_months_sum[g], minus.wait_months_sum[g]);
-    one(out.eligible_pupils[g], plus.eligible_pupils[g], minus.eligible_pupils[g]);
-  }
-  one(out.long_term_absent_pupil_years, plus.long_term_absent_pupil_years,
-      minus.long_term_absent_pupil_years);
-  one(out.repeated_years, plus.repeated_years, minus.repeated_years);
-  one(out.summer_school, plus.summer_school, minus.summer_school);
-  one(out.placements, plus.placements, minus.placements);
-  one(out.grade9_finishers, plus.grade9_finishers, minus.grade9_finishers);
-  one(out.eligible_upper_secondary, plus.eligible_upper_secondary, minus.eligible_upper_secondary);
-  one(out.upper_sec_finishers, plus.upper_sec_finishers, minus.upper_sec_finishers);
-  one(out.completed_upper_secondary, plus.completed_upper_secondary,
-      minus.completed_upper_secondary);
-  one(out.queue_at_end, plus.queue_at_end, minus.queue_at_end);
-  one(out.withdrawn_referrals, plus.withdrawn_referrals, minus.withdrawn_referrals);
-}
-
 }  // namespace
 
 bool same_baseline_path(const ModelParams& a, const ModelParams& b) {
@@ -168,7 +116,8 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
   const int steps = record.outcome.steps;
   const int n = record.pupils;
   ATTENDSIM_REQUIRE(
-      record.draws.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(steps),
+      record.shared_draws != nullptr ||
+          record.draws.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(steps),
       "the baseline record holds no draws");
   // The baseline under these parameters: the record's, or with its detection decisions
   // replayed. Its copies of diverged pupils follow the same parameters, with no programme.
@@ -190,8 +139,7 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
   const auto points_end = points.end();
   constexpr std::uint32_t kNoPupil = std::numeric_limits<std::uint32_t>::max();
   for (int t = 0; t < steps; ++t) {
-    const std::uint64_t* const draws =
-        record.draws.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
+    const std::uint64_t* const draws = record.draws_at(t);
     spent.diverged_pupil_months += members.size();
     if (t % kMonthsPerYear < kSchoolMonthsPerYear) {
       const double fte = scenario.staffing.fte_at(t);

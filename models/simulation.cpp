@@ -42,6 +42,8 @@ class Simulator {
       record_->draws.resize(static_cast<std::size_t>(n_) * static_cast<std::size_t>(steps_));
       record_->referral_points.clear();
       record_->high_months.clear();
+      record_->replacements.clear();
+      record_->shared_draws = nullptr;
       generation_.assign(static_cast<std::size_t>(n_), 0);
       record_->eligible_after_step.assign(static_cast<std::size_t>(steps_), {0, 0});
       return run_steps<true>();
@@ -98,8 +100,6 @@ class Simulator {
   }
 
   void initialise() {
-    const auto& pop = p_.population;
-    const int grades = pop.grade_max - pop.grade_min + 1;
     pupils_.assign(static_cast<std::size_t>(n_), Pupil{});
     for (int c = 0; c < chunks_; ++c) {
       Engine e = make_engine({key_.master_seed, key_.draw, key_.replication, kPopulationPurpose,
@@ -108,21 +108,7 @@ class Simulator {
       for (int i = c * kChunkPupils; i < end; ++i) {
         const std::uint64_t x1 = e();
         const std::uint64_t x2 = e();
-        Pupil& p = pupils_[static_cast<std::size_t>(i)];
-        p.grade = static_cast<std::uint8_t>(pop.grade_min + i % grades);
-        p.gender = uniform_hi(x1) < pop.share_girls ? 1 : 0;
-        const int band = static_cast<int>(band_of_grade(p.grade));
-        p.band = static_cast<std::uint8_t>(band);
-        p.state =
-            static_cast<std::uint8_t>(invert(rules_.initial_cum(band, p.gender), uniform_lo(x1)));
-        // Prevalent high/extensive absence has lasted 1..12 months (uniform), others 1 month.
-        p.months_in_state =
-            p.state >= kHigh ? static_cast<std::uint8_t>(1 + static_cast<int>(uniform_hi(x2) * 12))
-                             : 1;
-        if (p.grade >= 10 && uniform_lo(x2) < p_.outcomes.share_eligible_at_start_upper_sec) {
-          p.flags |= kEligibleUpperSec;
-        }
-        if (p.state >= kHigh) PupilRules::mark_high_or_extensive(p, out_);
+        pupils_[static_cast<std::size_t>(i)] = rules_.initial_pupil(i, x1, x2, out_);
       }
     }
     if (trace_ != nullptr) {
@@ -220,6 +206,8 @@ class Simulator {
           rules_.year_end(p, x, t, out_, occ);
         } else if (rules_.new_school_year(p, x, t, out_, occ) && kRecord) {
           ++generation_[static_cast<std::size_t>(i)];
+          record_->replacements.push_back(
+              {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
         }
       }
     }

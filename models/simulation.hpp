@@ -130,6 +130,13 @@ struct HighMonth {
   Pupil state;                   ///< the pupil after the month (status: the record's)
 };
 
+/// A new entrant taking pupil `pupil`'s place in August of step `step`.
+struct Replacement {
+  std::uint32_t pupil = 0;
+  std::uint16_t step = 0;
+  bool operator==(const Replacement&) const = default;
+};
+
 /// The no-coordinator baseline of one replication, with what a scenario needs to be
 /// simulated from it instead of from scratch (models/scenario_from_baseline.hpp).
 struct BaselineRecord {
@@ -137,12 +144,22 @@ struct BaselineRecord {
   StreamKey key;
   ReplicationOutcome outcome;  ///< equal to simulate(params, ScenarioSpec{}, key)
   int pupils = 0;
-  /// draws[t * pupils + i]: the engine output pupil i consumed at step t (§2.4).
+  /// draws[t * pupils + i]: the engine output pupil i consumed at step t (§2.4). A record
+  /// derived from another (derive_baseline) has no draws of its own and borrows those of
+  /// its source, which must outlive it: shared_draws then points at them.
   std::vector<std::uint64_t> draws;
+  const std::uint64_t* shared_draws = nullptr;
   std::vector<ReferralPoint> referral_points;  ///< in step order, then pupil order
   std::vector<HighMonth> high_months;          ///< in step order, then pupil order
+  std::vector<Replacement> replacements;       ///< in step order, then pupil order
   /// Running count of pupils ever in high or extensive absence, after school month t.
   std::vector<std::array<double, kGenders>> eligible_after_step;
+
+  /// The draws of step t, one per pupil.
+  const std::uint64_t* draws_at(int t) const {
+    return (shared_draws != nullptr ? shared_draws : draws.data()) +
+           static_cast<std::size_t>(t) * static_cast<std::size_t>(pupils);
+  }
 };
 
 /// Simulates the baseline (empty staffing) and records it.

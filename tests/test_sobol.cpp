@@ -483,8 +483,9 @@ TEST(SobolModel, ReusedSimulationsGiveTheSameIndicesAsAnExperimentOverTheDesign)
   // point of its row when rr_improve, p_detect and the prevalence (coordinates 1-3) agree
   // (the cost is economics), and shares an earlier point's baseline record when the
   // prevalence agrees (coordinator and detection parameters leave the baseline's paths as
-  // they are). Sobol coordinates coincide often at N = 8, so this is not simply 2 records
-  // and 5 scenarios per row.
+  // they are); the row's first baseline is recorded, the others (other prevalence values)
+  // derived from it. Sobol coordinates coincide often at N = 8, so this is not simply 1 + 1
+  // records and 5 scenarios per row.
   std::size_t want_baselines = 0, want_runs = 0;
   for (std::size_t k = 0; k < n; ++k) {
     std::vector<std::vector<double>> sims, bases;
@@ -499,8 +500,10 @@ TEST(SobolModel, ReusedSimulationsGiveTheSameIndicesAsAnExperimentOverTheDesign)
       ++want_baselines;
     }
   }
-  EXPECT_EQ(got.baselines, 2 * want_baselines);  // 2 replications
+  EXPECT_EQ(got.baselines, 2 * n);  // 2 replications, one recording per row
+  EXPECT_EQ(got.derived_baselines, 2 * (want_baselines - n));
   EXPECT_EQ(got.scenario_runs, 2 * want_runs);
+  EXPECT_GT(want_baselines, n);  // some rows derive
   EXPECT_LT(want_baselines, n * (d + 2));
   // Row k's points on the streams {7, 0, k R + r} (the documented row streams): one
   // experiment per row, its d + 2 points as parameter sets on common streams, replications
