@@ -23,6 +23,7 @@ struct ExperimentArgs {
   std::string out;
   bool quiet = false;
   bool write_draws = false;
+  bool full_scenarios = false;
 
   /// Adds CONFIG, --draws, --replications, --seed, --threads, --out, --quiet, --write-draws.
   void add_to(CLI::App* sub, const std::string& out_help) {
@@ -41,6 +42,9 @@ struct ExperimentArgs {
     sub->add_option("--out", out, out_help);
     sub->add_flag("--quiet", quiet, "no progress bar and no table");
     sub->add_flag("--write-draws", write_draws, "also write draws.csv with per-unit values");
+    sub->add_flag("--full-scenarios", full_scenarios,
+                  "simulate every scenario in full instead of from the recorded baseline: 16 "
+                  "instead of about 600 bytes per pupil in flight, slower; the same results");
   }
 
   /// Run options: command line first, then the config's [simulation] values.
@@ -52,6 +56,7 @@ struct ExperimentArgs {
     opt.threads =
         threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     opt.progress = !quiet && stderr_is_terminal();
+    opt.from_baseline = !full_scenarios;
     return opt;
   }
 

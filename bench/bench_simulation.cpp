@@ -107,6 +107,8 @@ void BM_ScenarioFromBaseline(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
   state.counters["diverged_share"] = static_cast<double>(cost.diverged_pupil_months) /
                                      static_cast<double>(rec.outcome.pupil_months_simulated);
+  state.counters["twin_share"] =
+      static_cast<double>(cost.twin_pupil_months) / static_cast<double>(cost.diverged_pupil_months);
 }
 BENCHMARK(BM_ScenarioFromBaseline)->Unit(benchmark::kMillisecond);
 

@@ -264,16 +264,28 @@ class PupilRules {
   /// of regular), else -1. x is the pupil-month's engine output.
   Decision school_month(Pupil& q, std::uint64_t x, const SchoolMonth& k, int ns_hint,
                         MonthTally& tally, ReplicationOutcome& out) const {
+    if (!school_month_path(q, x, k, ns_hint, tally, out)) return Decision::none;
+    return school_month_status(q, x, k, tally);
+  }
+
+  /// The path part of a school month (§4.3 steps 1-6): leaving, placement, the transition
+  /// and the bookkeeping of durations, returns and relapse. Returns false when the pupil has
+  /// left (before or now). It reads the status only as `in a case` and changes it only by
+  /// leaving: two pupils that differ only in status, status_months and queued_at, neither in
+  /// a case nor after one, take the same path step.
+  [[gnu::always_inline]] bool school_month_path(Pupil& q, std::uint64_t x, const SchoolMonth& k,
+                                                int ns_hint, MonthTally& tally,
+                                                ReplicationOutcome& out) const {
     const int s = q.state;
     if (s == kLeft) {
       ++tally.occ[kLeft];
-      return Decision::none;
+      return false;
     }
     const std::uint64_t leave_draw = x & 0xffffffffULL;  // uniform_lo(x) * 2^32
     if (leave_draw < k.leave_bits) {
       leave(q, k.t, out);
       ++tally.occ[kLeft];
-      return Decision::none;
+      return false;
     }
     if (s == kExtensive && !(q.flags & kPlacedThisYear) && leave_draw < k.place_bits) {
       q.flags |= kPlacedThisYear;
@@ -321,7 +333,15 @@ class PupilRules {
     if (q.after_close > 0) q.after_close = q.after_close < kAfterCloseMax ? q.after_close + 1 : 0;
     q.state = static_cast<std::uint8_t>(ns);
     ++tally.occ[ns];
-    // Detection, school action and referral.
+    return true;
+  }
+
+  /// The status part of a school month (§4.3 step 7) of a pupil still present after its
+  /// path part: detection, school action and the referral decision, on the month's new state.
+  Decision school_month_status(Pupil& q, std::uint64_t x, const SchoolMonth& k,
+                               MonthTally& tally) const {
+    const std::uint64_t leave_draw = x & 0xffffffffULL;
+    const int ns = q.state;
     if (q.status == kNone) {
       if (ns >= kHigh && residual_uniform(leave_draw, k.leave_bits, k.place_bits) <
                              p_.detection.p_detect_per_month) {

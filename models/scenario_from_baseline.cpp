@@ -28,6 +28,25 @@ bool same_detection(const DetectionParams& a, const DetectionParams& b) {
          a.school_action_months == b.school_action_months;
 }
 
+/// A diverged pupil's scenario copy s and baseline copy b are *twins* while they differ at
+/// most in status, status_months and queued_at and s is neither in a case nor after one (b
+/// never is): then they take the same path step (PupilRules::school_month_path). They are
+/// twins when they diverge (the scenario only referred s), and stay so until s enters a
+/// case. Most diverged pupils are twins: waiting in the queue, or declined.
+void copy_path_fields(const Pupil& from, Pupil& to) {
+  to.state = from.state;
+  to.months_in_state = from.months_in_state;
+  to.grade = from.grade;
+  to.gender = from.gender;
+  to.regular_run = from.regular_run;
+  to.flags = from.flags;
+  to.relapse_left = from.relapse_left;
+  to.after_close = from.after_close;
+  to.extensive_months_year = from.extensive_months_year;
+  to.band = from.band;
+  to.unused2 = from.unused2;
+}
+
 /// The school-month step before step t (the June before a September).
 int previous_school_step(int t) {
   return t % kMonthsPerYear == 0 ? t - (kMonthsPerYear - kSchoolMonthsPerYear + 1) : t - 1;
@@ -79,7 +98,7 @@ void replay_detection(const BaselineRecord& rec, const DetectionParams& d,
 /// The diverged pupils' draws of a step are scattered over the step's n draws (one cache
 /// line each): fetching them this many pupils ahead hides most of the memory latency.
 constexpr std::size_t kPrefetchAhead = 16;
-inline void prefetch(const std::uint64_t* p) {
+inline void prefetch(const void* p) {
   __builtin_prefetch(p, 0, 1);
 }
 
@@ -132,12 +151,27 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
   // The two copies of the diverged pupils (entries of other pupils are unused), the diverged
   // pupils in index order, and the per-copy counts.
   std::vector<Pupil> s_pupils(static_cast<std::size_t>(n)), b_pupils(static_cast<std::size_t>(n));
+  std::vector<std::uint8_t> twin(static_cast<std::size_t>(n), 0);
   std::vector<std::uint32_t> members, joined, merged;
   ReplicationOutcome acc_s = empty_outcome(steps), acc_b = empty_outcome(steps);
   FromBaselineCost spent;
+  ReplicationOutcome path_only;  // the counts of shared path steps, which cancel: unused
   auto point = points.begin();
   const auto points_end = points.end();
   constexpr std::uint32_t kNoPupil = std::numeric_limits<std::uint32_t>::max();
+  // Pupils whose copies agree again rejoin the baseline (checked as each is stepped; a copy
+  // equal to its twin is neither waiting nor in a case, so the month's case management
+  // leaves it alone). Their index may linger in the case book with a status that is neither
+  // waiting nor in a case, which `manage` drops.
+  const auto rejoins = [&](std::uint32_t i) {
+    const Pupil& s = s_pupils[i];
+    const Pupil& b = b_pupils[i];
+    if (s.state == kLeft && b.state == kLeft) return true;
+    if (s.status != b.status || s.status_months != b.status_months || s.queued_at != b.queued_at)
+      return false;
+    return twin[i] || s == b;  // twins have equal path fields
+  };
+  std::vector<std::uint32_t> kept;
   for (int t = 0; t < steps; ++t) {
     const std::uint64_t* const draws = record.draws_at(t);
     spent.diverged_pupil_months += members.size();
@@ -150,6 +184,7 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
       const SchoolMonth kb = rules_b.school_month_constants(t, false);
       MonthTally tally_s, tally_b;
       joined.clear();
+      kept.clear();
       // The diverged pupils and this month's referral points, merged in pupil order: the
       // order in which the full simulation would meet them (and fill the queue).
       std::size_t a = 0;
@@ -161,11 +196,35 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
           // A diverged pupil; a referral point of its baseline copy is the baseline's alone.
           if (im == ip) ++point;
           ++a;
-          if (a + kPrefetchAhead < members.size()) prefetch(draws + members[a + kPrefetchAhead]);
+          if (a + kPrefetchAhead < members.size()) {
+            const std::uint32_t ahead = members[a + kPrefetchAhead];
+            prefetch(draws + ahead);
+            prefetch(&s_pupils[ahead]);
+            prefetch(&b_pupils[ahead]);
+          }
           const std::uint64_t x = draws[im];
-          if (rules_s.school_month(s_pupils[im], x, ks, -1, tally_s, acc_s) == Decision::queued)
-            book.add_referral(im);
-          rules_b.school_month(b_pupils[im], x, kb, -1, tally_b, acc_b);
+          Pupil& sp = s_pupils[im];
+          Pupil& bp = b_pupils[im];
+          if (twin[im] && (sp.status == kInCase || sp.after_close != 0)) twin[im] = 0;
+          if (twin[im] && sp.state != kLeft && (x & 0xffffffffULL) >= ks.leave_bits) {
+            // One path step for both copies (it is the same, and its counts cancel in
+            // s - b), then each copy's own status step. The path fields are copied one by
+            // one: a 16-byte load of bytes just stored one by one would stall.
+            MonthTally discarded;
+            Pupil q = sp;  // a local the compiler can keep in registers
+            rules_s.school_month_path(q, x, ks, -1, discarded, path_only);
+            sp = q;
+            copy_path_fields(q, bp);
+            ++spent.twin_pupil_months;
+            if (rules_s.school_month_status(sp, x, ks, tally_s) == Decision::queued)
+              book.add_referral(im);
+            rules_b.school_month_status(bp, x, kb, tally_b);
+          } else {
+            if (rules_s.school_month(sp, x, ks, -1, tally_s, acc_s) == Decision::queued)
+              book.add_referral(im);
+            rules_b.school_month(bp, x, kb, -1, tally_b, acc_b);
+          }
+          if (!rejoins(im)) kept.push_back(im);
           continue;
         }
         // A pupil on the baseline's path at its referral decision: the scenario decides.
@@ -177,14 +236,15 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
         s_pupils[ip] = q;
         b_pupils[ip] = rp.state;
         b_pupils[ip].status = kNone;  // the baseline's decision
+        twin[ip] = 1;
         joined.push_back(ip);
         ++spent.diverged_pupils;
       }
       if (!joined.empty()) {
         merged.clear();
-        std::merge(members.begin(), members.end(), joined.begin(), joined.end(),
+        std::merge(kept.begin(), kept.end(), joined.begin(), joined.end(),
                    std::back_inserter(merged));
-        members.swap(merged);
+        kept.swap(merged);
       }
       add_tally(tally_s, t, acc_s);
       add_tally(tally_b, t, acc_b);
@@ -199,9 +259,15 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
       const bool july = t % kMonthsPerYear == kJulyStep;
       auto& occ_s = acc_s.occupancy[static_cast<std::size_t>(t)];
       auto& occ_b = acc_b.occupancy[static_cast<std::size_t>(t)];
+      kept.clear();
       for (std::size_t a = 0; a < members.size(); ++a) {
         const std::uint32_t i = members[a];
-        if (a + kPrefetchAhead < members.size()) prefetch(draws + members[a + kPrefetchAhead]);
+        if (a + kPrefetchAhead < members.size()) {
+          const std::uint32_t ahead = members[a + kPrefetchAhead];
+          prefetch(draws + ahead);
+          prefetch(&s_pupils[ahead]);
+          prefetch(&b_pupils[ahead]);
+        }
         if (july) {
           rules_s.year_end(s_pupils[i], draws[i], t, acc_s, occ_s);
           rules_b.year_end(b_pupils[i], draws[i], t, acc_b, occ_b);
@@ -209,16 +275,10 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
           rules_s.new_school_year(s_pupils[i], draws[i], t, acc_s, occ_s);
           rules_b.new_school_year(b_pupils[i], draws[i], t, acc_b, occ_b);
         }
+        if (!rejoins(i)) kept.push_back(i);
       }
     }
-    // Pupils whose copies agree again rejoin the baseline. Their index may linger in the
-    // case book with a status that is neither waiting nor in a case, which `manage` drops.
-    const auto rejoin = [&](std::uint32_t i) {
-      const Pupil& s = s_pupils[i];
-      const Pupil& b = b_pupils[i];
-      return s == b || (s.state == kLeft && b.state == kLeft);
-    };
-    members.erase(std::remove_if(members.begin(), members.end(), rejoin), members.end());
+    members.swap(kept);
   }
   book.censor(steps, s_pupils.data(), acc_s);
   ReplicationOutcome out = base;

@@ -44,6 +44,7 @@ bool same_simulation(const ModelParams& a, const ModelParams& b);
 struct FromBaselineCost {
   std::uint64_t diverged_pupil_months = 0;  ///< pupil-months simulated twice (s and b)
   std::uint64_t diverged_pupils = 0;        ///< divergences (a pupil may diverge again)
+  std::uint64_t twin_pupil_months = 0;      ///< of those, school months with one shared path step
 };
 
 /// The baseline's outcome under `params`: equal to simulate(params, ScenarioSpec{},

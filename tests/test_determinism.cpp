@@ -117,3 +117,25 @@ TEST(Determinism, PupilChunksByteIdenticalAcrossThreadCounts) {
     expect_same_file(t1, t2, name);
   fs::remove_all(f.dir);
 }
+
+TEST(Determinism, FullScenariosGiveTheSameBytesAsScenariosFromTheBaseline) {
+  // --full-scenarios simulates every scenario in full instead of from the recorded baseline
+  // (models/scenario_from_baseline.hpp): the same results, byte for byte, for run and
+  // compare (a ladder of policies and staffing levels).
+  const auto f = make_fixture("det-full", 4000);
+  const auto a = run(f, "--replications 3 --seed 7 --threads 2", "record");
+  const auto b = run(f, "--replications 3 --seed 7 --threads 2 --full-scenarios", "full");
+  for (const char* name : {"summary.json", "summary.csv", "occupancy.csv"})
+    expect_same_file(a, b, name);
+  for (const char* mode : {"", " --full-scenarios"}) {
+    const std::string tag = *mode ? "cmp-full" : "cmp-record";
+    const auto r = testsupport::run_cli("compare '" + f.config.string() +
+                                            "' --replications 2 --seed 7 --quiet --out '" +
+                                            (f.dir / tag).string() + "'" + mode,
+                                        f.dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  for (const char* name : {"comparison.csv", "equity.csv", "summary.json"})
+    expect_same_file(f.dir / "cmp-record", f.dir / "cmp-full", name);
+  fs::remove_all(f.dir);
+}
