@@ -12,12 +12,8 @@ namespace {
 
 using namespace detail;
 
-/// The parameters that shape the baseline's paths once every pupil has entered: a copy
-/// without the initial-state ones and without what a record serves anyway.
-ModelParams after_entry_part(ModelParams p) {
-  p.coordinators = CoordinatorParams{};
-  p.detection = DetectionParams{};
-  p.economics = EconomicsParams{};
+/// A copy without the initial-state parameters, which are read only when a pupil enters.
+ModelParams without_initial_state(ModelParams p) {
   auto& pop = p.population;
   for (auto& band : pop.prevalence) band = {0, 0, 0};
   pop.worrying_mult_boys = pop.worrying_mult_girls = 1;
@@ -51,7 +47,7 @@ void merge_step(const std::vector<Entry>& a, std::size_t& at, int t, const std::
 }  // namespace
 
 bool derivable_baseline(const ModelParams& a, const ModelParams& b) {
-  return after_entry_part(a) == after_entry_part(b);
+  return same_baseline_path(without_initial_state(a), without_initial_state(b));
 }
 
 void derive_baseline(const BaselineRecord& source, const ModelParams& params, BaselineRecord& out) {
