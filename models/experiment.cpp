@@ -153,12 +153,13 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         UnitResult res;
         // The baseline is simulated and recorded once; every scenario is simulated from it
         // (only the pupils it changes), bit-identical to simulating it in full.
-        if (opt.from_baseline) record_baseline(p, key, record);
+        const bool from_baseline = opt.from_baseline && record_fits(p);
+        if (from_baseline) record_baseline(p, key, record);
         ReplicationOutcome base;
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
-          ReplicationOutcome o = !opt.from_baseline ? simulate(p, scenarios[s], key)
-                                 : s == 0           ? record.outcome
-                                          : simulate_from_baseline(record, p, scenarios[s]);
+          ReplicationOutcome o = !from_baseline ? simulate(p, scenarios[s], key)
+                                 : s == 0       ? record.outcome
+                                                : simulate_from_baseline(record, p, scenarios[s]);
           res.pupil_months += o.pupil_months_simulated;
           std::vector<float> occ;
           occ.reserve(o.occupancy.size() * kStates);

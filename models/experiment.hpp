@@ -32,9 +32,10 @@ struct RunOptions {
   /// first_replication .. first_replication + replications - 1).
   int first_replication = 0;
   /// True: each unit records its baseline and simulates the scenarios from the record
-  /// (models/scenario_from_baseline.hpp; about 580 bytes per pupil in flight on the
-  /// reference, per worker thread). False: every scenario simulated in full (16 bytes per
-  /// pupil). The results are the same, bit for bit.
+  /// (models/scenario_from_baseline.hpp; about 600 bytes per pupil in flight on the
+  /// reference, per worker thread), unless the record would exceed kRecordBudgetBytes.
+  /// False: every scenario simulated in full (16 bytes per pupil). The results are the
+  /// same, bit for bit.
   bool from_baseline = true;
 };
 

@@ -108,6 +108,12 @@ bool same_baseline_path(const ModelParams& a, const ModelParams& b) {
   return path_part(a) == path_part(b);
 }
 
+bool record_fits(const ModelParams& params) {
+  const auto pupil_months = static_cast<std::uint64_t>(params.population.pupils) *
+                            static_cast<std::uint64_t>(params.horizon_years) * kMonthsPerYear;
+  return pupil_months * sizeof(std::uint64_t) <= kRecordBudgetBytes;
+}
+
 bool same_simulation(const ModelParams& a, const ModelParams& b) {
   ModelParams x = a, y = b;
   x.economics = y.economics = EconomicsParams{};

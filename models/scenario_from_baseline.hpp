@@ -40,6 +40,13 @@ bool same_baseline_path(const ModelParams& a, const ModelParams& b);
 /// [economics], which the simulation never reads.
 bool same_simulation(const ModelParams& a, const ModelParams& b);
 
+/// The most a record's draws may take (8 bytes per pupil-month); callers simulate scenarios
+/// in full beyond it (the same results, 16 bytes per pupil in flight).
+inline constexpr std::uint64_t kRecordBudgetBytes = std::uint64_t{1} << 30;
+
+/// True when a record of `params`'s baseline fits kRecordBudgetBytes.
+bool record_fits(const ModelParams& params);
+
 /// What a simulation from a baseline cost, for benchmarks and notes.
 struct FromBaselineCost {
   std::uint64_t diverged_pupil_months = 0;  ///< pupil-months simulated twice (s and b)

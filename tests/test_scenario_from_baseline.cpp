@@ -249,3 +249,16 @@ TEST(ScenarioFromBaseline, RefusesARecordOfAnotherBaseline) {
   EXPECT_FALSE(attendsim::models::same_simulation(p, c));
   EXPECT_TRUE(attendsim::models::same_baseline_path(p, c));
 }
+
+TEST(ScenarioFromBaseline, RecordsBeyondTheMemoryBudgetAreNotMade) {
+  // 8 bytes of draws per pupil-month, at most 2^30 bytes: 2 236 962 pupils for 5 years fit
+  // (2 236 962 * 60 * 8 = 1 073 741 760 <= 1 073 741 824), one more does not.
+  ModelParams p;
+  p.horizon_years = 5;
+  p.population.pupils = 2236962;
+  EXPECT_TRUE(attendsim::models::record_fits(p));
+  p.population.pupils = 2236963;
+  EXPECT_FALSE(attendsim::models::record_fits(p));
+  p.population.pupils = 20000;  // the reference
+  EXPECT_TRUE(attendsim::models::record_fits(p));
+}
