@@ -190,7 +190,6 @@ class PupilRules {
     leave_bits_ = threshold_bits(p_leave_);
   }
 
-  const ModelParams& params() const { return p_; }
   const TransitionTable& table() const { return table_; }
   const Row& initial_cum(int band, int gender) const { return initial_cum_[band][gender]; }
   std::uint64_t leave_bits() const { return leave_bits_; }
