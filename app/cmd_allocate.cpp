@@ -1,5 +1,5 @@
 /// `attendsim allocate FUNDING.toml [--out DIR]`: shares a budget across applicants by the
-/// per-unit cap and remainder rule of models/funding_allocation.hpp (Stockholm 2014, S4).
+/// per-unit cap and remainder rule of analysis/funding_allocation.hpp (Stockholm 2014, S4).
 ///
 /// The FUNDING.toml schema (configs/stockholm_2014_funding.toml is the worked example):
 ///   [funding]      name (string, optional), unit_name (string, optional, default "unit"),
@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/funding_allocation.hpp"
 #include "app/commands.hpp"
-#include "models/funding_allocation.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 
@@ -289,7 +289,7 @@ void add_allocate_command(CLI::App& root, Action& action) {
   sub->add_option("--out", args->out,
                   "folder for allocation.csv (created when missing; other files are kept)");
   sub->footer(
-      "Rule (Stockholm 2014, models/funding_allocation.hpp): each applicant gets its request up\n"
+      "Rule (Stockholm 2014, analysis/funding_allocation.hpp): each applicant gets its request up\n"
       "to cap_per_unit_sek x units; the rest of budget_sek is shared per unit among applicants\n"
       "that asked for more than remainder_threshold_sek above their cap, never beyond their\n"
       "request (what they cannot take is shared again); whole SEK by largest remainder.");

@@ -6,11 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+#include "analysis/plan_calculator.hpp"
 #include "app/commands.hpp"
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
-#include "models/plan_calculator.hpp"
-#include "models/results_io.hpp"
+#include "io/config_schema.hpp"
+#include "io/results_writer.hpp"
 #include "sim/error.hpp"
 #include "sim/output.hpp"
 #include "sim/progress.hpp"

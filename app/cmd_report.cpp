@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "app/commands.hpp"
-#include "models/report.hpp"
+#include "io/html_report.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::app {

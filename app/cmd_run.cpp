@@ -5,11 +5,12 @@
 #include <memory>
 #include <thread>
 
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
-#include "models/results_io.hpp"
+#include "io/config_schema.hpp"
+#include "io/results_writer.hpp"
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
 

@@ -6,12 +6,13 @@
 #include <optional>
 #include <string>
 
+#include "analysis/global_sensitivity.hpp"
+#include "analysis/sensitivity.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
-#include "models/comparison_report.hpp"
-#include "models/global_sensitivity.hpp"
-#include "models/results_io.hpp"
-#include "models/sensitivity.hpp"
+#include "io/config_schema.hpp"
+#include "io/decision_brief.hpp"
+#include "io/results_writer.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::app {

@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
 #include "sim/output.hpp"
 #include "sim/progress.hpp"
 

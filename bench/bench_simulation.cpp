@@ -1,19 +1,21 @@
 // Throughput of the hot loop, on configs/reference.toml (coordinators on).
 //   BM_RngFloor:        one mt19937_64 output + one table lookup per item (the floor)
 //   BM_Replication:     one replication of the configured scenario; items = pupil-months
-//   BM_RecordBaseline:  the baseline simulated and recorded (models/scenario_from_baseline.hpp)
-//   BM_ScenarioFromBaseline: the configured scenario simulated from that record
-//   BM_Experiment/T/R:  baseline + scenario, R replications on T threads (real time);
+//   BM_RecordBaseline:  the baseline simulated and recorded
+//   (models/baseline/scenario_from_baseline.hpp) BM_ScenarioFromBaseline: the configured scenario
+//   simulated from that record BM_Experiment/T/R:  baseline + scenario, R replications on T threads
+//   (real time);
 //                       items = pupil-months, so T=2 / T=1 is the parallel speed-up
 // Run: build/bench_simulation [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
 #include <array>
 
-#include "models/comparison_report.hpp"
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
-#include "models/scenario_from_baseline.hpp"
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "io/decision_brief.hpp"
+#include "models/baseline/scenario_from_baseline.hpp"
 #include "models/simulation.hpp"
 #include "sim/streams.hpp"
 

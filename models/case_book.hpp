@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "models/allocation_policy.hpp"
+#include "models/policies/allocation_policy.hpp"
 #include "models/simulation.hpp"
 
 namespace attendsim::models::detail {

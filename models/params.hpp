@@ -5,7 +5,7 @@
 #include <string>
 
 #include "models/attendance.hpp"
-#include "models/economics.hpp"
+#include "models/economics_params.hpp"
 #include "models/staffing.hpp"
 
 namespace attendsim::models {

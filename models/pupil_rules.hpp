@@ -2,7 +2,7 @@
 /// The rules of one pupil-month (docs/methods.md §4.3-4.9), internal to models/.
 ///
 /// Shared by the full simulation (models/simulation.cpp) and the scenario simulated from a
-/// recorded baseline (models/scenario_from_baseline.cpp), so that both apply exactly the
+/// recorded baseline (models/baseline/scenario_from_baseline.cpp), so that both apply exactly the
 /// same arithmetic to a pupil: the second is bit-identical to the first only because no
 /// rule exists twice. Frequent counts go to a MonthTally (kept in registers by the loops),
 /// rare ones straight into the ReplicationOutcome.

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "models/economics.hpp"
+#include "models/economics_params.hpp"
 #include "models/params.hpp"
 #include "models/staffing.hpp"
 #include "sim/streams.hpp"
@@ -138,7 +138,7 @@ struct Replacement {
 };
 
 /// The no-coordinator baseline of one replication, with what a scenario needs to be
-/// simulated from it instead of from scratch (models/scenario_from_baseline.hpp).
+/// simulated from it instead of from scratch (models/baseline/scenario_from_baseline.hpp).
 struct BaselineRecord {
   ModelParams params;
   StreamKey key;

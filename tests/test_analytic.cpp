@@ -10,8 +10,9 @@
 #include <Eigen/Dense>
 #include <cmath>
 
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 

@@ -5,10 +5,11 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "models/comparison.hpp"
-#include "models/comparison_report.hpp"
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
+#include "analysis/comparison.hpp"
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "io/decision_brief.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 

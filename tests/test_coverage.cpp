@@ -30,9 +30,10 @@
 #include <cstdio>
 #include <string>
 
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
-#include "models/results_io.hpp"
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "io/results_writer.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 

@@ -1,5 +1,5 @@
-// A baseline record derived from another (models/derived_baseline.hpp) equals a record made
-// directly with the new parameters: outcome, referral points, high/extensive months,
+// A baseline record derived from another (models/baseline/derived_baseline.hpp) equals a record
+// made directly with the new parameters: outcome, referral points, high/extensive months,
 // replacements and running eligible counts, bit for bit; and scenarios simulated from it
 // equal their full simulations. The reference is record_baseline() / simulate(), checked
 // elsewhere against hand computations and the analytic chain.
@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "models/derived_baseline.hpp"
-#include "models/model_config.hpp"
-#include "models/scenario_from_baseline.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "models/baseline/derived_baseline.hpp"
+#include "models/baseline/scenario_from_baseline.hpp"
 #include "models/simulation.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"

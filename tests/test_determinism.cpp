@@ -120,7 +120,7 @@ TEST(Determinism, PupilChunksByteIdenticalAcrossThreadCounts) {
 
 TEST(Determinism, FullScenariosGiveTheSameBytesAsScenariosFromTheBaseline) {
   // --full-scenarios simulates every scenario in full instead of from the recorded baseline
-  // (models/scenario_from_baseline.hpp): the same results, byte for byte, for run and
+  // (models/baseline/scenario_from_baseline.hpp): the same results, byte for byte, for run and
   // compare (a ladder of policies and staffing levels).
   const auto f = make_fixture("det-full", 4000);
   const auto a = run(f, "--replications 3 --seed 7 --threads 2", "record");

@@ -19,7 +19,8 @@
 #include <array>
 #include <cmath>
 
-#include "models/model_config.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
 #include "models/simulation.hpp"
 #include "sim/config.hpp"
 #include "sim/streams.hpp"

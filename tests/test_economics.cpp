@@ -1,9 +1,9 @@
-// Economics on hand-built event paths (models/economics.hpp formulas).
+// Economics on hand-built event paths (analysis/economics.hpp formulas).
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "models/economics.hpp"
+#include "analysis/economics.hpp"
 
 using attendsim::models::EconomicsParams;
 using attendsim::models::EventSeries;

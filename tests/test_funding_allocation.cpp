@@ -1,4 +1,4 @@
-// The funding allocation rule (models/funding_allocation.hpp) and `attendsim allocate`.
+// The funding allocation rule (analysis/funding_allocation.hpp) and `attendsim allocate`.
 // Every expected number below is worked by hand in the comment next to it.
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "models/funding_allocation.hpp"
+#include "analysis/funding_allocation.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "support.hpp"

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "models/comparison_report.hpp"
-#include "models/incremental_analysis.hpp"
+#include "analysis/incremental_analysis.hpp"
+#include "io/decision_brief.hpp"
 
 using namespace attendsim::models;
 

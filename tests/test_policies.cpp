@@ -7,10 +7,11 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "models/allocation_policy.hpp"
-#include "models/comparison.hpp"
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
+#include "analysis/comparison.hpp"
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "models/policies/allocation_policy.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

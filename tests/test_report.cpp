@@ -5,7 +5,7 @@
 #include <regex>
 #include <set>
 
-#include "models/report.hpp"
+#include "io/html_report.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// A scenario simulated from a recorded baseline (models/scenario_from_baseline.hpp) equals
+// A scenario simulated from a recorded baseline (models/baseline/scenario_from_baseline.hpp) equals
 // the full simulation of that scenario in every field, bit for bit: over the allocation and
 // referral policies, staffing schedules with gaps, scarce and ample capacity, PSA draws of
 // every parameter, and the switches of the analytic checks. The reference is simulate()
@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "models/allocation_policy.hpp"
-#include "models/model_config.hpp"
-#include "models/scenario_from_baseline.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "models/baseline/scenario_from_baseline.hpp"
+#include "models/policies/allocation_policy.hpp"
 #include "models/simulation.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"

@@ -8,10 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "models/experiment.hpp"
-#include "models/model_config.hpp"
-#include "models/plan_calculator.hpp"
-#include "models/results_io.hpp"
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+#include "analysis/plan_calculator.hpp"
+#include "io/config_schema.hpp"
+#include "io/results_writer.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

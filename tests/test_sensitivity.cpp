@@ -5,7 +5,8 @@
 #include <cmath>
 #include <filesystem>
 
-#include "models/sensitivity.hpp"
+#include "analysis/sensitivity.hpp"
+#include "io/config_schema.hpp"
 #include "sim/config.hpp"
 #include "sim/statistics.hpp"
 #include "support.hpp"

@@ -10,8 +10,9 @@
 #include <filesystem>
 #include <sstream>
 
-#include "models/global_sensitivity.hpp"
-#include "models/sensitivity.hpp"
+#include "analysis/global_sensitivity.hpp"
+#include "analysis/sensitivity.hpp"
+#include "io/config_schema.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/sobol.hpp"

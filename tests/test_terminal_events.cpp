@@ -8,7 +8,8 @@
 #include <cmath>
 #include <string>
 
-#include "models/model_config.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
 #include "models/simulation.hpp"
 #include "sim/config.hpp"
 #include "sim/statistics.hpp"

@@ -1,0 +1,77 @@
+#include "analysis/economics.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "sim/error.hpp"
+
+namespace attendsim::models {
+
+double longterm_annuity_factor(const EconomicsParams& e) {
+  const int n = static_cast<int>(std::lround(e.loss_end_age - e.loss_start_age));
+  ATTENDSIM_REQUIRE(n > 0, "loss_end_age must exceed loss_start_age");
+  const double lag = e.loss_start_age - e.age_at_completion;
+  double a = 0.0;
+  for (int k = 0; k < n; ++k) a += std::pow(1.0 + e.discount_rate, -(lag + k));
+  return a / n;
+}
+
+static double perspective_share(const EconomicsParams& e) {
+  switch (e.perspective) {
+    case Perspective::municipality:
+      return e.longterm_loss_public_share * e.longterm_loss_municipal_share_of_public;
+    case Perspective::public_sector:
+      return e.longterm_loss_public_share;
+    case Perspective::society:
+      return 1.0;
+  }
+  return 1.0;
+}
+
+double value_per_noncompletion(const EconomicsParams& e) {
+  return perspective_share(e) * e.longterm_loss_noncompletion_sek * longterm_annuity_factor(e);
+}
+
+EconomicResult evaluate_economics(const EconomicsParams& e, const EventSeries& b,
+                                  const EventSeries& s) {
+  const std::size_t steps = s.fte.size();
+  ATTENDSIM_REQUIRE(b.fte.size() == steps, "baseline and scenario have different horizons");
+  int t_end = -1;
+  for (std::size_t t = 0; t < steps; ++t) {
+    if (s.fte[t] > 0) t_end = static_cast<int>(t);
+  }
+  const double v_place = e.placement_months * (365.25 / 12.0) * e.cost_placement_per_day_sek;
+  const double v_noncomp = value_per_noncompletion(e);
+  EconomicResult r;
+  const std::size_t years = (steps + 11) / 12;
+  r.cumulative_cost_by_year.assign(years, 0.0);
+  r.cumulative_savings_by_year.assign(years, 0.0);
+  double cost = 0, short_term = 0, long_term = 0;
+  for (std::size_t t = 0; t < steps; ++t) {
+    const double df = std::pow(1.0 + e.discount_rate, -static_cast<double>(t) / 12.0);
+    const double extra_fte = s.fte[t] - b.fte[t];
+    double c = extra_fte * e.cost_per_fte_year_sek / 12.0;
+    if (s.fte[t] > 0 && !(b.fte[t] > 0))
+      c += (e.team_overhead_sek_per_year + e.other_costs_sek_per_year) / 12.0;
+    cost += df * c;
+    const double after =
+        t_end >= 0 && static_cast<int>(t) > t_end ? (static_cast<int>(t) - t_end) / 12.0 : 0.0;
+    const double keep = (1.0 - e.attribution) * std::pow(1.0 - e.dropoff_per_year, after) * df;
+    short_term += keep * ((b.repeated_years[t] - s.repeated_years[t]) * e.cost_repeated_year_sek +
+                          (b.summer_school[t] - s.summer_school[t]) * e.cost_summer_school_sek +
+                          (b.placements[t] - s.placements[t]) * v_place);
+    long_term += keep * (b.noncompletions[t] - s.noncompletions[t]) * v_noncomp;
+    const std::size_t y = t / 12;
+    r.cumulative_cost_by_year[y] = cost;
+    r.cumulative_savings_by_year[y] = short_term + long_term;
+  }
+  r.cost_sek = cost;
+  r.savings_short_term_sek = short_term;
+  r.savings_long_term_sek = long_term;
+  r.savings_sek = short_term + long_term;
+  r.net_benefit_sek = r.savings_sek - cost;
+  r.roi = cost > 0 ? r.savings_sek / cost : std::numeric_limits<double>::quiet_NaN();
+  return r;
+}
+
+}  // namespace attendsim::models

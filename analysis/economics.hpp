@@ -1,0 +1,50 @@
+#pragma once
+/// Costs, counterfactual savings, net benefit and ROI.
+///
+/// Savings are never assumed: they are (baseline events - scenario events) x unit values,
+/// on common random numbers, for the events the model simulates. With monthly discount
+/// factor df(t) = (1 + r)^(-t/12) for step t (t = 0 is the first month):
+///   cost      = sum_t df(t) * [ fte(t) * cost_per_fte_year / 12
+///                               + 1{fte(t) > 0} * (team_overhead_per_year + other_costs_per_year)
+///                               / 12 ]
+///   savings   = (1 - attribution) * sum_t df(t) * drop(t) * sum_k dE_k(t) * value_k
+///   dE_k(t)   = baseline_k(t) - scenario_k(t) for event k in {repeated year, summer school,
+///               social-services placement, non-completion of upper secondary school}
+///   value     = cost_repeated_year; cost_summer_school;
+///               placement_months * 365.25/12 * cost_placement_per_day;
+///               share(perspective) * L * A, where L is the undiscounted long-term loss per
+///               non-completer and A = (1/n) sum_{k=0}^{n-1} (1+r)^-(loss_start_age -
+///               age_at_completion + k), n = loss_end_age - loss_start_age, spreads L evenly
+///               over working ages and discounts it back to the age of completion (A = 1 at r = 0).
+///   share     = municipality: public_share * municipal_share_of_public; public_sector:
+///               public_share; society: 1. Short-term items count in full in every perspective.
+///   drop(t)   = (1 - dropoff_per_year)^(max(0, t - t_end)/12), t_end = last staffed step.
+///   net_benefit = savings - cost;  roi = savings / cost (SEK returned per SEK invested).
+#include <string>
+#include <vector>
+
+#include "models/economics_params.hpp"
+
+namespace attendsim::models {
+
+struct EconomicResult {
+  double cost_sek = 0;
+  double savings_sek = 0;
+  double savings_short_term_sek = 0;  ///< repeated years, summer school, placements
+  double savings_long_term_sek = 0;   ///< non-completion
+  double net_benefit_sek = 0;
+  double roi = 0;  ///< NaN when cost is 0
+  std::vector<double> cumulative_cost_by_year;
+  std::vector<double> cumulative_savings_by_year;
+};
+
+/// Present value at the age of completion of one non-completion's long-term loss, as a
+/// share of L (the factor A in the file comment).
+double longterm_annuity_factor(const EconomicsParams& e);
+/// Value of one avoided non-completion in the chosen perspective, at the age of completion.
+double value_per_noncompletion(const EconomicsParams& e);
+
+EconomicResult evaluate_economics(const EconomicsParams& e, const EventSeries& baseline,
+                                  const EventSeries& scenario);
+
+}  // namespace attendsim::models

@@ -1,0 +1,80 @@
+#pragma once
+/// An experiment: a set of scenarios (the first is the no-coordinator baseline) run over
+/// parameter draws x stochastic replications on common random numbers, with economics
+/// evaluated per unit against the baseline.
+///
+/// Unit (d, r) = parameter draw d, replication r, at slot d * replications + r. Every
+/// scenario of a unit uses the stream key {seed, d, r}. With one draw the parameters are at
+/// their base values; with several, draw d's values are `ParameterSet::sample(seed, d)`.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/economics.hpp"
+#include "analysis/model_config.hpp"
+#include "models/simulation.hpp"
+
+namespace attendsim::models {
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  int draws = 1;
+  int replications = 20;
+  int threads = 0;  ///< 0: all cores
+  bool progress = false;
+  /// Explicit parameter vectors (design points of a sensitivity analysis). When non-empty,
+  /// draws = parameter_sets.size() and draw d uses parameter_sets[d] instead of a PSA sample.
+  std::vector<std::vector<double>> parameter_sets;
+  /// When true, every draw uses the streams of draw 0 (replication r keyed {seed, 0, r}):
+  /// design points then differ only by their parameters, on common random numbers.
+  bool common_streams_across_draws = false;
+  /// First replication index: lets a run be extended in seeded batches (replications
+  /// first_replication .. first_replication + replications - 1).
+  int first_replication = 0;
+  /// True: each unit records its baseline and simulates the scenarios from the record
+  /// (models/baseline/scenario_from_baseline.hpp; about 600 bytes per pupil in flight on the
+  /// reference, per worker thread), unless the record would exceed kRecordBudgetBytes.
+  /// False: every scenario simulated in full (16 bytes per pupil). The results are the
+  /// same, bit for bit.
+  bool from_baseline = true;
+};
+
+/// Names of the metrics of a scenario, in output order. Economic metrics (cost_sek ...
+/// roi) exist for every scenario except the baseline.
+std::vector<std::string> metric_names(bool with_economics);
+
+struct UnitResult {
+  /// metrics[scenario][metric] in the order of metric_names().
+  std::vector<std::vector<double>> metrics;
+  /// occupancy[scenario][step * kStates + state]
+  std::vector<std::vector<float>> occupancy;
+  std::vector<std::vector<double>> cumulative_net_by_year;  ///< [scenario][year], baseline empty
+  std::uint64_t pupil_months = 0;
+};
+
+struct ExperimentResult {
+  RunOptions options;
+  std::vector<ScenarioSpec> scenarios;
+  std::vector<UnitResult> units;  ///< draws * replications, in unit order
+  int steps = 0;
+  std::uint64_t pupil_months_simulated = 0;
+  double wall_seconds = 0;
+
+  /// Values of one metric across independent units: the replications when draws == 1,
+  /// else the per-draw means over replications.
+  std::vector<double> unit_values(std::size_t scenario, std::size_t metric) const;
+  std::size_t metric_index(const std::string& name) const;
+};
+
+/// Runs scenarios (scenarios[0] must be the baseline: empty staffing).
+ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<ScenarioSpec>& scenarios,
+                                const RunOptions& opt);
+
+/// The baseline spec (no coordinators) and the config's scenario.
+std::vector<ScenarioSpec> baseline_and_configured(const ModelConfig& cfg);
+
+/// Per-unit metric values of one replication outcome (economics optional).
+std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicResult* econ);
+
+}  // namespace attendsim::models

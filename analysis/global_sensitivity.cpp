@@ -1,0 +1,350 @@
+#include "analysis/global_sensitivity.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "analysis/economics.hpp"
+#include "analysis/sensitivity.hpp"
+#include "models/baseline/derived_baseline.hpp"
+#include "models/baseline/scenario_from_baseline.hpp"
+#include "sim/error.hpp"
+#include "sim/progress.hpp"
+#include "sim/runner.hpp"
+#include "sim/statistics.hpp"
+#include "sim/voi.hpp"
+
+namespace attendsim::models {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = list.find(',', start);
+    const auto end = comma == std::string::npos ? list.size() : comma;
+    std::string item = list.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) ATTENDSIM_INPUT_ERROR("--params: empty name in '" << list << "'");
+    out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::size_t metric_index_of(const std::string& name) {
+  const auto names = metric_names(true);
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+bool same_option(const ScenarioSpec& a, const ScenarioSpec& b) {
+  if (a.allocation_policy != b.allocation_policy || a.referral_policy != b.referral_policy)
+    return false;
+  const auto steps = 12 * 200;  // any horizon: compare the schedules month by month
+  for (int t = 0; t < steps; ++t) {
+    if (a.staffing.fte_at(t) != b.staffing.fte_at(t)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std::string& list) {
+  if (list.empty()) {
+    auto all = cfg.parameters.uncertain();
+    if (all.empty()) ATTENDSIM_INPUT_ERROR(cfg.file << ": no parameter has a distribution");
+    return all;
+  }
+  std::vector<std::size_t> out;
+  for (const auto& name : split_list(list)) {
+    const auto i = cfg.parameters.find(name);
+    if (!i) ATTENDSIM_INPUT_ERROR("--params: no parameter '" << name << "' in " << cfg.file);
+    if (!cfg.parameters.at(*i).dist) {
+      ATTENDSIM_INPUT_ERROR("--params: parameter '"
+                            << name << "' has no distribution (give it one in " << cfg.file << ")");
+    }
+    if (std::find(out.begin(), out.end(), *i) != out.end()) {
+      ATTENDSIM_INPUT_ERROR("--params: parameter '" << name << "' given twice");
+    }
+    out.push_back(*i);
+  }
+  return out;
+}
+
+GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& opt,
+                                    const std::vector<std::size_t>& parameters, std::size_t n,
+                                    int bootstrap, std::size_t randomisations,
+                                    bool reuse_simulations, SobolEstimator estimator) {
+  if (n < 2) ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << n);
+  if (parameters.empty())
+    ATTENDSIM_INPUT_ERROR("--params: a Sobol analysis needs at least one parameter");
+  if (bootstrap < 0) ATTENDSIM_INPUT_ERROR("--bootstrap must be >= 0, got " << bootstrap);
+  if (randomisations < 1)
+    ATTENDSIM_INPUT_ERROR("--randomisations must be >= 1, got " << randomisations);
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t d = parameters.size();
+  const std::size_t nq = randomisations;
+  // One design (K = 1: the plain Sobol sequence) or K randomly shifted ones.
+  std::vector<SaltelliDesign> designs;
+  for (std::size_t q = 0; q < nq; ++q) {
+    designs.push_back(nq == 1 ? saltelli_design(n, d) : saltelli_design(n, d, opt.seed, q));
+  }
+  const std::size_t block = designs[0].size();
+  const auto base = cfg.parameters.base_values();
+  const auto& names = sensitivity_outputs();
+  // Per-replication outputs at every design point: values[output][(q block + point) R + r].
+  const auto reps = static_cast<std::size_t>(opt.replications);
+  std::vector<std::vector<double>> values(names.size(), std::vector<double>(nq * block * reps));
+  // Parameter values at point p of design q; every point is checked (and realised once)
+  // before any simulation, so that a bad value surfaces as an input error naming the key.
+  auto point_values = [&](std::size_t q, std::size_t p) {
+    auto v = base;
+    for (std::size_t i = 0; i < d; ++i) {
+      v[parameters[i]] = cfg.parameters.at(parameters[i]).dist->quantile(designs[q].points[p][i]);
+    }
+    return v;
+  };
+  for (std::size_t q = 0; q < nq; ++q) {
+    for (std::size_t p = 0; p < block; ++p) {
+      const auto v = point_values(q, p);
+      cfg.parameters.check_domain(v, "Sobol design point " + std::to_string(q * block + p));
+      (void)realise(cfg, v);
+    }
+  }
+  const auto scenarios = baseline_and_configured(cfg);
+  const auto i_net = metric_index_of("net_benefit_sek"), i_roi = metric_index_of("roi"),
+             i_ret = metric_index_of("sustained_returns");
+  ProgressBar bar(nq * n * reps, "sobol", opt.progress);
+  // Unit (randomisation q, row k, replication r): every point of row k (A_k, B_k,
+  // A_B^(i)_k) on the streams {seed, draw 0, (q N + k) R + r}: common random numbers across
+  // the points of a row (their differences, which the estimators are made of, keep little
+  // noise), independent streams between rows and replications (so that the noise averages
+  // out over the rows, the row bootstrap sees it, and the replications estimate it).
+  using RowOutputs = std::vector<std::array<double, 3>>;  // [block j] -> outputs
+  // Per unit: baselines simulated (recorded, or in full) and scenario simulations.
+  std::vector<std::array<std::size_t, 3>> counts(nq * n * reps);
+  const auto rows = run_indexed_with_scratch<RowOutputs, std::vector<BaselineRecord>>(
+      nq * n * reps, opt.threads,
+      [&](std::size_t u, std::vector<BaselineRecord>& pool) {
+        const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
+        const StreamKey key{
+            opt.seed, 0, (q * n + k) * reps + r + static_cast<std::uint64_t>(opt.first_replication),
+            0, 0};
+        RowOutputs out(d + 2);
+        auto outputs = [&](const ModelParams& p, const ReplicationOutcome& b,
+                           const ReplicationOutcome& sc) {
+          const EconomicResult econ = evaluate_economics(p.economics, b.events, sc.events);
+          const auto mb = outcome_metrics(b, nullptr), ms = outcome_metrics(sc, &econ);
+          return std::array<double, 3>{ms[i_net], ms[i_roi], ms[i_ret] - mb[i_ret]};
+        };
+        // The points of row k in block order. A point whose parameters simulate like an
+        // earlier point's (they differ in economics only) reuses its outcomes; otherwise its
+        // scenario is simulated from the recorded baseline of an earlier point with the same
+        // baseline path, or from a new record (reuse_simulations = false: every point's
+        // baseline and scenario simulated in full, the independent check).
+        std::vector<ModelParams> p(d + 2);
+        // pool[0, records) are this row's baselines; derived ones point into recorded ones'
+        // draws, so the pool must not reallocate while the row is worked on.
+        pool.reserve(d + 2);
+        std::size_t records = 0;
+        std::vector<ReplicationOutcome> scen(d + 2), base_out(d + 2);
+        std::size_t made = 0, derived = 0, runs = 0;
+        for (std::size_t j = 0; j < d + 2; ++j) {
+          p[j] = realise(cfg, point_values(q, j * n + k));
+          if (!reuse_simulations || !opt.from_baseline || !record_fits(p[j])) {
+            base_out[j] = simulate(p[j], scenarios[0], key);
+            scen[j] = simulate(p[j], scenarios[1], key);
+            out[j] = outputs(p[j], base_out[j], scen[j]);
+            made += 1;
+            runs += 1;
+            continue;
+          }
+          std::size_t same = j;
+          for (std::size_t e = 0; e < j && same == j; ++e)
+            if (same_simulation(p[e], p[j])) same = e;
+          if (same < j) {
+            base_out[j] = base_out[same];
+            scen[j] = scen[same];
+          } else {
+            std::size_t rec = records;
+            for (std::size_t e = 0; e < records && rec == records; ++e)
+              if (same_baseline_path(pool[e].params, p[j])) rec = e;
+            if (rec == records) {
+              // A new baseline: derived from a recorded one when only the initial state of
+              // the population differs (models/baseline/derived_baseline.hpp), else recorded.
+              std::size_t from = records;
+              for (std::size_t e = 0; e < records && from == records; ++e)
+                if (pool[e].shared_draws == nullptr && derivable_baseline(pool[e].params, p[j]))
+                  from = e;
+              if (pool.size() == records) pool.emplace_back();
+              if (from < records) {
+                derive_baseline(pool[from], p[j], pool[records++]);
+                ++derived;
+              } else {
+                record_baseline(p[j], key, pool[records++]);
+                ++made;
+              }
+            }
+            scen[j] = simulate_from_baseline(pool[rec], p[j], scenarios[1], nullptr, &base_out[j]);
+            ++runs;
+          }
+          out[j] = outputs(p[j], base_out[j], scen[j]);
+        }
+        counts[u] = {made, derived, runs};
+        return out;
+      },
+      [&bar] { bar.tick(); });
+  bar.finish();
+  for (std::size_t u = 0; u < rows.size(); ++u) {
+    const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
+    for (std::size_t j = 0; j < d + 2; ++j) {
+      for (std::size_t o = 0; o < names.size(); ++o)
+        values[o][(q * block + j * n + k) * reps + r] = rows[u][j][o];
+    }
+  }
+  std::size_t baselines = 0, derived_baselines = 0, scenario_runs = 0;
+  for (const auto& c : counts) {
+    baselines += c[0];
+    derived_baselines += c[1];
+    scenario_runs += c[2];
+  }
+  GlobalSobolResult r;
+  r.n = n;
+  r.randomisations = nq;
+  for (auto i : parameters) r.parameters.push_back(cfg.parameters.at(i).path);
+  r.replications = opt.replications;
+  r.design_points = nq * block;
+  r.baselines = baselines;
+  r.derived_baselines = derived_baselines;
+  r.scenario_runs = scenario_runs;
+  SobolOptions so;
+  so.bootstrap = bootstrap;
+  so.seed = opt.seed;
+  so.estimator = estimator;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t o = 0; o < names.size(); ++o) {
+    const auto& v = values[o];
+    for (double x : v) {
+      if (!std::isfinite(x))
+        ATTENDSIM_INPUT_ERROR("Sobol: output " << names[o] << " is not finite at a design point");
+    }
+    SobolResult s;
+    try {
+      s = nq == 1 ? sobol_indices_replicated(v, n, d, reps, so)
+                  : sobol_indices_randomised(v, n, d, nq, reps, so.confidence, so.estimator);
+    } catch (const std::exception& e) {
+      ATTENDSIM_INPUT_ERROR("Sobol: output " << names[o] << ": " << e.what());
+    }
+    for (std::size_t i = 0; i < d; ++i) r.rows.push_back({names[o], r.parameters[i], s.indices[i]});
+    SobolNoise z{
+        names[o], s.variance, nan, nan, std::vector<double>(d, nan), std::vector<double>(d, nan)};
+    if (reps >= 2) {
+      z.noise_variance = s.noise_variance;
+      z.noise_share = s.noise_variance / s.variance;
+      for (std::size_t i = 0; i < d; ++i) {
+        z.first_order_noise[i] = s.indices[i].first_order_noise;
+        z.total_noise[i] = s.indices[i].total_noise;
+      }
+    }
+    r.noise.push_back(std::move(z));
+  }
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+std::vector<ScenarioSpec> decision_options(const ModelConfig& cfg) {
+  auto out = baseline_and_configured(cfg);
+  const auto ladder = comparison_scenarios(cfg);
+  for (std::size_t s = 1; s < ladder.size(); ++s) {
+    const bool dup = std::any_of(out.begin(), out.end(),
+                                 [&](const ScenarioSpec& o) { return same_option(o, ladder[s]); });
+    const bool name_taken = std::any_of(
+        out.begin(), out.end(), [&](const ScenarioSpec& o) { return o.name == ladder[s].name; });
+    if (!dup && !name_taken) out.push_back(ladder[s]);
+  }
+  return out;
+}
+
+VoiResult value_of_information(const ModelConfig& cfg, const RunOptions& opt,
+                               const std::string& list) {
+  if (opt.draws < 10)
+    ATTENDSIM_INPUT_ERROR("--method voi needs --draws >= 10 PSA draws, got " << opt.draws);
+  // What to value: parameters and Dirichlet groups (by path).
+  struct Target {
+    std::string name;
+    std::vector<std::size_t> members;
+  };
+  std::vector<Target> targets;
+  const auto& groups = cfg.parameters.groups();
+  if (list.empty()) {
+    for (auto i : cfg.parameters.uncertain()) targets.push_back({cfg.parameters.at(i).path, {i}});
+    for (const auto& g : groups) targets.push_back({g.path, g.members});
+  } else {
+    for (const auto& name : split_list(list)) {
+      const auto g = std::find_if(groups.begin(), groups.end(),
+                                  [&](const DirichletGroup& x) { return x.path == name; });
+      if (g != groups.end()) {
+        targets.push_back({name, g->members});
+        continue;
+      }
+      targets.push_back({name, {uncertain_parameters(cfg, name).front()}});
+    }
+  }
+  if (targets.empty()) ATTENDSIM_INPUT_ERROR(cfg.file << ": no parameter has a distribution");
+  VoiResult out;
+  RunOptions o = opt;
+  o.parameter_sets.clear();
+  o.common_streams_across_draws = false;
+  out.result = run_experiment(cfg, decision_options(cfg), o);
+  const auto& res = out.result;
+  const auto k = static_cast<Eigen::Index>(opt.draws);
+  const auto options = static_cast<Eigen::Index>(res.scenarios.size());
+  const auto i_net = res.metric_index("net_benefit_sek");
+  Eigen::MatrixXd nb = Eigen::MatrixXd::Zero(k, options);  // option 0: the baseline, net benefit 0
+  for (Eigen::Index s = 1; s < options; ++s) {
+    const auto v = res.unit_values(static_cast<std::size_t>(s), i_net);
+    for (Eigen::Index d = 0; d < k; ++d) {
+      if (!std::isfinite(v[static_cast<std::size_t>(d)]))
+        ATTENDSIM_INPUT_ERROR("VOI: net benefit is not finite in draw " << d);
+      nb(d, s) = v[static_cast<std::size_t>(d)];
+    }
+  }
+  // Noise of the per-draw means.
+  const auto reps = static_cast<std::size_t>(opt.replications);
+  out.noise_variance = std::numeric_limits<double>::quiet_NaN();
+  if (reps >= 2 && options > 1) {
+    double sum = 0;
+    for (std::size_t d = 0; d < static_cast<std::size_t>(k); ++d) {
+      for (std::size_t s = 1; s < static_cast<std::size_t>(options); ++s) {
+        RunningStats rs;
+        for (std::size_t r = 0; r < reps; ++r) rs.add(res.units[d * reps + r].metrics[s][i_net]);
+        sum += rs.variance() / static_cast<double>(reps);
+      }
+    }
+    out.noise_variance = sum / static_cast<double>(k * (options - 1));
+  }
+  // The parameter values of each draw: the same samples run_experiment used.
+  Eigen::MatrixXd values(k, static_cast<Eigen::Index>(cfg.parameters.size()));
+  for (Eigen::Index d = 0; d < k; ++d) {
+    const auto v = cfg.parameters.sample(opt.seed, static_cast<std::uint64_t>(d));
+    for (std::size_t j = 0; j < v.size(); ++j) values(d, static_cast<Eigen::Index>(j)) = v[j];
+  }
+  const double total = evpi(nb);
+  auto share = [&](double v) { return total > 0 ? v / total : 0.0; };
+  out.rows.push_back({"evpi", "all", total, share(total)});
+  for (const auto& t : targets) {
+    Eigen::MatrixXd x(k, static_cast<Eigen::Index>(t.members.size()));
+    for (std::size_t j = 0; j < t.members.size(); ++j)
+      x.col(static_cast<Eigen::Index>(j)) = values.col(static_cast<Eigen::Index>(t.members[j]));
+    const double v = evppi(nb, x);
+    out.rows.push_back({"evppi", t.name, v, share(v)});
+  }
+  return out;
+}
+
+}  // namespace attendsim::models

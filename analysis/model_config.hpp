@@ -1,0 +1,82 @@
+#pragma once
+/// A model config as read (io/config_schema.hpp reads it from TOML): the uncertain parameters
+/// with their setters, the structure, the scenario and the optional tables.
+///
+/// Every numeric model parameter may be a number or a distribution written as an inline
+/// table, e.g. `p_consent = { base = 0.85, dist = "beta", a = 25.8, b = 4.6 }` (`base`
+/// optional: the distribution's mean, or its median for a lognormal). Transition rows may
+/// carry a Dirichlet concentration for PSA. See configs/reference.toml for the full schema.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/params.hpp"
+#include "models/simulation.hpp"
+#include "sim/parameters.hpp"
+
+namespace attendsim::models {
+
+struct RunSettings {
+  std::uint64_t seed = 1;
+  int draws = 1;
+  int replications = 20;
+};
+
+/// A plan's own back-of-envelope calculation (the kind the Uppsala application used):
+/// inputs only; `analysis/plan_calculator.hpp` computes the totals.
+struct PlanInputs {
+  bool present = false;
+  double cost_of_effort_sek = 0;
+  double avoided_repeated_years = 0;
+  double cost_per_repeated_year_sek = 0;
+  double avoided_summer_school = 0;
+  double cost_summer_school_sek = 0;
+  double completers_gained = 0;
+  double saving_per_completer_sek = 0;
+};
+
+/// The scenario set of `attendsim compare` (optional [compare] table). Scenarios are the
+/// product staffing_levels_fte x allocation_policies x referral_policies, each staffing
+/// level applied with the timing of the configured schedule (the months it has FTE > 0),
+/// plus explicit [[compare.scenario]] entries. Defaults: levels 1, 2, 3, 5, 8 FTE with the
+/// configured policies.
+struct CompareSpec {
+  std::vector<double> staffing_levels_fte{1, 2, 3, 5, 8};
+  std::vector<std::string> allocation_policies;  ///< empty: the configured one
+  std::vector<std::string> referral_policies;    ///< empty: the configured one
+  std::vector<ScenarioSpec> explicit_scenarios;
+  std::string reference_scenario;  ///< named reference for paired differences ("" = none)
+  double roi_target = 1.0;
+  double confidence = 0.8;
+};
+
+struct ModelConfig {
+  std::string file;
+  std::string text;  ///< raw config bytes (hashed into run.json)
+  std::string name;
+  std::string description;
+  ParameterSet parameters;
+  /// setters[i] writes the value of parameters[i] into a ModelParams.
+  std::vector<std::function<void(ModelParams&, double)>> setters;
+  ModelParams structure;  ///< everything that is not an uncertain parameter
+  ScenarioSpec scenario;  ///< the configured staffing and policies
+  RunSettings run;
+  PlanInputs plan;  ///< optional [plan] table
+  CompareSpec compare;
+};
+
+/// The scenarios `attendsim compare` runs: baseline first, then the ladder and explicit ones.
+std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg);
+/// Name of a referral policy ("as_configured", "equal_referral").
+const char* referral_policy_name(ReferralPolicy p);
+
+/// Model parameters for a vector of parameter values (base, a PSA draw, a design point).
+/// Probability rows are renormalised to sum exactly to 1.
+ModelParams realise(const ModelConfig& cfg, const std::vector<double>& values);
+
+/// Hex FNV-1a hash of the config text, for provenance.
+std::string config_hash(const ModelConfig& cfg);
+
+}  // namespace attendsim::models

@@ -1,0 +1,73 @@
+#pragma once
+/// Sensitivity analyses of the attendance model, built on experiments over design points.
+///
+/// Every design point of one analysis runs on the same random streams (common random
+/// numbers: RunOptions::common_streams_across_draws), so differences between points are
+/// differences of parameters, not of Monte Carlo noise. Low and high values of a parameter
+/// are the 2.5 % and 97.5 % quantiles of its distribution (F^{-1}(0.025), F^{-1}(0.975)).
+#include <string>
+#include <vector>
+
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+
+namespace attendsim::models {
+
+/// The outputs every analysis reports for the configured scenario against the baseline.
+inline const std::vector<std::string>& sensitivity_outputs() {
+  static const std::vector<std::string> o = {"net_benefit_sek", "roi", "extra_sustained_returns"};
+  return o;
+}
+
+/// Output values (in sensitivity_outputs() order) per draw of an experiment over
+/// {baseline, scenario}: means over replications; extra_sustained_returns is paired.
+std::vector<std::vector<double>> outputs_per_draw(const ExperimentResult& res);
+
+struct TornadoRow {
+  std::string parameter;
+  std::string output;
+  double base_value, low_value, high_value;
+  double output_base, output_low, output_high;
+  double swing;  ///< |output_high - output_low|
+};
+
+/// One-way analysis over every individually uncertain parameter (Dirichlet rows excluded),
+/// sorted by swing (descending) within each output.
+std::vector<TornadoRow> one_way(const ModelConfig& cfg, const RunOptions& opt);
+
+struct TwoWayRow {
+  std::string param_a, param_b;
+  double value_a, value_b;
+  std::vector<double> outputs;  ///< sensitivity_outputs() order
+};
+
+/// A grid of `points` x `points` values of two parameters (each from its 2.5 % to 97.5 %
+/// quantile), the others at base.
+std::vector<TwoWayRow> two_way(const ModelConfig& cfg, const RunOptions& opt, const std::string& a,
+                               const std::string& b, int points);
+
+/// Acceptability curve: for each value lambda placed on one extra sustained return,
+/// P(scenario s has the highest net monetary benefit) over PSA draws, where
+///   NMB_s(lambda) = lambda * extra_sustained_returns_s + net_benefit_sek_s,  NMB_baseline = 0.
+struct AcceptabilityPoint {
+  double value_per_return_sek;
+  std::string scenario;
+  double probability_best;
+};
+std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res,
+                                              const std::vector<double>& lambdas);
+
+/// Runs {baseline, scenario} in seeded batches of `batch` replications until the standard
+/// error of `metric` of the scenario is at most `target` (or max_replications is reached).
+/// Batch k uses replications k*batch .. (k+1)*batch - 1, so the same seed stops at the
+/// same replication count with the same result.
+struct TargetSeResult {
+  ExperimentResult result;
+  double se = 0;
+  bool reached = false;
+};
+TargetSeResult run_to_target_se(const ModelConfig& cfg, const RunOptions& opt,
+                                const std::string& metric, double target, int batch,
+                                int max_replications);
+
+}  // namespace attendsim::models

@@ -1,0 +1,536 @@
+#include "io/config_schema.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
+
+#include "models/policies/allocation_policy.hpp"
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+#include "sim/streams.hpp"
+
+namespace attendsim::models {
+
+using config::TableReader;
+using Setter = std::function<void(ModelParams&, double)>;
+
+namespace {
+
+int to_int(double v) {
+  return static_cast<int>(std::lround(v));
+}
+
+/// Builds the parameter list while reading the schema.
+class Builder {
+ public:
+  explicit Builder(ModelConfig& cfg) : cfg_(cfg) {}
+
+  /// A parameter that is a number or a distribution table; registers it with its setter.
+  std::size_t param(TableReader& t, const std::string& key, Domain domain, Setter set) {
+    const toml::node* n = t.node(key);
+    if (n == nullptr) {
+      // Missing: reported as a missing key by the typed getter.
+      t.number(key);
+    }
+    return from_node(t, key, *n, t.path_of(key), static_cast<int>(n->source().begin.line), domain,
+                     std::move(set));
+  }
+
+  /// A parameter with a default when absent.
+  std::size_t param_or(TableReader& t, const std::string& key, double fallback, Domain domain,
+                       Setter set) {
+    if (!t.has(key)) {
+      t.node(key);
+      Parameter p{t.path_of(key), cfg_.file, t.line_of(key), fallback, std::nullopt, domain, -1};
+      return add(std::move(p), std::move(set));
+    }
+    return param(t, key, domain, std::move(set));
+  }
+
+  /// An array of `n` parameters; element i is set by set(params, i, value).
+  std::vector<std::size_t> param_array(TableReader& t, const std::string& key, std::size_t n,
+                                       Domain domain,
+                                       std::function<void(ModelParams&, std::size_t, double)> set) {
+    const toml::node* node = t.node(key);
+    if (node == nullptr) t.numbers(key);  // throws "missing key"
+    const auto* arr = node->as_array();
+    if (arr == nullptr) t.fail(key, "must be an array of " + std::to_string(n) + " values");
+    if (arr->size() != n) {
+      t.fail(key, "must have " + std::to_string(n) + " values, got " + std::to_string(arr->size()));
+    }
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& e = (*arr)[i];
+      out.push_back(from_node(t, key, e, t.path_of(key) + "[" + std::to_string(i) + "]",
+                              static_cast<int>(e.source().begin.line), domain,
+                              [set, i](ModelParams& m, double v) { set(m, i, v); }));
+    }
+    return out;
+  }
+
+ private:
+  std::size_t add(Parameter p, Setter set) {
+    std::string what;
+    if (!in_domain(p.domain, p.base, what)) {
+      throw InputError(p.file + ":" + std::to_string(p.line) + ": key '" + p.path + "': must be " +
+                       what + ", got " + config::fmt(p.base));
+    }
+    cfg_.setters.push_back(std::move(set));
+    return cfg_.parameters.add(std::move(p));
+  }
+
+  std::size_t from_node(TableReader& t, const std::string& key, const toml::node& n,
+                        const std::string& path, int line, Domain domain, Setter set) {
+    Parameter p{path, cfg_.file, line, 0.0, std::nullopt, domain, -1};
+    if (auto v = n.value_exact<double>()) {
+      p.base = *v;
+    } else if (auto w = n.value_exact<std::int64_t>()) {
+      p.base = static_cast<double>(*w);
+    } else if (const auto* tab = n.as_table()) {
+      TableReader d(t.document(), *tab, path);
+      const std::string kind = d.string("dist");
+      Distribution dist;
+      if (!parse_distribution_kind(kind, dist.kind)) {
+        d.fail("dist", "unknown distribution '" + kind +
+                           "' (use beta, gamma, lognormal, normal, uniform or triangular)");
+      }
+      for (const auto& a : distribution_arg_names(dist.kind)) dist.args.push_back(d.number(a));
+      const std::string bad = validate_distribution(dist);
+      if (!bad.empty()) d.fail("dist", bad);
+      p.base = d.has("base") ? d.number("base") : dist.central();
+      d.finish();
+      // The distribution must stay in the parameter's domain.
+      std::string what;
+      if (!in_domain(domain, dist.support_low(), what) ||
+          !in_domain(domain, dist.support_high(), what)) {
+        const double lo = dist.quantile(1e-9), hi = dist.quantile(1 - 1e-9);
+        if (!in_domain(domain, lo, what) || !in_domain(domain, hi, what)) {
+          t.fail_at(line, key,
+                    "distribution " + dist.describe() + " reaches outside the valid range (" +
+                        what + ")");
+        }
+      }
+      p.dist = dist;
+    } else {
+      t.fail_at(line, key, "must be a number or a distribution table {dist = ..., ...}");
+    }
+    return add(std::move(p), std::move(set));
+  }
+
+  ModelConfig& cfg_;
+};
+
+void read_matrix(Builder& b, TableReader& t, int band, ModelConfig& cfg) {
+  static const char* kRows[] = {"regular", "worrying", "high", "extensive"};
+  std::vector<double> conc;
+  if (t.has("dirichlet_concentration")) {
+    conc = t.numbers("dirichlet_concentration");
+    if (conc.size() != 4) t.fail("dirichlet_concentration", "must have 4 values (one per row)");
+    for (double c : conc) {
+      if (!(c > 0)) t.fail("dirichlet_concentration", "values must be > 0");
+    }
+  } else {
+    t.node("dirichlet_concentration");
+  }
+  for (int s = 0; s < 4; ++s) {
+    auto idx = b.param_array(
+        t, kRows[s], 4, Domain::probability,
+        [band, s](ModelParams& m, std::size_t j, double v) { m.transitions.base[band][s][j] = v; });
+    double sum = 0;
+    for (auto i : idx) sum += cfg.parameters.at(i).base;
+    if (std::abs(sum - 1.0) > 1e-6) {
+      t.fail(kRows[s], "transition row must sum to 1, sums to " + config::fmt(sum));
+    }
+    if (!conc.empty()) {
+      cfg.parameters.add_dirichlet(t.path_of(kRows[s]), cfg.file, t.line_of(kRows[s]), idx,
+                                   conc[s]);
+    }
+  }
+  t.finish();
+}
+
+StaffingSchedule read_staffing(TableReader& t, const std::string& key) {
+  StaffingSchedule s;
+  auto periods = t.tables(key);
+  int last = -1;
+  for (auto& p : periods) {
+    StaffingPeriod sp;
+    const auto from = p.integer("from_month");
+    if (from < 0) p.fail("from_month", "must be >= 0");
+    if (from <= last) p.fail("from_month", "periods must be in increasing order of from_month");
+    sp.from_month = static_cast<int>(from);
+    sp.fte = p.number("fte");
+    if (!(sp.fte >= 0) || !std::isfinite(sp.fte)) p.fail("fte", "must be >= 0");
+    p.finish();
+    last = sp.from_month;
+    s.periods.push_back(sp);
+  }
+  return s;
+}
+
+}  // namespace
+
+ModelConfig load_model_config(const std::filesystem::path& path) {
+  return parse_model_config(config::Document::load(path));
+}
+
+ModelConfig parse_model_config(const config::Document& doc) {
+  ModelConfig cfg;
+  cfg.file = doc.path();
+  cfg.text = doc.text();
+  Builder b(cfg);
+  TableReader root(doc);
+  cfg.name = root.string("name");
+  cfg.description = root.string_or("description", "");
+  ModelParams& st = cfg.structure;
+
+  {  // [simulation]
+    auto t = root.table("simulation");
+    const auto years = t.integer("horizon_years");
+    if (years < 1 || years > 100) t.fail("horizon_years", "must be between 1 and 100");
+    st.horizon_years = static_cast<int>(years);
+    const auto seed = t.integer_or("seed", 1);
+    if (seed < 0) t.fail("seed", "must be >= 0");
+    cfg.run.seed = static_cast<std::uint64_t>(seed);
+    const auto draws = t.integer_or("draws", 1);
+    if (draws < 1) t.fail("draws", "must be >= 1");
+    cfg.run.draws = static_cast<int>(draws);
+    const auto reps = t.integer_or("replications", 20);
+    if (reps < 1) t.fail("replications", "must be >= 1");
+    cfg.run.replications = static_cast<int>(reps);
+    t.finish();
+  }
+  {  // [population]
+    auto t = root.table("population");
+    auto& pop = st.population;
+    const auto n = t.integer("pupils");
+    if (n < 1 || n > 50'000'000) t.fail("pupils", "must be between 1 and 50 000 000");
+    pop.pupils = static_cast<int>(n);
+    pop.grade_min = static_cast<int>(t.integer_or("grade_min", 0));
+    pop.grade_max = static_cast<int>(t.integer_or("grade_max", 12));
+    if (pop.grade_min < 0 || pop.grade_min > 12) t.fail("grade_min", "must be in 0..12");
+    if (pop.grade_max < pop.grade_min || pop.grade_max > 12)
+      t.fail("grade_max", "must be in grade_min..12");
+    pop.new_cohort_each_year = t.boolean_or("new_cohort_each_year", true);
+    pop.grade_progression = t.boolean_or("grade_progression", true);
+    b.param(t, "share_girls", Domain::probability,
+            [](ModelParams& m, double v) { m.population.share_girls = v; });
+    auto prev = t.table("prevalence");
+    for (int band = 0; band < kBands; ++band) {
+      auto pb = prev.table(std::string(kBandNames[band]));
+      static const char* kKeys[] = {"worrying", "high", "extensive"};
+      double sum = 0;
+      for (int k = 0; k < 3; ++k) {
+        const auto i =
+            b.param(pb, kKeys[k], Domain::probability,
+                    [band, k](ModelParams& m, double v) { m.population.prevalence[band][k] = v; });
+        sum += cfg.parameters.at(i).base;
+      }
+      if (sum > 1.0) pb.fail("extensive", "worrying + high + extensive shares exceed 1");
+      pb.finish();
+    }
+    prev.finish();
+    if (auto g = t.table_if("gender")) {
+      b.param_or(*g, "worrying_mult_boys", 1.0, Domain::positive,
+                 [](ModelParams& m, double v) { m.population.worrying_mult_boys = v; });
+      b.param_or(*g, "worrying_mult_girls", 1.0, Domain::positive,
+                 [](ModelParams& m, double v) { m.population.worrying_mult_girls = v; });
+      b.param_or(
+          *g, "high_ratio_girls_vs_boys_grade7_12", 1.0, Domain::positive,
+          [](ModelParams& m, double v) { m.population.high_ratio_girls_vs_boys_grade7_12 = v; });
+      b.param_or(*g, "extensive_ratio_girls_vs_boys", 1.0, Domain::positive,
+                 [](ModelParams& m, double v) { m.population.extensive_ratio_girls_vs_boys = v; });
+      g->finish();
+    }
+    t.finish();
+  }
+  {  // [transitions]
+    auto t = root.table("transitions");
+    for (int band = 0; band < kBands; ++band) {
+      auto mt = t.table(std::string(kBandNames[band]));
+      read_matrix(b, mt, band, cfg);
+    }
+    auto& tp = st.transitions;
+    {
+      auto d = t.table("duration");
+      tp.duration_enabled = d.boolean("enabled");
+      b.param_array(
+          d, "high_exit_mult", 3, Domain::positive,
+          [](ModelParams& m, std::size_t i, double v) { m.transitions.high_exit_mult[i] = v; });
+      b.param_array(d, "extensive_exit_mult", 3, Domain::positive,
+                    [](ModelParams& m, std::size_t i, double v) {
+                      m.transitions.extensive_exit_mult[i] = v;
+                    });
+      d.finish();
+    }
+    {
+      auto r = t.table("relapse");
+      tp.relapse_enabled = r.boolean("enabled");
+      b.param(r, "mult", Domain::positive,
+              [](ModelParams& m, double v) { m.transitions.relapse_mult = v; });
+      const auto months = r.integer("months");
+      if (months < 0 || months > 60) r.fail("months", "must be in 0..60");
+      tp.relapse_months = static_cast<int>(months);
+      r.finish();
+    }
+    {
+      auto s = t.table("seasonality");
+      tp.seasonality_enabled = s.boolean("enabled");
+      b.param_array(
+          s, "worsen_mult_sep_to_jun", kSchoolMonthsPerYear, Domain::positive,
+          [](ModelParams& m, std::size_t i, double v) { m.transitions.worsen_mult[i] = v; });
+      s.finish();
+    }
+    {
+      auto l = t.table("leaving");
+      tp.leaving_enabled = l.boolean("enabled");
+      b.param(l, "p_leave_per_month", Domain::probability,
+              [](ModelParams& m, double v) { m.transitions.p_leave_per_month = v; });
+      l.finish();
+    }
+    t.finish();
+  }
+  {  // [detection]
+    auto t = root.table("detection");
+    b.param(t, "p_detect_per_month", Domain::probability,
+            [](ModelParams& m, double v) { m.detection.p_detect_per_month = v; });
+    b.param(t, "school_action_months", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.detection.school_action_months = to_int(v); });
+    b.param(t, "p_refer_boys", Domain::probability,
+            [](ModelParams& m, double v) { m.detection.p_refer_boys = v; });
+    b.param(t, "referral_ratio_girls_vs_boys", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.detection.referral_ratio_girls_vs_boys = v; });
+    b.param(t, "p_consent", Domain::probability,
+            [](ModelParams& m, double v) { m.detection.p_consent = v; });
+    t.finish();
+  }
+  {  // [coordinators]
+    auto t = root.table("coordinators");
+    auto& cp = st.coordinators;
+    cp.enabled = t.boolean("enabled");
+    b.param(t, "caseload_per_fte", Domain::positive,
+            [](ModelParams& m, double v) { m.coordinators.caseload_per_fte = v; });
+    b.param(t, "share_fte_on_casework", Domain::probability,
+            [](ModelParams& m, double v) { m.coordinators.share_fte_on_casework = v; });
+    b.param(t, "rampup_months", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.coordinators.rampup_months = to_int(v); });
+    b.param(t, "rampup_effect_share", Domain::probability,
+            [](ModelParams& m, double v) { m.coordinators.rampup_effect_share = v; });
+    b.param(t, "close_after_regular_months", Domain::positive, [](ModelParams& m, double v) {
+      m.coordinators.close_after_regular_months = to_int(v);
+    });
+    b.param(t, "max_case_months", Domain::positive,
+            [](ModelParams& m, double v) { m.coordinators.max_case_months = to_int(v); });
+    b.param(t, "rr_improve_in_case", Domain::positive,
+            [](ModelParams& m, double v) { m.coordinators.rr_improve = v; });
+    b.param(t, "rr_worsen_in_case", Domain::positive,
+            [](ModelParams& m, double v) { m.coordinators.rr_worsen = v; });
+    b.param(t, "effect_mult_extensive_vs_high", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.coordinators.effect_mult_extensive = v; });
+    b.param(t, "effect_mult_grades_0_4", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.coordinators.effect_mult_grades_0_4 = v; });
+    b.param(t, "effect_decay_per_month_after_close", Domain::probability,
+            [](ModelParams& m, double v) { m.coordinators.effect_decay_after_close = v; });
+    const std::string policy = t.string_or("allocation_policy", "fifo");
+    if (!make_allocation_policy(policy)) {
+      std::string known;
+      for (const auto& n : allocation_policy_names()) known += (known.empty() ? "" : ", ") + n;
+      t.fail("allocation_policy", "unknown policy '" + policy + "' (known: " + known + ")");
+    }
+    cfg.scenario.allocation_policy = policy;
+    const std::string referral = t.string_or("referral_policy", "as_configured");
+    if (referral == "as_configured")
+      cfg.scenario.referral_policy = ReferralPolicy::as_configured;
+    else if (referral == "equal_referral")
+      cfg.scenario.referral_policy = ReferralPolicy::equal_referral;
+    else
+      t.fail("referral_policy",
+             "unknown policy '" + referral + "' (known: as_configured, equal_referral)");
+    cfg.scenario.staffing = read_staffing(t, "staffing");
+    if (cp.enabled && cfg.scenario.staffing.periods.empty()) {
+      t.fail("staffing",
+             "coordinators are enabled but no [[coordinators.staffing]] period is given");
+    }
+    cfg.scenario.name = t.string_or("scenario_name", "coordinators");
+    if (cfg.scenario.name == "baseline")
+      t.fail("scenario_name", "'baseline' is reserved for the no-coordinator run");
+    t.finish();
+  }
+  {  // [outcomes]
+    auto t = root.table("outcomes");
+    auto& o = st.outcomes;
+    const auto sr = t.integer("sustained_return_months");
+    if (sr < 1 || sr > 24) t.fail("sustained_return_months", "must be in 1..24");
+    o.sustained_return_months = static_cast<int>(sr);
+    b.param_array(
+        t, "p_eligible_by_state", 4, Domain::probability,
+        [](ModelParams& m, std::size_t i, double v) { m.outcomes.p_eligible_by_state[i] = v; });
+    b.param_array(t, "p_complete_if_eligible_by_state", 4, Domain::probability,
+                  [](ModelParams& m, std::size_t i, double v) {
+                    m.outcomes.p_complete_if_eligible_by_state[i] = v;
+                  });
+    b.param(t, "p_complete_if_not_eligible", Domain::probability,
+            [](ModelParams& m, double v) { m.outcomes.p_complete_if_not_eligible = v; });
+    b.param(t, "share_eligible_at_start_upper_sec", Domain::probability,
+            [](ModelParams& m, double v) { m.outcomes.share_eligible_at_start_upper_sec = v; });
+    b.param(t, "p_repeat_year_per_extensive_year_upper_sec", Domain::probability,
+            [](ModelParams& m, double v) { m.outcomes.p_repeat_per_extensive_year_upper_sec = v; });
+    b.param(t, "p_summer_school_if_high_or_extensive_grade8_9", Domain::probability,
+            [](ModelParams& m, double v) {
+              m.outcomes.p_summer_school_if_high_or_extensive_grade8_9 = v;
+            });
+    b.param(t, "p_placement_per_year_if_extensive", Domain::probability,
+            [](ModelParams& m, double v) { m.outcomes.p_placement_per_year_if_extensive = v; });
+    const std::string terminal = t.string_or("terminal_events", "drawn");
+    if (terminal != "drawn" && terminal != "expected")
+      t.fail("terminal_events", "must be drawn or expected, got '" + terminal + "'");
+    o.expected_terminal_events = terminal == "expected";
+    t.finish();
+  }
+  {  // [economics]
+    auto t = root.table("economics");
+    auto& e = st.economics;
+    const std::string persp = t.string("perspective");
+    if (!parse_perspective(persp, e.perspective)) {
+      t.fail("perspective", "must be municipality, public_sector or society, got '" + persp + "'");
+    }
+    b.param(t, "discount_rate", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.discount_rate = v; });
+    b.param(t, "cost_per_fte_year_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.cost_per_fte_year_sek = v; });
+    b.param(t, "team_overhead_sek_per_year", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.team_overhead_sek_per_year = v; });
+    b.param_or(t, "other_costs_sek_per_year", 0.0, Domain::nonnegative,
+               [](ModelParams& m, double v) { m.economics.other_costs_sek_per_year = v; });
+    b.param(t, "cost_repeated_year_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.cost_repeated_year_sek = v; });
+    b.param(t, "cost_summer_school_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.cost_summer_school_sek = v; });
+    b.param(t, "cost_placement_per_day_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.cost_placement_per_day_sek = v; });
+    b.param(t, "placement_months_if_placed", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.placement_months = v; });
+    b.param(t, "longterm_loss_noncompletion_undiscounted_sek", Domain::nonnegative,
+            [](ModelParams& m, double v) { m.economics.longterm_loss_noncompletion_sek = v; });
+    b.param(t, "longterm_loss_public_share", Domain::probability,
+            [](ModelParams& m, double v) { m.economics.longterm_loss_public_share = v; });
+    b.param(
+        t, "longterm_loss_municipal_share_of_public", Domain::probability,
+        [](ModelParams& m, double v) { m.economics.longterm_loss_municipal_share_of_public = v; });
+    const double age_c = t.number_or("age_at_completion", 19);
+    const double age_s = t.number_or("loss_start_age", 24);
+    const double age_e = t.number_or("loss_end_age", 65);
+    if (!(age_s >= age_c)) t.fail("loss_start_age", "must be >= age_at_completion");
+    if (!(age_e > age_s)) t.fail("loss_end_age", "must be > loss_start_age");
+    e.age_at_completion = age_c;
+    e.loss_start_age = age_s;
+    e.loss_end_age = age_e;
+    b.param_or(t, "attribution", 0.0, Domain::probability,
+               [](ModelParams& m, double v) { m.economics.attribution = v; });
+    b.param_or(t, "dropoff_per_year", 0.0, Domain::probability,
+               [](ModelParams& m, double v) { m.economics.dropoff_per_year = v; });
+    t.finish();
+  }
+  if (auto t = root.table_if("compare")) {  // [compare]: the scenario set of `attendsim compare`
+    auto& c = cfg.compare;
+    auto check_policy = [&](TableReader& r, const std::string& key, const std::string& name) {
+      if (!make_allocation_policy(name)) {
+        std::string known;
+        for (const auto& n : allocation_policy_names()) known += (known.empty() ? "" : ", ") + n;
+        r.fail(key, "unknown allocation policy '" + name + "' (known: " + known + ")");
+      }
+    };
+    auto parse_referral = [&](TableReader& r, const std::string& key, const std::string& name) {
+      if (name == "as_configured") return ReferralPolicy::as_configured;
+      if (name == "equal_referral") return ReferralPolicy::equal_referral;
+      r.fail(key, "unknown referral policy '" + name + "' (known: as_configured, equal_referral)");
+    };
+    if (t->has("staffing_levels_fte")) {
+      c.staffing_levels_fte = t->numbers("staffing_levels_fte");
+      for (double v : c.staffing_levels_fte) {
+        if (!(v > 0) || !std::isfinite(v))
+          t->fail("staffing_levels_fte",
+                  "levels must be > 0 (the baseline of 0 FTE is always included)");
+      }
+    } else {
+      t->node("staffing_levels_fte");
+    }
+    if (t->has("allocation_policies")) {
+      c.allocation_policies = t->strings("allocation_policies");
+      for (const auto& n : c.allocation_policies) check_policy(*t, "allocation_policies", n);
+    } else {
+      t->node("allocation_policies");
+    }
+    if (t->has("referral_policies")) {
+      c.referral_policies = t->strings("referral_policies");
+      for (const auto& n : c.referral_policies) parse_referral(*t, "referral_policies", n);
+    } else {
+      t->node("referral_policies");
+    }
+    c.reference_scenario = t->string_or("reference_scenario", "");
+    c.roi_target = t->number_or("roi_target", 1.0);
+    if (!(c.roi_target >= 0) || !std::isfinite(c.roi_target)) t->fail("roi_target", "must be >= 0");
+    c.confidence = t->number_or("confidence", 0.8);
+    if (!(c.confidence > 0 && c.confidence < 1)) t->fail("confidence", "must be in (0, 1)");
+    for (auto& sc : t->tables("scenario")) {
+      ScenarioSpec spec;
+      spec.name = sc.string("name");
+      if (spec.name == "baseline" || spec.name.empty())
+        sc.fail("name", "must be a non-empty name other than 'baseline'");
+      spec.allocation_policy = sc.string_or("allocation_policy", cfg.scenario.allocation_policy);
+      check_policy(sc, "allocation_policy", spec.allocation_policy);
+      spec.referral_policy =
+          sc.has("referral_policy")
+              ? parse_referral(sc, "referral_policy", sc.string("referral_policy"))
+              : (sc.node("referral_policy"), cfg.scenario.referral_policy);
+      spec.staffing = read_staffing(sc, "staffing");
+      if (spec.staffing.periods.empty())
+        sc.fail("staffing", "a compared scenario needs [[compare.scenario.staffing]] periods");
+      c.explicit_scenarios.push_back(std::move(spec));
+    }
+    t->finish();
+    const auto all = comparison_scenarios(cfg);
+    std::set<std::string> names;
+    for (const auto& sc : all) {
+      if (!names.insert(sc.name).second)
+        t->fail("scenario", "two compared scenarios are both named '" + sc.name + "'");
+    }
+    if (!c.reference_scenario.empty() && names.count(c.reference_scenario) == 0) {
+      t->fail("reference_scenario", "no compared scenario is named '" + c.reference_scenario + "'");
+    }
+  }
+  if (auto t = root.table_if("plan")) {  // [plan]: a plan's own calculation, inputs only
+    auto& pl = cfg.plan;
+    pl.present = true;
+    auto nonneg = [&](const char* key) {
+      const double v = t->number(key);
+      if (!(v >= 0) || !std::isfinite(v)) t->fail(key, "must be a number >= 0");
+      return v;
+    };
+    pl.cost_of_effort_sek = nonneg("cost_of_effort_sek");
+    if (!(pl.cost_of_effort_sek > 0)) t->fail("cost_of_effort_sek", "must be > 0");
+    pl.avoided_repeated_years = nonneg("avoided_repeated_years");
+    pl.cost_per_repeated_year_sek = nonneg("cost_per_repeated_year_sek");
+    pl.avoided_summer_school = t->has("avoided_summer_school")
+                                   ? nonneg("avoided_summer_school")
+                                   : (t->node("avoided_summer_school"), 0.0);
+    pl.cost_summer_school_sek = t->has("cost_summer_school_sek")
+                                    ? nonneg("cost_summer_school_sek")
+                                    : (t->node("cost_summer_school_sek"), 0.0);
+    pl.completers_gained = nonneg("completers_gained");
+    pl.saving_per_completer_sek = nonneg("saving_per_completer_sek");
+    t->finish();
+  }
+  root.finish();
+  // Check the base case realises (rows, prevalences).
+  try {
+    (void)realise(cfg, cfg.parameters.base_values());
+  } catch (const PreconditionError& e) {
+    throw InputError(cfg.file + ": invalid configuration: " + e.what());
+  }
+  return cfg;
+}
+
+}  // namespace attendsim::models

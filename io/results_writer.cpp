@@ -1,0 +1,202 @@
+#include "io/results_writer.hpp"
+
+#include <cmath>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "models/attendance.hpp"
+#include "sim/streams.hpp"
+#include "sim/version.hpp"
+
+namespace attendsim::models {
+
+using json = nlohmann::ordered_json;
+
+Summary metric_summary(const ExperimentResult& res, std::size_t scenario, std::size_t metric) {
+  return summarise(res.unit_values(scenario, metric));
+}
+
+namespace {
+
+bool has_finite(const std::vector<double>& v) {
+  for (double x : v) {
+    if (!std::isnan(x)) return true;
+  }
+  return false;
+}
+
+json summary_json(const Summary& s) {
+  json j;
+  j["mean"] = s.mean;
+  j["se"] = s.se;
+  j["ci_low"] = s.ci_low;
+  j["ci_high"] = s.ci_high;
+  j["p2_5"] = s.p2_5;
+  j["p97_5"] = s.p97_5;
+  j["n"] = s.n;
+  return j;
+}
+
+std::string csv_row(const std::vector<std::string>& cells) {
+  std::string out;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i) out += ',';
+    out += cells[i];
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const ExperimentResult& res,
+                       const Provenance& prov, bool with_draws) {
+  json scen = json::object();
+  std::string csv = "scenario,metric,mean,se,ci_low,ci_high,p2_5,p97_5\n";
+  for (std::size_t s = 0; s < res.scenarios.size(); ++s) {
+    const auto names = metric_names(s > 0);
+    json metrics = json::object();
+    for (std::size_t m = 0; m < names.size(); ++m) {
+      const auto vals = res.unit_values(s, m);
+      if (!has_finite(vals)) continue;  // undefined in every unit (e.g. a wait with no cases)
+      const Summary sm = summarise(vals);
+      metrics[names[m]] = summary_json(sm);
+      csv += csv_row({res.scenarios[s].name, names[m], format_number(sm.mean), format_number(sm.se),
+                      format_number(sm.ci_low), format_number(sm.ci_high), format_number(sm.p2_5),
+                      format_number(sm.p97_5)});
+    }
+    scen[res.scenarios[s].name] = std::move(metrics);
+  }
+  json summary;
+  summary["scenarios"] = std::move(scen);
+  summary["unit"] = res.options.draws > 1 ? "draw" : "replication";
+  summary["draws"] = res.options.draws;
+  summary["replications"] = res.options.replications;
+  dir.write("summary.json", summary.dump(2) + "\n");
+  dir.write("summary.csv", csv);
+
+  // occupancy.csv: mean and spread over units of pupils per state at the end of each month.
+  std::string occ = "scenario,month,state,mean,p2_5,p97_5\n";
+  for (std::size_t s = 0; s < res.scenarios.size(); ++s) {
+    for (int t = 0; t < res.steps; ++t) {
+      for (int st = 0; st < kStates; ++st) {
+        std::vector<double> v;
+        v.reserve(res.units.size());
+        for (const auto& u : res.units)
+          v.push_back(u.occupancy[s][static_cast<std::size_t>(t * kStates + st)]);
+        double mean = 0;
+        for (double x : v) mean += x;
+        mean /= static_cast<double>(v.size());
+        occ += csv_row({res.scenarios[s].name, std::to_string(t + 1), std::string(kStateNames[st]),
+                        format_number(mean), format_number(quantile(v, 0.025)),
+                        format_number(quantile(v, 0.975))});
+      }
+    }
+  }
+  dir.write("occupancy.csv", occ);
+
+  if (with_draws) {
+    std::string dr = "draw,replication,scenario,metric,value\n";
+    const auto reps = static_cast<std::size_t>(res.options.replications);
+    for (std::size_t u = 0; u < res.units.size(); ++u) {
+      for (std::size_t s = 0; s < res.scenarios.size(); ++s) {
+        const auto names = metric_names(s > 0);
+        for (std::size_t m = 0; m < names.size(); ++m) {
+          dr += csv_row({std::to_string(u / reps), std::to_string(u % reps), res.scenarios[s].name,
+                         names[m], format_number(res.units[u].metrics[s][m])});
+        }
+      }
+    }
+    dir.write("draws.csv", dr);
+  }
+
+  json run;
+  run["version"] = kVersion;
+  run["git_revision"] = kGitRevision;
+  run["command"] = prov.command;
+  run["config_file"] = cfg.file;
+  run["config_name"] = cfg.name;
+  run["config_hash"] = config_hash(cfg);
+  run["seed"] = res.options.seed;
+  run["stream_derivation_version"] = kStreamDerivationVersion;
+  run["terminal_events"] = cfg.structure.outcomes.expected_terminal_events ? "expected" : "drawn";
+  run["draws"] = res.options.draws;
+  run["replications"] = res.options.replications;
+  run["threads"] = prov.threads;
+  run["scenarios"] = json::array();
+  for (const auto& sc : res.scenarios) run["scenarios"].push_back(sc.name);
+  run["pupil_months_simulated"] = res.pupil_months_simulated;
+  run["wall_seconds"] = prov.wall_seconds;
+  dir.write("run.json", run.dump(2) + "\n");
+  dir.write("config.toml", cfg.text);  // the exact config, for reports and reproduction
+}
+
+std::string group_thousands(double v, int decimals) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(decimals) << std::abs(v);
+  std::string s = os.str();
+  const auto dot = s.find('.');
+  std::string ip = s.substr(0, dot);
+  const std::string fp = dot == std::string::npos ? "" : s.substr(dot);
+  std::string grouped;
+  for (std::size_t i = 0; i < ip.size(); ++i) {
+    if (i > 0 && (ip.size() - i) % 3 == 0) grouped += ' ';
+    grouped += ip[i];
+  }
+  return (v < 0 && std::round(std::abs(v) * std::pow(10, decimals)) > 0 ? "-" : "") + grouped + fp;
+}
+
+void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentResult& res) {
+  os << cfg.name << ": " << res.options.draws << " draw(s) x " << res.options.replications
+     << " replication(s), seed " << res.options.seed << "\n";
+  os << "mean [95 % CI of the mean]\n\n";
+  struct TableRow {
+    const char* metric;
+    const char* label;
+    int decimals;
+  };
+  const TableRow rows[] = {
+      {"long_term_absent_pupils_per_year", "long-term absent pupils per year", 1},
+      {"sustained_returns", "sustained returns", 1},
+      {"cases_started", "cases started", 1},
+      {"mean_wait_months", "mean wait (months)", 2},
+      {"completed_upper_secondary", "completed upper secondary", 1},
+      {"eligible_upper_secondary", "eligible for upper secondary", 1},
+      {"repeated_years", "repeated years", 1},
+      {"cost_sek", "cost (SEK, discounted)", 0},
+      {"savings_sek", "savings (SEK, discounted)", 0},
+      {"net_benefit_sek", "net benefit (SEK)", 0},
+      {"roi", "ROI (SEK per SEK)", 2}};
+  const auto all = metric_names(true);
+  const std::size_t sc = res.scenarios.size();
+  os << std::left << std::setw(34) << "metric";
+  for (std::size_t s = 0; s < sc; ++s) os << std::setw(36) << res.scenarios[s].name;
+  os << "\n";
+  for (const auto& r : rows) {
+    std::size_t mi = 0;
+    while (all[mi] != r.metric) ++mi;
+    os << std::setw(34) << r.label;
+    for (std::size_t s = 0; s < sc; ++s) {
+      const auto names = metric_names(s > 0);
+      std::string cell = "-";
+      if (mi < names.size()) {
+        const auto vals = res.unit_values(s, mi);
+        if (has_finite(vals)) {
+          const Summary sm = summarise(vals);
+          cell = group_thousands(sm.mean, r.decimals) + " [" +
+                 group_thousands(sm.ci_low, r.decimals) + ", " +
+                 group_thousands(sm.ci_high, r.decimals) + "]";
+        }
+      }
+      os << std::setw(36) << cell;
+    }
+    os << "\n";
+  }
+  os << "\nperspective: " << perspective_name(cfg.structure.economics.perspective)
+     << ", discount rate " << cfg.structure.economics.discount_rate
+     << "; savings are scenario vs baseline"
+     << " on common random numbers.\n";
+}
+
+}  // namespace attendsim::models

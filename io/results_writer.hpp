@@ -1,0 +1,33 @@
+#pragma once
+/// Writing an experiment's results: summary.json, summary.csv, occupancy.csv, draws.csv,
+/// run.json, and the short console table. Formats are in docs/methods.md and DESIGN.md.
+#include <iosfwd>
+#include <string>
+
+#include "analysis/experiment.hpp"
+#include "sim/output.hpp"
+#include "sim/statistics.hpp"
+
+namespace attendsim::models {
+
+struct Provenance {
+  std::string command;
+  double wall_seconds = 0;
+  int threads = 0;
+};
+
+/// summary.json, summary.csv, occupancy.csv and run.json into `dir`; draws.csv when
+/// `with_draws` (one row per unit, scenario and metric).
+void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const ExperimentResult& res,
+                       const Provenance& prov, bool with_draws);
+
+/// Summary of one scenario's metric across units (see statistics.hpp).
+Summary metric_summary(const ExperimentResult& res, std::size_t scenario, std::size_t metric);
+
+/// The console table of the main results.
+void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentResult& res);
+
+/// "1 234 567" style thousands grouping with a space, rounded to `decimals`.
+std::string group_thousands(double v, int decimals = 0);
+
+}  // namespace attendsim::models

@@ -1,0 +1,45 @@
+#pragma once
+/// The economic parameters of one model evaluation and the per-step event counts a
+/// simulated scenario records for them. What is done with them (costs, discounted savings,
+/// ROI) is analysis/economics.hpp.
+#include <string>
+#include <vector>
+
+namespace attendsim::models {
+
+enum class Perspective { municipality, public_sector, society };
+bool parse_perspective(const std::string& name, Perspective& out);
+const char* perspective_name(Perspective p);
+
+struct EconomicsParams {
+  Perspective perspective = Perspective::public_sector;
+  double discount_rate = 0.035;
+  double cost_per_fte_year_sek = 750000;
+  double team_overhead_sek_per_year = 70000;
+  double other_costs_sek_per_year = 0;
+  double cost_repeated_year_sek = 120000;
+  double cost_summer_school_sek = 7000;
+  double cost_placement_per_day_sek = 4000;
+  double placement_months = 8;
+  double longterm_loss_noncompletion_sek = 3600000;
+  double longterm_loss_public_share = 0.5;
+  double longterm_loss_municipal_share_of_public = 0.35;
+  double age_at_completion = 19;
+  double loss_start_age = 24;
+  double loss_end_age = 65;
+  double attribution = 0.0;
+  double dropoff_per_year = 0.0;
+  bool operator==(const EconomicsParams&) const = default;
+};
+
+/// Per-step event counts of one simulated scenario (what economics needs).
+struct EventSeries {
+  std::vector<double> fte;
+  std::vector<double> repeated_years;
+  std::vector<double> summer_school;
+  std::vector<double> placements;
+  std::vector<double> noncompletions;
+  void resize(int steps);
+};
+
+}  // namespace attendsim::models
