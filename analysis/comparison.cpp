@@ -45,20 +45,21 @@ double unpaired_se(const ExperimentResult& res, std::size_t a, std::size_t b, st
 }
 
 std::vector<EquityRow> equity_table(const ExperimentResult& res) {
-  auto idx = [&](const char* n) { return res.metric_index(n); };
+  auto idx = [&](Metric m) { return res.metric_index(m); };
   struct Measure {
     const char* name;
-    const char* num[2];  // boys, girls
+    Metric num[2];  // boys, girls
     bool per_eligible;
   };
   const Measure measures[] = {
-      {"referral_rate", {"referrals_boys", "referrals_girls"}, true},
-      {"access_rate", {"cases_started_boys", "cases_started_girls"}, true},
-      {"mean_wait_months", {"mean_wait_months_boys", "mean_wait_months_girls"}, false},
+      {"referral_rate", {Metric::referrals_boys, Metric::referrals_girls}, true},
+      {"access_rate", {Metric::cases_started_boys, Metric::cases_started_girls}, true},
+      {"mean_wait_months", {Metric::mean_wait_months_boys, Metric::mean_wait_months_girls}, false},
       {"sustained_returns_per_eligible",
-       {"sustained_returns_boys", "sustained_returns_girls"},
+       {Metric::sustained_returns_boys, Metric::sustained_returns_girls},
        true}};
-  const std::size_t elig[2] = {idx("eligible_pupils_boys"), idx("eligible_pupils_girls")};
+  const std::size_t elig[2] = {idx(Metric::eligible_pupils_boys),
+                               idx(Metric::eligible_pupils_girls)};
   std::vector<EquityRow> rows;
   for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
     for (const auto& m : measures) {
@@ -83,10 +84,12 @@ std::vector<EquityRow> equity_table(const ExperimentResult& res) {
 
 std::vector<ScenarioDecision> scenario_decisions(const ExperimentResult& res, double roi_target) {
   std::vector<ScenarioDecision> out;
-  const std::size_t i_cost = res.metric_index("cost_sek"), i_sav = res.metric_index("savings_sek"),
-                    i_net = res.metric_index("net_benefit_sek"), i_roi = res.metric_index("roi"),
-                    i_ret = res.metric_index("sustained_returns"),
-                    i_comp = res.metric_index("completed_upper_secondary");
+  const std::size_t i_cost = res.metric_index(Metric::cost_sek),
+                    i_sav = res.metric_index(Metric::savings_sek),
+                    i_net = res.metric_index(Metric::net_benefit_sek),
+                    i_roi = res.metric_index(Metric::roi),
+                    i_ret = res.metric_index(Metric::sustained_returns),
+                    i_comp = res.metric_index(Metric::completed_upper_secondary);
   const auto reps = static_cast<std::size_t>(res.options.replications);
   for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
     ScenarioDecision d;

@@ -11,72 +11,6 @@
 
 namespace attendsim::models {
 
-std::vector<std::string> metric_names(bool with_economics) {
-  std::vector<std::string> n = {"pupil_months_regular",
-                                "pupil_months_worrying",
-                                "pupil_months_high",
-                                "pupil_months_extensive",
-                                "long_term_absent_pupils_per_year",
-                                "sustained_returns",
-                                "detected",
-                                "referrals",
-                                "cases_started",
-                                "mean_wait_months",
-                                "queue_at_end",
-                                "withdrawn_referrals",
-                                "repeated_years",
-                                "summer_school",
-                                "placements",
-                                "eligible_upper_secondary",
-                                "completed_upper_secondary",
-                                "sustained_returns_boys",
-                                "sustained_returns_girls",
-                                "cases_started_boys",
-                                "cases_started_girls",
-                                "eligible_pupils_boys",
-                                "eligible_pupils_girls",
-                                "detected_boys",
-                                "detected_girls",
-                                "referrals_boys",
-                                "referrals_girls",
-                                "mean_wait_months_boys",
-                                "mean_wait_months_girls"};
-  if (with_economics) {
-    for (const char* e : {"cost_sek", "savings_sek", "savings_short_term_sek",
-                          "savings_long_term_sek", "net_benefit_sek", "roi"}) {
-      n.emplace_back(e);
-    }
-  }
-  return n;
-}
-
-std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicResult* econ) {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  const double cases = o.cases_started[0] + o.cases_started[1];
-  const double queued = o.queued[0] + o.queued[1];
-  std::vector<double> v = {
-      o.pupil_months[0], o.pupil_months[1], o.pupil_months[2], o.pupil_months[3],
-      o.long_term_absent_pupil_years / o.school_years,
-      o.sustained_returns[0] + o.sustained_returns[1], o.detected[0] + o.detected[1],
-      o.referrals[0] + o.referrals[1], cases,
-      // Mean wait of every queued referral (admitted or not); 0 when
-      // nobody was queued (e.g. the baseline).
-      queued > 0 ? (o.wait_months_sum[0] + o.wait_months_sum[1]) / queued : 0.0, o.queue_at_end,
-      o.withdrawn_referrals, o.repeated_years, o.summer_school, o.placements,
-      o.eligible_upper_secondary, o.completed_upper_secondary, o.sustained_returns[0],
-      o.sustained_returns[1], o.cases_started[0], o.cases_started[1], o.eligible_pupils[0],
-      o.eligible_pupils[1], o.detected[0], o.detected[1], o.referrals[0], o.referrals[1],
-      o.queued[0] > 0 ? o.wait_months_sum[0] / o.queued[0] : nan,
-      o.queued[1] > 0 ? o.wait_months_sum[1] / o.queued[1] : nan};
-  if (econ != nullptr) {
-    for (double x : {econ->cost_sek, econ->savings_sek, econ->savings_short_term_sek,
-                     econ->savings_long_term_sek, econ->net_benefit_sek, econ->roi}) {
-      v.push_back(x);
-    }
-  }
-  return v;
-}
-
 std::vector<ScenarioSpec> baseline_and_configured(const ModelConfig& cfg) {
   ScenarioSpec base;
   base.name = "baseline";
@@ -85,12 +19,7 @@ std::vector<ScenarioSpec> baseline_and_configured(const ModelConfig& cfg) {
 }
 
 std::size_t ExperimentResult::metric_index(const std::string& name) const {
-  const auto names = metric_names(true);
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return i;
-  }
-  ATTENDSIM_REQUIRE(false, "unknown metric '" << name << "'");
-  return 0;
+  return metric_position(metric_by_name(name, "metric"));
 }
 
 std::vector<double> ExperimentResult::unit_values(std::size_t scenario, std::size_t metric) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/economics.hpp"
+#include "analysis/metrics.hpp"
 #include "analysis/model_config.hpp"
 #include "models/simulation.hpp"
 
@@ -40,12 +41,8 @@ struct RunOptions {
   bool from_baseline = true;
 };
 
-/// Names of the metrics of a scenario, in output order. Economic metrics (cost_sek ...
-/// roi) exist for every scenario except the baseline.
-std::vector<std::string> metric_names(bool with_economics);
-
 struct UnitResult {
-  /// metrics[scenario][metric] in the order of metric_names().
+  /// metrics[scenario][metric] in the order of the metric table (analysis/metrics.hpp).
   std::vector<std::vector<double>> metrics;
   /// occupancy[scenario][step * kStates + state]
   std::vector<std::vector<float>> occupancy;
@@ -64,7 +61,9 @@ struct ExperimentResult {
   /// Values of one metric across independent units: the replications when draws == 1,
   /// else the per-draw means over replications.
   std::vector<double> unit_values(std::size_t scenario, std::size_t metric) const;
+  /// Position of a metric given by name (InputError when unknown).
   std::size_t metric_index(const std::string& name) const;
+  std::size_t metric_index(Metric m) const { return metric_position(m); }
 };
 
 /// Runs scenarios (scenarios[0] must be the baseline: empty staffing).
@@ -73,8 +72,5 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
 
 /// The baseline spec (no coordinators) and the config's scenario.
 std::vector<ScenarioSpec> baseline_and_configured(const ModelConfig& cfg);
-
-/// Per-unit metric values of one replication outcome (economics optional).
-std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicResult* econ);
 
 }  // namespace attendsim::models

@@ -37,11 +37,6 @@ std::vector<std::string> split_list(const std::string& list) {
   return out;
 }
 
-std::size_t metric_index_of(const std::string& name) {
-  const auto names = metric_names(true);
-  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
-}
-
 bool same_option(const ScenarioSpec& a, const ScenarioSpec& b) {
   if (a.allocation_policy != b.allocation_policy || a.referral_policy != b.referral_policy)
     return false;
@@ -117,8 +112,8 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
     }
   }
   const auto scenarios = baseline_and_configured(cfg);
-  const auto i_net = metric_index_of("net_benefit_sek"), i_roi = metric_index_of("roi"),
-             i_ret = metric_index_of("sustained_returns");
+  const auto i_net = metric_position(Metric::net_benefit_sek), i_roi = metric_position(Metric::roi),
+             i_ret = metric_position(Metric::sustained_returns);
   ProgressBar bar(nq * n * reps, "sobol", opt.progress);
   // Unit (randomisation q, row k, replication r): every point of row k (A_k, B_k,
   // A_B^(i)_k) on the streams {seed, draw 0, (q N + k) R + r}: common random numbers across
@@ -304,7 +299,7 @@ VoiResult value_of_information(const ModelConfig& cfg, const RunOptions& opt,
   const auto& res = out.result;
   const auto k = static_cast<Eigen::Index>(opt.draws);
   const auto options = static_cast<Eigen::Index>(res.scenarios.size());
-  const auto i_net = res.metric_index("net_benefit_sek");
+  const auto i_net = res.metric_index(Metric::net_benefit_sek);
   Eigen::MatrixXd nb = Eigen::MatrixXd::Zero(k, options);  // option 0: the baseline, net benefit 0
   for (Eigen::Index s = 1; s < options; ++s) {
     const auto v = res.unit_values(static_cast<std::size_t>(s), i_net);

@@ -12,9 +12,9 @@ namespace attendsim::models {
 
 std::vector<std::vector<double>> outputs_per_draw(const ExperimentResult& res) {
   ATTENDSIM_REQUIRE(res.scenarios.size() >= 2, "sensitivity needs the baseline and a scenario");
-  const auto net = res.unit_values(1, res.metric_index("net_benefit_sek"));
-  const auto roi = res.unit_values(1, res.metric_index("roi"));
-  const auto m = res.metric_index("sustained_returns");
+  const auto net = res.unit_values(1, res.metric_index(Metric::net_benefit_sek));
+  const auto roi = res.unit_values(1, res.metric_index(Metric::roi));
+  const auto m = res.metric_index(Metric::sustained_returns);
   const auto a = res.unit_values(1, m), b = res.unit_values(0, m);
   std::vector<std::vector<double>> out;
   for (std::size_t d = 0; d < net.size(); ++d) out.push_back({net[d], roi[d], a[d] - b[d]});
@@ -96,8 +96,8 @@ std::vector<TwoWayRow> two_way(const ModelConfig& cfg, const RunOptions& opt, co
 
 std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res,
                                               const std::vector<double>& lambdas) {
-  const auto m_ret = res.metric_index("sustained_returns");
-  const auto m_net = res.metric_index("net_benefit_sek");
+  const auto m_ret = res.metric_index(Metric::sustained_returns);
+  const auto m_net = res.metric_index(Metric::net_benefit_sek);
   const std::size_t ns = res.scenarios.size();
   std::vector<std::vector<double>> extra(ns), net(ns);
   for (std::size_t s = 1; s < ns; ++s) {

@@ -37,9 +37,9 @@ struct SimulatedRoi {
 SimulatedRoi simulate_roi(const models::ModelConfig& cfg, const models::RunOptions& opt) {
   const auto res = models::run_experiment(cfg, models::baseline_and_configured(cfg), opt);
   SimulatedRoi r;
-  r.roi = models::metric_summary(res, 1, res.metric_index("roi"));
-  r.savings = models::metric_summary(res, 1, res.metric_index("savings_sek"));
-  r.cost = models::metric_summary(res, 1, res.metric_index("cost_sek"));
+  r.roi = models::metric_summary(res, 1, res.metric_index(models::Metric::roi));
+  r.savings = models::metric_summary(res, 1, res.metric_index(models::Metric::savings_sek));
+  r.cost = models::metric_summary(res, 1, res.metric_index(models::Metric::cost_sek));
   return r;
 }
 

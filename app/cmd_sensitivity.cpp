@@ -77,10 +77,7 @@ int sensitivity_command(const SensitivityArgs& a) {
     if (eq == std::string::npos)
       ATTENDSIM_INPUT_ERROR("--target-se: expected METRIC=VALUE, got '" << a.target_se << "'");
     const std::string metric = a.target_se.substr(0, eq);
-    const auto names = models::metric_names(true);
-    if (std::find(names.begin(), names.end(), metric) == names.end()) {
-      ATTENDSIM_INPUT_ERROR("--target-se: unknown metric '" << metric << "'");
-    }
+    models::metric_by_name(metric, "--target-se");
     char* end = nullptr;
     const double target = std::strtod(a.target_se.c_str() + eq + 1, &end);
     if (end == a.target_se.c_str() + eq + 1 || *end != '\0' || !(target > 0)) {
@@ -114,9 +111,11 @@ int sensitivity_command(const SensitivityArgs& a) {
     std::string psa =
         "draw,scenario,incremental_cost_sek,incremental_sustained_returns,"
         "incremental_completed_upper_secondary,net_benefit_sek,roi\n";
-    const auto i_cost = res.metric_index("cost_sek"), i_ret = res.metric_index("sustained_returns"),
-               i_comp = res.metric_index("completed_upper_secondary"),
-               i_net = res.metric_index("net_benefit_sek"), i_roi = res.metric_index("roi");
+    const auto i_cost = res.metric_index(models::Metric::cost_sek),
+               i_ret = res.metric_index(models::Metric::sustained_returns),
+               i_comp = res.metric_index(models::Metric::completed_upper_secondary),
+               i_net = res.metric_index(models::Metric::net_benefit_sek),
+               i_roi = res.metric_index(models::Metric::roi);
     const auto base_ret = res.unit_values(0, i_ret), base_comp = res.unit_values(0, i_comp);
     for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
       const auto cost = res.unit_values(s, i_cost), ret = res.unit_values(s, i_ret),

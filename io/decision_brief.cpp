@@ -98,7 +98,7 @@ ComparisonReport analyse_comparison(const ModelConfig& cfg, const ExperimentResu
     if (res.scenarios[s].name == cfg.compare.reference_scenario) ref = s;
   }
   const auto names = metric_names(true);
-  const std::size_t n_base_metrics = metric_names(false).size();
+  const std::size_t n_base_metrics = metric_count(false);
   for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
     std::vector<std::size_t> versus = {0};
     if (ref > 0 && ref != s) versus.push_back(ref);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "analysis/metrics.hpp"
 #include "io/svg_chart.hpp"
 #include "sim/error.hpp"
 
@@ -202,24 +203,11 @@ const Text& text_for(Language l) {
   return l == Language::sv ? sv : en;
 }
 
-/// Metric labels for the outcomes table.
+/// A metric's label from the metric table (analysis/metrics.hpp); the name itself when the
+/// results hold a metric this build does not know.
 std::string metric_label(Language l, const std::string& m) {
-  static const std::map<std::string, std::pair<const char*, const char*>> labels = {
-      {"long_term_absent_pupils_per_year",
-       {"långvarigt frånvarande elever per år", "long-term absent pupils per year"}},
-      {"sustained_returns", {"varaktiga återgångar till skolan", "sustained returns to school"}},
-      {"cases_started", {"påbörjade ärenden", "cases started"}},
-      {"mean_wait_months", {"genomsnittlig väntetid (månader)", "mean wait (months)"}},
-      {"eligible_upper_secondary", {"behöriga till gymnasiet", "eligible for upper secondary"}},
-      {"completed_upper_secondary", {"fullföljd gymnasieskola", "completed upper secondary"}},
-      {"repeated_years", {"omgjorda årskurser", "repeated years"}},
-      {"cost_sek", {"kostnad (kr, diskonterad)", "cost (SEK, discounted)"}},
-      {"savings_sek", {"besparing (kr, diskonterad)", "savings (SEK, discounted)"}},
-      {"net_benefit_sek", {"nettonytta (kr)", "net benefit (SEK)"}},
-      {"roi", {"avkastning (kr per kr)", "return (SEK per SEK)"}}};
-  const auto it = labels.find(m);
-  if (it == labels.end()) return m;
-  return l == Language::sv ? it->second.first : it->second.second;
+  const auto id = find_metric(m);
+  return id ? std::string(metric_info(*id).label(l == Language::sv)) : m;
 }
 
 /// Scenario names as shown: the baseline named for the language, "5fte" as "5 FTE" / "5 heltider".
@@ -328,18 +316,20 @@ std::string build_report(const fs::path& dir, Language lang) {
   h << "<h2>" << t.outcomes << "</h2><table><tr><th>" << t.metric << "</th>";
   for (const auto& s : scen) h << "<th>" << svg::escape(scenario_label(lang, s)) << "</th>";
   h << "</tr>";
-  const std::pair<const char*, int> rows[] = {{"long_term_absent_pupils_per_year", 1},
-                                              {"sustained_returns", 1},
-                                              {"cases_started", 1},
-                                              {"mean_wait_months", 1},
-                                              {"eligible_upper_secondary", 1},
-                                              {"completed_upper_secondary", 1},
-                                              {"repeated_years", 1},
-                                              {"cost_sek", 0},
-                                              {"savings_sek", 0},
-                                              {"net_benefit_sek", 0},
-                                              {"roi", 2}};
-  for (const auto& [m, d] : rows) {
+  const Metric rows[] = {Metric::long_term_absent_pupils_per_year,
+                         Metric::sustained_returns,
+                         Metric::cases_started,
+                         Metric::mean_wait_months,
+                         Metric::eligible_upper_secondary,
+                         Metric::completed_upper_secondary,
+                         Metric::repeated_years,
+                         Metric::cost_sek,
+                         Metric::savings_sek,
+                         Metric::net_benefit_sek,
+                         Metric::roi};
+  for (const Metric row : rows) {
+    const std::string m(metric_info(row).name);
+    const int d = metric_info(row).decimals;
     h << "<tr><td>" << svg::escape(metric_label(lang, m)) << "</td>";
     for (const auto& s : scen) {
       const auto& sm = summary["scenarios"][s];

@@ -151,42 +151,34 @@ void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentR
   os << cfg.name << ": " << res.options.draws << " draw(s) x " << res.options.replications
      << " replication(s), seed " << res.options.seed << "\n";
   os << "mean [95 % CI of the mean]\n\n";
-  struct TableRow {
-    const char* metric;
-    const char* label;
-    int decimals;
-  };
-  const TableRow rows[] = {
-      {"long_term_absent_pupils_per_year", "long-term absent pupils per year", 1},
-      {"sustained_returns", "sustained returns", 1},
-      {"cases_started", "cases started", 1},
-      {"mean_wait_months", "mean wait (months)", 2},
-      {"completed_upper_secondary", "completed upper secondary", 1},
-      {"eligible_upper_secondary", "eligible for upper secondary", 1},
-      {"repeated_years", "repeated years", 1},
-      {"cost_sek", "cost (SEK, discounted)", 0},
-      {"savings_sek", "savings (SEK, discounted)", 0},
-      {"net_benefit_sek", "net benefit (SEK)", 0},
-      {"roi", "ROI (SEK per SEK)", 2}};
-  const auto all = metric_names(true);
+  const Metric rows[] = {Metric::long_term_absent_pupils_per_year,
+                         Metric::sustained_returns,
+                         Metric::cases_started,
+                         Metric::mean_wait_months,
+                         Metric::completed_upper_secondary,
+                         Metric::eligible_upper_secondary,
+                         Metric::repeated_years,
+                         Metric::cost_sek,
+                         Metric::savings_sek,
+                         Metric::net_benefit_sek,
+                         Metric::roi};
   const std::size_t sc = res.scenarios.size();
   os << std::left << std::setw(34) << "metric";
   for (std::size_t s = 0; s < sc; ++s) os << std::setw(36) << res.scenarios[s].name;
   os << "\n";
-  for (const auto& r : rows) {
-    std::size_t mi = 0;
-    while (all[mi] != r.metric) ++mi;
-    os << std::setw(34) << r.label;
+  for (const Metric r : rows) {
+    const MetricInfo& info = metric_info(r);
+    const std::size_t mi = info.index();
+    os << std::setw(34) << std::string(info.label_en);
     for (std::size_t s = 0; s < sc; ++s) {
-      const auto names = metric_names(s > 0);
       std::string cell = "-";
-      if (mi < names.size()) {
+      if (mi < metric_count(s > 0)) {
         const auto vals = res.unit_values(s, mi);
         if (has_finite(vals)) {
           const Summary sm = summarise(vals);
-          cell = group_thousands(sm.mean, r.decimals) + " [" +
-                 group_thousands(sm.ci_low, r.decimals) + ", " +
-                 group_thousands(sm.ci_high, r.decimals) + "]";
+          cell = group_thousands(sm.mean, info.decimals) + " [" +
+                 group_thousands(sm.ci_low, info.decimals) + ", " +
+                 group_thousands(sm.ci_high, info.decimals) + "]";
         }
       }
       os << std::setw(36) << cell;

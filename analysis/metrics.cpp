@@ -1,0 +1,154 @@
+#include "analysis/metrics.hpp"
+
+#include <limits>
+#include <sstream>
+
+#include "sim/error.hpp"
+
+namespace attendsim::models {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double sum2(const double (&v)[kGenders]) {
+  return v[0] + v[1];
+}
+/// Mean wait of every queued referral (admitted or not), 0 when nobody was queued (e.g. the
+/// baseline).
+double mean_wait(const ReplicationOutcome& o) {
+  const double queued = sum2(o.queued);
+  return queued > 0 ? sum2(o.wait_months_sum) / queued : 0.0;
+}
+/// The same for one gender, NaN when nobody of that gender was queued.
+double mean_wait(const ReplicationOutcome& o, int g) {
+  return o.queued[g] > 0 ? o.wait_months_sum[g] / o.queued[g] : kNaN;
+}
+
+using R = const ReplicationOutcome&;
+using E = const EconomicResult*;
+
+constexpr std::array<MetricInfo, kMetricCount> kTable = {{
+    {Metric::pupil_months_regular, "pupil_months_regular", "elevmånader med regelbunden närvaro",
+     "pupil-months in regular attendance", "pupil-months", 0,
+     [](R o, E) { return o.pupil_months[0]; }},
+    {Metric::pupil_months_worrying, "pupil_months_worrying", "elevmånader med oroande frånvaro",
+     "pupil-months in worrying absence", "pupil-months", 0,
+     [](R o, E) { return o.pupil_months[1]; }},
+    {Metric::pupil_months_high, "pupil_months_high", "elevmånader med hög frånvaro",
+     "pupil-months in high absence", "pupil-months", 0, [](R o, E) { return o.pupil_months[2]; }},
+    {Metric::pupil_months_extensive, "pupil_months_extensive",
+     "elevmånader med mycket hög frånvaro", "pupil-months in extensive absence", "pupil-months", 0,
+     [](R o, E) { return o.pupil_months[3]; }},
+    {Metric::long_term_absent_pupils_per_year, "long_term_absent_pupils_per_year",
+     "långvarigt frånvarande elever per år", "long-term absent pupils per year", "pupils per year",
+     1, [](R o, E) { return o.long_term_absent_pupil_years / o.school_years; }},
+    {Metric::sustained_returns, "sustained_returns", "varaktiga återgångar till skolan",
+     "sustained returns to school", "pupils", 1, [](R o, E) { return sum2(o.sustained_returns); }},
+    {Metric::detected, "detected", "upptäckta elever", "pupils detected", "pupils", 1,
+     [](R o, E) { return sum2(o.detected); }},
+    {Metric::referrals, "referrals", "remisser till koordinatorerna", "referrals", "referrals", 1,
+     [](R o, E) { return sum2(o.referrals); }},
+    {Metric::cases_started, "cases_started", "påbörjade ärenden", "cases started", "cases", 1,
+     [](R o, E) { return sum2(o.cases_started); }},
+    {Metric::mean_wait_months, "mean_wait_months", "genomsnittlig väntetid (månader)",
+     "mean wait (months)", "months", 1, [](R o, E) { return mean_wait(o); }},
+    {Metric::queue_at_end, "queue_at_end", "elever i kö vid periodens slut",
+     "pupils in the queue at the end", "pupils", 1, [](R o, E) { return o.queue_at_end; }},
+    {Metric::withdrawn_referrals, "withdrawn_referrals", "återkallade remisser",
+     "withdrawn referrals", "referrals", 1, [](R o, E) { return o.withdrawn_referrals; }},
+    {Metric::repeated_years, "repeated_years", "elever som gått om ett år", "repeated school years",
+     "pupils", 1, [](R o, E) { return o.repeated_years; }},
+    {Metric::summer_school, "summer_school", "elever i sommarskola", "pupils in summer school",
+     "pupils", 1, [](R o, E) { return o.summer_school; }},
+    {Metric::placements, "placements", "placeringar utanför hemmet", "out-of-home placements",
+     "placements", 1, [](R o, E) { return o.placements; }},
+    {Metric::eligible_upper_secondary, "eligible_upper_secondary", "behöriga till gymnasiet",
+     "eligible for upper secondary", "pupils", 1,
+     [](R o, E) { return o.eligible_upper_secondary; }},
+    {Metric::completed_upper_secondary, "completed_upper_secondary", "fullföljd gymnasieskola",
+     "completed upper secondary", "pupils", 1, [](R o, E) { return o.completed_upper_secondary; }},
+    {Metric::sustained_returns_boys, "sustained_returns_boys", "varaktiga återgångar, pojkar",
+     "sustained returns, boys", "pupils", 1, [](R o, E) { return o.sustained_returns[0]; }},
+    {Metric::sustained_returns_girls, "sustained_returns_girls", "varaktiga återgångar, flickor",
+     "sustained returns, girls", "pupils", 1, [](R o, E) { return o.sustained_returns[1]; }},
+    {Metric::cases_started_boys, "cases_started_boys", "påbörjade ärenden, pojkar",
+     "cases started, boys", "cases", 1, [](R o, E) { return o.cases_started[0]; }},
+    {Metric::cases_started_girls, "cases_started_girls", "påbörjade ärenden, flickor",
+     "cases started, girls", "cases", 1, [](R o, E) { return o.cases_started[1]; }},
+    {Metric::eligible_pupils_boys, "eligible_pupils_boys",
+     "pojkar med hög eller mycket hög frånvaro", "boys ever in high or extensive absence", "pupils",
+     1, [](R o, E) { return o.eligible_pupils[0]; }},
+    {Metric::eligible_pupils_girls, "eligible_pupils_girls",
+     "flickor med hög eller mycket hög frånvaro", "girls ever in high or extensive absence",
+     "pupils", 1, [](R o, E) { return o.eligible_pupils[1]; }},
+    {Metric::detected_boys, "detected_boys", "upptäckta pojkar", "boys detected", "pupils", 1,
+     [](R o, E) { return o.detected[0]; }},
+    {Metric::detected_girls, "detected_girls", "upptäckta flickor", "girls detected", "pupils", 1,
+     [](R o, E) { return o.detected[1]; }},
+    {Metric::referrals_boys, "referrals_boys", "remisser, pojkar", "referrals, boys", "referrals",
+     1, [](R o, E) { return o.referrals[0]; }},
+    {Metric::referrals_girls, "referrals_girls", "remisser, flickor", "referrals, girls",
+     "referrals", 1, [](R o, E) { return o.referrals[1]; }},
+    {Metric::mean_wait_months_boys, "mean_wait_months_boys", "genomsnittlig väntetid, pojkar",
+     "mean wait, boys", "months", 1, [](R o, E) { return mean_wait(o, 0); }},
+    {Metric::mean_wait_months_girls, "mean_wait_months_girls", "genomsnittlig väntetid, flickor",
+     "mean wait, girls", "months", 1, [](R o, E) { return mean_wait(o, 1); }},
+    {Metric::cost_sek, "cost_sek", "kostnad (kr, diskonterad)", "cost (SEK, discounted)", "SEK", 0,
+     [](R, E e) { return e->cost_sek; }},
+    {Metric::savings_sek, "savings_sek", "besparing (kr, diskonterad)", "savings (SEK, discounted)",
+     "SEK", 0, [](R, E e) { return e->savings_sek; }},
+    {Metric::savings_short_term_sek, "savings_short_term_sek", "kortsiktig besparing (kr)",
+     "short-term savings (SEK)", "SEK", 0, [](R, E e) { return e->savings_short_term_sek; }},
+    {Metric::savings_long_term_sek, "savings_long_term_sek", "långsiktig besparing (kr)",
+     "long-term savings (SEK)", "SEK", 0, [](R, E e) { return e->savings_long_term_sek; }},
+    {Metric::net_benefit_sek, "net_benefit_sek", "nettonytta (kr)", "net benefit (SEK)", "SEK", 0,
+     [](R, E e) { return e->net_benefit_sek; }},
+    {Metric::roi, "roi", "avkastning (kr per investerad krona)", "return (SEK per SEK invested)",
+     "SEK per SEK", 2, [](R, E e) { return e->roi; }},
+}};
+
+/// Row i describes enumerator i: checked when the table is compiled.
+constexpr bool rows_in_enum_order() {
+  for (std::size_t i = 0; i < kTable.size(); ++i) {
+    if (static_cast<std::size_t>(kTable[i].id) != i) return false;
+  }
+  return true;
+}
+static_assert(rows_in_enum_order(), "metric table rows must follow the Metric enum's order");
+
+}  // namespace
+
+const std::array<MetricInfo, kMetricCount>& metric_table() {
+  return kTable;
+}
+
+std::optional<Metric> find_metric(std::string_view name) {
+  for (const auto& m : kTable) {
+    if (m.name == name) return m.id;
+  }
+  return std::nullopt;
+}
+
+Metric metric_by_name(std::string_view name, std::string_view what) {
+  if (auto m = find_metric(name)) return *m;
+  std::ostringstream known;
+  for (const auto& m : kTable) known << (m.index() ? ", " : "") << m.name;
+  ATTENDSIM_INPUT_ERROR(what << ": unknown metric '" << name << "' (known: " << known.str() << ")");
+}
+
+std::vector<std::string> metric_names(bool with_economics) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < metric_count(with_economics); ++i) out.emplace_back(kTable[i].name);
+  return out;
+}
+
+std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicResult* econ) {
+  std::vector<double> v;
+  v.reserve(metric_count(econ != nullptr));
+  for (std::size_t i = 0; i < metric_count(econ != nullptr); ++i)
+    v.push_back(kTable[i].compute(o, econ));
+  return v;
+}
+
+}  // namespace attendsim::models

@@ -1,0 +1,106 @@
+#pragma once
+/// The metric table: every output metric of a scenario, once. Each row gives the metric's
+/// name (as in summary.json, summary.csv, draws.csv and comparison.csv), its Swedish and
+/// English labels, its unit, the decimals it is shown with, and how it is computed from one
+/// replication's outcome (and, for the economic metrics, its economics against the
+/// baseline). run, compare, sensitivity, report and the notebooks' CSVs all read this
+/// table; adding a metric is one enumerator and one row (metrics.cpp), in the same place.
+///
+/// Economic metrics need a baseline to be compared with, so the baseline has none: they
+/// come last in the table, and a scenario's metric vector is the first
+/// `metric_count(with_economics)` rows.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/economics.hpp"
+#include "models/simulation.hpp"
+
+namespace attendsim::models {
+
+enum class Metric : std::uint8_t {
+  pupil_months_regular,
+  pupil_months_worrying,
+  pupil_months_high,
+  pupil_months_extensive,
+  long_term_absent_pupils_per_year,
+  sustained_returns,
+  detected,
+  referrals,
+  cases_started,
+  mean_wait_months,
+  queue_at_end,
+  withdrawn_referrals,
+  repeated_years,
+  summer_school,
+  placements,
+  eligible_upper_secondary,
+  completed_upper_secondary,
+  sustained_returns_boys,
+  sustained_returns_girls,
+  cases_started_boys,
+  cases_started_girls,
+  eligible_pupils_boys,
+  eligible_pupils_girls,
+  detected_boys,
+  detected_girls,
+  referrals_boys,
+  referrals_girls,
+  mean_wait_months_boys,
+  mean_wait_months_girls,
+  // Economic metrics (scenarios other than the baseline only), last.
+  cost_sek,
+  savings_sek,
+  savings_short_term_sek,
+  savings_long_term_sek,
+  net_benefit_sek,
+  roi,
+};
+
+inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::roi) + 1;
+inline constexpr Metric kFirstEconomicMetric = Metric::cost_sek;
+
+/// One row of the metric table.
+struct MetricInfo {
+  Metric id;
+  std::string_view name;      ///< the name in every output file
+  std::string_view label_sv;  ///< as a Swedish report writes it
+  std::string_view label_en;
+  std::string_view unit;  ///< "pupil-months", "pupils", "pupils per year", "months", "SEK", ...
+  int decimals;           ///< shown with this many decimals in tables and briefs
+  /// The metric's value for one replication: `econ` is null for the baseline (and is only
+  /// read by economic metrics). NaN where it is undefined (e.g. a wait with nobody queued).
+  double (*compute)(const ReplicationOutcome& o, const EconomicResult* econ);
+  bool economic() const { return id >= kFirstEconomicMetric; }
+  std::size_t index() const { return static_cast<std::size_t>(id); }
+  std::string_view label(bool swedish) const { return swedish ? label_sv : label_en; }
+};
+
+/// The table, in enum (= output) order.
+const std::array<MetricInfo, kMetricCount>& metric_table();
+inline std::size_t metric_position(Metric m) {
+  return static_cast<std::size_t>(m);
+}
+inline const MetricInfo& metric_info(Metric m) {
+  return metric_table()[metric_position(m)];
+}
+/// The metric of this name, if there is one.
+std::optional<Metric> find_metric(std::string_view name);
+/// The metric of this name; throws InputError naming `what` (e.g. "--target-se") and the
+/// known names when there is none.
+Metric metric_by_name(std::string_view name, std::string_view what);
+
+/// Number of metrics of a scenario: every metric with economics, else those before it.
+inline std::size_t metric_count(bool with_economics) {
+  return with_economics ? kMetricCount : metric_position(kFirstEconomicMetric);
+}
+/// Names of the metrics of a scenario, in output order.
+std::vector<std::string> metric_names(bool with_economics);
+/// Per-unit metric values of one replication outcome (economics when `econ` is not null).
+std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicResult* econ);
+
+}  // namespace attendsim::models
