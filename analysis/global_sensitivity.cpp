@@ -174,8 +174,7 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
               // the population differs (models/baseline/derived_baseline.hpp), else recorded.
               std::size_t from = records;
               for (std::size_t e = 0; e < records && from == records; ++e)
-                if (pool[e].shared_draws == nullptr && derivable_baseline(pool[e].params, p[j]))
-                  from = e;
+                if (!pool[e].borrows_draws && derivable_baseline(pool[e].params, p[j])) from = e;
               if (pool.size() == records) pool.emplace_back();
               if (from < records) {
                 derive_baseline(pool[from], p[j], pool[records++]);

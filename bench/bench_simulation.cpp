@@ -86,7 +86,7 @@ void BM_RecordBaseline(benchmark::State& state) {
   for (auto _ : state) {
     attendsim::models::record_baseline(params, {1, 0, rep++, 0, 0}, rec);
     pupil_months += rec.outcome.pupil_months_simulated;
-    benchmark::DoNotOptimize(rec.draws.data());
+    benchmark::DoNotOptimize(rec.draws->data());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
 }

@@ -105,12 +105,9 @@ inline ReplicationOutcome empty_outcome(int steps) {
   return o;
 }
 
-// A new field of ReplicationOutcome must be added to add_difference() below (and to the
-// field-by-field comparison in tests/test_scenario_from_baseline.cpp).
-static_assert(sizeof(ReplicationOutcome) == 392, "update add_difference() for the new field");
-
-/// out += plus - minus for every count (all integer-valued: exact in any order). The
-/// per-step FTE, the derived pupil-months and school years are not counts and are set apart.
+/// out += plus - minus for the occupancy, the event series (but FTE) and every count (all
+/// integer-valued: exact in any order). The per-step FTE, the derived pupil-months and school
+/// years are not counts and are set apart.
 inline void add_difference(ReplicationOutcome& out, const ReplicationOutcome& plus,
                            const ReplicationOutcome& minus) {
   for (std::size_t t = 0; t < out.occupancy.size(); ++t) {
@@ -125,28 +122,10 @@ inline void add_difference(ReplicationOutcome& out, const ReplicationOutcome& pl
   series(out.events.summer_school, plus.events.summer_school, minus.events.summer_school);
   series(out.events.placements, plus.events.placements, minus.events.placements);
   series(out.events.noncompletions, plus.events.noncompletions, minus.events.noncompletions);
-  auto one = [](double& o, double p, double m) { o += p - m; };
-  for (int g = 0; g < kGenders; ++g) {
-    one(out.sustained_returns[g], plus.sustained_returns[g], minus.sustained_returns[g]);
-    one(out.detected[g], plus.detected[g], minus.detected[g]);
-    one(out.referrals[g], plus.referrals[g], minus.referrals[g]);
-    one(out.cases_started[g], plus.cases_started[g], minus.cases_started[g]);
-    one(out.queued[g], plus.queued[g], minus.queued[g]);
-    one(out.wait_months_sum[g], plus.wait_months_sum[g], minus.wait_months_sum[g]);
-    one(out.eligible_pupils[g], plus.eligible_pupils[g], minus.eligible_pupils[g]);
-  }
-  one(out.long_term_absent_pupil_years, plus.long_term_absent_pupil_years,
-      minus.long_term_absent_pupil_years);
-  one(out.repeated_years, plus.repeated_years, minus.repeated_years);
-  one(out.summer_school, plus.summer_school, minus.summer_school);
-  one(out.placements, plus.placements, minus.placements);
-  one(out.grade9_finishers, plus.grade9_finishers, minus.grade9_finishers);
-  one(out.eligible_upper_secondary, plus.eligible_upper_secondary, minus.eligible_upper_secondary);
-  one(out.upper_sec_finishers, plus.upper_sec_finishers, minus.upper_sec_finishers);
-  one(out.completed_upper_secondary, plus.completed_upper_secondary,
-      minus.completed_upper_secondary);
-  one(out.queue_at_end, plus.queue_at_end, minus.queue_at_end);
-  one(out.withdrawn_referrals, plus.withdrawn_referrals, minus.withdrawn_referrals);
+  CountWords o = count_words(out);
+  const CountWords p = count_words(plus), m = count_words(minus);
+  for (std::size_t i = 0; i < o.size(); ++i) o[i] += p[i] - m[i];
+  out.counts() = counts_from_words(o);
 }
 
 /// What happened at a pupil's referral decision this month.

@@ -39,11 +39,14 @@ class Simulator {
   ReplicationOutcome run() {
     if (record_ != nullptr) {
       record_->pupils = n_;
-      record_->draws.resize(static_cast<std::size_t>(n_) * static_cast<std::size_t>(steps_));
+      // A buffer of its own: the old one is reused unless a derived record still shares it.
+      if (!record_->draws || record_->draws.use_count() > 1)
+        record_->draws = std::make_shared<std::vector<std::uint64_t>>();
+      record_->draws->resize(static_cast<std::size_t>(n_) * static_cast<std::size_t>(steps_));
       record_->referral_points.clear();
       record_->high_months.clear();
       record_->replacements.clear();
-      record_->shared_draws = nullptr;
+      record_->borrows_draws = false;
       generation_.assign(static_cast<std::size_t>(n_), 0);
       record_->eligible_after_step.assign(static_cast<std::size_t>(steps_), {0, 0});
       return run_steps<true>();
@@ -130,9 +133,9 @@ class Simulator {
     const Thresholds* const fast_rows[kBands] = {&table.bits(0, kRegular, 0, m),
                                                  &table.bits(1, kRegular, 0, m),
                                                  &table.bits(2, kRegular, 0, m)};
-    std::uint64_t* const draws =
-        kRecord ? record_->draws.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n_)
-                : nullptr;
+    std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
+                                                                        static_cast<std::size_t>(n_)
+                                         : nullptr;
     MonthTally tally;
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
@@ -192,9 +195,9 @@ class Simulator {
   template <bool kRecord>
   void summer_month(int t, bool july) {
     auto& occ = out_.occupancy[static_cast<std::size_t>(t)];
-    std::uint64_t* const draws =
-        kRecord ? record_->draws.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n_)
-                : nullptr;
+    std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
+                                                                        static_cast<std::size_t>(n_)
+                                         : nullptr;
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
       const int end = std::min(n_, (c + 1) * kChunkPupils);

@@ -17,7 +17,9 @@
 /// Pupils are in chunks of kChunkPupils; chunk c draws from the stream keyed
 /// {seed, draw, replication, kPupilPurpose, c}; initial pupils from {.., kPopulationPurpose, c}.
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,22 +43,38 @@ struct ScenarioSpec {
   ReferralPolicy referral_policy = ReferralPolicy::as_configured;
 };
 
-/// Per-pupil state: 16 bytes.
-struct Pupil {
+/// What defines a pupil's attendance path: two pupils equal in these fields take the same
+/// path step on the same draw, whatever their case fields (the scenario-from-baseline replay
+/// relies on it, docs/methods.md §4.11). A field that the transition rules read belongs here.
+struct PupilPath {
   std::uint8_t state = 0;
   std::uint8_t months_in_state = 0;
   std::uint8_t grade = 0;
   std::uint8_t gender = 0;
-  std::uint8_t status = 0;         ///< PupilStatus
-  std::uint8_t status_months = 0;  ///< months in school action, or in the current case
-  std::uint8_t regular_run = 0;    ///< consecutive school months in regular
+  std::uint8_t regular_run = 0;  ///< consecutive school months in regular
   std::uint8_t flags = 0;
   std::uint8_t relapse_left = 0;  ///< school months of relapse risk left
   std::uint8_t after_close = 0;   ///< school months since a case closed (0: none)
   std::uint8_t extensive_months_year = 0;
-  std::uint8_t band = 0;        ///< Band of `grade` (kept in step with it)
-  std::uint16_t queued_at = 0;  ///< step of referral
+  std::uint8_t band = 0;  ///< Band of `grade` (kept in step with it)
   std::uint16_t unused2 = 0;
+  bool operator==(const PupilPath&) const = default;
+};
+
+/// What belongs to a pupil's school action, referral and case.
+struct PupilCase {
+  std::uint8_t status = 0;         ///< PupilStatus
+  std::uint8_t status_months = 0;  ///< months in school action, or in the current case
+  std::uint16_t queued_at = 0;     ///< step of referral
+  bool operator==(const PupilCase&) const = default;
+};
+
+/// Per-pupil state: 16 bytes, its path part and its case part.
+struct Pupil : PupilPath, PupilCase {
+  PupilPath& path() { return *this; }
+  const PupilPath& path() const { return *this; }
+  PupilCase& case_part() { return *this; }
+  const PupilCase& case_part() const { return *this; }
   bool operator==(const Pupil&) const = default;
 };
 static_assert(sizeof(Pupil) == 16, "pupil state must stay small");
@@ -69,15 +87,13 @@ enum class PupilStatus : std::uint8_t {
   declined = 4
 };
 
-struct ReplicationOutcome {
-  int steps = 0;
-  /// occupancy[t][s]: pupils in state s at the end of step t (s = left included).
-  std::vector<std::array<std::uint32_t, kStates>> occupancy;
-  EventSeries events;
-  std::array<double, kAttendanceStates> pupil_months{};  ///< school months only
+/// The counts of one replication. Every member is a double (or an array of doubles) that
+/// holds a whole count, so that a scenario simulated from the baseline adds its diverged
+/// pupils' differences to them word by word (pupil_rules.hpp add_difference) and two outcomes
+/// compare with ==. A new count is a new member here, and nothing else needs to list it.
+struct OutcomeCounts {
   double long_term_absent_pupil_years =
       0;  ///< sum over years of pupils with >= 1 month in extensive
-  double school_years = 0;
   double sustained_returns[kGenders] = {0, 0};
   double detected[kGenders] = {0, 0};  ///< pupils detected (distinct detections)
   double referrals[kGenders] = {0, 0};
@@ -96,8 +112,38 @@ struct ReplicationOutcome {
   double completed_upper_secondary = 0;
   double queue_at_end = 0;
   double withdrawn_referrals = 0;  ///< waiting pupils who returned to regular before a slot
+  bool operator==(const OutcomeCounts&) const = default;
+};
+
+/// The counts as one array of words, in member order.
+using CountWords = std::array<double, sizeof(OutcomeCounts) / sizeof(double)>;
+static_assert(sizeof(OutcomeCounts) == sizeof(CountWords), "OutcomeCounts holds doubles only");
+inline CountWords count_words(const OutcomeCounts& c) {
+  return std::bit_cast<CountWords>(c);
+}
+inline OutcomeCounts counts_from_words(const CountWords& w) {
+  return std::bit_cast<OutcomeCounts>(w);
+}
+
+/// The rest of one replication's outcome: per-step series and what is derived from them.
+struct OutcomeSeries {
+  int steps = 0;
+  /// occupancy[t][s]: pupils in state s at the end of step t (s = left included).
+  std::vector<std::array<std::uint32_t, kStates>> occupancy;
+  EventSeries events;
+  std::array<double, kAttendanceStates> pupil_months{};  ///< school months only
+  double school_years = 0;
   std::uint64_t pupil_months_simulated = 0;
 };
+
+/// One replication's outcome: its series and its counts. A field belongs in one of the two
+/// parts (checked below), so that the baseline replay cannot forget it.
+struct ReplicationOutcome : OutcomeSeries, OutcomeCounts {
+  OutcomeCounts& counts() { return *this; }
+  const OutcomeCounts& counts() const { return *this; }
+};
+static_assert(sizeof(ReplicationOutcome) == sizeof(OutcomeSeries) + sizeof(OutcomeCounts),
+              "a field of ReplicationOutcome belongs in OutcomeCounts or OutcomeSeries");
 
 /// Optional observer for tests: the state of selected pupils after each step.
 struct Trace {
@@ -144,11 +190,12 @@ struct BaselineRecord {
   StreamKey key;
   ReplicationOutcome outcome;  ///< equal to simulate(params, ScenarioSpec{}, key)
   int pupils = 0;
-  /// draws[t * pupils + i]: the engine output pupil i consumed at step t (§2.4). A record
-  /// derived from another (derive_baseline) has no draws of its own and borrows those of
-  /// its source, which must outlive it: shared_draws then points at them.
-  std::vector<std::uint64_t> draws;
-  const std::uint64_t* shared_draws = nullptr;
+  /// (*draws)[t * pupils + i]: the engine output pupil i consumed at step t (§2.4). A record
+  /// derived from another (derive_baseline) shares its source's draws (borrows_draws): they
+  /// live as long as either record holds them, and recording into the source again while
+  /// they are shared records into a new buffer.
+  std::shared_ptr<std::vector<std::uint64_t>> draws;
+  bool borrows_draws = false;
   std::vector<ReferralPoint> referral_points;  ///< in step order, then pupil order
   std::vector<HighMonth> high_months;          ///< in step order, then pupil order
   std::vector<Replacement> replacements;       ///< in step order, then pupil order
@@ -157,8 +204,7 @@ struct BaselineRecord {
 
   /// The draws of step t, one per pupil.
   const std::uint64_t* draws_at(int t) const {
-    return (shared_draws != nullptr ? shared_draws : draws.data()) +
-           static_cast<std::size_t>(t) * static_cast<std::size_t>(pupils);
+    return draws->data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(pupils);
   }
 };
 

@@ -54,7 +54,7 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
   ATTENDSIM_REQUIRE(derivable_baseline(source.params, params),
                     "a baseline record can be derived only for parameters that differ from its own "
                     "in the initial state of the population");
-  ATTENDSIM_REQUIRE(source.shared_draws == nullptr, "a derived record cannot be derived from");
+  ATTENDSIM_REQUIRE(!source.borrows_draws, "a derived record cannot be derived from");
   ATTENDSIM_REQUIRE(&source != &out, "derive a record into another one");
   const int steps = source.outcome.steps;
   const int n = source.pupils;
@@ -67,8 +67,8 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
   out.params = p;
   out.key = source.key;
   out.pupils = n;
-  out.draws.clear();
-  out.shared_draws = source.draws_at(0);
+  out.draws = source.draws;
+  out.borrows_draws = true;
   out.referral_points.clear();
   out.high_months.clear();
   out.replacements.clear();

@@ -34,17 +34,7 @@ bool same_detection(const DetectionParams& a, const DetectionParams& b) {
 /// twins when they diverge (the scenario only referred s), and stay so until s enters a
 /// case. Most diverged pupils are twins: waiting in the queue, or declined.
 void copy_path_fields(const Pupil& from, Pupil& to) {
-  to.state = from.state;
-  to.months_in_state = from.months_in_state;
-  to.grade = from.grade;
-  to.gender = from.gender;
-  to.regular_run = from.regular_run;
-  to.flags = from.flags;
-  to.relapse_left = from.relapse_left;
-  to.after_close = from.after_close;
-  to.extensive_months_year = from.extensive_months_year;
-  to.band = from.band;
-  to.unused2 = from.unused2;
+  to.path() = from.path();
 }
 
 /// The school-month step before step t (the June before a September).
@@ -140,10 +130,9 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
                     "in coordinator, detection, referral, consent and economic parameters");
   const int steps = record.outcome.steps;
   const int n = record.pupils;
-  ATTENDSIM_REQUIRE(
-      record.shared_draws != nullptr ||
-          record.draws.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(steps),
-      "the baseline record holds no draws");
+  ATTENDSIM_REQUIRE(record.draws && record.draws->size() == static_cast<std::size_t>(n) *
+                                                                static_cast<std::size_t>(steps),
+                    "the baseline record holds no draws");
   // The baseline under these parameters: the record's, or with its detection decisions
   // replayed. Its copies of diverged pupils follow the same parameters, with no programme.
   ReplicationOutcome base = record.outcome;

@@ -1,0 +1,99 @@
+// The regular-pupil fast path of models/simulation.cpp against the general rules
+// (PupilRules::school_month, models/pupil_rules.hpp): every pupil-month of a baseline
+// simulation is stepped again by hand from the traced state before it, on the same engine
+// output (the pupil stream of docs/methods.md §2.4), through the general rules only. State
+// and counters must be the same, pupil by pupil and month by month.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <numeric>
+
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "models/pupil_rules.hpp"
+#include "models/simulation.hpp"
+#include "sim/config.hpp"
+#include "sim/streams.hpp"
+#include "support.hpp"
+
+namespace {
+
+using namespace attendsim::models;
+using namespace attendsim::models::detail;
+
+void check_fast_path_against_general_rules(const std::string& text, std::uint64_t seed) {
+  const auto cfg = parse_model_config(attendsim::config::Document::parse(text, "fast.toml"));
+  const ModelParams p = realise(cfg, cfg.parameters.base_values());
+  ASSERT_LE(p.population.pupils, kChunkPupils) << "one chunk: one engine, pupils in order";
+  const ScenarioSpec baseline;
+  const attendsim::StreamKey key{seed, 0, 0, 0, 0};
+  Trace trace;
+  trace.pupils.resize(static_cast<std::size_t>(p.population.pupils));
+  std::iota(trace.pupils.begin(), trace.pupils.end(), 0U);
+  const ReplicationOutcome sim = simulate(p, baseline, key, &trace);
+  const int steps = sim.steps;
+  ASSERT_EQ(trace.after_step.size(), static_cast<std::size_t>(steps));
+
+  const PupilRules rules(p, baseline, steps);
+  auto engine = attendsim::make_engine({seed, 0, 0, kPupilPurpose, 0});
+  ReplicationOutcome scratch;
+  scratch.steps = steps;
+  scratch.occupancy.assign(static_cast<std::size_t>(steps), {});
+  scratch.events.resize(steps);
+  double sustained[kGenders] = {0, 0}, detected[kGenders] = {0, 0};
+  std::uint64_t regular_no_status = 0;
+  const std::vector<Pupil>* before = &trace.initial;
+  for (int t = 0; t < steps; ++t) {
+    const auto& after = trace.after_step[static_cast<std::size_t>(t)];
+    const bool school = t % kMonthsPerYear < kSchoolMonthsPerYear;
+    MonthTally tally;
+    const SchoolMonth k = rules.school_month_constants(t, false);
+    for (std::size_t i = 0; i < after.size(); ++i) {
+      const std::uint64_t x = engine();  // one engine output per pupil-month, in pupil order
+      if (!school) continue;
+      Pupil q = (*before)[i];
+      if (q.state == kRegular && q.status == 0) ++regular_no_status;
+      const Decision d = rules.school_month(q, x, k, -1, tally, scratch);
+      ASSERT_NE(d, Decision::queued) << "no programme in the baseline";
+      ASSERT_TRUE(q == after[i]) << "pupil " << i << ", step " << t << ": state " << int(q.state)
+                                 << " vs " << int(after[i].state);
+    }
+    if (school) {
+      for (int s = 0; s < kStates; ++s)
+        EXPECT_EQ(tally.occ[s], sim.occupancy[static_cast<std::size_t>(t)][s])
+            << "step " << t << ", state " << s;
+      for (int g = 0; g < kGenders; ++g) {
+        sustained[g] += tally.sustained[g];
+        detected[g] += tally.detected[g];
+      }
+    }
+    before = &after;
+  }
+  for (int g = 0; g < kGenders; ++g) {
+    EXPECT_EQ(sustained[g], sim.sustained_returns[g]) << "gender " << g;
+    EXPECT_EQ(detected[g], sim.detected[g]) << "gender " << g;
+  }
+  // The table covered the fast path: most pupil-months start regular without status.
+  EXPECT_GT(regular_no_status, static_cast<std::uint64_t>(p.population.pupils) * 10);
+}
+
+TEST(FastPath, SameStateAndCountersAsTheGeneralRulesOnTheReference) {
+  std::string t = testsupport::reference_config_text();
+  t = testsupport::set_key(t, "population", "pupils", "4000");
+  t = testsupport::set_key(t, "simulation", "horizon_years", "3");
+  check_fast_path_against_general_rules(t, 11);
+  check_fast_path_against_general_rules(t, 12);
+}
+
+TEST(FastPath, SameStateAndCountersWithFrequentMovesAndShortSustainedReturns) {
+  // Many moves out of and back to regular, relapse windows and sustained returns after one
+  // month: the fast path's bookkeeping of runs, flags and returns is exercised often.
+  std::string t = testsupport::reference_config_text();
+  t = testsupport::set_key(t, "population", "pupils", "2000");
+  t = testsupport::set_key(t, "simulation", "horizon_years", "2");
+  t = testsupport::set_key(t, "outcomes", "sustained_return_months", "1");
+  t = testsupport::set_key(t, "population.prevalence.grade0_6", "high", "0.2");
+  check_fast_path_against_general_rules(t, 3);
+}
+
+}  // namespace
