@@ -1,17 +1,19 @@
 #include "io/html_report.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <vector>
 
 #include "analysis/metrics.hpp"
 #include "io/svg_chart.hpp"
+#include "sim/config.hpp"
+#include "sim/csv.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::models {
@@ -21,8 +23,21 @@ using json = nlohmann::ordered_json;  // keeps the scenario order of the files
 
 namespace {
 
+/// Larger results files are refused (the report reads each one whole into memory).
+constexpr std::uintmax_t kMaxResultsFileBytes = 256ULL << 20;
+
 std::string read_text(const fs::path& p) {
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec))
+    ATTENDSIM_INPUT_ERROR(p.string() << ": not a regular file (not a complete results folder)");
+  const auto size = fs::file_size(p, ec);
+  if (ec) ATTENDSIM_INPUT_ERROR(p.string() << ": cannot read: " << ec.message());
+  if (size > kMaxResultsFileBytes)
+    ATTENDSIM_INPUT_ERROR(p.string()
+                          << ": " << size << " bytes, more than the "
+                          << (kMaxResultsFileBytes >> 20) << " MiB a results file can have");
   std::ifstream in(p, std::ios::binary);
+  if (!in) ATTENDSIM_INPUT_ERROR(p.string() << ": cannot read (permission denied?)");
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -31,57 +46,136 @@ std::string read_text(const fs::path& p) {
 json read_json(const fs::path& p) {
   if (!fs::exists(p))
     ATTENDSIM_INPUT_ERROR(p.string() << ": missing (not a complete results folder)");
+  json j;
   try {
-    return json::parse(read_text(p));
+    j = json::parse(read_text(p));
   } catch (const json::exception& e) {
     ATTENDSIM_INPUT_ERROR(p.string() << ": not valid JSON: " << e.what());
   }
+  if (!j.is_object()) ATTENDSIM_INPUT_ERROR(p.string() << ": must hold a JSON object {...}");
+  return j;
 }
 
-/// A CSV file as rows of cells with a header map (no quoting: attendsim writes none).
+/// A number of a JSON object: NaN when the key is absent or null (attendsim writes NaN as
+/// null); an InputError naming file and key when it is anything else.
+double jnum(const json& obj, const std::string& key, const fs::path& file,
+            const std::string& where) {
+  if (!obj.is_object())
+    ATTENDSIM_INPUT_ERROR(file.string() << ": key '" << where << "' must be an object");
+  const auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::nan("");
+  if (!it->is_number())
+    ATTENDSIM_INPUT_ERROR(file.string() << ": key '" << (where.empty() ? "" : where + ".") << key
+                                        << "' must be a number, got " << it->type_name());
+  return it->get<double>();
+}
+
+/// A string of a JSON object, or `fallback` when absent; InputError when not a string.
+std::string jstr(const json& obj, const std::string& key, const std::string& fallback,
+                 const fs::path& file) {
+  const auto it = obj.find(key);
+  if (it == obj.end()) return fallback;
+  if (!it->is_string())
+    ATTENDSIM_INPUT_ERROR(file.string()
+                          << ": key '" << key << "' must be a string, got " << it->type_name());
+  return it->get<std::string>();
+}
+
+/// A CSV file (quoted fields allowed, sim/csv.hpp) with a header map; cells are checked.
 struct Csv {
+  std::string path;
   std::map<std::string, std::size_t> col;
-  std::vector<std::vector<std::string>> rows;
-  const std::string& at(const std::vector<std::string>& r, const std::string& c) const {
-    return r.at(col.at(c));
+  std::vector<csv::Record> rows;
+  const std::string& at(const csv::Record& r, const std::string& c) const {
+    return r.cells.at(col.at(c));
+  }
+  /// A number cell ("" and "nan" are NaN); InputError naming file, line and column otherwise.
+  double num(const csv::Record& r, const std::string& c) const {
+    const std::string& s = at(r, c);
+    if (s.empty() || s == "nan") return std::nan("");
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end == s.c_str() || *end != '\0')
+      ATTENDSIM_INPUT_ERROR(path << ":" << r.line << ": column '" << c << "': not a number: '"
+                                 << s.substr(0, 40) << "'");
+    return v;
+  }
+  /// A whole number in [lo, hi].
+  long integer(const csv::Record& r, const std::string& c, long lo, long hi) const {
+    const double v = num(r, c);
+    if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || v != std::floor(v))
+      ATTENDSIM_INPUT_ERROR(path << ":" << r.line << ": column '" << c
+                                 << "': must be a whole number in " << lo << ".." << hi << ", got '"
+                                 << at(r, c).substr(0, 40) << "'");
+    return static_cast<long>(v);
   }
 };
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  std::istringstream ls(line);
-  while (std::getline(ls, cell, ',')) out.push_back(cell);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
 
 Csv read_csv(const fs::path& p, const std::vector<std::string>& required) {
   if (!fs::exists(p))
     ATTENDSIM_INPUT_ERROR(p.string() << ": missing (not a complete results folder)");
-  std::istringstream in(read_text(p));
-  std::string line;
-  Csv csv;
-  if (!std::getline(in, line)) ATTENDSIM_INPUT_ERROR(p.string() << ": empty file");
-  const auto head = split(line);
-  for (std::size_t i = 0; i < head.size(); ++i) csv.col[head[i]] = i;
+  Csv c;
+  c.path = p.string();
+  auto records = csv::parse(read_text(p), c.path);
+  if (records.empty()) ATTENDSIM_INPUT_ERROR(p.string() << ": empty file");
+  const auto head = records.front().cells;
+  for (std::size_t i = 0; i < head.size(); ++i) c.col.emplace(head[i], i);
   for (const auto& r : required) {
-    if (!csv.col.count(r)) ATTENDSIM_INPUT_ERROR(p.string() << ":1: missing column '" << r << "'");
+    if (!c.col.count(r)) ATTENDSIM_INPUT_ERROR(p.string() << ":1: missing column '" << r << "'");
   }
-  int n = 1;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty()) continue;
-    auto cells = split(line);
-    if (cells.size() != head.size())
-      ATTENDSIM_INPUT_ERROR(p.string() << ":" << n << ": expected " << head.size() << " columns");
-    csv.rows.push_back(std::move(cells));
+  for (std::size_t k = 1; k < records.size(); ++k) {
+    if (records[k].cells.size() != head.size())
+      ATTENDSIM_INPUT_ERROR(p.string() << ":" << records[k].line << ": expected " << head.size()
+                                       << " columns, got " << records[k].cells.size());
+    c.rows.push_back(std::move(records[k]));
   }
-  return csv;
+  return c;
 }
 
-double to_d(const std::string& s) {
-  return s.empty() ? std::nan("") : std::strtod(s.c_str(), nullptr);
+/// Every occurrence of `from` in `s` replaced by `to`.
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  if (from.empty()) return s;
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+/// A config line "key = value # comment" split as the assumptions table needs it: the key
+/// starts the line, the value is up to the first '#', the comment the rest. False otherwise.
+bool split_commented_line(const std::string& line, std::string& key, std::string& value,
+                          std::string& comment) {
+  std::size_t i = 0;
+  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_'))
+    ++i;
+  if (i == 0) return false;
+  key = line.substr(0, i);
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  if (i >= line.size() || line[i] != '=') return false;
+  ++i;
+  const auto hash = line.find('#', i);
+  if (hash == std::string::npos) return false;
+  auto trim = [](std::string t) {
+    const auto a = t.find_first_not_of(" \t");
+    if (a == std::string::npos) return std::string();
+    return t.substr(a, t.find_last_not_of(" \t") - a + 1);
+  };
+  value = trim(line.substr(i, hash - i));
+  comment = line.substr(hash + 1);
+  comment.erase(0, std::min(comment.size(), comment.find_first_not_of(" \t")));
+  return true;
+}
+
+/// Whether a comment cites a source (S12) or names an assumption.
+bool cites_source(const std::string& comment) {
+  if (comment.find("assumption") != std::string::npos) return true;
+  for (std::size_t i = 0; i + 1 < comment.size(); ++i) {
+    if (comment[i] == 'S' && is_digit(comment[i + 1])) return true;
+  }
+  return false;
 }
 
 /// Every user-visible string of the report, in each language.
@@ -213,9 +307,41 @@ std::string metric_label(Language l, const std::string& m) {
 /// Scenario names as shown: the baseline named for the language, "5fte" as "5 FTE" / "5 heltider".
 std::string scenario_label(Language l, const std::string& name) {
   if (name == "baseline") return text_for(l).baseline;
-  std::string s = std::regex_replace(name, std::regex("(\\d+(_\\d+)?)fte"),
-                                     l == Language::sv ? "$1 heltider" : "$1 FTE");
-  s = std::regex_replace(s, std::regex("(\\d+)_(\\d+)"), l == Language::sv ? "$1,$2" : "$1.$2");
+  // "5fte" / "2_5fte" -> "5 FTE" / "2_5 heltider"; then "2_5" -> "2.5" / "2,5".
+  const std::string fte = l == Language::sv ? " heltider" : " FTE";
+  std::string s;
+  for (std::size_t i = 0; i < name.size();) {
+    if (!is_digit(name[i])) {
+      s += name[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < name.size() && is_digit(name[j])) ++j;
+    std::size_t k = j;
+    if (k + 1 < name.size() && name[k] == '_' && is_digit(name[k + 1])) {
+      ++k;
+      while (k < name.size() && is_digit(name[k])) ++k;
+      if (name.compare(k, 3, "fte") == 0) {
+        s += name.substr(i, k - i) + fte;
+        i = k + 3;
+        continue;
+      }
+    }
+    if (name.compare(j, 3, "fte") == 0) {
+      s += name.substr(i, j - i) + fte;
+      i = j + 3;
+      continue;
+    }
+    s += name.substr(i, j - i);
+    i = j;
+  }
+  for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+    if (is_digit(s[i]) && s[i + 1] == '_' && is_digit(s[i + 2])) {
+      s[i + 1] = l == Language::sv ? ',' : '.';
+      i += 2;
+      while (i + 1 < s.size() && is_digit(s[i + 1])) ++i;
+    }
+  }
   if (l == Language::sv) {
     const std::pair<const char*, const char*> words[] = {{"coordinators", "koordinatorer"},
                                                          {"teams", "team"},
@@ -228,7 +354,7 @@ std::string scenario_label(Language l, const std::string& name) {
                                                          {"equal_referral", "lika remittering"},
                                                          {"as_configured", "som konfigurerat"},
                                                          {"msek", " mnkr"}};
-    for (const auto& [from, to] : words) s = std::regex_replace(s, std::regex(from), to);
+    for (const auto& [from, to] : words) s = replace_all(s, from, to);
   }
   for (auto& c : s) {
     if (c == '_') c = ' ';
@@ -236,11 +362,17 @@ std::string scenario_label(Language l, const std::string& name) {
   return s;
 }
 
+/// A number of a validated summary metric (NaN when null or absent).
+double mval(const json& m, const char* key) {
+  if (!m.is_object()) return std::nan("");
+  const auto it = m.find(key);
+  return it != m.end() && it->is_number() ? it->get<double>() : std::nan("");
+}
+
 std::string ci_cell(Language l, const json& m, int d) {
-  if (!m.is_object() || !m.contains("mean") || !m["mean"].is_number()) return "–";
-  return format_for(l, m["mean"].get<double>(), d) + " [" +
-         format_for(l, m["ci_low"].get<double>(), d) + ", " +
-         format_for(l, m["ci_high"].get<double>(), d) + "]";
+  if (!std::isfinite(mval(m, "mean"))) return "–";
+  return format_for(l, mval(m, "mean"), d) + " [" + format_for(l, mval(m, "ci_low"), d) + ", " +
+         format_for(l, mval(m, "ci_high"), d) + "]";
 }
 
 }  // namespace
@@ -273,18 +405,54 @@ std::string build_report(const fs::path& dir, Language lang) {
       summary["scenarios"].empty()) {
     ATTENDSIM_INPUT_ERROR((dir / "summary.json").string() << ": key 'scenarios' missing or empty");
   }
+  const fs::path summary_path = dir / "summary.json", run_path = dir / "run.json";
   for (const char* k : {"version", "config_hash", "seed", "replications"}) {
-    if (!run.contains(k))
-      ATTENDSIM_INPUT_ERROR((dir / "run.json").string() << ": missing key '" << k << "'");
+    if (!run.contains(k)) ATTENDSIM_INPUT_ERROR(run_path.string() << ": missing key '" << k << "'");
+  }
+  for (const char* k : {"version", "config_hash", "git_revision", "config_name"}) {
+    (void)jstr(run, k, "", run_path);
+  }
+  for (const char* k : {"seed", "replications", "draws"}) {
+    if (run.contains(k) && !run[k].is_number_unsigned())
+      ATTENDSIM_INPUT_ERROR(run_path.string() << ": key '" << k << "' must be a whole number >= 0");
+  }
+  // Every metric the report shows must be an object of numbers (or nulls) where present.
+  static const char* kShown[] = {"long_term_absent_pupils_per_year",
+                                 "sustained_returns",
+                                 "cases_started",
+                                 "mean_wait_months",
+                                 "eligible_upper_secondary",
+                                 "completed_upper_secondary",
+                                 "repeated_years",
+                                 "cost_sek",
+                                 "savings_sek",
+                                 "net_benefit_sek",
+                                 "roi"};
+  for (const auto& [name, sm] : summary["scenarios"].items()) {
+    const std::string where = "scenarios." + name;
+    if (!sm.is_object())
+      ATTENDSIM_INPUT_ERROR(summary_path.string() << ": key '" << where << "' must be an object");
+    for (const char* m : kShown) {
+      if (!sm.contains(m)) continue;
+      for (const char* k : {"mean", "ci_low", "ci_high"})
+        (void)jnum(sm[m], k, summary_path, where + "." + m);
+    }
   }
   const Csv occ =
       read_csv(dir / "occupancy.csv", {"scenario", "month", "state", "mean", "p2_5", "p97_5"});
   const bool has_cmp = fs::exists(dir / "comparison.json");
-  const json cmp = has_cmp ? read_json(dir / "comparison.json") : json();
+  const json cmp = has_cmp ? read_json(dir / "comparison.json") : json::object();
+  const fs::path cmp_path = dir / "comparison.json";
+  for (const char* k : {"recommended", "break_even"}) {
+    if (cmp.contains(k) && !cmp[k].is_string() && !cmp[k].is_null())
+      ATTENDSIM_INPUT_ERROR(cmp_path.string() << ": key '" << k << "' must be a name or null");
+  }
+  if (cmp.contains("scenarios") && !cmp["scenarios"].is_object())
+    ATTENDSIM_INPUT_ERROR(cmp_path.string() << ": key 'scenarios' must be an object");
   auto num_fmt = [lang](int d) { return [lang, d](double v) { return format_for(lang, v, d); }; };
 
   std::ostringstream h;
-  const std::string name = run.value("config_name", std::string("attendsim"));
+  const std::string name = jstr(run, "config_name", "attendsim", run_path);
   h << "<!DOCTYPE html>\n<html lang=\"" << t.lang << "\"><head><meta charset=\"utf-8\">"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     << "<title>" << svg::escape(t.title + ": " + name) << "</title><style>"
@@ -300,10 +468,15 @@ std::string build_report(const fs::path& dir, Language lang) {
   // What was evaluated
   h << "<h2>" << t.evaluated << "</h2><p>";
   if (fs::exists(dir / "config.toml")) {
-    std::smatch m;
-    const std::string cfg = read_text(dir / "config.toml");
-    if (std::regex_search(cfg, m, std::regex("description\\s*=\\s*\"([^\"]*)\"")))
-      h << svg::escape(m[1].str());
+    // The description the config really has (not a commented-out line): read as TOML.
+    try {
+      const auto doc =
+          config::Document::parse(read_text(dir / "config.toml"), (dir / "config.toml").string());
+      if (const auto d = config::TableReader(doc).string_or("description", ""); !d.empty())
+        h << svg::escape(d);
+    } catch (const InputError&) {
+      // A config.toml that does not parse has no description to show.
+    }
   }
   h << "</p>\n<h2>" << t.scenarios << "</h2><ul>";
   std::vector<std::string> scen;
@@ -346,10 +519,13 @@ std::string build_report(const fs::path& dir, Language lang) {
     for (const auto& r : occ.rows) {
       const std::string st = occ.at(r, "state");
       if (st != "high" && st != "extensive") continue;
-      auto& a = acc[occ.at(r, "scenario")][std::stoi(occ.at(r, "month"))];
-      a[0] += to_d(occ.at(r, "mean"));
-      a[1] += to_d(occ.at(r, "p2_5"));
-      a[2] += to_d(occ.at(r, "p97_5"));
+      const int month = static_cast<int>(occ.integer(r, "month", 0, 100000));
+      const double mean = occ.num(r, "mean"), lo = occ.num(r, "p2_5"), hi = occ.num(r, "p97_5");
+      if (!std::isfinite(mean) || !std::isfinite(lo) || !std::isfinite(hi)) continue;
+      auto& a = acc[occ.at(r, "scenario")][month];
+      a[0] += mean;
+      a[1] += lo;
+      a[2] += hi;
     }
     std::vector<svg::Series> series;
     for (const auto& s : scen) {
@@ -357,12 +533,13 @@ std::string build_report(const fs::path& dir, Language lang) {
       svg::Series ser;
       ser.name = scenario_label(lang, s);
       for (const auto& [month, a] : acc[s]) {
+        if (!std::isfinite(a[0]) || !std::isfinite(a[1]) || !std::isfinite(a[2])) continue;
         ser.x.push_back(month);
         ser.y.push_back(a[0]);
         ser.low.push_back(a[1]);
         ser.high.push_back(a[2]);
       }
-      series.push_back(std::move(ser));
+      if (!ser.x.empty()) series.push_back(std::move(ser));
     }
     if (!series.empty()) {
       h << "<figure>"
@@ -380,7 +557,7 @@ std::string build_report(const fs::path& dir, Language lang) {
         ser.name = scenario_label(lang, sc);
         for (const auto& [month, a] : acc[sc]) {
           const auto b = base.find(month);
-          if (b == base.end()) continue;
+          if (b == base.end() || !std::isfinite(b->second[0] - a[0])) continue;
           ser.x.push_back(month);
           ser.y.push_back(b->second[0] - a[0]);
         }
@@ -398,15 +575,17 @@ std::string build_report(const fs::path& dir, Language lang) {
     std::vector<svg::IntervalPoint> roi, net;
     for (const auto& s : scen) {
       const auto& sm = summary["scenarios"][s];
-      if (sm.contains("roi")) {
-        roi.push_back({scenario_label(lang, s), sm["roi"]["mean"].get<double>(),
-                       sm["roi"]["ci_low"].get<double>(), sm["roi"]["ci_high"].get<double>()});
-      }
-      if (sm.contains("net_benefit_sek")) {
-        const auto& n = sm["net_benefit_sek"];
-        net.push_back({scenario_label(lang, s), n["mean"].get<double>() / 1e6,
-                       n["ci_low"].get<double>() / 1e6, n["ci_high"].get<double>() / 1e6});
-      }
+      auto point = [&](const char* m, double scale) {
+        const svg::IntervalPoint p{scenario_label(lang, s), mval(sm[m], "mean") / scale,
+                                   mval(sm[m], "ci_low") / scale, mval(sm[m], "ci_high") / scale};
+        return p;
+      };
+      auto finite = [](const svg::IntervalPoint& p) {
+        return std::isfinite(p.value) && std::isfinite(p.low) && std::isfinite(p.high);
+      };
+      if (sm.contains("roi") && finite(point("roi", 1.0))) roi.push_back(point("roi", 1.0));
+      if (sm.contains("net_benefit_sek") && finite(point("net_benefit_sek", 1e6)))
+        net.push_back(point("net_benefit_sek", 1e6));
     }
     if (!roi.empty()) {
       h << "<figure>"
@@ -432,19 +611,29 @@ std::string build_report(const fs::path& dir, Language lang) {
       h << "<p><strong>" << t.none_recommended << "</strong></p>";
     }
     h << "<p>" << t.break_even
-      << (cmp["break_even"].is_string()
+      << (cmp.contains("break_even") && cmp["break_even"].is_string()
               ? svg::escape(scenario_label(lang, cmp["break_even"].get<std::string>()))
               : "–")
       << "</p><p class=\"note\">" << t.conditions << "P(ROI ≥ "
-      << format_for(lang, cmp["roi_target"].get<double>(), 2) << ") ≥ "
-      << format_for(lang, cmp["confidence"].get<double>(), 2) << ".</p>";
+      << format_for(lang, jnum(cmp, "roi_target", cmp_path, ""), 2) << ") ≥ "
+      << format_for(lang, jnum(cmp, "confidence", cmp_path, ""), 2) << ".</p>";
     // payback
     std::vector<svg::Series> pay;
-    for (auto it = cmp["scenarios"].begin(); it != cmp["scenarios"].end(); ++it) {
+    const json no_scenarios = json::object();
+    for (const auto& [sname, sv] :
+         cmp.contains("scenarios") ? cmp["scenarios"].items() : no_scenarios.items()) {
       svg::Series ser;
-      ser.name = scenario_label(lang, it.key());
-      const auto& v = it.value()["payback_share_by_year"];
+      ser.name = scenario_label(lang, sname);
+      if (!sv.is_object() || !sv.contains("payback_share_by_year")) continue;
+      const auto& v = sv["payback_share_by_year"];
+      if (!v.is_array())
+        ATTENDSIM_INPUT_ERROR(cmp_path.string() << ": key 'scenarios." << sname
+                                                << ".payback_share_by_year' must be an array");
       for (std::size_t y = 0; y < v.size(); ++y) {
+        if (!v[y].is_number() || !(v[y].get<double>() >= 0 && v[y].get<double>() <= 1))
+          ATTENDSIM_INPUT_ERROR(cmp_path.string()
+                                << ": key 'scenarios." << sname << ".payback_share_by_year[" << y
+                                << "]' must be a share in [0, 1]");
         ser.x.push_back(static_cast<double>(y + 1));
         ser.y.push_back(100.0 * v[y].get<double>());
       }
@@ -467,8 +656,11 @@ std::string build_report(const fs::path& dir, Language lang) {
     std::vector<svg::IntervalPoint> gaps;
     for (const auto& r : eq.rows) {
       if (eq.at(r, "measure") == "access_rate" && eq.at(r, "group") == "gap_girls_minus_boys") {
-        gaps.push_back({scenario_label(lang, eq.at(r, "scenario")), 100 * to_d(eq.at(r, "mean")),
-                        100 * to_d(eq.at(r, "ci_low")), 100 * to_d(eq.at(r, "ci_high"))});
+        const svg::IntervalPoint p{scenario_label(lang, eq.at(r, "scenario")),
+                                   100 * eq.num(r, "mean"), 100 * eq.num(r, "ci_low"),
+                                   100 * eq.num(r, "ci_high")};
+        if (std::isfinite(p.value) && std::isfinite(p.low) && std::isfinite(p.high))
+          gaps.push_back(p);
       }
     }
     if (!gaps.empty()) {
@@ -489,7 +681,8 @@ std::string build_report(const fs::path& dir, Language lang) {
     std::vector<svg::IntervalPoint> bars;
     for (const auto& r : tor.rows) {
       if (tor.at(r, "output") != "net_benefit_sek" || bars.size() >= 8) continue;
-      const double lo = to_d(tor.at(r, "output_low")), hi = to_d(tor.at(r, "output_high"));
+      const double lo = tor.num(r, "output_low"), hi = tor.num(r, "output_high");
+      if (!std::isfinite(lo) || !std::isfinite(hi)) continue;
       bars.push_back({tor.at(r, "parameter"), 0.5 * (lo + hi) / 1e6, std::min(lo, hi) / 1e6,
                       std::max(lo, hi) / 1e6});
     }
@@ -512,9 +705,15 @@ std::string build_report(const fs::path& dir, Language lang) {
         curves.push_back({label, {}, {}, {}, {}});
         it = curves.end() - 1;
       }
-      it->x.push_back(to_d(ac.at(r, "value_per_outcome_sek")) / 1000.0);
-      it->y.push_back(100.0 * to_d(ac.at(r, "probability_best")));
+      const double x = ac.num(r, "value_per_outcome_sek") / 1000.0,
+                   y = 100.0 * ac.num(r, "probability_best");
+      if (!std::isfinite(x) || !std::isfinite(y)) continue;
+      it->x.push_back(x);
+      it->y.push_back(y);
     }
+    curves.erase(std::remove_if(curves.begin(), curves.end(),
+                                [](const svg::Series& c) { return c.x.empty(); }),
+                 curves.end());
     if (!curves.empty()) {
       h << "<figure>"
         << svg::line_chart(
@@ -534,15 +733,18 @@ std::string build_report(const fs::path& dir, Language lang) {
     std::string line, section;
     h << "<table><tr><th>" << t.key << "</th><th>" << t.value << "</th><th>" << t.source
       << "</th></tr>";
-    const std::regex kv("^([A-Za-z0-9_]+)\\s*=\\s*([^#]*?)\\s*#\\s*(.*)$");
-    const std::regex sec("^\\[+([^\\]]+)\\]+");
-    std::smatch m;
+    std::string key, value, comment;
     while (std::getline(cfg, line)) {
-      if (std::regex_search(line, m, sec)) section = m[1].str();
-      if (std::regex_match(line, m, kv) &&
-          std::regex_search(m[3].str(), std::regex("S[0-9]+|assumption"))) {
-        h << "<tr><td>" << svg::escape(section + "." + m[1].str()) << "</td><td>"
-          << svg::escape(m[2].str()) << "</td><td>" << svg::escape(m[3].str()) << "</td></tr>";
+      if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF configs
+      if (line.size() > 1 && line[0] == '[') {
+        const auto a = line.find_first_not_of('[');
+        const auto b = line.find(']', a == std::string::npos ? line.size() : a);
+        if (a != std::string::npos && b != std::string::npos && b > a)
+          section = line.substr(a, b - a);
+      }
+      if (split_commented_line(line, key, value, comment) && cites_source(comment)) {
+        h << "<tr><td>" << svg::escape(section + "." + key) << "</td><td>" << svg::escape(value)
+          << "</td><td>" << svg::escape(comment) << "</td></tr>";
       }
     }
     h << "</table>";
@@ -550,12 +752,13 @@ std::string build_report(const fs::path& dir, Language lang) {
 
   // Provenance
   h << "<h2>" << t.provenance << "</h2><table>"
-    << "<tr><td>" << t.version << "</td><td>" << svg::escape(run["version"].get<std::string>())
-    << " (" << svg::escape(run.value("git_revision", std::string("?"))) << ")</td></tr>"
+    << "<tr><td>" << t.version << "</td><td>" << svg::escape(jstr(run, "version", "?", run_path))
+    << " (" << svg::escape(jstr(run, "git_revision", "?", run_path)) << ")</td></tr>"
     << "<tr><td>" << t.config_hash << "</td><td>"
-    << svg::escape(run["config_hash"].get<std::string>()) << "</td></tr>"
+    << svg::escape(jstr(run, "config_hash", "?", run_path)) << "</td></tr>"
     << "<tr><td>" << t.seed << "</td><td>" << run["seed"].dump() << "</td></tr>"
-    << "<tr><td>" << t.draws << "</td><td>" << run.value("draws", 1) << "</td></tr>"
+    << "<tr><td>" << t.draws << "</td><td>" << (run.contains("draws") ? run["draws"].dump() : "1")
+    << "</td></tr>"
     << "<tr><td>" << t.replications << "</td><td>" << run["replications"].dump()
     << "</td></tr></table>"
     << "<p class=\"note\">" << t.generated_by << "</p></body></html>\n";

@@ -112,6 +112,10 @@ std::string escape(const std::string& s) {
 }
 
 std::vector<double> nice_ticks(double lo, double hi, int count) {
+  if (!std::isfinite(lo) || !std::isfinite(hi) || !std::isfinite(hi - lo)) {
+    lo = 0;  // no usable range (NaN, infinite or overflowing data): a plain unit axis
+    hi = 1;
+  }
   pad_range(lo, hi);
   const double raw = (hi - lo) / std::max(1, count);
   const double mag = std::pow(10.0, std::floor(std::log10(raw)));
@@ -124,8 +128,13 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
   }
   // From the last multiple of step at or below lo to the first at or above hi, so the
   // ticks always cover the data.
-  const long first = static_cast<long>(std::floor(lo / step + 1e-9));
-  const long last = static_cast<long>(std::ceil(hi / step - 1e-9));
+  const double fa = std::floor(lo / step + 1e-9), fb = std::ceil(hi / step - 1e-9);
+  if (!(step > 0) || !std::isfinite(fa) || !std::isfinite(fb) || std::abs(fa) > 1e15 ||
+      std::abs(fb) > 1e15 || fb - fa > 100) {
+    return {lo, hi};  // a range too narrow for its magnitude to step through: its two ends
+  }
+  const long first = static_cast<long>(fa);
+  const long last = static_cast<long>(fb);
   std::vector<double> t;
   for (long k = first; k <= last; ++k) t.push_back(k == 0 ? 0.0 : static_cast<double>(k) * step);
   return t;

@@ -18,27 +18,106 @@ const toml::table& Document::root() const {
   return *root_;
 }
 
+namespace {
+
+/// Nesting the TOML library is given at most: deeper dotted keys, tables or arrays are
+/// refused before parsing (the library recurses once per level and would overflow the stack).
+constexpr int kMaxTomlDepth = 64;
+
+/// Scans TOML text outside strings and comments: the parts of a dotted key (dots since the
+/// last '=', ',', bracket, brace or line end) and the nesting of brackets and braces. Throws
+/// InputError naming the line where a limit is passed. Linear, no recursion.
+void check_toml_depth(const std::string& text, const std::string& path) {
+  int line = 1, nesting = 0, dots = 0;
+  const std::size_t n = text.size();
+  auto too_deep = [&](const char* what) {
+    ATTENDSIM_INPUT_ERROR(path << ":" << line << ": " << what << " deeper than " << kMaxTomlDepth
+                               << " levels (not a config attendsim can read)");
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      dots = 0;
+    } else if (c == '#') {
+      while (i + 1 < n && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      const bool multi = i + 2 < n && text[i + 1] == c && text[i + 2] == c;
+      const bool basic = c == '"';
+      i += multi ? 3 : 1;
+      for (; i < n; ++i) {
+        if (text[i] == '\n') {
+          if (!multi) break;  // unterminated: the parser reports it
+          ++line;
+        } else if (basic && text[i] == '\\') {
+          if (i + 1 < n && text[i + 1] == '\n') ++line;
+          ++i;
+        } else if (text[i] == c) {
+          if (!multi) break;
+          if (i + 2 < n && text[i + 1] == c && text[i + 2] == c) {
+            i += 2;
+            while (i + 1 < n && text[i + 1] == c) ++i;  // """" ends with a quote inside
+            break;
+          }
+        }
+      }
+      if (i < n && text[i] == '\n') --i;  // let the loop count the line end
+    } else if (c == '.') {
+      if (++dots > kMaxTomlDepth) too_deep("a dotted key is");
+    } else if (c == '[' || c == '{') {
+      dots = 0;
+      if (++nesting > kMaxTomlDepth) too_deep("arrays, tables or inline tables nest");
+    } else if (c == ']' || c == '}') {
+      dots = 0;
+      if (nesting > 0) --nesting;
+    } else if (c == '=' || c == ',') {
+      dots = 0;
+    }
+  }
+}
+
+}  // namespace
+
 Document Document::load(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  const auto st = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(st)) {
     ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: no such file");
   }
-  if (std::filesystem::is_directory(path, ec)) {
+  if (std::filesystem::is_directory(st)) {
     ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: it is a directory");
+  }
+  if (!std::filesystem::is_regular_file(st)) {
+    ATTENDSIM_INPUT_ERROR(path.string()
+                          << ": cannot read file: not a regular file (a device, pipe or socket)");
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxFileBytes) {
+    ATTENDSIM_INPUT_ERROR(path.string() << ": " << size << " bytes, more than the "
+                                        << (kMaxFileBytes >> 20) << " MiB a config file can have");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in)
     ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: permission denied or unreadable");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  std::string text(kMaxFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: I/O error");
-  return parse(ss.str(), path.string());
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxFileBytes)  // grew while read
+    ATTENDSIM_INPUT_ERROR(path.string() << ": more than the " << (kMaxFileBytes >> 20)
+                                        << " MiB a config file can have");
+  return parse(text, path.string());
 }
 
 Document Document::parse(const std::string& text, const std::string& display_path) {
   Document d;
   d.path_ = display_path;
   d.text_ = text;
+  if (text.size() > kMaxFileBytes) {
+    ATTENDSIM_INPUT_ERROR(display_path << ": more than the " << (kMaxFileBytes >> 20)
+                                       << " MiB a config file can have");
+  }
+  check_toml_depth(text, display_path);
   try {
     d.root_ = std::make_unique<toml::table>(toml::parse(text, display_path));
   } catch (const toml::parse_error& e) {
@@ -245,6 +324,17 @@ void TableReader::finish() const {
   for (const auto& k : keys()) {
     if (used_.count(k) == 0) fail(k, "unknown key (misspelt, or not valid here)");
   }
+}
+
+std::string name_problem(const std::string& name) {
+  if (name.empty()) return "must not be empty";
+  if (name.size() > 100) return "must be at most 100 bytes long";
+  for (const unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return "must not hold control characters (newline, tab, ...)";
+    if (c == ',' || c == '"') return "must not hold a comma or a double quote (it is a CSV cell)";
+  }
+  if (name.front() == ' ' || name.back() == ' ') return "must not start or end with a blank";
+  return "";
 }
 
 std::string fmt(double v) {

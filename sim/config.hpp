@@ -26,6 +26,9 @@ namespace attendsim::config {
 /// A parsed TOML file. Owns the tree; readers refer into it.
 class Document {
  public:
+  /// Larger files are refused (configs are a few kB; this also stops `run /dev/zero`-like
+  /// input, and only regular files are read).
+  static constexpr std::size_t kMaxFileBytes = 8U << 20;
   /// Reads and parses `path`. Throws InputError (unreadable file, syntax error with line).
   static Document load(const std::filesystem::path& path);
   /// Parses TOML text; `display_path` is used in messages.
@@ -102,6 +105,12 @@ class TableReader {
   std::string prefix_;
   mutable std::set<std::string> used_;
 };
+
+/// Why `name` cannot name a scenario (or municipality, applicant), or "" when it can: it is
+/// written into CSV, JSON, Markdown and HTML, and printed in tables, so it must be 1 to 100
+/// bytes without control characters (newline, tab, ...), commas or double quotes, and without
+/// blanks at either end.
+std::string name_problem(const std::string& name);
 
 /// Formats a number for messages without trailing noise (0.35, 1e-05).
 std::string fmt(double v);
