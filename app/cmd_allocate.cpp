@@ -24,8 +24,11 @@
 
 #include "analysis/funding_allocation.hpp"
 #include "app/commands.hpp"
+#include "io/funding_reader.hpp"
 #include "sim/config.hpp"
+#include "sim/csv.hpp"
 #include "sim/error.hpp"
+#include "sim/output.hpp"
 
 namespace attendsim::app {
 
@@ -33,99 +36,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using models::FundingAllocation;
+using models::FundingCase;
 using models::FundingRequest;
 using models::FundingRule;
+using models::sek_text;
 
 struct AllocateArgs {
   std::string config;
   std::string out;
 };
-
-struct FundingCase {
-  std::string name;
-  std::string unit_name;
-  FundingRule rule;
-  std::vector<FundingRequest> requests;
-};
-
-/// "1 134 896": groups of three digits separated by spaces, as in the seed's table.
-std::string sek_text(std::int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
-  std::string out;
-  const std::size_t n = digits.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0 && (n - i) % 3 == 0) out += ' ';
-    out += digits[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
-
-/// A whole-SEK amount in [0, kMaxFundingSek] at `key` of `t`.
-std::int64_t read_sek(config::TableReader& t, const std::string& key) {
-  const std::int64_t v = t.integer(key);
-  if (v < 0) t.fail(key, "must be >= 0 SEK, got " + std::to_string(v));
-  if (v > models::kMaxFundingSek) {
-    t.fail(key, "must be at most " + sek_text(models::kMaxFundingSek) + " SEK, got " +
-                    std::to_string(v));
-  }
-  return v;
-}
-
-FundingCase load_funding_case(const std::string& path) {
-  const auto doc = config::Document::load(path);
-  config::TableReader root(doc);
-  auto funding = root.table("funding");
-  FundingCase c;
-  c.name = funding.string_or("name", fs::path(path).stem().string());
-  c.unit_name = funding.string_or("unit_name", "unit");
-  if (c.unit_name.empty()) funding.fail("unit_name", "must not be empty");
-  c.rule.budget_sek = read_sek(funding, "budget_sek");
-  c.rule.cap_per_unit_sek = read_sek(funding, "cap_per_unit_sek");
-  c.rule.threshold_sek =
-      funding.has("remainder_threshold_sek") ? read_sek(funding, "remainder_threshold_sek") : 0;
-  funding.finish();
-
-  auto applicants = root.tables("applicant");
-  if (applicants.empty()) {
-    root.fail("applicant", "at least one [[applicant]] table is required");
-  }
-  std::map<std::string, std::size_t> first_index;
-  std::int64_t total_units = 0;
-  std::int64_t base_total = 0;
-  for (std::size_t i = 0; i < applicants.size(); ++i) {
-    auto& a = applicants[i];
-    FundingRequest r;
-    r.name = a.string("name");
-    if (r.name.empty()) a.fail("name", "must not be empty");
-    const auto [it, inserted] = first_index.emplace(r.name, i);
-    if (!inserted) {
-      a.fail("name", "duplicate applicant name '" + r.name + "' (also applicant[" +
-                         std::to_string(it->second) + "].name)");
-    }
-    r.units = a.integer("units");
-    if (r.units < 1) {
-      a.fail("units",
-             "must be >= 1 (number of " + c.unit_name + "s), got " + std::to_string(r.units));
-    }
-    if (r.units > models::kMaxFundingUnits || total_units + r.units > models::kMaxFundingUnits) {
-      a.fail("units", "the applicants' units must sum to at most " +
-                          std::to_string(models::kMaxFundingUnits));
-    }
-    total_units += r.units;
-    r.requested_sek = read_sek(a, "requested_sek");
-    a.finish();
-    base_total += models::base_allocation_sek(c.rule, r);
-    c.requests.push_back(std::move(r));
-  }
-  root.finish();
-  if (base_total > c.rule.budget_sek) {
-    funding.fail("budget_sek", "the requests capped at cap_per_unit_sek x units sum to " +
-                                   sek_text(base_total) + " SEK, more than the budget of " +
-                                   sek_text(c.rule.budget_sek) +
-                                   " SEK (the rule needs budget >= sum of min(request, cap))");
-  }
-  return c;
-}
 
 /// Display width of UTF-8 text (code points; the names are Swedish, no wide glyphs).
 std::size_t display_width(const std::string& s) {
@@ -198,21 +117,11 @@ void print_table(std::ostream& os, const FundingCase& c, const FundingAllocation
   os << "\n";
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 std::string allocation_csv(const FundingAllocation& a) {
   std::ostringstream os;
   os << "applicant,units,requested_sek,allocated_sek\n";
   for (const auto& s : a.applicants) {
-    os << csv_field(s.name) << "," << s.units << "," << s.requested_sek << "," << s.allocated_sek
+    os << csv::field(s.name) << "," << s.units << "," << s.requested_sek << "," << s.allocated_sek
        << "\n";
   }
   os << "total," << a.total_units << "," << a.requested_total_sek << "," << a.allocated_total_sek
@@ -245,6 +154,11 @@ void write_file_atomically(const fs::path& out_dir, const std::string& name,
     ATTENDSIM_INPUT_ERROR(out_dir.string() << ": cannot create output folder: " << ec.message());
   }
   const fs::path tmp = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
+  register_temporary(tmp);
+  struct Unregister {
+    fs::path p;
+    ~Unregister() { unregister_temporary(p); }
+  } unregister{tmp};
   {
     std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
     os << content;
@@ -267,7 +181,7 @@ void write_file_atomically(const fs::path& out_dir, const std::string& name,
 }
 
 int allocate_command(const AllocateArgs& args) {
-  const FundingCase c = load_funding_case(args.config);
+  const FundingCase c = models::load_funding_case(args.config);
   const FundingAllocation a = models::allocate_funding(c.rule, c.requests);
   if (!args.out.empty()) write_file_atomically(args.out, "allocation.csv", allocation_csv(a));
   print_table(std::cout, c, a);

@@ -9,6 +9,7 @@
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
 #include "analysis/plan_calculator.hpp"
+#include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "io/config_schema.hpp"
 #include "io/results_writer.hpp"
@@ -147,9 +148,10 @@ void add_calc_command(CLI::App& root, Action& action) {
       "calc", "The plan's own deterministic ROI calculation beside the simulated ROI");
   sub->add_option("CONFIG", args->config, "TOML config with a [plan] table")->required();
   sub->add_option("--replications", args->replications, "replications for the simulated ROI")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--seed", args->seed, "master seed")->check(CLI::NonNegativeNumber);
-  sub->add_option("--threads", args->threads, "worker threads")->check(CLI::PositiveNumber);
+      ->check(count_up_to(1e6));
+  sub->add_option("--seed", args->seed, "master seed")
+      ->check(number_in(0, 9.2e18, "a whole number >= 0"));
+  sub->add_option("--threads", args->threads, "worker threads")->check(count_up_to(1024));
   sub->add_option("--out", args->out, "also write calc.json into this folder");
   sub->callback([args, &action] { action = [args] { return calc_command(*args); }; });
 }

@@ -30,9 +30,11 @@ int compare_command(const CompareArgs& a) {
   if (a.roi_target >= 0) cfg.compare.roi_target = a.roi_target;
   if (a.confidence >= 0) cfg.compare.confidence = a.confidence;
   const auto opt = a.options(cfg);
-  const auto out_dir = a.output_dir("-compare");
-  OutputDir dir(out_dir);
-  const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
+  const auto scenarios = models::comparison_scenarios(cfg);
+  a.check_memory(static_cast<double>(opt.draws) * opt.replications, scenarios.size(), cfg);
+  const auto dir_ptr = a.open_output("-compare", cfg);  // a temporary folder until commit()
+  OutputDir& dir = *dir_ptr;
+  const auto res = models::run_experiment(cfg, scenarios, opt);
   const models::Provenance prov{"compare", res.wall_seconds, opt.threads};
   models::write_run_outputs(dir, cfg, res, prov, a.write_draws || opt.draws > 1);
   const auto report = models::analyse_comparison(cfg, res);
@@ -40,9 +42,9 @@ int compare_command(const CompareArgs& a) {
   dir.commit();
   if (!a.quiet) {
     models::print_comparison(std::cout, cfg, res, report);
-    std::cout << "results: " << out_dir.string() << " (" << res.scenarios.size() << " scenarios, "
-              << res.pupil_months_simulated << " pupil-months in " << res.wall_seconds << " s on "
-              << opt.threads << " thread(s))\n";
+    std::cout << "results: " << dir.final_path().string() << " (" << res.scenarios.size()
+              << " scenarios, " << res.pupil_months_simulated << " pupil-months in "
+              << res.wall_seconds << " s on " << opt.threads << " thread(s))\n";
   }
   return 0;
 }
@@ -57,10 +59,10 @@ void add_compare_command(CLI::App& root, Action& action) {
   args->add_to(sub, "output folder (default: results/CONFIG-compare-DATE-TIME)");
   sub->add_option("--roi-target", args->roi_target,
                   "ROI target of the recommendation [compare.roi_target, 1.0]")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_in(0, 1e6, "between 0 and 1e6"));
   sub->add_option("--confidence", args->confidence,
                   "required P(ROI >= target) of the recommendation [compare.confidence, 0.8]")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(number_in(1e-9, 1 - 1e-9, "between 0 and 1 (exclusive)"));
   sub->callback([args, &action] { action = [args] { return compare_command(*args); }; });
 }
 

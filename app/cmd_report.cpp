@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "io/html_report.hpp"
 #include "sim/error.hpp"
+#include "sim/output.hpp"
 
 namespace attendsim::app {
 
@@ -27,21 +28,44 @@ int report_command(const ReportArgs& a) {
   const std::filesystem::path out =
       a.out.empty() ? std::filesystem::path(a.results) / ("report_" + a.lang + ".html")
                     : std::filesystem::path(a.out);
+  // Never over a results file or a folder: the report is an .html file, and an existing one
+  // is replaced only when it is a report itself.
+  std::error_code ec;
+  const auto ext = out.extension().string();
+  if (ext != ".html" && ext != ".htm")
+    ATTENDSIM_INPUT_ERROR(out.string() << ": --out must name an .html file");
+  if (std::filesystem::exists(std::filesystem::symlink_status(out, ec))) {
+    if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(out, ec)))
+      ATTENDSIM_INPUT_ERROR(out.string() << ": exists and is not a regular file");
+    std::ifstream old(out, std::ios::binary);
+    std::string head(15, '\0');
+    old.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(old.gcount()));
+    if (head != "<!DOCTYPE html>")
+      ATTENDSIM_INPUT_ERROR(out.string()
+                            << ": exists and is not an attendsim report; not replaced");
+  }
   // Write beside the target and rename: never a half-written report.
   const auto tmp = std::filesystem::path(out.string() + ".tmp-" + std::to_string(::getpid()));
+  register_temporary(tmp);
   {
     std::ofstream f(tmp, std::ios::binary);
     f << html;
     f.close();
     if (!f) {
-      std::error_code ec;
       std::filesystem::remove(tmp, ec);
+      unregister_temporary(tmp);
       ATTENDSIM_INPUT_ERROR(out.string() << ": cannot write the report");
     }
   }
-  std::error_code ec;
   std::filesystem::rename(tmp, out, ec);
-  if (ec) ATTENDSIM_INPUT_ERROR(out.string() << ": cannot write the report: " << ec.message());
+  if (ec) {
+    std::error_code ignore;
+    std::filesystem::remove(tmp, ignore);
+    unregister_temporary(tmp);
+    ATTENDSIM_INPUT_ERROR(out.string() << ": cannot write the report: " << ec.message());
+  }
+  unregister_temporary(tmp);
   std::cout << "report: " << out.string() << "\n";
   return 0;
 }

@@ -21,15 +21,17 @@ namespace {
 int run_command(const ExperimentArgs& a) {
   const auto cfg = models::load_model_config(a.config);
   const auto opt = a.options(cfg);
-  const auto out_dir = a.output_dir("");
-  OutputDir dir(out_dir);  // a temporary folder until commit()
-  const auto res = models::run_experiment(cfg, models::baseline_and_configured(cfg), opt);
+  const auto scenarios = models::baseline_and_configured(cfg);
+  a.check_memory(static_cast<double>(opt.draws) * opt.replications, scenarios.size(), cfg);
+  const auto dir_ptr = a.open_output("", cfg);  // a temporary folder until commit()
+  OutputDir& dir = *dir_ptr;
+  const auto res = models::run_experiment(cfg, scenarios, opt);
   models::Provenance prov{"run", res.wall_seconds, opt.threads};
   models::write_run_outputs(dir, cfg, res, prov, a.write_draws || opt.draws > 1);
   dir.commit();
   if (!a.quiet) {
     models::print_run_table(std::cout, cfg, res);
-    std::cout << "results: " << out_dir.string() << " (" << res.pupil_months_simulated
+    std::cout << "results: " << dir.final_path().string() << " (" << res.pupil_months_simulated
               << " pupil-months in " << res.wall_seconds << " s on " << opt.threads
               << " thread(s))\n";
   }

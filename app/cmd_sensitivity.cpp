@@ -52,11 +52,12 @@ int sensitivity_command(const SensitivityArgs& a) {
   }
   auto opt = a.options(cfg);
   const auto out_dir = a.output_dir("-sensitivity");
+  if (!a.out.empty()) models::check_output_folder(out_dir, cfg, a.allow_other_config);
   // Into a results folder that already holds a run or compare, a method adds only its own
   // files: summary.*, occupancy.csv, draws.csv and run.json stay those of the wider run, so
   // `run`, `compare`, then `sensitivity` into one folder give one consistent report.
   const bool keep_run_files = std::filesystem::exists(out_dir / "summary.json");
-  OutputDir dir(out_dir);
+  OutputDir dir(out_dir, a.out.empty());
   auto write_run = [&](const models::ExperimentResult& res, const models::Provenance& prov,
                        bool with_draws) {
     if (!keep_run_files) models::write_run_outputs(dir, cfg, res, prov, with_draws);
@@ -84,6 +85,10 @@ int sensitivity_command(const SensitivityArgs& a) {
       ATTENDSIM_INPUT_ERROR("--target-se: VALUE must be a number > 0, got '"
                             << a.target_se.substr(eq + 1) << "'");
     }
+    if (a.max_replications < a.batch) {
+      ATTENDSIM_INPUT_ERROR("--max-replications " << a.max_replications
+                                                  << " must be at least --batch " << a.batch);
+    }
     const auto r = models::run_to_target_se(cfg, opt, metric, target, a.batch, a.max_replications);
     models::write_run_outputs(
         dir, cfg, r.result, {"sensitivity --target-se", r.result.wall_seconds, opt.threads}, false);
@@ -96,15 +101,22 @@ int sensitivity_command(const SensitivityArgs& a) {
       std::cout << metric << ": se " << r.se << (r.reached ? " <= " : " > ") << target << " after "
                 << r.result.options.replications << " replications (batches of " << a.batch
                 << ")\n";
-      std::cout << "results: " << out_dir.string() << "\n";
+      std::cout << "results: " << dir.final_path().string() << "\n";
     }
     return 0;
   }
   if (a.method.empty())
     ATTENDSIM_INPUT_ERROR(
         "sensitivity: give --method (psa, oneway, twoway, sobol, voi) or --target-se");
+  if (!a.params.empty() && (a.method == "psa" || a.method == "oneway")) {
+    ATTENDSIM_INPUT_ERROR("--params is not used by --method " << a.method
+                                                              << " (it takes every uncertain "
+                                                                 "parameter); leave it out");
+  }
   if (a.method == "psa") {
     if (opt.draws <= 1) opt.draws = 100;
+    a.check_memory(static_cast<double>(opt.draws) * opt.replications,
+                   models::comparison_scenarios(cfg).size(), cfg);
     if (a.replications <= 0) opt.replications = 2;
     const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
     write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
@@ -138,7 +150,7 @@ int sensitivity_command(const SensitivityArgs& a) {
       std::cout << "PSA: " << opt.draws << " parameter draws x " << opt.replications
                 << " replications, " << res.scenarios.size()
                 << " scenarios; psa.csv, acceptability.csv" << (keep_run_files ? "" : ", draws.csv")
-                << " in " << out_dir.string() << "\n";
+                << " in " << dir.final_path().string() << "\n";
     }
     return 0;
   }
@@ -165,12 +177,15 @@ int sensitivity_command(const SensitivityArgs& a) {
                   << models::group_thousands(r.output_high) << " (swing "
                   << models::group_thousands(r.swing) << ")\n";
       }
-      std::cout << "results: " << out_dir.string() << "\n";
+      std::cout << "results: " << dir.final_path().string() << "\n";
     }
     return 0;
   }
   if (a.method == "twoway") {
     const auto comma = a.params.find(',');
+    if (comma != std::string::npos && a.params.substr(0, comma) == a.params.substr(comma + 1))
+      ATTENDSIM_INPUT_ERROR("--params: a two-way analysis needs two different parameters, got '"
+                            << a.params << "'");
     if (comma == std::string::npos)
       ATTENDSIM_INPUT_ERROR("--method twoway needs --params A,B (two parameter keys)");
     if (a.replications <= 0) opt.replications = 10;
@@ -189,7 +204,7 @@ int sensitivity_command(const SensitivityArgs& a) {
     dir.commit();
     if (!a.quiet)
       std::cout << "two-way grid " << a.grid << "x" << a.grid << ": twoway.csv in "
-                << out_dir.string() << "\n";
+                << dir.final_path().string() << "\n";
     return 0;
   }
   if (a.method == "sobol") {
@@ -208,6 +223,13 @@ int sensitivity_command(const SensitivityArgs& a) {
                    "estimated; the indices keep its bias (use 2 or more)\n";
     }
     const auto params = models::uncertain_parameters(cfg, a.params);
+    {  // values[output][point x replication] and the design, before they are allocated
+      const double points = static_cast<double>(a.randomisations) * static_cast<double>(a.sobol_n) *
+                            static_cast<double>(params.size() + 2);
+      a.check_memory(0, 1, cfg,
+                     points * (8.0 * 3 * opt.replications + 8.0 * params.size()) +
+                         static_cast<double>(a.randomisations) * a.sobol_n * opt.replications * 24);
+    }
     const auto r = models::sobol_sensitivity(
         cfg, opt, params, static_cast<std::size_t>(a.sobol_n), a.bootstrap,
         static_cast<std::size_t>(a.randomisations), true, estimator);
@@ -253,12 +275,14 @@ int sensitivity_command(const SensitivityArgs& a) {
       for (const auto& z : r.noise)
         std::cout << "  noise share of " << z.output << ": " << format_number(z.noise_share)
                   << "\n";
-      std::cout << "results: " << out_dir.string() << "\n";
+      std::cout << "results: " << dir.final_path().string() << "\n";
     }
     return 0;
   }
   if (a.method == "voi") {
     if (opt.draws <= 1) opt.draws = 200;
+    a.check_memory(static_cast<double>(opt.draws) * opt.replications,
+                   models::comparison_scenarios(cfg).size(), cfg);
     if (a.replications <= 0) opt.replications = 2;
     const auto r = models::value_of_information(cfg, opt, a.params);
     std::string csv = "measure,parameter,voi_sek,share_of_evpi\n";
@@ -277,7 +301,7 @@ int sensitivity_command(const SensitivityArgs& a) {
         std::cout << "  " << row.measure << " " << row.parameter << ": "
                   << models::group_thousands(row.voi_sek) << "\n";
       }
-      std::cout << "results: " << out_dir.string() << "\n";
+      std::cout << "results: " << dir.final_path().string() << "\n";
     }
     return 0;
   }
@@ -329,7 +353,7 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
       ->check(CLI::Range(2, 100000));
   sub->add_option("--max-replications", args->max_replications,
                   "upper limit for --target-se (default 2000)")
-      ->check(CLI::PositiveNumber);
+      ->check(count_up_to(1e6));
   sub->add_option("--values-per-return", args->values_per_return,
                   "SEK values placed on one extra sustained return for the acceptability curve");
   sub->callback([args, &action] { action = [args] { return sensitivity_command(*args); }; });

@@ -4,11 +4,16 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
+#include "app/cli_checks.hpp"
+#include "io/results_writer.hpp"
+#include "sim/error.hpp"
 #include "sim/output.hpp"
 #include "sim/progress.hpp"
 
@@ -24,24 +29,31 @@ struct ExperimentArgs {
   bool quiet = false;
   bool write_draws = false;
   bool full_scenarios = false;
+  bool allow_other_config = false;
+  double max_memory_gib = 8;
 
   /// Adds CONFIG, --draws, --replications, --seed, --threads, --out, --quiet, --write-draws.
   void add_to(CLI::App* sub, const std::string& out_help) {
     sub->add_option("CONFIG", config, "TOML config file (see configs/reference.toml)")->required();
     sub->add_option("--draws", draws,
                     "parameter draws (PSA); 1 = base values [config: simulation.draws]")
-        ->check(CLI::PositiveNumber);
+        ->check(count_up_to(1e6));
     sub->add_option("--replications", replications,
                     "stochastic replications per draw [config: simulation.replications]")
-        ->check(CLI::PositiveNumber);
+        ->check(count_up_to(1e6));
     sub->add_option("--seed", seed, "master seed [config: simulation.seed, default 1]")
-        ->check(CLI::NonNegativeNumber);
+        ->check(number_in(0, 9.2e18, "a whole number >= 0"));
     sub->add_option("--threads", threads,
                     "worker threads (default: all cores); results do not depend on it")
-        ->check(CLI::PositiveNumber);
+        ->check(count_up_to(1024));
     sub->add_option("--out", out, out_help);
     sub->add_flag("--quiet", quiet, "no progress bar and no table");
     sub->add_flag("--write-draws", write_draws, "also write draws.csv with per-unit values");
+    sub->add_option("--max-memory-gib", max_memory_gib,
+                    "refuse a run whose results would need more memory than this (default 8)")
+        ->check(number_in(1e-6, 1e6, "between 0 and 1e6"));
+    sub->add_flag("--allow-other-config", allow_other_config,
+                  "add to an --out folder even when its run.json is of another config");
     sub->add_flag("--full-scenarios", full_scenarios,
                   "simulate every scenario in full instead of from the recorded baseline: 16 "
                   "instead of about 600 bytes per pupil in flight, slower; the same results");
@@ -65,6 +77,36 @@ struct ExperimentArgs {
     return out.empty() ? default_output_dir("results",
                                             std::filesystem::path(config).stem().string() + suffix)
                        : std::filesystem::path(out);
+  }
+
+  /// Refuses (InputError), before anything is allocated, a run whose per-unit results would
+  /// need more than --max-memory-gib: `units` units of `scenarios` scenarios each (the
+  /// occupancy series, the metrics and the yearly net benefit of every scenario are kept).
+  void check_memory(double units, std::size_t scenarios, const models::ModelConfig& cfg,
+                    double extra_bytes = 0) const {
+    const double months = 12.0 * cfg.structure.horizon_years;
+    const double per_scenario = months * 8 * 4 + 40 * 8 + cfg.structure.horizon_years * 8 + 200;
+    const double bytes =
+        units * (static_cast<double>(scenarios) * per_scenario + 200) + extra_bytes;
+    const double gib = bytes / (1024.0 * 1024.0 * 1024.0);
+    if (gib > max_memory_gib) {
+      std::ostringstream os;
+      os.precision(3);
+      os << "the results would need about " << gib << " GiB of memory";
+      if (units > 0) os << " (" << units << " units x " << scenarios << " scenarios)";
+      os << ", more than --max-memory-gib " << max_memory_gib
+         << "; lower --draws, --replications or --sobol-n, or raise --max-memory-gib";
+      throw InputError(os.str());
+    }
+  }
+
+  /// The output folder of a command: checked against `cfg` when it exists (another config's
+  /// results are refused unless --allow-other-config), before anything is simulated.
+  std::unique_ptr<OutputDir> open_output(const std::string& suffix,
+                                         const models::ModelConfig& cfg) const {
+    const auto path = output_dir(suffix);
+    if (!out.empty()) models::check_output_folder(path, cfg, allow_other_config);
+    return std::make_unique<OutputDir>(path, out.empty());
   }
 };
 

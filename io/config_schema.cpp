@@ -22,10 +22,39 @@ int to_int(double v) {
   return static_cast<int>(std::lround(v));
 }
 
+/// Parameter values beyond this size make costs overflow to inf and NaN: refused.
+constexpr double kMaxMagnitude = 1e15;
+
+/// A month count at most this (100 years).
+constexpr double kMaxMonths = 1200;
+
 /// Builds the parameter list while reading the schema.
 class Builder {
  public:
   explicit Builder(ModelConfig& cfg) : cfg_(cfg) {}
+
+  /// A parameter counted in whole months (>= 1 when `positive`, else >= 0, at most 1200): a
+  /// fixed value must be whole; a distribution's draws are rounded to whole months, so it must
+  /// stay in [0, 1200] (and >= 0.5 when positive, so that no draw rounds to 0).
+  std::size_t months(TableReader& t, const std::string& key, bool positive, Setter set) {
+    const std::size_t i =
+        param(t, key, positive ? Domain::positive : Domain::nonnegative, std::move(set));
+    const Parameter& p = cfg_.parameters.at(i);
+    const double lo = positive ? 1.0 : 0.0;
+    if (!p.dist) {
+      if (p.base != std::floor(p.base) || p.base < lo || p.base > kMaxMonths) {
+        t.fail(key, std::string("must be a whole number of months in ") + (positive ? "1" : "0") +
+                        "..1200, got " + config::fmt(p.base));
+      }
+    } else {
+      const double a = p.dist->quantile(1e-9), b = p.dist->quantile(1 - 1e-9);
+      if (a < (positive ? 0.5 : 0.0) || b > kMaxMonths) {
+        t.fail(key, "distribution " + p.dist->describe() + " of a month count must stay in " +
+                        (positive ? "[0.5" : "[0") + ", 1200] (draws are rounded to whole months)");
+      }
+    }
+    return i;
+  }
 
   /// A parameter that is a number or a distribution table; registers it with its setter.
   std::size_t param(TableReader& t, const std::string& key, Domain domain, Setter set) {
@@ -77,6 +106,12 @@ class Builder {
       throw InputError(p.file + ":" + std::to_string(p.line) + ": key '" + p.path + "': must be " +
                        what + ", got " + config::fmt(p.base));
     }
+    if (std::abs(p.base) > kMaxMagnitude) {
+      throw InputError(p.file + ":" + std::to_string(p.line) + ": key '" + p.path +
+                       "': must be at most 1e15 in size (costs and counts beyond it overflow), "
+                       "got " +
+                       config::fmt(p.base));
+    }
     cfg_.setters.push_back(std::move(set));
     return cfg_.parameters.add(std::move(p));
   }
@@ -111,6 +146,12 @@ class Builder {
                     "distribution " + dist.describe() + " reaches outside the valid range (" +
                         what + ")");
         }
+      }
+      if (std::abs(dist.quantile(1e-9)) > kMaxMagnitude ||
+          std::abs(dist.quantile(1 - 1e-9)) > kMaxMagnitude) {
+        t.fail_at(line, key,
+                  "distribution " + dist.describe() +
+                      " reaches values beyond 1e15 in size (costs and counts overflow)");
       }
       p.dist = dist;
     } else {
@@ -160,9 +201,11 @@ StaffingSchedule read_staffing(TableReader& t, const std::string& key) {
     const auto from = p.integer("from_month");
     if (from < 0) p.fail("from_month", "must be >= 0");
     if (from <= last) p.fail("from_month", "periods must be in increasing order of from_month");
+    if (from > 1200) p.fail("from_month", "must be at most 1200 (100 years)");
     sp.from_month = static_cast<int>(from);
     sp.fte = p.number("fte");
     if (!(sp.fte >= 0) || !std::isfinite(sp.fte)) p.fail("fte", "must be >= 0");
+    if (sp.fte > 100000) p.fail("fte", "must be at most 100 000");
     p.finish();
     last = sp.from_month;
     s.periods.push_back(sp);
@@ -183,6 +226,11 @@ ModelConfig parse_model_config(const config::Document& doc) {
   Builder b(cfg);
   TableReader root(doc);
   cfg.name = root.string("name");
+  for (const unsigned char c : cfg.name) {  // printed in tables, titles and decision.md
+    if (c < 0x20 || c == 0x7f)
+      root.fail("name", "must not hold control characters (newline, tab, ...)");
+  }
+  if (cfg.name.empty() || cfg.name.size() > 200) root.fail("name", "must be 1 to 200 bytes long");
   cfg.description = root.string_or("description", "");
   ModelParams& st = cfg.structure;
 
@@ -195,10 +243,10 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (seed < 0) t.fail("seed", "must be >= 0");
     cfg.run.seed = static_cast<std::uint64_t>(seed);
     const auto draws = t.integer_or("draws", 1);
-    if (draws < 1) t.fail("draws", "must be >= 1");
+    if (draws < 1 || draws > 1'000'000) t.fail("draws", "must be between 1 and 1 000 000");
     cfg.run.draws = static_cast<int>(draws);
     const auto reps = t.integer_or("replications", 20);
-    if (reps < 1) t.fail("replications", "must be >= 1");
+    if (reps < 1 || reps > 1'000'000) t.fail("replications", "must be between 1 and 1 000 000");
     cfg.run.replications = static_cast<int>(reps);
     t.finish();
   }
@@ -208,11 +256,11 @@ ModelConfig parse_model_config(const config::Document& doc) {
     const auto n = t.integer("pupils");
     if (n < 1 || n > 50'000'000) t.fail("pupils", "must be between 1 and 50 000 000");
     pop.pupils = static_cast<int>(n);
-    pop.grade_min = static_cast<int>(t.integer_or("grade_min", 0));
-    pop.grade_max = static_cast<int>(t.integer_or("grade_max", 12));
-    if (pop.grade_min < 0 || pop.grade_min > 12) t.fail("grade_min", "must be in 0..12");
-    if (pop.grade_max < pop.grade_min || pop.grade_max > 12)
-      t.fail("grade_max", "must be in grade_min..12");
+    const auto gmin = t.integer_or("grade_min", 0), gmax = t.integer_or("grade_max", 12);
+    if (gmin < 0 || gmin > 12) t.fail("grade_min", "must be in 0..12");
+    if (gmax < gmin || gmax > 12) t.fail("grade_max", "must be in grade_min..12");
+    pop.grade_min = static_cast<int>(gmin);
+    pop.grade_max = static_cast<int>(gmax);
     pop.new_cohort_each_year = t.boolean_or("new_cohort_each_year", true);
     pop.grade_progression = t.boolean_or("grade_progression", true);
     b.param(t, "share_girls", Domain::probability,
@@ -296,8 +344,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
     auto t = root.table("detection");
     b.param(t, "p_detect_per_month", Domain::probability,
             [](ModelParams& m, double v) { m.detection.p_detect_per_month = v; });
-    b.param(t, "school_action_months", Domain::nonnegative,
-            [](ModelParams& m, double v) { m.detection.school_action_months = to_int(v); });
+    b.months(t, "school_action_months", false,
+             [](ModelParams& m, double v) { m.detection.school_action_months = to_int(v); });
     b.param(t, "p_refer_boys", Domain::probability,
             [](ModelParams& m, double v) { m.detection.p_refer_boys = v; });
     b.param(t, "referral_ratio_girls_vs_boys", Domain::nonnegative,
@@ -314,15 +362,15 @@ ModelConfig parse_model_config(const config::Document& doc) {
             [](ModelParams& m, double v) { m.coordinators.caseload_per_fte = v; });
     b.param(t, "share_fte_on_casework", Domain::probability,
             [](ModelParams& m, double v) { m.coordinators.share_fte_on_casework = v; });
-    b.param(t, "rampup_months", Domain::nonnegative,
-            [](ModelParams& m, double v) { m.coordinators.rampup_months = to_int(v); });
+    b.months(t, "rampup_months", false,
+             [](ModelParams& m, double v) { m.coordinators.rampup_months = to_int(v); });
     b.param(t, "rampup_effect_share", Domain::probability,
             [](ModelParams& m, double v) { m.coordinators.rampup_effect_share = v; });
-    b.param(t, "close_after_regular_months", Domain::positive, [](ModelParams& m, double v) {
+    b.months(t, "close_after_regular_months", true, [](ModelParams& m, double v) {
       m.coordinators.close_after_regular_months = to_int(v);
     });
-    b.param(t, "max_case_months", Domain::positive,
-            [](ModelParams& m, double v) { m.coordinators.max_case_months = to_int(v); });
+    b.months(t, "max_case_months", true,
+             [](ModelParams& m, double v) { m.coordinators.max_case_months = to_int(v); });
     b.param(t, "rr_improve_in_case", Domain::positive,
             [](ModelParams& m, double v) { m.coordinators.rr_improve = v; });
     b.param(t, "rr_worsen_in_case", Domain::positive,
@@ -356,6 +404,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
     cfg.scenario.name = t.string_or("scenario_name", "coordinators");
     if (cfg.scenario.name == "baseline")
       t.fail("scenario_name", "'baseline' is reserved for the no-coordinator run");
+    if (const auto bad = config::name_problem(cfg.scenario.name); !bad.empty())
+      t.fail("scenario_name", bad);
     t.finish();
   }
   {  // [outcomes]
@@ -424,6 +474,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
     const double age_e = t.number_or("loss_end_age", 65);
     if (!(age_s >= age_c)) t.fail("loss_start_age", "must be >= age_at_completion");
     if (!(age_e > age_s)) t.fail("loss_end_age", "must be > loss_start_age");
+    if (!(age_c >= 0 && age_e <= 150))
+      t.fail(age_c < 0 ? "age_at_completion" : "loss_end_age", "ages must be in 0..150 years");
     e.age_at_completion = age_c;
     e.loss_start_age = age_s;
     e.loss_end_age = age_e;
@@ -450,9 +502,10 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (t->has("staffing_levels_fte")) {
       c.staffing_levels_fte = t->numbers("staffing_levels_fte");
       for (double v : c.staffing_levels_fte) {
-        if (!(v > 0) || !std::isfinite(v))
+        if (!(v > 0) || !std::isfinite(v) || v > 100000)
           t->fail("staffing_levels_fte",
-                  "levels must be > 0 (the baseline of 0 FTE is always included)");
+                  "levels must be > 0 and at most 100 000 (the baseline of 0 FTE is always "
+                  "included)");
       }
     } else {
       t->node("staffing_levels_fte");
@@ -479,6 +532,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
       spec.name = sc.string("name");
       if (spec.name == "baseline" || spec.name.empty())
         sc.fail("name", "must be a non-empty name other than 'baseline'");
+      if (const auto bad = config::name_problem(spec.name); !bad.empty()) sc.fail("name", bad);
       spec.allocation_policy = sc.string_or("allocation_policy", cfg.scenario.allocation_policy);
       check_policy(sc, "allocation_policy", spec.allocation_policy);
       spec.referral_policy =
@@ -488,6 +542,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
       spec.staffing = read_staffing(sc, "staffing");
       if (spec.staffing.periods.empty())
         sc.fail("staffing", "a compared scenario needs [[compare.scenario.staffing]] periods");
+      sc.finish();  // a misspelt key (allocation_polcy) is an error, not a silent default
       c.explicit_scenarios.push_back(std::move(spec));
     }
     t->finish();

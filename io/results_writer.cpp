@@ -1,12 +1,15 @@
 #include "io/results_writer.hpp"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 
 #include "models/attendance.hpp"
+#include "sim/error.hpp"
 #include "sim/streams.hpp"
 #include "sim/version.hpp"
 
@@ -73,7 +76,7 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   summary["unit"] = res.options.draws > 1 ? "draw" : "replication";
   summary["draws"] = res.options.draws;
   summary["replications"] = res.options.replications;
-  dir.write("summary.json", summary.dump(2) + "\n");
+  dir.write("summary.json", summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   dir.write("summary.csv", csv);
 
   // occupancy.csv: mean and spread over units of pupils per state at the end of each month.
@@ -109,6 +112,8 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
       }
     }
     dir.write("draws.csv", dr);
+  } else {
+    dir.drop("draws.csv");  // an older run's draws.csv must not stay beside this run
   }
 
   json run;
@@ -128,8 +133,39 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   for (const auto& sc : res.scenarios) run["scenarios"].push_back(sc.name);
   run["pupil_months_simulated"] = res.pupil_months_simulated;
   run["wall_seconds"] = prov.wall_seconds;
-  dir.write("run.json", run.dump(2) + "\n");
+  // config_file is a path: its bytes need not be UTF-8; replace what is not.
+  dir.write("run.json", run.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   dir.write("config.toml", cfg.text);  // the exact config, for reports and reproduction
+}
+
+void check_output_folder(const std::filesystem::path& dir, const ModelConfig& cfg,
+                         bool allow_other_config) {
+  const auto run_json = dir / "run.json";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(run_json, ec)) return;
+  std::ifstream in(run_json, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string hash;
+  try {
+    const auto j = json::parse(ss.str());
+    if (j.is_object() && j.contains("config_hash") && j["config_hash"].is_string())
+      hash = j["config_hash"].get<std::string>();
+  } catch (const json::exception&) {
+  }
+  if (hash.empty() && !allow_other_config) {
+    ATTENDSIM_INPUT_ERROR(run_json.string()
+                          << ": key 'config_hash' missing or unreadable: cannot check that the "
+                             "folder's results are of the same config (--allow-other-config "
+                             "replaces them anyway)");
+  }
+  const std::string mine = config_hash(cfg);
+  if (!hash.empty() && hash != mine && !allow_other_config) {
+    ATTENDSIM_INPUT_ERROR(dir.string()
+                          << ": holds results of another config (run.json config_hash " << hash
+                          << ", this config " << mine
+                          << "); give another --out, or --allow-other-config to mix them");
+  }
 }
 
 std::string group_thousands(double v, int decimals) {

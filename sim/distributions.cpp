@@ -146,16 +146,24 @@ std::string validate_distribution(const Distribution& d) {
   const auto& a = d.args;
   for (double v : a) {
     if (!std::isfinite(v)) return "distribution arguments must be finite";
+    if (std::abs(v) > 1e15) return "distribution arguments must be at most 1e15 in size";
   }
+  // Shape parameters beyond 1e6 (a beta or gamma narrower than any evidence supports) make
+  // the quantile root finders fail to converge: refused, as is a shape below 1e-3.
   switch (d.kind) {
     case Distribution::Kind::beta:
       if (a[0] <= 0 || a[1] <= 0) return "beta needs a > 0 and b > 0";
+      if (a[0] < 1e-3 || a[1] < 1e-3 || a[0] > 1e6 || a[1] > 1e6)
+        return "beta needs a and b in [0.001, 1e6] (a narrower one is a fixed value)";
       break;
     case Distribution::Kind::gamma:
       if (a[0] <= 0 || a[1] <= 0) return "gamma needs shape > 0 and scale > 0";
+      if (a[0] < 1e-3 || a[0] > 1e6)
+        return "gamma needs shape in [0.001, 1e6] (a narrower one is a fixed value)";
       break;
     case Distribution::Kind::lognormal:
       if (a[1] <= 0) return "lognormal needs sigma > 0";
+      if (a[1] > 10 || std::abs(a[0]) > 700) return "lognormal needs sigma <= 10 and |mu| <= 700";
       break;
     case Distribution::Kind::normal:
       if (a[1] <= 0) return "normal needs sd > 0";

@@ -1,6 +1,6 @@
 // Bad input through the CLI: every case must exit 2 with a message that names the file, the
 // line and the key at fault, and must leave nothing behind (no output folder, no hidden
-// `.out.tmp-PID` or `.out.old-PID` folder).
+// `.out.attendsim-tmp-PID-N` or `.out.attendsim-old-PID-N` folder).
 //
 // Each case starts from the text of configs/reference.toml and changes one thing. The
 // expected line is computed from the modified text itself (the line the test edited, or
@@ -68,8 +68,7 @@ void expect_nothing_written(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
     EXPECT_TRUE(kAllowed.count(name) == 1) << "left behind: " << e.path();
-    EXPECT_EQ(name.find(".tmp-"), std::string::npos)
-        << "temporary folder left behind: " << e.path();
+    EXPECT_EQ(name.find("tmp-"), std::string::npos) << "temporary folder left behind: " << e.path();
   }
 }
 
@@ -414,8 +413,8 @@ TEST(BadConfig, ExistingOutputFolderIsLeftUntouched) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(testsupport::read_file(dir / "out" / "summary.json"), "previous results\n");
   for (const auto& e : fs::directory_iterator(dir)) {
-    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
-    EXPECT_EQ(e.path().filename().string().find(".old-"), std::string::npos) << e.path();
+    EXPECT_EQ(e.path().filename().string().find("tmp-"), std::string::npos) << e.path();
+    EXPECT_EQ(e.path().filename().string().find("old-"), std::string::npos) << e.path();
   }
   fs::remove_all(dir);
 }

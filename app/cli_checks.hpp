@@ -1,0 +1,33 @@
+#pragma once
+/// Number checks for command-line options with readable messages. CLI11's PositiveNumber and
+/// NonNegativeNumber print the upper bound (DBL_MAX) with all its 309 digits and, like
+/// CLI::Range, let "nan" through; these do neither.
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
+namespace attendsim::app {
+
+/// A number in [lo, hi]; `what` describes the range in the message ("between 1 and 1 000 000").
+inline CLI::Validator number_in(double lo, double hi, const std::string& what) {
+  return CLI::Validator(
+      [lo, hi, what](std::string& s) -> std::string {
+        errno = 0;
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (end == s.c_str() || *end != '\0')
+          return "must be a number " + what + ", got '" + s + "'";
+        if (!(v >= lo && v <= hi)) return "must be " + what + ", got " + s;
+        return "";
+      },
+      what);
+}
+
+/// A positive count of at most `hi`.
+inline CLI::Validator count_up_to(double hi) {
+  return number_in(
+      1, hi, "a whole number between 1 and " + CLI::detail::to_string(static_cast<long long>(hi)));
+}
+
+}  // namespace attendsim::app
