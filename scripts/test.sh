@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: every test, in a Release build and in an
-# AddressSanitizer + UndefinedBehaviorSanitizer build.
+# AddressSanitizer + UndefinedBehaviorSanitizer build, then a short libFuzzer run of each
+# reader (scripts/fuzz.sh: config, results, funding; FUZZ_SECONDS each, default 45).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -16,3 +17,6 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTENDSIM_SANITIZE=
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== libFuzzer: config, results and funding readers"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-45}"
