@@ -547,6 +547,12 @@ ModelConfig parse_model_config(const config::Document& doc) {
     }
     t->finish();
     const auto all = comparison_scenarios(cfg);
+    if (all.size() > 256) {
+      t->fail("staffing_levels_fte",
+              "levels x allocation_policies x referral_policies and [[compare.scenario]] give " +
+                  std::to_string(all.size()) +
+                  " scenarios, more than the 256 a comparison can have");
+    }
     std::set<std::string> names;
     for (const auto& sc : all) {
       if (!names.insert(sc.name).second)

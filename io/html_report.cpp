@@ -518,9 +518,10 @@ std::string build_report(const fs::path& dir, Language lang) {
         acc;  // scenario -> month -> mean, lo, hi
     for (const auto& r : occ.rows) {
       const std::string st = occ.at(r, "state");
-      if (st != "high" && st != "extensive") continue;
+      // Every row is checked, also those the chart does not use.
       const int month = static_cast<int>(occ.integer(r, "month", 0, 100000));
       const double mean = occ.num(r, "mean"), lo = occ.num(r, "p2_5"), hi = occ.num(r, "p97_5");
+      if (st != "high" && st != "extensive") continue;
       if (!std::isfinite(mean) || !std::isfinite(lo) || !std::isfinite(hi)) continue;
       auto& a = acc[occ.at(r, "scenario")][month];
       a[0] += mean;
