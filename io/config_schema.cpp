@@ -568,6 +568,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
     auto nonneg = [&](const char* key) {
       const double v = t->number(key);
       if (!(v >= 0) || !std::isfinite(v)) t->fail(key, "must be a number >= 0");
+      if (v > kMaxMagnitude)  // sums and products of such values overflow to inf
+        t->fail(key, "must be at most 1e15, got " + config::fmt(v));
       return v;
     };
     pl.cost_of_effort_sek = nonneg("cost_of_effort_sek");

@@ -416,26 +416,16 @@ std::string build_report(const fs::path& dir, Language lang) {
     if (run.contains(k) && !run[k].is_number_unsigned())
       ATTENDSIM_INPUT_ERROR(run_path.string() << ": key '" << k << "' must be a whole number >= 0");
   }
-  // Every metric the report shows must be an object of numbers (or nulls) where present.
-  static const char* kShown[] = {"long_term_absent_pupils_per_year",
-                                 "sustained_returns",
-                                 "cases_started",
-                                 "mean_wait_months",
-                                 "eligible_upper_secondary",
-                                 "completed_upper_secondary",
-                                 "repeated_years",
-                                 "cost_sek",
-                                 "savings_sek",
-                                 "net_benefit_sek",
-                                 "roi"};
+  // Every metric of the metric table (analysis/metrics.hpp) must be an object of numbers (or
+  // nulls) where present.
   for (const auto& [name, sm] : summary["scenarios"].items()) {
     const std::string where = "scenarios." + name;
     if (!sm.is_object())
       ATTENDSIM_INPUT_ERROR(summary_path.string() << ": key '" << where << "' must be an object");
-    for (const char* m : kShown) {
-      if (!sm.contains(m)) continue;
+    for (const auto& [m, value] : sm.items()) {
+      if (!find_metric(m)) continue;
       for (const char* k : {"mean", "ci_low", "ci_high"})
-        (void)jnum(sm[m], k, summary_path, where + "." + m);
+        (void)jnum(value, k, summary_path, where + "." + m);
     }
   }
   const Csv occ =

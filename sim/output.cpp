@@ -220,6 +220,8 @@ OutputDir::OutputDir(fs::path final_dir, bool fresh_name)
   final_ = final_.lexically_normal();
   if (final_.filename().empty() || final_ == final_.root_path())
     ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot be an output folder (use a sub-folder)");
+  if (final_.filename().string().size() > 200)  // the temporary sibling's name adds ~30 bytes
+    ATTENDSIM_INPUT_ERROR(final_.string() << ": output folder name longer than 200 bytes");
   std::error_code ec;
   const auto st = fs::symlink_status(final_, ec);
   if (!fresh_ && fs::exists(st)) {

@@ -346,7 +346,8 @@ void expect_config_error(const std::string& name, const std::string& text, const
   SCOPED_TRACE(name);
   const fs::path d = testsupport::scratch_dir("hostile-cfg-" + name);
   write_file(d / "c.toml", text);
-  const auto r = run_cli(cmd + " " + q(d / "c.toml") + " --quiet --out " + q(d / "out"), d);
+  const std::string quiet = cmd == "calc" ? "" : " --quiet";  // calc prints no progress
+  const auto r = run_cli(cmd + " " + q(d / "c.toml") + quiet + " --out " + q(d / "out"), d);
   expect_clean_error(r, (d / "c.toml").string() + ":", "'" + key);
   EXPECT_FALSE(fs::exists(d / "out"));
   EXPECT_TRUE(leftovers(d).empty());
@@ -415,6 +416,14 @@ TEST(Hostile, HugeValuesThatOverflowCostsAreRefused) {
                       testsupport::set_key(small_text(), "economics", "cost_repeated_year_sek",
                                            "{ dist = \"uniform\", low = 0, high = 1e300 }"),
                       "economics.cost_repeated_year_sek");
+}
+
+TEST(Hostile, HugePlanValuesAreRefused) {
+  // calc printed a 309-digit cost and ROI inf with exit 0.
+  std::string t =
+      testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "uppsala_2018.toml");
+  t = testsupport::set_key(t, "plan", "cost_of_effort_sek", "1e308");
+  expect_config_error("plan-1e308", t, "plan.cost_of_effort_sek", "calc");
 }
 
 TEST(Hostile, DistributionsWhereSamplersDoNotConvergeAreRefusedQuickly) {
