@@ -19,5 +19,6 @@ void add_compare_command(CLI::App& root, Action& action);
 void add_report_command(CLI::App& root, Action& action);
 void add_sensitivity_command(CLI::App& root, Action& action);
 void add_synth_register_command(CLI::App& root, Action& action);
+void add_calibrate_command(CLI::App& root, Action& action);
 
 }  // namespace attendsim::app
