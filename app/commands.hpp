@@ -20,5 +20,6 @@ void add_report_command(CLI::App& root, Action& action);
 void add_sensitivity_command(CLI::App& root, Action& action);
 void add_synth_register_command(CLI::App& root, Action& action);
 void add_calibrate_command(CLI::App& root, Action& action);
+void add_followup_command(CLI::App& root, Action& action);
 
 }  // namespace attendsim::app
