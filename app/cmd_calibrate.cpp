@@ -15,6 +15,7 @@
 #include "io/calibration_writer.hpp"
 #include "io/config_schema.hpp"
 #include "io/register_reader.hpp"
+#include "io/targets_reader.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/output.hpp"
@@ -26,6 +27,11 @@ namespace {
 struct CalibrateArgs {
   std::string config;
   std::string register_file;
+  std::string targets_file;
+  std::vector<std::string> params;
+  int prior_draws = 1000;
+  int posterior_draws = 200;
+  int pupils = 0;
   std::string out;
   int fit_draws = 40;
   long long seed = -1;
@@ -71,18 +77,71 @@ int calibrate_register_command(const CalibrateArgs& a) {
   return 0;
 }
 
+int calibrate_targets_command(const CalibrateArgs& a) {
+  const auto prior = models::load_model_config(a.config);
+  const auto targets = models::read_targets_csv(a.targets_file, prior.structure.horizon_years);
+  if (a.params.empty())
+    ATTENDSIM_INPUT_ERROR("calibrate --targets: name the parameters with --params");
+  models::TargetOptions opt;
+  opt.params = a.params;
+  opt.prior_draws = a.prior_draws;
+  opt.posterior_draws = a.posterior_draws;
+  opt.pupils = a.pupils;
+  opt.seed = a.seed >= 0 ? static_cast<std::uint64_t>(a.seed) : prior.run.seed;
+  opt.threads = a.threads > 0 ? a.threads
+                              : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const auto cal = models::calibrate_targets(prior, targets, opt);
+  const std::string name = std::filesystem::path(a.targets_file).filename().string();
+  const auto out_dir = std::filesystem::path(a.out);
+  const std::string toml = models::target_calibrated_config_toml(prior, cal, name);
+  try {
+    (void)models::parse_model_config(
+        config::Document::parse(toml, (out_dir / "calibrated.toml").string()));
+  } catch (const InputError& e) {
+    throw PreconditionError(std::string("calibrated config does not read back: ") + e.what());
+  }
+  OutputDir dir(out_dir);
+  dir.write("calibrated.toml", toml);
+  dir.write("posterior_draws.csv", models::posterior_draws_csv(cal.params, cal.posterior()));
+  dir.write("fit.json", models::target_fit_json(prior, targets, cal, opt, name));
+  dir.commit();
+  if (!a.quiet) {
+    std::cout << "calibrated: " << (out_dir / "calibrated.toml").string() << " and "
+              << (out_dir / "posterior_draws.csv").string() << " (" << opt.posterior_draws
+              << " draws) from " << targets.size() << " targets, " << opt.prior_draws
+              << " prior samples, effective sample size " << cal.ess << ", in " << cal.wall_seconds
+              << " s\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void add_calibrate_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<CalibrateArgs>();
   auto* sub = root.add_subcommand(
       "calibrate",
-      "Fit the model to a register extract (--register); writes DIR/calibrated.toml beside the "
-      "fit report (fit.json, fit.csv)");
+      "Fit the model to a register extract (--register) or to aggregate targets (--targets, by "
+      "sampling-importance-resampling); writes DIR/calibrated.toml beside the fit report");
   sub->add_option("CONFIG", args->config, "TOML config file: the prior")->required();
-  sub->add_option("--register", args->register_file,
-                  "register CSV: pupil_id,year_month,grade,gender,absence_percent")
-      ->required();
+  auto* reg = sub->add_option("--register", args->register_file,
+                              "register CSV: pupil_id,year_month,grade,gender,absence_percent");
+  auto* tgt = sub->add_option("--targets", args->targets_file,
+                              "aggregate targets CSV: target,band,gender,period,value,se");
+  reg->excludes(tgt);
+  sub->add_option("--params", args->params,
+                  "with --targets: parameter paths to calibrate (each with a prior distribution "
+                  "in CONFIG), comma-separated")
+      ->delimiter(',');
+  sub->add_option("--prior-draws", args->prior_draws,
+                  "with --targets: prior samples simulated (default 1000)")
+      ->check(CLI::Range(2, 10'000'000));
+  sub->add_option("--posterior-draws", args->posterior_draws,
+                  "with --targets: posterior draws resampled (default 200)")
+      ->check(CLI::Range(1, 10'000'000));
+  sub->add_option("--pupils", args->pupils,
+                  "with --targets: simulated pupils per sample (default: the config's)")
+      ->check(CLI::Range(1, 50'000'000));
   sub->add_option("--out", args->out, "output folder")->required();
   sub->add_option("--fit-draws", args->fit_draws,
                   "simulated runs for the fit report's intervals (default 40)")
@@ -92,7 +151,14 @@ void add_calibrate_command(CLI::App& root, Action& action) {
   sub->add_option("--threads", args->threads, "worker threads (default: all cores)")
       ->check(CLI::PositiveNumber);
   sub->add_flag("--quiet", args->quiet, "no summary on stdout");
-  sub->callback([args, &action] { action = [args] { return calibrate_register_command(*args); }; });
+  sub->callback([args, &action] {
+    if (args->register_file.empty() && args->targets_file.empty())
+      throw CLI::ValidationError("calibrate", "give --register FILE.csv or --targets FILE.csv");
+    action = [args] {
+      return args->register_file.empty() ? calibrate_targets_command(*args)
+                                         : calibrate_register_command(*args);
+    };
+  });
 }
 
 }  // namespace attendsim::app

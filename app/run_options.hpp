@@ -9,6 +9,7 @@
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
+#include "io/targets_reader.hpp"
 #include "sim/output.hpp"
 #include "sim/progress.hpp"
 
@@ -24,6 +25,7 @@ struct ExperimentArgs {
   bool quiet = false;
   bool write_draws = false;
   bool full_scenarios = false;
+  std::string draws_from;
 
   /// Adds CONFIG, --draws, --replications, --seed, --threads, --out, --quiet, --write-draws.
   void add_to(CLI::App* sub, const std::string& out_help) {
@@ -42,6 +44,10 @@ struct ExperimentArgs {
     sub->add_option("--out", out, out_help);
     sub->add_flag("--quiet", quiet, "no progress bar and no table");
     sub->add_flag("--write-draws", write_draws, "also write draws.csv with per-unit values");
+    sub->add_option("--draws-from", draws_from,
+                    "parameter draws from a CSV (draw,PATH,...; e.g. calibrate --targets' "
+                    "posterior_draws.csv): one draw per row, the other parameters as in a PSA "
+                    "draw; overrides --draws");
     sub->add_flag("--full-scenarios", full_scenarios,
                   "simulate every scenario in full instead of from the recorded baseline: 16 "
                   "instead of about 600 bytes per pupil in flight, slower; the same results");
@@ -57,6 +63,10 @@ struct ExperimentArgs {
         threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     opt.progress = !quiet && stderr_is_terminal();
     opt.from_baseline = !full_scenarios;
+    if (!draws_from.empty()) {
+      opt.parameter_sets = models::read_parameter_draws(draws_from, cfg, opt.seed);
+      opt.draws = static_cast<int>(opt.parameter_sets.size());
+    }
     return opt;
   }
 

@@ -1,5 +1,6 @@
 #include "io/calibration_writer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -38,7 +39,116 @@ json row_json(const Row& r) {
   return json::array({r[0], r[1], r[2], r[3]});
 }
 
+/// Mean, sd and the 2.5 / 97.5 % quantiles (type 7) of values.
+json describe(std::vector<double> v) {
+  double mean = 0;
+  for (double x : v) mean += x;
+  mean /= static_cast<double>(v.size());
+  double var = 0;
+  for (double x : v) var += (x - mean) * (x - mean);
+  var = v.size() > 1 ? var / static_cast<double>(v.size() - 1) : 0.0;
+  std::sort(v.begin(), v.end());
+  auto q = [&](double p) {
+    const double h = (static_cast<double>(v.size()) - 1) * p;
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const auto hi = std::min(v.size() - 1, lo + 1);
+    return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  };
+  return {{"mean", mean}, {"sd", std::sqrt(var)}, {"p2_5", q(0.025)}, {"p97_5", q(0.975)}};
+}
+
+/// Sets the value at a parameter path ("a.b.c" or "a.b.c[i]") of a TOML document.
+void set_path(toml::table& root, const std::string& path, double value) {
+  std::vector<std::string> parts;
+  std::size_t s = 0;
+  for (std::size_t k = 0; k <= path.size(); ++k) {
+    if (k == path.size() || path[k] == '.') {
+      parts.push_back(path.substr(s, k - s));
+      s = k + 1;
+    }
+  }
+  toml::table* t = &root;
+  for (std::size_t k = 0; k + 1 < parts.size(); ++k) t = &sub(*t, parts[k]);
+  std::string last = parts.back();
+  const auto br = last.find('[');
+  if (br == std::string::npos) {
+    t->insert_or_assign(last, value);
+    return;
+  }
+  const auto i = static_cast<std::size_t>(std::stoul(last.substr(br + 1)));
+  auto* arr = (*t)[last.substr(0, br)].as_array();
+  ATTENDSIM_REQUIRE(arr != nullptr && i < arr->size(), "calibrated config: no array at " << path);
+  arr->replace(arr->cbegin() + static_cast<std::ptrdiff_t>(i), value);
+}
+
 }  // namespace
+
+std::string target_calibrated_config_toml(const ModelConfig& prior, const TargetCalibration& cal,
+                                          const std::string& targets_name) {
+  toml::table root = toml::parse(prior.text, prior.file);
+  root.insert_or_assign("name", prior.name + "_calibrated");
+  root.insert_or_assign("description",
+                        "Calibrated to the targets " + targets_name +
+                            " by sampling-importance-resampling; prior: " + prior.name);
+  const auto post = cal.posterior();
+  std::ostringstream os;
+  os << "# Calibrated by `attendsim calibrate --targets` from " << targets_name << ".\n"
+     << "# Calibrated parameters fixed at their posterior means:\n";
+  for (std::size_t k = 0; k < cal.params.size(); ++k) {
+    double mean = 0;
+    for (const auto& d : post) mean += d[k];
+    mean /= static_cast<double>(post.size());
+    set_path(root, cal.params[k], mean);
+    os << "#   " << cal.params[k] << " = " << mean << "\n";
+  }
+  os << "# Their posterior uncertainty: run with --draws-from posterior_draws.csv (beside this\n"
+     << "# file). Prior config: " << prior.file << " (its comments are not kept).\n\n";
+  os << toml::toml_formatter(
+      root, toml::toml_formatter::default_flags & ~toml::format_flags::allow_literal_strings);
+  os << "\n";
+  return os.str();
+}
+
+std::string target_fit_json(const ModelConfig& prior, const std::vector<Target>& targets,
+                            const TargetCalibration& cal, const TargetOptions& opt,
+                            const std::string& targets_name) {
+  json j;
+  j["method"] = "targets_sir";
+  j["prior_config"] = prior.file;
+  j["targets_file"] = targets_name;
+  j["prior_draws"] = opt.prior_draws;
+  j["posterior_draws"] = opt.posterior_draws;
+  j["simulated_pupils"] = opt.pupils > 0 ? opt.pupils : prior.structure.population.pupils;
+  j["effective_sample_size"] = cal.ess;
+  j["distinct_posterior_samples"] = [&] {
+    auto r = cal.resampled;
+    std::sort(r.begin(), r.end());
+    return static_cast<std::size_t>(std::unique(r.begin(), r.end()) - r.begin());
+  }();
+  json params = json::array();
+  for (std::size_t k = 0; k < cal.params.size(); ++k) {
+    std::vector<double> pr, po;
+    for (const auto& s : cal.prior_samples) pr.push_back(s[k]);
+    for (auto i : cal.resampled) po.push_back(cal.prior_samples[i][k]);
+    params.push_back(
+        {{"path", cal.params[k]}, {"prior", describe(pr)}, {"posterior", describe(po)}});
+  }
+  j["parameters"] = params;
+  json tj = json::array();
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    std::vector<double> pr, po;
+    for (const auto& s : cal.simulated) pr.push_back(s[k]);
+    for (auto i : cal.resampled) po.push_back(cal.simulated[i][k]);
+    tj.push_back({{"target", targets[k].label},
+                  {"value", targets[k].value},
+                  {"se", targets[k].se},
+                  {"simulated_prior", describe(pr)},
+                  {"simulated_posterior", describe(po)}});
+  }
+  j["targets"] = tj;
+  j["calibrate_seconds"] = cal.wall_seconds;
+  return j.dump(2) + "\n";
+}
 
 std::string calibrated_config_toml(const ModelConfig& prior, const RegisterCalibration& cal,
                                    const std::string& register_name) {

@@ -13,6 +13,7 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/calibration_fit.hpp"
+#include "analysis/calibration_targets.hpp"
 #include "analysis/model_config.hpp"
 
 namespace attendsim::models {
@@ -27,5 +28,16 @@ std::string fit_json(const ModelConfig& prior, const RegisterCalibration& cal,
 /// One row per month, band and state: year_month, band, state, observed_share,
 /// observed_pupils, simulated_mean, simulated_p2_5, simulated_p97_5, inside.
 std::string fit_csv(const RegisterFit& fit);
+
+/// Calibration to targets: the prior config with each calibrated parameter fixed at its
+/// posterior mean (the draws themselves are in posterior_draws.csv, for --draws-from).
+std::string target_calibrated_config_toml(const ModelConfig& prior, const TargetCalibration& cal,
+                                          const std::string& targets_name);
+
+/// fit.json of a calibration to targets: ESS, prior and posterior of each parameter, and
+/// each target's value beside its simulated value under the prior and the posterior.
+std::string target_fit_json(const ModelConfig& prior, const std::vector<Target>& targets,
+                            const TargetCalibration& cal, const TargetOptions& opt,
+                            const std::string& targets_name);
 
 }  // namespace attendsim::models
