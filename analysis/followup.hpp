@@ -18,6 +18,7 @@ struct ForecastInterval {
 struct FollowupRow {
   std::string scenario;
   std::string metric;
+  std::string unit;  ///< from the metric table (analysis/metrics.hpp)
   double observed = 0;
   ForecastInterval forecast;
   bool outside = false;
@@ -27,7 +28,7 @@ struct FollowupRow {
 
 inline FollowupRow follow_up(std::string scenario, std::string metric, double observed,
                              const ForecastInterval& f) {
-  FollowupRow r{std::move(scenario), std::move(metric), observed, f, false, 0};
+  FollowupRow r{std::move(scenario), std::move(metric), "", observed, f, false, 0};
   const double width = f.p97_5 - f.p2_5;
   if (observed > f.p97_5) {
     r.outside = true;

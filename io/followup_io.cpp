@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/metrics.hpp"
 #include "io/csv_fields.hpp"
 #include "sim/error.hpp"
 #include "sim/output.hpp"
@@ -98,14 +99,18 @@ std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
                             << "no scenario '" << sc << "' in " << summary_path.string());
     const std::string metric(f[static_cast<std::size_t>(c_metric)]);
     const json& ms = scen[sc];
-    if (!ms.contains(metric)) {
+    if (!find_metric(metric)) {
       std::string known;
-      for (auto it = ms.begin(); it != ms.end(); ++it)
-        known += (known.empty() ? "" : ", ") + it.key();
+      for (const auto& m : metric_table())
+        known += (known.empty() ? "" : ", ") + std::string(m.name);
       ATTENDSIM_INPUT_ERROR(csv::where(file, line, "metric", c_metric + 1)
-                            << "unknown metric '" << metric << "' for scenario '" << sc
-                            << "' (known: " << known << ")");
+                            << "unknown metric '" << metric << "' (known: " << known << ")");
     }
+    if (!ms.contains(metric))
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "metric", c_metric + 1)
+                            << "metric '" << metric << "' has no forecast for scenario '" << sc
+                            << "' in " << summary_path.string()
+                            << " (undefined in every unit, or an economic metric of the baseline)");
     double v = 0;
     if (!csv::parse_number(f[static_cast<std::size_t>(c_value)], v))
       ATTENDSIM_INPUT_ERROR(csv::where(file, line, "value", c_value + 1)
@@ -120,6 +125,7 @@ std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
     ForecastInterval fc{number_at(ms[metric], "mean", where), number_at(ms[metric], "p2_5", where),
                         number_at(ms[metric], "p97_5", where)};
     rows.push_back(follow_up(sc, metric, v, fc));
+    rows.back().unit = std::string(metric_info(*find_metric(metric)).unit);
   }
   if (rows.empty()) ATTENDSIM_INPUT_ERROR(file << ": no observed values");
   return rows;
@@ -130,7 +136,7 @@ std::string followup_csv(const std::vector<FollowupRow>& rows) {
       "scenario,metric,observed,forecast_mean,forecast_p2_5,forecast_p97_5,outside,"
       "excess_widths\n";
   for (const auto& r : rows) {
-    out += r.scenario + "," + r.metric + "," + format_number(r.observed) + "," +
+    out += r.scenario + "," + r.metric + "," + r.unit + "," + format_number(r.observed) + "," +
            format_number(r.forecast.mean) + "," + format_number(r.forecast.p2_5) + "," +
            format_number(r.forecast.p97_5) + "," + (r.outside ? "1" : "0") + "," +
            format_number(r.excess_widths) + "\n";

@@ -52,7 +52,7 @@ TEST(FollowupCli, FlagsOneOutsideNotOneInsideAndRejectsBadInput) {
     const auto p = csv.find("coordinators_5fte," + m + ",");
     const auto e = csv.find('\n', p);
     const std::string row = csv.substr(p, e - p);
-    // columns: scenario,metric,observed,mean,p2_5,p97_5,outside,excess
+    // columns: scenario,metric,unit,observed,mean,p2_5,p97_5,outside,excess
     std::vector<std::string> f;
     std::size_t s = 0;
     for (std::size_t k = 0; k <= row.size(); ++k) {
@@ -61,7 +61,7 @@ TEST(FollowupCli, FlagsOneOutsideNotOneInsideAndRejectsBadInput) {
         s = k + 1;
       }
     }
-    return f.at(6);
+    return f.at(7);
   };
   EXPECT_EQ(outside_of(names[0]), "0");
   EXPECT_EQ(outside_of(names[1]), "1");
