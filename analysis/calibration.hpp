@@ -1,6 +1,6 @@
 #pragma once
 /// Calibration of the transition model to a municipality's attendance register
-/// (`attendsim calibrate CONFIG --register FILE.csv`), docs/methods.md §7.
+/// (`attendsim calibrate CONFIG --register FILE.csv`), docs/methods.md §13.
 ///
 /// Stratum: the grade band (the config's transition matrices are per band; the gender
 /// differences of the config live in the initial prevalence only).

@@ -1,7 +1,7 @@
 #pragma once
 /// Calibration to aggregate targets by sampling-importance-resampling (SIR), for a
 /// municipality without microdata (`attendsim calibrate CONFIG --targets FILE.csv --params ...`),
-/// docs/methods.md §7.
+/// docs/methods.md §13.
 ///
 /// Targets (scale-free shares, so that the simulated population need not be the
 /// municipality's size): in a stratum (band or all, gender or all) and a period (school year k
