@@ -69,6 +69,7 @@ int sensitivity_command(const SensitivityArgs& a) {
     if (keep_run_files) return;
     auto o = opt;
     o.draws = 1;
+    o.parameter_sets.clear();  // the base case, not --draws-from
     const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), o);
     models::write_run_outputs(dir, cfg, base,
                               {what, wall_seconds.value_or(base.wall_seconds), opt.threads}, false);

@@ -18,5 +18,8 @@ void add_calc_command(CLI::App& root, Action& action);
 void add_compare_command(CLI::App& root, Action& action);
 void add_report_command(CLI::App& root, Action& action);
 void add_sensitivity_command(CLI::App& root, Action& action);
+void add_synth_register_command(CLI::App& root, Action& action);
+void add_calibrate_command(CLI::App& root, Action& action);
+void add_followup_command(CLI::App& root, Action& action);
 
 }  // namespace attendsim::app

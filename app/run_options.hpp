@@ -14,6 +14,7 @@
 #include "app/cli_checks.hpp"
 #include "io/results_writer.hpp"
 #include "sim/error.hpp"
+#include "io/targets_reader.hpp"
 #include "sim/output.hpp"
 #include "sim/progress.hpp"
 
@@ -31,6 +32,7 @@ struct ExperimentArgs {
   bool full_scenarios = false;
   bool allow_other_config = false;
   double max_memory_gib = 8;
+  std::string draws_from;
 
   /// Adds CONFIG, --draws, --replications, --seed, --threads, --out, --quiet, --write-draws.
   void add_to(CLI::App* sub, const std::string& out_help) {
@@ -54,6 +56,10 @@ struct ExperimentArgs {
         ->check(number_in(1e-6, 1e6, "between 0 and 1e6"));
     sub->add_flag("--allow-other-config", allow_other_config,
                   "add to an --out folder even when its run.json is of another config");
+    sub->add_option("--draws-from", draws_from,
+                    "parameter draws from a CSV (draw,PATH,...; e.g. calibrate --targets' "
+                    "posterior_draws.csv): one draw per row, the other parameters as in a PSA "
+                    "draw; overrides --draws");
     sub->add_flag("--full-scenarios", full_scenarios,
                   "simulate every scenario in full instead of from the recorded baseline: 16 "
                   "instead of about 600 bytes per pupil in flight, slower; the same results");
@@ -69,6 +75,10 @@ struct ExperimentArgs {
         threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     opt.progress = !quiet && stderr_is_terminal();
     opt.from_baseline = !full_scenarios;
+    if (!draws_from.empty()) {
+      opt.parameter_sets = models::read_parameter_draws(draws_from, cfg, opt.seed);
+      opt.draws = static_cast<int>(opt.parameter_sets.size());
+    }
     return opt;
   }
 

@@ -51,9 +51,13 @@ if grep -q voi <<<"$methods"; then
 fi
 "$bin" run "$config" --draws 4 --replications 2 "${common[@]}"
 "$bin" compare "$config" --draws 4 --replications 2 --write-draws "${common[@]}"
+# A small register calibration for notebooks/calibration.ipynb.
+"$bin" synth-register "$config" --pupils 2000 --months 24 --seed 2 --out "$work/register.csv" >/dev/null
+"$bin" calibrate "$config" --register "$work/register.csv" --fit-draws 8 --threads 2 --quiet \
+  --out "$work/calibration"
 echo "run-notebooks: results folder made in $((SECONDS - start)) s: $(cd "$results" && ls | tr '\n' ' ')"
 
-export ATTENDSIM_RESULTS="$results" MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1
+export ATTENDSIM_RESULTS="$results" ATTENDSIM_CALIBRATION="$work/calibration" MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1
 failed=()
 for nb in "$root"/notebooks/*.ipynb; do
   t0=$SECONDS

@@ -1,0 +1,147 @@
+#include "io/followup_io.hpp"
+
+#include <array>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "analysis/metrics.hpp"
+#include "io/csv_fields.hpp"
+#include "sim/error.hpp"
+#include "sim/output.hpp"
+
+namespace attendsim::models {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string slurp(const std::filesystem::path& p, const char* what) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) ATTENDSIM_INPUT_ERROR(p.string() << ": cannot read the " << what);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+double number_at(const json& m, const char* key, const std::string& where) {
+  if (!m.contains(key) || !m[key].is_number())
+    ATTENDSIM_INPUT_ERROR(where << ": key '" << key << "' missing or not a number");
+  return m[key].get<double>();
+}
+
+}  // namespace
+
+std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
+                                       const std::filesystem::path& observed_csv,
+                                       std::string default_scenario) {
+  const auto summary_path = results_dir / "summary.json";
+  json summary;
+  try {
+    summary = json::parse(slurp(summary_path, "forecast summary (run or compare first)"));
+  } catch (const json::parse_error& e) {
+    ATTENDSIM_INPUT_ERROR(summary_path.string() << ": not valid JSON: " << e.what());
+  }
+  if (!summary.contains("scenarios") || !summary["scenarios"].is_object() ||
+      summary["scenarios"].empty())
+    ATTENDSIM_INPUT_ERROR(summary_path.string() << ": key 'scenarios' missing or empty");
+  const json& scen = summary["scenarios"];
+  if (default_scenario.empty()) {
+    std::vector<std::string> others;
+    for (auto it = scen.begin(); it != scen.end(); ++it) {
+      if (it.key() != "baseline") others.push_back(it.key());
+    }
+    if (others.size() == 1) {
+      default_scenario = others[0];
+    } else if (others.empty()) {
+      default_scenario = "baseline";
+    }
+  }
+  const std::string file = observed_csv.string();
+  const std::string text = slurp(observed_csv, "observed outcomes");
+  const auto ls = csv::lines(text);  // views into text
+  if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
+  const auto head = csv::fields(ls[0].text);
+  int c_scen = -1, c_metric = -1, c_value = -1;
+  for (std::size_t k = 0; k < head.size(); ++k) {
+    int* slot = head[k] == "scenario" ? &c_scen
+                : head[k] == "metric" ? &c_metric
+                : head[k] == "value"  ? &c_value
+                                      : nullptr;
+    if (slot == nullptr || *slot >= 0)
+      ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": column '" << std::string(head[k])
+                                 << "' (" << k + 1
+                                 << "): " << (slot ? "given twice" : "unknown column")
+                                 << " (expected metric, value and optionally scenario)");
+    *slot = static_cast<int>(k);
+  }
+  if (c_metric < 0 || c_value < 0)
+    ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": missing column '"
+                               << (c_metric < 0 ? "metric" : "value") << "'");
+  std::vector<FollowupRow> rows;
+  std::map<std::pair<std::string, std::string>, int> seen;
+  for (std::size_t n = 1; n < ls.size(); ++n) {
+    const int line = ls[n].number;
+    const auto f = csv::fields(ls[n].text);
+    if (f.size() != head.size())
+      ATTENDSIM_INPUT_ERROR(file << ":" << line << ": expected " << head.size() << " columns, got "
+                                 << f.size());
+    std::string sc = c_scen >= 0 ? std::string(f[static_cast<std::size_t>(c_scen)]) : "";
+    if (sc.empty()) sc = default_scenario;
+    if (sc.empty())
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "scenario", c_scen + 1)
+                            << "the results hold several scenarios: name one (a scenario column "
+                               "or --scenario)");
+    if (!scen.contains(sc))
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "scenario", c_scen + 1)
+                            << "no scenario '" << sc << "' in " << summary_path.string());
+    const std::string metric(f[static_cast<std::size_t>(c_metric)]);
+    const json& ms = scen[sc];
+    if (!find_metric(metric)) {
+      std::string known;
+      for (const auto& m : metric_table())
+        known += (known.empty() ? "" : ", ") + std::string(m.name);
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "metric", c_metric + 1)
+                            << "unknown metric '" << metric << "' (known: " << known << ")");
+    }
+    if (!ms.contains(metric))
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "metric", c_metric + 1)
+                            << "metric '" << metric << "' has no forecast for scenario '" << sc
+                            << "' in " << summary_path.string()
+                            << " (undefined in every unit, or an economic metric of the baseline)");
+    double v = 0;
+    if (!csv::parse_number(f[static_cast<std::size_t>(c_value)], v))
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "value", c_value + 1)
+                            << "expected a number, got '"
+                            << std::string(f[static_cast<std::size_t>(c_value)]) << "'");
+    auto [it, fresh] = seen.try_emplace({sc, metric}, line);
+    if (!fresh)
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "metric", c_metric + 1)
+                            << "metric '" << metric << "' given twice (first at line " << it->second
+                            << ")");
+    const std::string where = summary_path.string() + ": scenarios." + sc + "." + metric;
+    ForecastInterval fc{number_at(ms[metric], "mean", where), number_at(ms[metric], "p2_5", where),
+                        number_at(ms[metric], "p97_5", where)};
+    rows.push_back(follow_up(sc, metric, v, fc));
+    rows.back().unit = std::string(metric_info(*find_metric(metric)).unit);
+  }
+  if (rows.empty()) ATTENDSIM_INPUT_ERROR(file << ": no observed values");
+  return rows;
+}
+
+std::string followup_csv(const std::vector<FollowupRow>& rows) {
+  std::string out =
+      "scenario,metric,observed,forecast_mean,forecast_p2_5,forecast_p97_5,outside,"
+      "excess_widths\n";
+  for (const auto& r : rows) {
+    out += r.scenario + "," + r.metric + "," + r.unit + "," + format_number(r.observed) + "," +
+           format_number(r.forecast.mean) + "," + format_number(r.forecast.p2_5) + "," +
+           format_number(r.forecast.p97_5) + "," + (r.outside ? "1" : "0") + "," +
+           format_number(r.excess_widths) + "\n";
+  }
+  return out;
+}
+
+}  // namespace attendsim::models

@@ -1,0 +1,196 @@
+#include "io/targets_reader.hpp"
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include "io/csv_fields.hpp"
+#include "sim/error.hpp"
+#include "sim/output.hpp"
+
+namespace attendsim::models {
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p, const char* what) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) ATTENDSIM_INPUT_ERROR(p.string() << ": cannot read the " << what);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool parse_period(std::string_view f, int& year, int& term) {
+  if (f.size() < 2 || f[0] != 'Y') return false;
+  std::string_view rest = f.substr(1);
+  term = 0;
+  const auto dash = rest.find('-');
+  if (dash != std::string_view::npos) {
+    const auto t = rest.substr(dash + 1);
+    if (t == "autumn")
+      term = 1;
+    else if (t == "spring")
+      term = 2;
+    else
+      return false;
+    rest = rest.substr(0, dash);
+  }
+  long long y = 0;
+  if (!csv::parse_int(rest, y) || y < 1 || y > 1000) return false;
+  year = static_cast<int>(y);
+  return true;
+}
+
+}  // namespace
+
+std::vector<Target> parse_targets_csv(const std::string& text, const std::string& file,
+                                      int horizon_years) {
+  const auto ls = csv::lines(text);
+  if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
+  static const std::array<std::string, 6> kCols = {"target", "band",  "gender",
+                                                   "period", "value", "se"};
+  std::array<int, 6> pos{-1, -1, -1, -1, -1, -1};
+  const auto head = csv::fields(ls[0].text);
+  for (std::size_t k = 0; k < head.size(); ++k) {
+    int c = -1;
+    for (int j = 0; j < 6; ++j) {
+      if (head[k] == kCols[static_cast<std::size_t>(j)]) c = j;
+    }
+    if (c < 0 || pos[static_cast<std::size_t>(c)] >= 0)
+      ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": column '" << std::string(head[k])
+                                 << "' (" << k + 1 << "): "
+                                 << (c < 0 ? "unknown column (expected target, band, gender, "
+                                             "period, value, se)"
+                                           : "given twice"));
+    pos[static_cast<std::size_t>(c)] = static_cast<int>(k);
+  }
+  for (int j = 0; j < 6; ++j) {
+    if (pos[static_cast<std::size_t>(j)] < 0)
+      ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": missing column '"
+                                 << kCols[static_cast<std::size_t>(j)] << "'");
+  }
+  std::vector<Target> out;
+  for (std::size_t n = 1; n < ls.size(); ++n) {
+    const int line = ls[n].number;
+    const auto f = csv::fields(ls[n].text);
+    if (f.size() != head.size())
+      ATTENDSIM_INPUT_ERROR(file << ":" << line << ": expected " << head.size() << " columns, got "
+                                 << f.size());
+    auto field = [&](int c) {
+      return f[static_cast<std::size_t>(pos[static_cast<std::size_t>(c)])];
+    };
+    auto bad = [&](int c, const std::string& what) {
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, kCols[static_cast<std::size_t>(c)],
+                                       pos[static_cast<std::size_t>(c)] + 1)
+                            << what << ", got '" << std::string(field(c)) << "'");
+    };
+    Target t;
+    const auto kind = field(0);
+    if (kind == "prevalence_high_or_extensive")
+      t.kind = TargetKind::prevalence_high_or_extensive;
+    else if (kind == "prevalence_extensive")
+      t.kind = TargetKind::prevalence_extensive;
+    else if (kind == "long_term_absent_share")
+      t.kind = TargetKind::long_term_absent_share;
+    else
+      bad(0,
+          "unknown target (expected prevalence_high_or_extensive, prevalence_extensive or "
+          "long_term_absent_share)");
+    const auto band = field(1);
+    t.band = -2;
+    if (band == "all") t.band = -1;
+    for (int b = 0; b < kBands; ++b) {
+      if (band == kBandNames[b]) t.band = b;
+    }
+    if (t.band == -2) bad(1, "unknown band (expected grade0_6, grade7_9, grade10_12 or all)");
+    const auto g = field(2);
+    if (g == "all")
+      t.gender = -1;
+    else if (g == "boys")
+      t.gender = 0;
+    else if (g == "girls")
+      t.gender = 1;
+    else
+      bad(2, "unknown gender (expected boys, girls or all)");
+    if (!parse_period(field(3), t.year, t.term))
+      bad(3, "expected a period Yk, Yk-autumn or Yk-spring");
+    if (t.year > horizon_years)
+      bad(3, "period beyond the config's horizon of " + std::to_string(horizon_years) + " years");
+    if (!csv::parse_number(field(4), t.value) || t.value < 0 || t.value > 1)
+      bad(4, "expected a share in [0, 1]");
+    if (field(5).empty()) bad(5, "a target needs a standard error");
+    if (!csv::parse_number(field(5), t.se) || !(t.se > 0)) bad(5, "expected a standard error > 0");
+    t.label = std::string(kind) + " " + std::string(band) + " " + std::string(g) + " " +
+              std::string(field(3));
+    out.push_back(t);
+  }
+  if (out.empty()) ATTENDSIM_INPUT_ERROR(file << ": no targets");
+  return out;
+}
+
+std::vector<Target> read_targets_csv(const std::filesystem::path& path, int horizon_years) {
+  return parse_targets_csv(slurp(path, "targets file"), path.string(), horizon_years);
+}
+
+std::string posterior_draws_csv(const std::vector<std::string>& params,
+                                const std::vector<std::vector<double>>& draws) {
+  std::string out = "draw";
+  for (const auto& p : params) out += "," + p;
+  out += "\n";
+  for (std::size_t d = 0; d < draws.size(); ++d) {
+    out += std::to_string(d);
+    for (double v : draws[d]) out += "," + format_number(v);
+    out += "\n";
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> read_parameter_draws(const std::filesystem::path& path,
+                                                      const ModelConfig& cfg, std::uint64_t seed) {
+  const std::string file = path.string();
+  const std::string text = slurp(path, "parameter draws file");
+  const auto ls = csv::lines(text);
+  if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
+  const auto head = csv::fields(ls[0].text);
+  if (head.empty() || head[0] != "draw")
+    ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": column '" << std::string(head[0])
+                               << "' (1): expected 'draw'");
+  std::vector<std::size_t> idx;
+  for (std::size_t k = 1; k < head.size(); ++k) {
+    const auto i = cfg.parameters.find(std::string(head[k]));
+    if (!i)
+      ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": column '" << std::string(head[k])
+                                 << "' (" << k + 1 << "): no such parameter in " << cfg.file);
+    idx.push_back(*i);
+  }
+  if (idx.empty())
+    ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": no parameter columns after 'draw'");
+  const bool psa = cfg.parameters.any_uncertain();
+  std::vector<std::vector<double>> out;
+  for (std::size_t n = 1; n < ls.size(); ++n) {
+    const int line = ls[n].number;
+    const auto f = csv::fields(ls[n].text);
+    if (f.size() != head.size())
+      ATTENDSIM_INPUT_ERROR(file << ":" << line << ": expected " << head.size() << " columns, got "
+                                 << f.size());
+    const auto d = out.size();
+    auto values = psa ? cfg.parameters.sample(seed, d) : cfg.parameters.base_values();
+    for (std::size_t k = 0; k < idx.size(); ++k) {
+      double v = 0;
+      const auto& p = cfg.parameters.at(idx[k]);
+      std::string what;
+      if (!csv::parse_number(f[k + 1], v))
+        ATTENDSIM_INPUT_ERROR(csv::where(file, line, p.path, static_cast<int>(k) + 2)
+                              << "expected a number, got '" << std::string(f[k + 1]) << "'");
+      if (!in_domain(p.domain, v, what))
+        ATTENDSIM_INPUT_ERROR(csv::where(file, line, p.path, static_cast<int>(k) + 2)
+                              << "must be " << what << ", got " << v);
+      values[idx[k]] = v;
+    }
+    out.push_back(std::move(values));
+  }
+  if (out.empty()) ATTENDSIM_INPUT_ERROR(file << ": no draws");
+  return out;
+}
+
+}  // namespace attendsim::models
