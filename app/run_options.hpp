@@ -13,8 +13,8 @@
 #include "analysis/model_config.hpp"
 #include "app/cli_checks.hpp"
 #include "io/results_writer.hpp"
-#include "sim/error.hpp"
 #include "io/targets_reader.hpp"
+#include "sim/error.hpp"
 #include "sim/output.hpp"
 #include "sim/progress.hpp"
 
