@@ -71,12 +71,14 @@ std::vector<EquityRow> equity_table(const ExperimentResult& res) {
           v[g].push_back(m.per_eligible ? (den[u] > 0 ? num[u] / den[u] : kNaN) : num[u]);
         }
       }
-      std::vector<double> gap;
+      std::vector<double> gap, ratio;
       for (std::size_t u = 0; u < v[0].size(); ++u) {
-        gap.push_back(std::isnan(v[0][u]) || std::isnan(v[1][u]) ? kNaN : v[1][u] - v[0][u]);
+        const bool undefined = std::isnan(v[0][u]) || std::isnan(v[1][u]);
+        gap.push_back(undefined ? kNaN : v[1][u] - v[0][u]);
+        ratio.push_back(undefined || !(v[0][u] > 0) ? kNaN : v[1][u] / v[0][u]);
       }
       rows.push_back({res.scenarios[s].name, m.name, summary_or_nan(v[0]), summary_or_nan(v[1]),
-                      summary_or_nan(gap)});
+                      summary_or_nan(gap), summary_or_nan(ratio)});
     }
   }
   return rows;

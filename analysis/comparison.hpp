@@ -6,7 +6,8 @@
 /// independent unit u (replication, or draw mean), summarised as in statistics.hpp, with
 /// P(d > 0). Because a and b share their random numbers, var(d) is far below
 /// var(x(a)) + var(x(b)) (the unpaired variance): the point of common random numbers.
-/// Equity gap of a measure: g_u = girls_u - boys_u within each unit, summarised the same way.
+/// Equity gap of a measure: g_u = girls_u - boys_u within each unit, summarised the same way;
+/// relative measure: q_u = girls_u / boys_u within each unit (units with boys_u = 0 dropped).
 #include <string>
 #include <vector>
 
@@ -36,7 +37,8 @@ struct EquityRow {
       measure;  ///< referral_rate, access_rate, mean_wait_months, sustained_returns_per_eligible
   Summary boys;
   Summary girls;
-  Summary gap;  ///< girls - boys, paired within units
+  Summary gap;    ///< girls - boys, paired within units
+  Summary ratio;  ///< girls / boys within units (relative access); NaN where boys' is 0
 };
 
 /// Equity measures per scenario (rates per eligible pupil: pupils ever in high or extensive

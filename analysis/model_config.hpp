@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,11 +53,22 @@ struct CompareSpec {
   double confidence = 0.8;
 };
 
+/// A text a reader sees, in Swedish and English ("" when the config gives none).
+struct Bilingual {
+  std::string sv;
+  std::string en;
+};
+
 struct ModelConfig {
   std::string file;
   std::string text;  ///< raw config bytes (hashed into run.json)
   std::string name;
   std::string description;
+  Bilingual description_text;  ///< description_sv / description_en (en falls back to description)
+  /// Scenario labels by scenario name: label_sv / label_en of [coordinators] and of each
+  /// [[compare.scenario]]. Scenarios without one get a label made from their staffing and
+  /// policies (io/labels.hpp).
+  std::map<std::string, Bilingual> scenario_labels;
   ParameterSet parameters;
   /// setters[i] writes the value of parameters[i] into a ModelParams.
   std::vector<std::function<void(ModelParams&, double)>> setters;

@@ -23,6 +23,7 @@ namespace {
 struct CompareArgs : ExperimentArgs {
   double roi_target = -1;
   double confidence = -1;
+  std::string lang = "sv";
 };
 
 int compare_command(const CompareArgs& a) {
@@ -36,7 +37,7 @@ int compare_command(const CompareArgs& a) {
   const models::Provenance prov{"compare", res.wall_seconds, opt.threads};
   models::write_run_outputs(dir, cfg, res, prov, a.write_draws || opt.draws > 1);
   const auto report = models::analyse_comparison(cfg, res);
-  models::write_comparison_outputs(dir, cfg, res, report);
+  models::write_comparison_outputs(dir, cfg, res, report, models::parse_language(a.lang, "--lang"));
   dir.commit();
   if (!a.quiet) {
     models::print_comparison(std::cout, cfg, res, report);
@@ -61,6 +62,8 @@ void add_compare_command(CLI::App& root, Action& action) {
   sub->add_option("--confidence", args->confidence,
                   "required P(ROI >= target) of the recommendation [compare.confidence, 0.8]")
       ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--lang", args->lang, "language of decision.md: sv or en (default sv, as report)")
+      ->check(CLI::IsMember({"sv", "en"}));
   sub->callback([args, &action] { action = [args] { return compare_command(*args); }; });
 }
 

@@ -170,6 +170,15 @@ StaffingSchedule read_staffing(TableReader& t, const std::string& key) {
   return s;
 }
 
+/// label_sv / label_en of a scenario table, both or neither.
+void read_labels(TableReader& t, ModelConfig& cfg, const std::string& scenario) {
+  Bilingual l{t.string_or("label_sv", ""), t.string_or("label_en", "")};
+  if (l.sv.empty() != l.en.empty())
+    t.fail(l.sv.empty() ? "label_en" : "label_sv",
+           "give the scenario's label in both languages (label_sv and label_en) or in neither");
+  if (!l.sv.empty()) cfg.scenario_labels[scenario] = std::move(l);
+}
+
 }  // namespace
 
 ModelConfig load_model_config(const std::filesystem::path& path) {
@@ -184,6 +193,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
   TableReader root(doc);
   cfg.name = root.string("name");
   cfg.description = root.string_or("description", "");
+  cfg.description_text.sv = root.string_or("description_sv", "");
+  cfg.description_text.en = root.string_or("description_en", cfg.description);
   ModelParams& st = cfg.structure;
 
   {  // [simulation]
@@ -356,6 +367,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
     cfg.scenario.name = t.string_or("scenario_name", "coordinators");
     if (cfg.scenario.name == "baseline")
       t.fail("scenario_name", "'baseline' is reserved for the no-coordinator run");
+    read_labels(t, cfg, cfg.scenario.name);
     t.finish();
   }
   {  // [outcomes]
@@ -486,6 +498,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
               ? parse_referral(sc, "referral_policy", sc.string("referral_policy"))
               : (sc.node("referral_policy"), cfg.scenario.referral_policy);
       spec.staffing = read_staffing(sc, "staffing");
+      read_labels(sc, cfg, spec.name);
       if (spec.staffing.periods.empty())
         sc.fail("staffing", "a compared scenario needs [[compare.scenario.staffing]] periods");
       c.explicit_scenarios.push_back(std::move(spec));

@@ -118,7 +118,7 @@ const Text& text_for(Language l) {
       "miljoner kr",
       "Skillnad i tillgång till stöd, flickor minus pojkar",
       "procentenheter",
-      "Andel replikeringar där investeringen är återbetald",
+      "Andel simuleringar där investeringen är återbetald",
       "år från start",
       "procent",
       "mått",
@@ -133,8 +133,8 @@ const Text& text_for(Language l) {
       "parameter",
       "version",
       "konfigurationens kontrollsumma",
-      "frö (seed)",
-      "replikeringar",
+      "startvärde för slumptalen",
+      "upprepade simuleringar",
       "parameterdragningar",
       "Rekommenderad bemanning: ",
       "Ingen av de jämförda bemanningarna når målet med tillräcklig säkerhet.",
@@ -281,10 +281,24 @@ std::string build_report(const fs::path& dir, Language lang) {
       read_csv(dir / "occupancy.csv", {"scenario", "month", "state", "mean", "p2_5", "p97_5"});
   const bool has_cmp = fs::exists(dir / "comparison.json");
   const json cmp = has_cmp ? read_json(dir / "comparison.json") : json();
+  // Scenario labels and the description as compare wrote them (io/labels.hpp), in the
+  // report's language; older folders fall back to labels made from the code names.
+  const std::string code = language_code(lang);
+  auto label_of = [&](const std::string& s) {
+    if (has_cmp && cmp.contains("labels") && cmp["labels"].contains(s) &&
+        cmp["labels"][s].contains(code) && cmp["labels"][s][code].is_string())
+      return cmp["labels"][s][code].get<std::string>();
+    return scenario_label(lang, s);
+  };
+  std::string description;
+  if (has_cmp && cmp.contains("description") && cmp["description"].contains(code) &&
+      cmp["description"][code].is_string())
+    description = cmp["description"][code].get<std::string>();
   auto num_fmt = [lang](int d) { return [lang, d](double v) { return format_for(lang, v, d); }; };
 
   std::ostringstream h;
-  const std::string name = run.value("config_name", std::string("attendsim"));
+  const std::string name =
+      description.empty() ? run.value("config_name", std::string("attendsim")) : description;
   h << "<!DOCTYPE html>\n<html lang=\"" << t.lang << "\"><head><meta charset=\"utf-8\">"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     << "<title>" << svg::escape(t.title + ": " + name) << "</title><style>"
@@ -299,7 +313,9 @@ std::string build_report(const fs::path& dir, Language lang) {
 
   // What was evaluated
   h << "<h2>" << t.evaluated << "</h2><p>";
-  if (fs::exists(dir / "config.toml")) {
+  if (!description.empty()) {
+    h << svg::escape(description);
+  } else if (fs::exists(dir / "config.toml")) {
     std::smatch m;
     const std::string cfg = read_text(dir / "config.toml");
     if (std::regex_search(cfg, m, std::regex("description\\s*=\\s*\"([^\"]*)\"")))
@@ -309,12 +325,12 @@ std::string build_report(const fs::path& dir, Language lang) {
   std::vector<std::string> scen;
   for (auto it = summary["scenarios"].begin(); it != summary["scenarios"].end(); ++it)
     scen.push_back(it.key());
-  for (const auto& s : scen) h << "<li>" << svg::escape(scenario_label(lang, s)) << "</li>";
+  for (const auto& s : scen) h << "<li>" << svg::escape(label_of(s)) << "</li>";
   h << "</ul>\n";
 
   // Outcomes table
   h << "<h2>" << t.outcomes << "</h2><table><tr><th>" << t.metric << "</th>";
-  for (const auto& s : scen) h << "<th>" << svg::escape(scenario_label(lang, s)) << "</th>";
+  for (const auto& s : scen) h << "<th>" << svg::escape(label_of(s)) << "</th>";
   h << "</tr>";
   const Metric rows[] = {Metric::long_term_absent_pupils_per_year,
                          Metric::sustained_returns,
@@ -355,7 +371,7 @@ std::string build_report(const fs::path& dir, Language lang) {
     for (const auto& s : scen) {
       if (!acc.count(s)) continue;
       svg::Series ser;
-      ser.name = scenario_label(lang, s);
+      ser.name = label_of(s);
       for (const auto& [month, a] : acc[s]) {
         ser.x.push_back(month);
         ser.y.push_back(a[0]);
@@ -377,7 +393,7 @@ std::string build_report(const fs::path& dir, Language lang) {
       for (const auto& sc : scen) {
         if (sc == "baseline" || !acc.count(sc)) continue;
         svg::Series ser;
-        ser.name = scenario_label(lang, sc);
+        ser.name = label_of(sc);
         for (const auto& [month, a] : acc[sc]) {
           const auto b = base.find(month);
           if (b == base.end()) continue;
@@ -399,13 +415,13 @@ std::string build_report(const fs::path& dir, Language lang) {
     for (const auto& s : scen) {
       const auto& sm = summary["scenarios"][s];
       if (sm.contains("roi")) {
-        roi.push_back({scenario_label(lang, s), sm["roi"]["mean"].get<double>(),
+        roi.push_back({label_of(s), sm["roi"]["mean"].get<double>(),
                        sm["roi"]["ci_low"].get<double>(), sm["roi"]["ci_high"].get<double>()});
       }
       if (sm.contains("net_benefit_sek")) {
         const auto& n = sm["net_benefit_sek"];
-        net.push_back({scenario_label(lang, s), n["mean"].get<double>() / 1e6,
-                       n["ci_low"].get<double>() / 1e6, n["ci_high"].get<double>() / 1e6});
+        net.push_back({label_of(s), n["mean"].get<double>() / 1e6, n["ci_low"].get<double>() / 1e6,
+                       n["ci_high"].get<double>() / 1e6});
       }
     }
     if (!roi.empty()) {
@@ -426,23 +442,24 @@ std::string build_report(const fs::path& dir, Language lang) {
   if (has_cmp) {
     if (cmp.contains("recommended") && cmp["recommended"].is_string()) {
       h << "<p><strong>" << t.recommended_is
-        << svg::escape(scenario_label(lang, cmp["recommended"].get<std::string>()))
-        << "</strong></p>";
+        << svg::escape(label_of(cmp["recommended"].get<std::string>())) << "</strong></p>";
     } else {
       h << "<p><strong>" << t.none_recommended << "</strong></p>";
     }
     h << "<p>" << t.break_even
       << (cmp["break_even"].is_string()
-              ? svg::escape(scenario_label(lang, cmp["break_even"].get<std::string>()))
+              ? svg::escape(label_of(cmp["break_even"].get<std::string>()))
               : "–")
-      << "</p><p class=\"note\">" << t.conditions << "P(ROI ≥ "
-      << format_for(lang, cmp["roi_target"].get<double>(), 2) << ") ≥ "
+      << "</p><p class=\"note\">" << t.conditions
+      << (lang == Language::sv ? "sannolikheten att avkastningen är minst " : "P(ROI ≥ ")
+      << format_for(lang, cmp["roi_target"].get<double>(), 2)
+      << (lang == Language::sv ? " kr per kr ska vara minst " : ") ≥ ")
       << format_for(lang, cmp["confidence"].get<double>(), 2) << ".</p>";
     // payback
     std::vector<svg::Series> pay;
     for (auto it = cmp["scenarios"].begin(); it != cmp["scenarios"].end(); ++it) {
       svg::Series ser;
-      ser.name = scenario_label(lang, it.key());
+      ser.name = label_of(it.key());
       const auto& v = it.value()["payback_share_by_year"];
       for (std::size_t y = 0; y < v.size(); ++y) {
         ser.x.push_back(static_cast<double>(y + 1));
@@ -467,7 +484,7 @@ std::string build_report(const fs::path& dir, Language lang) {
     std::vector<svg::IntervalPoint> gaps;
     for (const auto& r : eq.rows) {
       if (eq.at(r, "measure") == "access_rate" && eq.at(r, "group") == "gap_girls_minus_boys") {
-        gaps.push_back({scenario_label(lang, eq.at(r, "scenario")), 100 * to_d(eq.at(r, "mean")),
+        gaps.push_back({label_of(eq.at(r, "scenario")), 100 * to_d(eq.at(r, "mean")),
                         100 * to_d(eq.at(r, "ci_low")), 100 * to_d(eq.at(r, "ci_high"))});
       }
     }
@@ -505,7 +522,7 @@ std::string build_report(const fs::path& dir, Language lang) {
                             {"value_per_outcome_sek", "scenario", "probability_best"});
     std::vector<svg::Series> curves;
     for (const auto& r : ac.rows) {
-      const std::string label = scenario_label(lang, ac.at(r, "scenario"));
+      const std::string label = label_of(ac.at(r, "scenario"));
       auto it = std::find_if(curves.begin(), curves.end(),
                              [&](const svg::Series& c) { return c.name == label; });
       if (it == curves.end()) {

@@ -92,6 +92,6 @@ TEST(Compare, CliWritesAllOutputs) {
   EXPECT_EQ(j["scenarios"].size(), 5u);
   EXPECT_TRUE(j.contains("recommended"));
   const auto md = testsupport::read_file(dir / "out" / "decision.md");
-  EXPECT_NE(md.find("## Recommendation"), std::string::npos);
+  EXPECT_NE(md.find("## Rekommendation"), std::string::npos);  // Swedish by default
   fs::remove_all(dir);
 }
