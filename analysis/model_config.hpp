@@ -51,6 +51,10 @@ struct CompareSpec {
   std::string reference_scenario;  ///< named reference for paired differences ("" = none)
   double roi_target = 1.0;
   double confidence = 0.8;
+  /// compare samples the parameters' distributions: `draws` parameter draws (1 = base values
+  /// only), each simulated `replications_per_draw` times on common random numbers.
+  int draws = 100;
+  int replications_per_draw = 2;
 };
 
 /// A text a reader sees, in Swedish and English ("" when the config gives none).

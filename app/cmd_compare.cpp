@@ -30,7 +30,11 @@ int compare_command(const CompareArgs& a) {
   auto cfg = models::load_model_config(a.config);
   if (a.roi_target >= 0) cfg.compare.roi_target = a.roi_target;
   if (a.confidence >= 0) cfg.compare.confidence = a.confidence;
-  const auto opt = a.options(cfg);
+  // compare samples the parameters by default ([compare] draws x replications_per_draw);
+  // --draws 1 compares at the base values with [simulation] replications.
+  auto opt = a.options(cfg);
+  if (a.draws == 0) opt.draws = cfg.compare.draws;
+  if (a.replications == 0 && opt.draws > 1) opt.replications = cfg.compare.replications_per_draw;
   const auto out_dir = a.output_dir("-compare");
   OutputDir dir(out_dir);
   const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
@@ -56,6 +60,11 @@ void add_compare_command(CLI::App& root, Action& action) {
                                   "Compare staffing levels and allocation/referral policies "
                                   "against the baseline, and recommend");
   args->add_to(sub, "output folder (default: results/CONFIG-compare-DATE-TIME)");
+  sub->footer(
+      "By default compare samples the config's parameter distributions: [compare] draws (100) "
+      "parameter draws, each simulated [compare] replications_per_draw (2) times on common random "
+      "numbers; the probabilities and the recommendation come from the draws. --draws 1 compares "
+      "at the base values only.");
   sub->add_option("--roi-target", args->roi_target,
                   "ROI target of the recommendation [compare.roi_target, 1.0]")
       ->check(CLI::NonNegativeNumber);

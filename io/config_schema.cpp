@@ -486,6 +486,12 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (!(c.roi_target >= 0) || !std::isfinite(c.roi_target)) t->fail("roi_target", "must be >= 0");
     c.confidence = t->number_or("confidence", 0.8);
     if (!(c.confidence > 0 && c.confidence < 1)) t->fail("confidence", "must be in (0, 1)");
+    const auto draws = t->integer_or("draws", c.draws);
+    if (draws < 1 || draws > 1000000) t->fail("draws", "must be in 1..1000000");
+    c.draws = static_cast<int>(draws);
+    const auto reps = t->integer_or("replications_per_draw", c.replications_per_draw);
+    if (reps < 1 || reps > 1000000) t->fail("replications_per_draw", "must be in 1..1000000");
+    c.replications_per_draw = static_cast<int>(reps);
     for (auto& sc : t->tables("scenario")) {
       ScenarioSpec spec;
       spec.name = sc.string("name");

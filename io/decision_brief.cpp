@@ -10,6 +10,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "analysis/sensitivity.hpp"
 #include "io/results_writer.hpp"
 #include "sim/error.hpp"
 
@@ -90,6 +91,16 @@ void fill_ladder_and_recommendation(ComparisonReport& rep) {
   if (!rep.recommended) rep.recommended = "baseline";
 }
 
+std::vector<double> acceptability_values() {
+  return {0, 100000, 250000, 500000, 1000000, 2000000, 4000000};
+}
+
+void decide_from_units(ComparisonReport& rep) {
+  rep.p_best_no_coordinators = score_units(rep.decisions, rep.roi_target);
+  rep.units = rep.decisions.empty() ? 0 : rep.decisions.front().net_by_unit.size();
+  fill_ladder_and_recommendation(rep);
+}
+
 std::string step_verdict(const IncrementalStep& step, const Summary& effect_difference) {
   const bool known = std::isfinite(effect_difference.ci_low) &&
                      std::isfinite(effect_difference.ci_high) && effect_difference.n > 1;
@@ -107,6 +118,7 @@ ComparisonReport analyse_comparison(const ModelConfig& cfg, const ExperimentResu
   rep.roi_target = cfg.compare.roi_target;
   rep.confidence = cfg.compare.confidence;
   rep.decisions = scenario_decisions(res, rep.roi_target);
+  rep.from_draws = res.options.draws > 1;
   rep.equity = equity_table(res);
   // Paired differences of every metric against the baseline and the named reference.
   std::size_t ref = 0;
@@ -128,7 +140,7 @@ ComparisonReport analyse_comparison(const ModelConfig& cfg, const ExperimentResu
       }
     }
   }
-  fill_ladder_and_recommendation(rep);
+  decide_from_units(rep);
   // Each step's paired difference in sustained returns against the option it steps from.
   auto index_of = [&](const std::string& name) {
     for (std::size_t s = 0; s < res.scenarios.size(); ++s) {
@@ -193,6 +205,11 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
   j["recommended"] = rep.recommended ? json(*rep.recommended) : json(nullptr);
   j["break_even"] = rep.break_even ? json(*rep.break_even) : json(nullptr);
   j["best_net_benefit"] = rep.best_net_benefit ? json(*rep.best_net_benefit) : json(nullptr);
+  j["units"] = rep.units;
+  j["units_are_parameter_draws"] = rep.from_draws;
+  j["draws"] = res.options.draws;
+  j["replications_per_draw"] = res.options.replications;
+  j["p_best_no_coordinators"] = num(rep.p_best_no_coordinators);
   j["description"] = {{"sv", config_description(cfg, Language::sv)},
                       {"en", config_description(cfg, Language::en)}};
   json labels = json::object();
@@ -213,6 +230,11 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
     o["extra_completed_upper_secondary"] = summary_json(d.extra_completed_upper_sec);
     o["p_roi_above_1"] = num(d.p_roi_above_1);
     o["p_roi_at_least_target"] = num(d.p_roi_at_least_target);
+    o["p_roi_at_least_target_mc_error"] = num(share_error(d.p_roi_at_least_target, d.roi.n));
+    o["p_net_benefit_positive"] = num(d.p_net_positive);
+    o["p_net_benefit_positive_mc_error"] = num(share_error(d.p_net_positive, rep.units));
+    o["p_best"] = num(d.p_best);
+    o["p_best_mc_error"] = num(share_error(d.p_best, rep.units));
     o["cost_per_extra_sustained_return_sek"] = num(d.cost_per_extra_sustained_return);
     o["cost_per_extra_completed_upper_secondary_sek"] = num(d.cost_per_extra_completion);
     o["payback_share_by_year"] = d.payback_share_by_year;
@@ -260,6 +282,34 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
   j["equity"] = std::move(eqj);
   dir.write("comparison.json", j.dump(2) + "\n");
   dir.write("decision.md", decision_markdown(cfg, res, rep, lang));
+  if (rep.from_draws) {
+    // The draws behind the probabilities: the cost-effectiveness plane (psa.csv, as written by
+    // `sensitivity --method psa`) and the acceptability curve.
+    const auto i_ret = res.metric_index("sustained_returns");
+    const auto i_comp = res.metric_index("completed_upper_secondary");
+    const auto base_ret = res.unit_values(0, i_ret), base_comp = res.unit_values(0, i_comp);
+    std::string psa =
+        "draw,scenario,cost_sek,extra_sustained_returns,extra_completed_upper_"
+        "secondary,net_benefit_sek,roi\n";
+    for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
+      const auto cost = res.unit_values(s, res.metric_index("cost_sek")),
+                 ret = res.unit_values(s, i_ret), comp = res.unit_values(s, i_comp),
+                 net = res.unit_values(s, res.metric_index("net_benefit_sek")),
+                 roi = res.unit_values(s, res.metric_index("roi"));
+      for (std::size_t d = 0; d < cost.size(); ++d) {
+        psa += std::to_string(d) + "," + res.scenarios[s].name + "," + cell(cost[d]) + "," +
+               cell(ret[d] - base_ret[d]) + "," + cell(comp[d] - base_comp[d]) + "," +
+               cell(net[d]) + "," + cell(roi[d]) + "\n";
+      }
+    }
+    dir.write("psa.csv", psa);
+    std::string ac = "value_per_outcome_sek,scenario,probability_best\n";
+    for (const auto& p : acceptability(res, acceptability_values())) {
+      ac += format_number(p.value_per_return_sek) + "," + p.scenario + "," +
+            format_number(p.probability_best) + "\n";
+    }
+    dir.write("acceptability.csv", ac);
+  }
 }
 
 void print_comparison(std::ostream& os, const ModelConfig& cfg, const ExperimentResult& res,
@@ -301,6 +351,12 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
     if (!std::isfinite(s.mean)) return std::string("–");
     if (!(s.n > 1)) return n(s.mean, d);
     return n(s.mean, d) + " [" + n(s.ci_low, d) + "; " + n(s.ci_high, d) + "]";
+  };
+  // Net benefit and return under parameter uncertainty: the 2.5-97.5 % range over the draws
+  // (what the parameters' uncertainty allows); at base values: the CI of the mean.
+  auto spread = [&](const Summary& s, int d) {
+    if (!rep.from_draws || !std::isfinite(s.mean) || !(s.n > 1)) return ci(s, d);
+    return n(s.mean, d) + " [" + n(s.p2_5, d) + "; " + n(s.p97_5, d) + "]";
   };
   auto pct = [&](double p) { return std::isfinite(p) ? n(100 * p, 0) + " %" : "–"; };
   // Monte Carlo error of a share p over k units: sqrt(p (1 - p) / k), in percentage points.
@@ -356,7 +412,13 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
        << T(" att varje investerad krona ger tillbaka minst ",
             " that every krona invested brings back at least ")
        << target << T(" kr", " SEK") << T(" (beräknad sannolikhet ", " (estimated probability ")
-       << pct_with_error(rec->p_roi_at_least_target, rec->roi.n) << ").\n\n";
+       << pct_with_error(rec->p_roi_at_least_target, rec->roi.n) << ").";
+    md << T(" Sannolikheten att nettonyttan blir positiv är ",
+            " The probability that its net benefit is positive is ")
+       << pct_with_error(rec->p_net_positive, rep.units)
+       << T(", och sannolikheten att den ger störst nettonytta av alla alternativ är ",
+            ", and the probability that it has the highest net benefit of all options is ")
+       << pct_with_error(rec->p_best, rep.units) << ".\n\n";
   } else {
     md << "**" << T("Utan koordinatorer.", "No coordinators.") << "** "
        << T("Ingen av de jämförda bemanningarna når ",
@@ -388,7 +450,21 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
      << name_of(best);
   if (const auto* d = decision_of(best))
     md << " (" << money(d->net_benefit.mean) << T(" kr)", " SEK)");
-  md << "\n\n";
+  md << "\n";
+  md << T("- Sannolikhet att ", "- Probability that ") << nobody
+     << T(" ger störst nettonytta: ", " has the highest net benefit: ")
+     << pct_with_error(rep.p_best_no_coordinators, rep.units) << "\n";
+  md << (rep.from_draws
+             ? T("- Osäkerheten i parametrarna är med: sannolikheterna är andelar av ",
+                 "- The parameters' uncertainty is included: probabilities are shares of ") +
+                   std::to_string(res.options.draws) +
+                   T(" slumpade uppsättningar av de osäkra parametrarna.",
+                     " random sets of the uncertain parameters.")
+             : T("- Osäkerheten i parametrarna är inte med: alla simuleringar använder "
+                 "parametrarnas grundvärden, så sannolikheterna visar bara slumpens variation.",
+                 "- The parameters' uncertainty is not included: every simulation uses the "
+                 "parameters' base values, so the probabilities show chance variation only."))
+     << "\n\n";
   md << T("Villkor: besparingarna räknas ur ", "Conditions: savings are counted from ")
      << perspective_words(lang, e.perspective)
      << T(" perspektiv, diskonteras med ", " perspective, discounted at ")
@@ -413,14 +489,19 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
           "| "
           "probability that the return is at least ")
      << target
-     << T(" | återbetalt efter (år, median) |\n", " | paid back after (years, median) |\n");
-  md << "|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  md << "| " << nobody << " | 0 | 0 | 0 | 0 | – | – | – |\n";
+     << T(" | sannolikhet för positiv nettonytta | sannolikhet att ge störst nettonytta | "
+          "återbetalt efter (år, median) |\n",
+          " | probability of a positive net benefit | probability of the highest net benefit | "
+          "paid back after (years, median) |\n");
+  md << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  md << "| " << nobody << " | 0 | 0 | 0 | 0 | – | – | – | "
+     << pct_with_error(rep.p_best_no_coordinators, rep.units) << " | – |\n";
   for (const auto& d : rep.decisions) {
     md << "| " << name_of(d.name) << " | " << n(d.fte, d.fte == std::floor(d.fte) ? 0 : 1) << " | "
-       << money(d.cost.mean) << " | " << money(d.savings.mean) << " | " << ci(d.net_benefit, 0)
-       << " | " << ci(d.roi, 2) << " | " << pct_with_error(d.p_roi_at_least_target, d.roi.n)
-       << " | "
+       << money(d.cost.mean) << " | " << money(d.savings.mean) << " | " << spread(d.net_benefit, 0)
+       << " | " << spread(d.roi, 2) << " | " << pct_with_error(d.p_roi_at_least_target, d.roi.n)
+       << " | " << pct_with_error(d.p_net_positive, rep.units) << " | "
+       << pct_with_error(d.p_best, rep.units) << " | "
        << (std::isfinite(d.median_payback_year)
                ? n(d.median_payback_year, 0)
                : T("inte inom ", "not within ") + std::to_string(base.horizon_years) +
@@ -473,6 +554,12 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
        << T(" upprepade simuleringar med parametrarnas grundvärden",
             " repeated simulations at the parameters' base values");
   }
+  md << (rep.from_draws
+             ? T("; för nettonytta och avkastning visar intervallen i stället det spann (2,5–97,5 "
+                 "%) som de slumpade parametervärdena ger",
+                 "; for net benefit and return the intervals instead show the range (2.5–97.5 %) "
+                 "the random parameter values give")
+             : std::string());
   md << T(". Sannolikheterna anges med sin osäkerhet från simuleringen (±).\n\n",
           ". Probabilities are given with their simulation error (±).\n\n");
 

@@ -32,7 +32,20 @@ struct ComparisonReport {
   std::optional<std::string> recommended;
   double roi_target = 1.0;
   double confidence = 0.8;
+  double p_best_no_coordinators = 0;  ///< share of units in which no coordinators is best
+  std::size_t units = 0;              ///< independent units: draws (draws > 1) or replications
+  bool from_draws = false;            ///< true when the units are parameter draws
 };
+
+/// The decision from per-unit values: score_units over rep.decisions (their net_by_unit and
+/// roi_by_unit), then fill_ladder_and_recommendation. The documented rule: recommend the
+/// cheapest staffing whose share of units with ROI >= roi_target is at least confidence,
+/// else no coordinators ("baseline").
+void decide_from_units(ComparisonReport& rep);
+
+/// SEK placed on one extra sustained return for compare's acceptability curve
+/// (acceptability.csv, written when the units are parameter draws).
+std::vector<double> acceptability_values();
 
 /// Fills rep.ladder (incremental_analysis over rep.decisions), rep.break_even (the cheapest
 /// scenario with mean net benefit >= 0), rep.best_net_benefit (no coordinators, at 0,

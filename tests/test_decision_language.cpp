@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -236,5 +237,89 @@ TEST(DecisionLanguage, SwedishReportBodyUsesLabelsNotCodeNames) {
     EXPECT_EQ(t.find('_'), std::string::npos) << "raw key or code name '" << t << "'";
   EXPECT_NE(visible.find("5 heltider som 2018"), std::string::npos);
   EXPECT_NE(visible.find("lika tillgång till stöd för flickor och pojkar"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+ScenarioDecision option_with_draws(const std::string& name, double cost, std::vector<double> net,
+                                   std::vector<double> roi) {
+  ScenarioDecision d;
+  d.name = name;
+  d.cost.mean = cost;
+  d.net_by_unit = std::move(net);
+  d.roi_by_unit = std::move(roi);
+  return d;
+}
+}  // namespace
+
+TEST(DecisionFromDraws, HandBuiltDrawsGiveTheDocumentedChoice) {
+  // Four parameter draws, two staffing levels (A cheaper than B). By hand:
+  //   A net  -5e5  2e5 -1e5  3e5   ROI 0.50 1.20 0.90 1.30   P(ROI >= 1) = 2/4, P(net > 0) = 2/4
+  //   B net -10e5  4e5  1e5 -2e5   ROI 0.67 1.13 1.03 0.93   P(ROI >= 1) = 2/4, P(net > 0) = 2/4
+  //   best per draw: none (both < 0), B, B, A -> P(best): none 1/4, A 1/4, B 2/4
+  //   expected net: A -25 000, B -175 000 -> highest expected net benefit: no coordinators.
+  ComparisonReport rep;
+  rep.roi_target = 1.0;
+  rep.confidence = 0.8;
+  rep.decisions = {option_with_draws("A", 1e6, {-5e5, 2e5, -1e5, 3e5}, {0.5, 1.2, 0.9, 1.3}),
+                   option_with_draws("B", 3e6, {-10e5, 4e5, 1e5, -2e5}, {0.67, 1.13, 1.03, 0.93})};
+  decide_from_units(rep);
+  EXPECT_EQ(rep.units, 4u);
+  EXPECT_DOUBLE_EQ(rep.decisions[0].p_roi_at_least_target, 0.5);
+  EXPECT_DOUBLE_EQ(rep.decisions[1].p_roi_at_least_target, 0.5);
+  EXPECT_DOUBLE_EQ(rep.decisions[0].p_net_positive, 0.5);
+  EXPECT_DOUBLE_EQ(rep.decisions[0].p_best, 0.25);
+  EXPECT_DOUBLE_EQ(rep.decisions[1].p_best, 0.5);
+  EXPECT_DOUBLE_EQ(rep.p_best_no_coordinators, 0.25);
+  EXPECT_DOUBLE_EQ(rep.decisions[0].net_benefit.mean, -25000.0);
+  EXPECT_DOUBLE_EQ(rep.decisions[1].net_benefit.mean, -175000.0);
+  EXPECT_DOUBLE_EQ(share_error(0.5, 4), 0.25);  // sqrt(0.5 * 0.5 / 4)
+  // No staffing reaches P >= 0.8 and both lose money on average: no coordinators is best.
+  EXPECT_EQ(rep.recommended.value_or("none"), "baseline");
+  EXPECT_EQ(rep.best_net_benefit.value_or("none"), "baseline");
+  EXPECT_FALSE(rep.break_even.has_value());
+  // At confidence 0.5 the cheapest level meeting it is A.
+  rep.confidence = 0.5;
+  decide_from_units(rep);
+  EXPECT_EQ(rep.recommended.value_or("none"), "A");
+  // A's first draw turned to +5e5 (ROI 1.5): P(ROI >= 1) = 3/4, expected net 225 000, best
+  // per draw A, B, B, A -> P(best) A 2/4, B 2/4, none 0.
+  rep.decisions[0].net_by_unit[0] = 5e5;
+  rep.decisions[0].roi_by_unit[0] = 1.5;
+  rep.confidence = 0.7;
+  decide_from_units(rep);
+  EXPECT_DOUBLE_EQ(rep.decisions[0].p_roi_at_least_target, 0.75);
+  EXPECT_DOUBLE_EQ(rep.decisions[0].net_benefit.mean, 225000.0);
+  EXPECT_DOUBLE_EQ(rep.decisions[0].p_best, 0.5);
+  EXPECT_DOUBLE_EQ(rep.p_best_no_coordinators, 0.0);
+  EXPECT_EQ(rep.recommended.value_or("none"), "A");
+  EXPECT_EQ(rep.best_net_benefit.value_or("none"), "A");
+  EXPECT_EQ(rep.break_even.value_or("none"), "A");
+}
+
+TEST(DecisionFromDraws, CompareSamplesTheParametersByDefault) {
+  const auto cfg = small_uppsala();
+  EXPECT_EQ(cfg.compare.draws, 100);
+  EXPECT_EQ(cfg.compare.replications_per_draw, 2);
+  const auto dir = testsupport::scratch_dir("decision-draws");
+  auto text =
+      testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "uppsala_2020.toml");
+  text = testsupport::set_key(text, "population", "pupils", "2000");
+  text = testsupport::set_key(text, "compare", "roi_target",
+                              "1.0\ndraws = 6\nreplications_per_draw = 2");
+  testsupport::write_file(dir / "u.toml", text);
+  const auto r =
+      testsupport::run_cli("compare '" + (dir / "u.toml").string() +
+                               "' --threads 2 --quiet --out '" + (dir / "out").string() + "'",
+                           dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(testsupport::read_file(dir / "out" / "comparison.json"));
+  EXPECT_EQ(j["draws"], 6);
+  EXPECT_EQ(j["replications_per_draw"], 2);
+  EXPECT_EQ(j["units"], 6);
+  EXPECT_TRUE(j["units_are_parameter_draws"].get<bool>());
+  for (const char* f : {"psa.csv", "acceptability.csv"}) EXPECT_TRUE(fs::exists(dir / "out" / f));
+  const auto md = testsupport::read_file(dir / "out" / "decision.md");
+  EXPECT_NE(md.find("6 slumpade uppsättningar av de osäkra parametrarna"), std::string::npos) << md;
   std::filesystem::remove_all(dir);
 }
