@@ -10,6 +10,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "analysis/metrics.hpp"
 #include "analysis/sensitivity.hpp"
 #include "io/results_writer.hpp"
 #include "sim/error.hpp"
@@ -482,12 +483,12 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
 
   // What it costs and brings back.
   md << T("## Kostnad och avkastning\n\n", "## Cost and return\n\n");
-  md << T("| alternativ | heltider | kostnad (kr) | besparing (kr) | nettonytta (kr) | avkastning "
-          "(kr per "
-          "kr) | sannolikhet att avkastningen är minst ",
-          "| option | FTE | cost (SEK) | savings (SEK) | net benefit (SEK) | return (SEK per SEK) "
-          "| "
-          "probability that the return is at least ")
+  // Column labels from the metric table (analysis/metrics.hpp).
+  auto metric_label = [sv](Metric m) { return std::string(metric_info(m).label(sv)); };
+  md << "| " << T("alternativ", "option") << " | " << T("heltider", "FTE") << " | "
+     << metric_label(Metric::cost_sek) << " | " << metric_label(Metric::savings_sek) << " | "
+     << metric_label(Metric::net_benefit_sek) << " | " << metric_label(Metric::roi) << " | "
+     << T("sannolikhet att avkastningen är minst ", "probability that the return is at least ")
      << target
      << T(" | sannolikhet för positiv nettonytta | sannolikhet att ge störst nettonytta | "
           "återbetalt efter (år, median) |\n",
@@ -513,14 +514,14 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   // What it gives the pupils, against no coordinators.
   md << T("## Vad eleverna vinner, jämfört med utan koordinatorer\n\n",
           "## What pupils gain, compared with no coordinators\n\n");
-  md << T(
-      "| alternativ | fler varaktiga återgångar till skolan | fler som fullföljer gymnasiet | "
-      "färre "
-      "elever som gått om ett år | kostnad per extra varaktig återgång (kr) | kostnad per extra "
-      "elev som fullföljer gymnasiet (kr) |\n",
-      "| option | more sustained returns to school | more pupils completing upper secondary | "
-      "fewer pupils repeating a year | cost per extra sustained return (SEK) | cost per extra "
-      "pupil completing upper secondary (SEK) |\n");
+  md << "| " << T("alternativ", "option") << " | " << T("fler ", "more ")
+     << metric_label(Metric::sustained_returns) << " | " << T("fler med ", "more ")
+     << metric_label(Metric::completed_upper_secondary) << " | " << T("färre ", "fewer ")
+     << metric_label(Metric::repeated_years) << " | "
+     << T("kostnad per extra varaktig återgång (kr) | kostnad per extra elev som fullföljer "
+          "gymnasiet (kr) |\n",
+          "cost per extra sustained return (SEK) | cost per extra pupil completing upper "
+          "secondary (SEK) |\n");
   md << "|---|---:|---:|---:|---:|---:|\n";
   for (const auto& d : rep.decisions) {
     std::string fewer_repeats = "–";
