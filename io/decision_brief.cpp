@@ -284,14 +284,14 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
   dir.write("comparison.json", j.dump(2) + "\n");
   dir.write("decision.md", decision_markdown(cfg, res, rep, lang));
   if (rep.from_draws) {
-    // The draws behind the probabilities: the cost-effectiveness plane (psa.csv, as written by
-    // `sensitivity --method psa`) and the acceptability curve.
+    // The draws behind the probabilities: the cost-effectiveness plane (psa.csv, the same
+    // columns as `sensitivity --method psa` writes) and the acceptability curve.
     const auto i_ret = res.metric_index("sustained_returns");
     const auto i_comp = res.metric_index("completed_upper_secondary");
     const auto base_ret = res.unit_values(0, i_ret), base_comp = res.unit_values(0, i_comp);
     std::string psa =
-        "draw,scenario,cost_sek,extra_sustained_returns,extra_completed_upper_"
-        "secondary,net_benefit_sek,roi\n";
+        "draw,scenario,incremental_cost_sek,incremental_sustained_returns,"
+        "incremental_completed_upper_secondary,net_benefit_sek,roi\n";
     for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
       const auto cost = res.unit_values(s, res.metric_index("cost_sek")),
                  ret = res.unit_values(s, i_ret), comp = res.unit_values(s, i_comp),
