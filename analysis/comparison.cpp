@@ -71,12 +71,14 @@ std::vector<EquityRow> equity_table(const ExperimentResult& res) {
           v[g].push_back(m.per_eligible ? (den[u] > 0 ? num[u] / den[u] : kNaN) : num[u]);
         }
       }
-      std::vector<double> gap;
+      std::vector<double> gap, ratio;
       for (std::size_t u = 0; u < v[0].size(); ++u) {
-        gap.push_back(std::isnan(v[0][u]) || std::isnan(v[1][u]) ? kNaN : v[1][u] - v[0][u]);
+        const bool undefined = std::isnan(v[0][u]) || std::isnan(v[1][u]);
+        gap.push_back(undefined ? kNaN : v[1][u] - v[0][u]);
+        ratio.push_back(undefined || !(v[0][u] > 0) ? kNaN : v[1][u] / v[0][u]);
       }
       rows.push_back({res.scenarios[s].name, m.name, summary_or_nan(v[0]), summary_or_nan(v[1]),
-                      summary_or_nan(gap)});
+                      summary_or_nan(gap), summary_or_nan(ratio)});
     }
   }
   return rows;
@@ -102,14 +104,8 @@ std::vector<ScenarioDecision> scenario_decisions(const ExperimentResult& res, do
     d.roi = summary_or_nan(roi);
     d.extra_sustained_returns = summarise(paired_values(res, s, 0, i_ret));
     d.extra_completed_upper_sec = summarise(paired_values(res, s, 0, i_comp));
-    const auto r = defined(roi);
-    double above1 = 0, above_target = 0;
-    for (double x : r) {
-      above1 += x > 1.0;
-      above_target += x >= roi_target;
-    }
-    d.p_roi_above_1 = r.empty() ? kNaN : above1 / static_cast<double>(r.size());
-    d.p_roi_at_least_target = r.empty() ? kNaN : above_target / static_cast<double>(r.size());
+    d.net_by_unit = res.unit_values(s, i_net);
+    d.roi_by_unit = roi;
     d.cost_per_extra_sustained_return =
         d.extra_sustained_returns.mean > 0 ? d.cost.mean / d.extra_sustained_returns.mean : kNaN;
     d.cost_per_extra_completion = d.extra_completed_upper_sec.mean > 0
@@ -133,7 +129,52 @@ std::vector<ScenarioDecision> scenario_decisions(const ExperimentResult& res, do
     d.median_payback_year = median_payback_year(std::move(first_year));
     out.push_back(std::move(d));
   }
+  score_units(out, roi_target);
   return out;
+}
+
+double share_error(double p, std::size_t n) {
+  if (n == 0 || !std::isfinite(p)) return kNaN;
+  return std::sqrt(p * (1 - p) / static_cast<double>(n));
+}
+
+double score_units(std::vector<ScenarioDecision>& options, double roi_target) {
+  const std::size_t units = options.empty() ? 0 : options.front().net_by_unit.size();
+  for (auto& d : options) {
+    ATTENDSIM_REQUIRE(d.net_by_unit.size() == units, "options with different numbers of units");
+    if (units > 0) d.net_benefit = summarise(d.net_by_unit);
+    const auto r = defined(d.roi_by_unit);
+    double above1 = 0, above_target = 0;
+    for (double x : r) {
+      above1 += x > 1.0;
+      above_target += x >= roi_target;
+    }
+    d.p_roi_above_1 = r.empty() ? kNaN : above1 / static_cast<double>(r.size());
+    d.p_roi_at_least_target = r.empty() ? kNaN : above_target / static_cast<double>(r.size());
+    double positive = 0;
+    for (double x : d.net_by_unit) positive += x > 0;
+    d.p_net_positive = units == 0 ? kNaN : positive / static_cast<double>(units);
+    d.p_best = 0;
+  }
+  if (units == 0) return kNaN;
+  double none_best = 0;
+  for (std::size_t u = 0; u < units; ++u) {
+    ScenarioDecision* best = nullptr;
+    double best_net = 0.0;  // no coordinators
+    for (auto& d : options) {
+      if (d.net_by_unit[u] > best_net) {
+        best_net = d.net_by_unit[u];
+        best = &d;
+      }
+    }
+    if (best) {
+      best->p_best += 1;
+    } else {
+      none_best += 1;
+    }
+  }
+  for (auto& d : options) d.p_best /= static_cast<double>(units);
+  return none_best / static_cast<double>(units);
 }
 
 }  // namespace attendsim::models

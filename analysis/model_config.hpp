@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,16 @@ struct CompareSpec {
   std::string reference_scenario;  ///< named reference for paired differences ("" = none)
   double roi_target = 1.0;
   double confidence = 0.8;
+  /// compare samples the parameters' distributions: `draws` parameter draws (1 = base values
+  /// only), each simulated `replications_per_draw` times on common random numbers.
+  int draws = 100;
+  int replications_per_draw = 2;
+};
+
+/// A text a reader sees, in Swedish and English ("" when the config gives none).
+struct Bilingual {
+  std::string sv;
+  std::string en;
 };
 
 struct ModelConfig {
@@ -57,6 +68,11 @@ struct ModelConfig {
   std::string text;  ///< raw config bytes (hashed into run.json)
   std::string name;
   std::string description;
+  Bilingual description_text;  ///< description_sv / description_en (en falls back to description)
+  /// Scenario labels by scenario name: label_sv / label_en of [coordinators] and of each
+  /// [[compare.scenario]]. Scenarios without one get a label made from their staffing and
+  /// policies (io/labels.hpp).
+  std::map<std::string, Bilingual> scenario_labels;
   ParameterSet parameters;
   /// setters[i] writes the value of parameters[i] into a ModelParams.
   std::vector<std::function<void(ModelParams&, double)>> setters;

@@ -23,13 +23,18 @@ namespace {
 struct CompareArgs : ExperimentArgs {
   double roi_target = -1;
   double confidence = -1;
+  std::string lang = "sv";
 };
 
 int compare_command(const CompareArgs& a) {
   auto cfg = models::load_model_config(a.config);
   if (a.roi_target >= 0) cfg.compare.roi_target = a.roi_target;
   if (a.confidence >= 0) cfg.compare.confidence = a.confidence;
-  const auto opt = a.options(cfg);
+  // compare samples the parameters by default ([compare] draws x replications_per_draw);
+  // --draws 1 compares at the base values with [simulation] replications.
+  auto opt = a.options(cfg);
+  if (a.draws == 0 && opt.parameter_sets.empty()) opt.draws = cfg.compare.draws;
+  if (a.replications == 0 && opt.draws > 1) opt.replications = cfg.compare.replications_per_draw;
   const auto scenarios = models::comparison_scenarios(cfg);
   a.check_memory(static_cast<double>(opt.draws) * opt.replications, scenarios.size(), cfg);
   const auto dir_ptr = a.open_output("-compare", cfg);  // a temporary folder until commit()
@@ -38,7 +43,7 @@ int compare_command(const CompareArgs& a) {
   const models::Provenance prov{"compare", res.wall_seconds, opt.threads};
   models::write_run_outputs(dir, cfg, res, prov, a.write_draws || opt.draws > 1);
   const auto report = models::analyse_comparison(cfg, res);
-  models::write_comparison_outputs(dir, cfg, res, report);
+  models::write_comparison_outputs(dir, cfg, res, report, models::parse_language(a.lang, "--lang"));
   dir.commit();
   if (!a.quiet) {
     models::print_comparison(std::cout, cfg, res, report);
@@ -57,12 +62,19 @@ void add_compare_command(CLI::App& root, Action& action) {
                                   "Compare staffing levels and allocation/referral policies "
                                   "against the baseline, and recommend");
   args->add_to(sub, "output folder (default: results/CONFIG-compare-DATE-TIME)");
+  sub->footer(
+      "By default compare samples the config's parameter distributions: [compare] draws (100) "
+      "parameter draws, each simulated [compare] replications_per_draw (2) times on common random "
+      "numbers; the probabilities and the recommendation come from the draws. --draws 1 compares "
+      "at the base values only.");
   sub->add_option("--roi-target", args->roi_target,
                   "ROI target of the recommendation [compare.roi_target, 1.0]")
       ->check(number_in(0, 1e6, "between 0 and 1e6"));
   sub->add_option("--confidence", args->confidence,
                   "required P(ROI >= target) of the recommendation [compare.confidence, 0.8]")
       ->check(number_in(1e-9, 1 - 1e-9, "between 0 and 1 (exclusive)"));
+  sub->add_option("--lang", args->lang, "language of decision.md: sv or en (default sv, as report)")
+      ->check(CLI::IsMember({"sv", "en"}));
   sub->callback([args, &action] { action = [args] { return compare_command(*args); }; });
 }
 

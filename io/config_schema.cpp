@@ -213,6 +213,15 @@ StaffingSchedule read_staffing(TableReader& t, const std::string& key) {
   return s;
 }
 
+/// label_sv / label_en of a scenario table, both or neither.
+void read_labels(TableReader& t, ModelConfig& cfg, const std::string& scenario) {
+  Bilingual l{t.string_or("label_sv", ""), t.string_or("label_en", "")};
+  if (l.sv.empty() != l.en.empty())
+    t.fail(l.sv.empty() ? "label_en" : "label_sv",
+           "give the scenario's label in both languages (label_sv and label_en) or in neither");
+  if (!l.sv.empty()) cfg.scenario_labels[scenario] = std::move(l);
+}
+
 }  // namespace
 
 ModelConfig load_model_config(const std::filesystem::path& path) {
@@ -232,6 +241,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
   }
   if (cfg.name.empty() || cfg.name.size() > 200) root.fail("name", "must be 1 to 200 bytes long");
   cfg.description = root.string_or("description", "");
+  cfg.description_text.sv = root.string_or("description_sv", "");
+  cfg.description_text.en = root.string_or("description_en", cfg.description);
   ModelParams& st = cfg.structure;
 
   {  // [simulation]
@@ -406,6 +417,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
       t.fail("scenario_name", "'baseline' is reserved for the no-coordinator run");
     if (const auto bad = config::name_problem(cfg.scenario.name); !bad.empty())
       t.fail("scenario_name", bad);
+    read_labels(t, cfg, cfg.scenario.name);
     t.finish();
   }
   {  // [outcomes]
@@ -527,6 +539,12 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (!(c.roi_target >= 0) || !std::isfinite(c.roi_target)) t->fail("roi_target", "must be >= 0");
     c.confidence = t->number_or("confidence", 0.8);
     if (!(c.confidence > 0 && c.confidence < 1)) t->fail("confidence", "must be in (0, 1)");
+    const auto draws = t->integer_or("draws", c.draws);
+    if (draws < 1 || draws > 1000000) t->fail("draws", "must be in 1..1000000");
+    c.draws = static_cast<int>(draws);
+    const auto reps = t->integer_or("replications_per_draw", c.replications_per_draw);
+    if (reps < 1 || reps > 1000000) t->fail("replications_per_draw", "must be in 1..1000000");
+    c.replications_per_draw = static_cast<int>(reps);
     for (auto& sc : t->tables("scenario")) {
       ScenarioSpec spec;
       spec.name = sc.string("name");
@@ -540,6 +558,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
               ? parse_referral(sc, "referral_policy", sc.string("referral_policy"))
               : (sc.node("referral_policy"), cfg.scenario.referral_policy);
       spec.staffing = read_staffing(sc, "staffing");
+      read_labels(sc, cfg, spec.name);
       if (spec.staffing.periods.empty())
         sc.fail("staffing", "a compared scenario needs [[compare.scenario.staffing]] periods");
       sc.finish();  // a misspelt key (allocation_polcy) is an error, not a silent default

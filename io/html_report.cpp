@@ -212,7 +212,7 @@ const Text& text_for(Language l) {
       "miljoner kr",
       "Skillnad i tillgång till stöd, flickor minus pojkar",
       "procentenheter",
-      "Andel replikeringar där investeringen är återbetald",
+      "Andel simuleringar där investeringen är återbetald",
       "år från start",
       "procent",
       "mått",
@@ -227,8 +227,8 @@ const Text& text_for(Language l) {
       "parameter",
       "version",
       "konfigurationens kontrollsumma",
-      "frö (seed)",
-      "replikeringar",
+      "startvärde för slumptalen",
+      "upprepade simuleringar",
       "parameterdragningar",
       "Rekommenderad bemanning: ",
       "Ingen av de jämförda bemanningarna når målet med tillräcklig säkerhet.",
@@ -439,10 +439,25 @@ std::string build_report(const fs::path& dir, Language lang) {
   }
   if (cmp.contains("scenarios") && !cmp["scenarios"].is_object())
     ATTENDSIM_INPUT_ERROR(cmp_path.string() << ": key 'scenarios' must be an object");
+  // Scenario labels and the description as compare wrote them (io/labels.hpp), in the
+  // report's language; older folders fall back to labels made from the code names.
+  const std::string code = language_code(lang);
+  auto label_of = [&](const std::string& s) {
+    if (cmp.contains("labels") && cmp["labels"].is_object() && cmp["labels"].contains(s) &&
+        cmp["labels"][s].is_object() && cmp["labels"][s].contains(code) &&
+        cmp["labels"][s][code].is_string())
+      return cmp["labels"][s][code].get<std::string>();
+    return scenario_label(lang, s);
+  };
+  std::string description;
+  if (cmp.contains("description") && cmp["description"].is_object() &&
+      cmp["description"].contains(code) && cmp["description"][code].is_string())
+    description = cmp["description"][code].get<std::string>();
   auto num_fmt = [lang](int d) { return [lang, d](double v) { return format_for(lang, v, d); }; };
 
   std::ostringstream h;
-  const std::string name = jstr(run, "config_name", "attendsim", run_path);
+  const std::string name =
+      description.empty() ? jstr(run, "config_name", "attendsim", run_path) : description;
   h << "<!DOCTYPE html>\n<html lang=\"" << t.lang << "\"><head><meta charset=\"utf-8\">"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     << "<title>" << svg::escape(t.title + ": " + name) << "</title><style>"
@@ -457,7 +472,9 @@ std::string build_report(const fs::path& dir, Language lang) {
 
   // What was evaluated
   h << "<h2>" << t.evaluated << "</h2><p>";
-  if (fs::exists(dir / "config.toml")) {
+  if (!description.empty()) {
+    h << svg::escape(description);
+  } else if (fs::exists(dir / "config.toml")) {
     // The description the config really has (not a commented-out line): read as TOML.
     try {
       const auto doc =
@@ -472,12 +489,12 @@ std::string build_report(const fs::path& dir, Language lang) {
   std::vector<std::string> scen;
   for (auto it = summary["scenarios"].begin(); it != summary["scenarios"].end(); ++it)
     scen.push_back(it.key());
-  for (const auto& s : scen) h << "<li>" << svg::escape(scenario_label(lang, s)) << "</li>";
+  for (const auto& s : scen) h << "<li>" << svg::escape(label_of(s)) << "</li>";
   h << "</ul>\n";
 
   // Outcomes table
   h << "<h2>" << t.outcomes << "</h2><table><tr><th>" << t.metric << "</th>";
-  for (const auto& s : scen) h << "<th>" << svg::escape(scenario_label(lang, s)) << "</th>";
+  for (const auto& s : scen) h << "<th>" << svg::escape(label_of(s)) << "</th>";
   h << "</tr>";
   const Metric rows[] = {Metric::long_term_absent_pupils_per_year,
                          Metric::sustained_returns,
@@ -522,7 +539,7 @@ std::string build_report(const fs::path& dir, Language lang) {
     for (const auto& s : scen) {
       if (!acc.count(s)) continue;
       svg::Series ser;
-      ser.name = scenario_label(lang, s);
+      ser.name = label_of(s);
       for (const auto& [month, a] : acc[s]) {
         if (!std::isfinite(a[0]) || !std::isfinite(a[1]) || !std::isfinite(a[2])) continue;
         ser.x.push_back(month);
@@ -545,7 +562,7 @@ std::string build_report(const fs::path& dir, Language lang) {
       for (const auto& sc : scen) {
         if (sc == "baseline" || !acc.count(sc)) continue;
         svg::Series ser;
-        ser.name = scenario_label(lang, sc);
+        ser.name = label_of(sc);
         for (const auto& [month, a] : acc[sc]) {
           const auto b = base.find(month);
           if (b == base.end() || !std::isfinite(b->second[0] - a[0])) continue;
@@ -567,7 +584,7 @@ std::string build_report(const fs::path& dir, Language lang) {
     for (const auto& s : scen) {
       const auto& sm = summary["scenarios"][s];
       auto point = [&](const char* m, double scale) {
-        const svg::IntervalPoint p{scenario_label(lang, s), mval(sm[m], "mean") / scale,
+        const svg::IntervalPoint p{label_of(s), mval(sm[m], "mean") / scale,
                                    mval(sm[m], "ci_low") / scale, mval(sm[m], "ci_high") / scale};
         return p;
       };
@@ -596,17 +613,18 @@ std::string build_report(const fs::path& dir, Language lang) {
   if (has_cmp) {
     if (cmp.contains("recommended") && cmp["recommended"].is_string()) {
       h << "<p><strong>" << t.recommended_is
-        << svg::escape(scenario_label(lang, cmp["recommended"].get<std::string>()))
-        << "</strong></p>";
+        << svg::escape(label_of(cmp["recommended"].get<std::string>())) << "</strong></p>";
     } else {
       h << "<p><strong>" << t.none_recommended << "</strong></p>";
     }
     h << "<p>" << t.break_even
       << (cmp.contains("break_even") && cmp["break_even"].is_string()
-              ? svg::escape(scenario_label(lang, cmp["break_even"].get<std::string>()))
+              ? svg::escape(label_of(cmp["break_even"].get<std::string>()))
               : "–")
-      << "</p><p class=\"note\">" << t.conditions << "P(ROI ≥ "
-      << format_for(lang, jnum(cmp, "roi_target", cmp_path, ""), 2) << ") ≥ "
+      << "</p><p class=\"note\">" << t.conditions
+      << (lang == Language::sv ? "sannolikheten att avkastningen är minst " : "P(ROI ≥ ")
+      << format_for(lang, jnum(cmp, "roi_target", cmp_path, ""), 2)
+      << (lang == Language::sv ? " kr per kr ska vara minst " : ") ≥ ")
       << format_for(lang, jnum(cmp, "confidence", cmp_path, ""), 2) << ".</p>";
     // payback
     std::vector<svg::Series> pay;
@@ -614,7 +632,7 @@ std::string build_report(const fs::path& dir, Language lang) {
     for (const auto& [sname, sv] :
          cmp.contains("scenarios") ? cmp["scenarios"].items() : no_scenarios.items()) {
       svg::Series ser;
-      ser.name = scenario_label(lang, sname);
+      ser.name = label_of(sname);
       if (!sv.is_object() || !sv.contains("payback_share_by_year")) continue;
       const auto& v = sv["payback_share_by_year"];
       if (!v.is_array())
@@ -647,9 +665,8 @@ std::string build_report(const fs::path& dir, Language lang) {
     std::vector<svg::IntervalPoint> gaps;
     for (const auto& r : eq.rows) {
       if (eq.at(r, "measure") == "access_rate" && eq.at(r, "group") == "gap_girls_minus_boys") {
-        const svg::IntervalPoint p{scenario_label(lang, eq.at(r, "scenario")),
-                                   100 * eq.num(r, "mean"), 100 * eq.num(r, "ci_low"),
-                                   100 * eq.num(r, "ci_high")};
+        const svg::IntervalPoint p{label_of(eq.at(r, "scenario")), 100 * eq.num(r, "mean"),
+                                   100 * eq.num(r, "ci_low"), 100 * eq.num(r, "ci_high")};
         if (std::isfinite(p.value) && std::isfinite(p.low) && std::isfinite(p.high))
           gaps.push_back(p);
       }
@@ -689,7 +706,7 @@ std::string build_report(const fs::path& dir, Language lang) {
                             {"value_per_outcome_sek", "scenario", "probability_best"});
     std::vector<svg::Series> curves;
     for (const auto& r : ac.rows) {
-      const std::string label = scenario_label(lang, ac.at(r, "scenario"));
+      const std::string label = label_of(ac.at(r, "scenario"));
       auto it = std::find_if(curves.begin(), curves.end(),
                              [&](const svg::Series& c) { return c.name == label; });
       if (it == curves.end()) {

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <string>
 
-namespace attendsim::models {
+#include "io/labels.hpp"
 
-enum class Language { sv, en };
+namespace attendsim::models {
 
 /// Builds the report from `results_dir`. Throws InputError (exit 2) when the folder or one
 /// of its required files (summary.json, run.json, occupancy.csv) is missing or malformed.

@@ -21,7 +21,7 @@ make_all() {  # make_all OUTDIR THREADS
       continue
     fi
     "$bin" run "$c" --replications 4 "${common[@]}" --out "$out/$name.run" >/dev/null
-    "$bin" compare "$c" --replications 3 "${common[@]}" --out "$out/$name.compare" >/dev/null
+    "$bin" compare "$c" --draws 3 --replications 2 "${common[@]}" --out "$out/$name.compare" >/dev/null
     if grep -q '^\[plan\]' "$c"; then
       "$bin" calc "$c" --replications 3 --seed 5 --threads "$threads" --out "$out/$name.calc" >/dev/null
     fi

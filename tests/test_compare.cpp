@@ -77,7 +77,7 @@ TEST(Compare, CliWritesAllOutputs) {
   const auto dir = testsupport::scratch_dir("compare");
   const auto r = testsupport::run_cli(
       "compare '" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml").string() +
-          "' --replications 3 --threads 2 --out '" + (dir / "out").string() + "'",
+          "' --draws 4 --replications 2 --threads 2 --out '" + (dir / "out").string() + "'",
       dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Recommendation"), std::string::npos) << r.out;
@@ -92,6 +92,6 @@ TEST(Compare, CliWritesAllOutputs) {
   EXPECT_EQ(j["scenarios"].size(), 5u);
   EXPECT_TRUE(j.contains("recommended"));
   const auto md = testsupport::read_file(dir / "out" / "decision.md");
-  EXPECT_NE(md.find("## Recommendation"), std::string::npos);
+  EXPECT_NE(md.find("## Rekommendation"), std::string::npos);  // Swedish by default
   fs::remove_all(dir);
 }

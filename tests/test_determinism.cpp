@@ -129,10 +129,10 @@ TEST(Determinism, FullScenariosGiveTheSameBytesAsScenariosFromTheBaseline) {
     expect_same_file(a, b, name);
   for (const char* mode : {"", " --full-scenarios"}) {
     const std::string tag = *mode ? "cmp-full" : "cmp-record";
-    const auto r = testsupport::run_cli("compare '" + f.config.string() +
-                                            "' --replications 2 --seed 7 --quiet --out '" +
-                                            (f.dir / tag).string() + "'" + mode,
-                                        f.dir);
+    const auto r = testsupport::run_cli(
+        "compare '" + f.config.string() + "' --draws 3 --replications 2 --seed 7 --quiet --out '" +
+            (f.dir / tag).string() + "'" + mode,
+        f.dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   for (const char* name : {"comparison.csv", "equity.csv", "summary.json"})

@@ -20,7 +20,7 @@ const fs::path& results() {
     const auto d = testsupport::scratch_dir("report");
     const auto r = testsupport::run_cli(
         "compare '" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "reference.toml").string() +
-            "' --replications 3 --threads 2 --quiet --out '" + (d / "res").string() + "'",
+            "' --draws 4 --replications 2 --threads 2 --quiet --out '" + (d / "res").string() + "'",
         d);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return d / "res";

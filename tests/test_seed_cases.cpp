@@ -89,10 +89,10 @@ class SeedConfigRuns : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SeedConfigRuns, RunsWithSmallReplications) {
   const auto dir = testsupport::scratch_dir("seed-" + GetParam());
-  const auto r = testsupport::run_cli("run '" + config_path(GetParam() + ".toml").string() +
-                                          "' --replications 2 --threads 2 --quiet --out '" +
-                                          (dir / "out").string() + "'",
-                                      dir);
+  const auto r = testsupport::run_cli(
+      "run '" + config_path(GetParam() + ".toml").string() +
+          "' --draws 3 --replications 2 --threads 2 --quiet --out '" + (dir / "out").string() + "'",
+      dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(testsupport::read_file(dir / "out" / "summary.json"));
   ASSERT_EQ(j["scenarios"].size(), 2u);
@@ -106,10 +106,10 @@ TEST_P(SeedConfigRuns, RunsWithSmallReplications) {
 
 TEST_P(SeedConfigRuns, ComparesWithSmallReplications) {
   const auto dir = testsupport::scratch_dir("seed-compare-" + GetParam());
-  const auto r = testsupport::run_cli("compare '" + config_path(GetParam() + ".toml").string() +
-                                          "' --replications 2 --threads 2 --quiet --out '" +
-                                          (dir / "out").string() + "'",
-                                      dir);
+  const auto r = testsupport::run_cli(
+      "compare '" + config_path(GetParam() + ".toml").string() +
+          "' --draws 3 --replications 2 --threads 2 --quiet --out '" + (dir / "out").string() + "'",
+      dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* f :
        {"comparison.json", "comparison.csv", "equity.csv", "decision.md", "summary.json"}) {

@@ -143,7 +143,7 @@ TEST(Sensitivity, IntoACompareFolderAddsOnlyItsOwnFiles) {
   const std::string cfg =
       "'" + (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "mora_2019.toml").string() + "'";
   const std::string out = " --replications 2 --quiet --out '" + (dir / "r").string() + "'";
-  ASSERT_EQ(testsupport::run_cli("compare " + cfg + out, dir).exit_code, 0);
+  ASSERT_EQ(testsupport::run_cli("compare " + cfg + " --draws 3" + out, dir).exit_code, 0);
   const auto summary = testsupport::read_file(dir / "r" / "summary.json");
   const auto occupancy = testsupport::read_file(dir / "r" / "occupancy.csv");
   const auto run = testsupport::read_file(dir / "r" / "run.json");

@@ -1,0 +1,46 @@
+#pragma once
+/// Words a reader sees, in Swedish and English: scenario labels (the config's label_sv /
+/// label_en, else made from the staffing level and the policies), the config's description,
+/// the economic perspective. Swedish is written as a Swedish official would write it:
+/// "1 heltid", "2,5 heltider", "utan koordinatorer"; no code name reaches the reader.
+#include <string>
+
+#include "analysis/model_config.hpp"
+
+namespace attendsim::models {
+
+enum class Language { sv, en };
+
+/// "sv" or "en"; anything else throws InputError naming `what`.
+Language parse_language(const std::string& code, const std::string& what);
+const char* language_code(Language l);
+
+/// Pick the text of a language.
+inline const std::string& in(Language l, const Bilingual& b) {
+  return l == Language::sv ? b.sv : b.en;
+}
+
+/// A number as the language writes it: sv "1 234 567,5", en "1,234,567.5".
+std::string format_number_in(Language l, double v, int decimals);
+
+/// "1 heltid", "2,5 heltider" / "1 FTE", "2.5 FTE".
+std::string fte_words(Language l, double fte);
+/// Allocation policy in words ("först till kvarn" / "first come, first served").
+std::string allocation_policy_words(Language l, const std::string& policy);
+/// Referral policy in words; "" for as_configured.
+std::string referral_policy_words(Language l, ReferralPolicy p);
+/// The perspective's owner: "kommunens" / "the municipality's" ...
+std::string perspective_words(Language l, Perspective p);
+
+/// The scenario's label: the config's when given, "utan koordinatorer" / "no coordinators"
+/// for the baseline, else "<peak FTE>, <allocation policy>[, <referral policy>]", where a
+/// scenario of the staffing ladder names a policy only when the ladder varies it.
+Bilingual scenario_labels(const ModelConfig& cfg, const ScenarioSpec& s);
+/// The policies every ladder scenario shares, as a sentence ("Där inget annat anges: först
+/// till kvarn."); "" when none is shared or worth saying.
+std::string ladder_policy_words(const ModelConfig& cfg, Language l);
+/// The config's description: description_sv / description_en (en: else description),
+/// else a sentence made from the population and horizon.
+std::string config_description(const ModelConfig& cfg, Language l);
+
+}  // namespace attendsim::models
