@@ -65,7 +65,8 @@ inline double residual_uniform(std::uint64_t l, std::uint64_t c1, std::uint64_t 
 struct MonthTally {
   std::uint32_t occ[kStates] = {0, 0, 0, 0, 0};
   std::uint32_t sustained[kGenders] = {0, 0}, detected[kGenders] = {0, 0},
-                referred[kGenders] = {0, 0}, queued[kGenders] = {0, 0};
+                referred[kGenders] = {0, 0}, queued[kGenders] = {0, 0},
+                held_back[kGenders] = {0, 0};
   std::uint32_t placed = 0;
 };
 
@@ -78,6 +79,7 @@ inline void add_tally(const MonthTally& k, int t, ReplicationOutcome& out) {
     out.detected[g] += k.detected[g];
     out.referrals[g] += k.referred[g];
     out.queued[g] += k.queued[g];
+    out.referrals_held_back[g] += k.held_back[g];
   }
   out.events.placements[static_cast<std::size_t>(t)] += k.placed;
   out.placements += k.placed;
@@ -102,6 +104,8 @@ inline ReplicationOutcome empty_outcome(int steps) {
   o.steps = steps;
   o.occupancy.assign(static_cast<std::size_t>(steps), {});
   o.events.resize(steps);
+  o.queue_length.assign(static_cast<std::size_t>(steps), 0.0);
+  o.open_cases.assign(static_cast<std::size_t>(steps), 0.0);
   return o;
 }
 
@@ -122,6 +126,8 @@ inline void add_difference(ReplicationOutcome& out, const ReplicationOutcome& pl
   series(out.events.summer_school, plus.events.summer_school, minus.events.summer_school);
   series(out.events.placements, plus.events.placements, minus.events.placements);
   series(out.events.noncompletions, plus.events.noncompletions, minus.events.noncompletions);
+  series(out.queue_length, plus.queue_length, minus.queue_length);
+  series(out.open_cases, plus.open_cases, minus.open_cases);
   CountWords o = count_words(out);
   const CountWords p = count_words(plus), m = count_words(minus);
   for (std::size_t i = 0; i < o.size(); ++i) o[i] += p[i] - m[i];
@@ -141,6 +147,7 @@ struct SchoolMonth {
   int t = 0;  ///< step
   int m = 0;  ///< school month 0..9
   bool program_active = false;
+  int queue = 0;                 ///< pupils waiting after the last case management
   std::uint64_t leave_bits = 0;  ///< c1 of §2.4
   std::uint64_t place_bits = 0;  ///< c2 of §2.4
 };
@@ -173,9 +180,25 @@ class PupilRules {
   const Row& initial_cum(int band, int gender) const { return initial_cum_[band][gender]; }
   std::uint64_t leave_bits() const { return leave_bits_; }
 
-  SchoolMonth school_month_constants(int t, bool program_active) const {
-    return {t, t % kMonthsPerYear, program_active, leave_bits_,
-            threshold_bits(p_leave_ + p_place_month_)};
+  SchoolMonth school_month_constants(int t, bool program_active, int queue) const {
+    return {t,     t % kMonthsPerYear, program_active,
+            queue, leave_bits_,        threshold_bits(p_leave_ + p_place_month_)};
+  }
+
+  /// The factor on a pupil's referral probability from the referral rule and triage, with
+  /// `queue` pupils waiting (§4.3 step 7): 1 under `always` without triage.
+  double queue_factor(int state, int queue) const {
+    const auto& d = p_.detection;
+    if (d.triage_queue >= 0 && queue >= d.triage_queue && state != kExtensive) return 0.0;
+    switch (d.referral_rule) {
+      case ReferralRule::always:
+        return 1.0;
+      case ReferralRule::queue_limit:
+        return queue < d.queue_limit ? 1.0 : 0.0;
+      case ReferralRule::queue_decline:
+        return d.queue_half / (d.queue_half + queue);
+    }
+    return 1.0;
   }
 
   /// A queued pupil leaves the queue at step t (admitted, withdrawn, moved, finished school,
@@ -218,9 +241,16 @@ class PupilRules {
   }
 
   /// The referral decision of a pupil in school action for school_action_months (§4.3 7),
-  /// with u the residual uniform of its pupil-month.
-  Decision refer(Pupil& q, double u, int t, bool program_active, MonthTally& k) const {
-    const double pr = p_refer_[q.gender];
+  /// with u the residual uniform of its pupil-month and `queue` pupils waiting. The rule
+  /// scales the referral probability, so the decision still takes the one uniform u: a
+  /// decision the rule turns into no referral (u below the unscaled probability, not below
+  /// the scaled one) is counted as held back.
+  Decision refer(Pupil& q, double u, int t, bool program_active, int queue, MonthTally& k) const {
+    const double pr0 = p_refer_[q.gender];
+    const double pr =
+        p_.detection.referral_rule == ReferralRule::always && p_.detection.triage_queue < 0
+            ? pr0
+            : pr0 * queue_factor(q.state, queue);
     if (program_active && u < pr * p_.detection.p_consent) {
       q.status = kWaiting;
       q.queued_at = static_cast<std::uint16_t>(t);
@@ -233,6 +263,7 @@ class PupilRules {
       ++k.referred[q.gender];
       return Decision::declined;
     }
+    if (program_active && u < pr0) ++k.held_back[q.gender];
     q.status = kNone;
     return Decision::not_referred;
   }
@@ -333,7 +364,7 @@ class PupilRules {
         q.status = kNone;
       } else if (q.status_months >= p_.detection.school_action_months) {
         return refer(q, residual_uniform(leave_draw, k.leave_bits, k.place_bits), k.t,
-                     k.program_active, tally);
+                     k.program_active, k.queue, tally);
       }
     }
     return Decision::none;

@@ -60,6 +60,8 @@ class Simulator {
     out_.steps = steps_;
     out_.occupancy.assign(static_cast<std::size_t>(steps_), {});
     out_.events.resize(steps_);
+    out_.queue_length.assign(static_cast<std::size_t>(steps_), 0.0);
+    out_.open_cases.assign(static_cast<std::size_t>(steps_), 0.0);
     initialise();
     engines_.reserve(static_cast<std::size_t>(chunks_));
     for (int c = 0; c < chunks_; ++c) {
@@ -126,7 +128,7 @@ class Simulator {
   /// outcome directly would force reloads of every invariant.
   template <bool kRecord>
   void school_month(int t, int m, bool program_active) {
-    const SchoolMonth k = rules_.school_month_constants(t, program_active);
+    const SchoolMonth k = rules_.school_month_constants(t, program_active, book_.waiting());
     const std::uint64_t leave_bits = k.leave_bits;
     const int sustained = p_.outcomes.sustained_return_months;
     const TransitionTable& table = rules_.table();

@@ -112,6 +112,11 @@ struct OutcomeCounts {
   double completed_upper_secondary = 0;
   double queue_at_end = 0;
   double withdrawn_referrals = 0;  ///< waiting pupils who returned to regular before a slot
+  /// Months waited by the referrals that were admitted (a part of wait_months_sum), by gender.
+  double admitted_wait_months_sum[kGenders] = {0, 0};
+  /// Referral decisions the referral rule or triage turned into no referral (the pupil
+  /// stays with the school's own measures), by gender.
+  double referrals_held_back[kGenders] = {0, 0};
   bool operator==(const OutcomeCounts&) const = default;
 };
 
@@ -133,6 +138,9 @@ struct OutcomeSeries {
   EventSeries events;
   std::array<double, kAttendanceStates> pupil_months{};  ///< school months only
   double school_years = 0;
+  /// Pupils waiting and cases open after each school month's case management, by step.
+  std::vector<double> queue_length;
+  std::vector<double> open_cases;
   std::uint64_t pupil_months_simulated = 0;
 };
 

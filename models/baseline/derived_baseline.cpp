@@ -114,8 +114,8 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
     const auto step = static_cast<std::uint16_t>(t);
     joined.clear();
     if (t % kMonthsPerYear < kSchoolMonthsPerYear) {
-      const SchoolMonth ko = old_rules.school_month_constants(t, false);
-      const SchoolMonth kn = new_rules.school_month_constants(t, false);
+      const SchoolMonth ko = old_rules.school_month_constants(t, false, 0);
+      const SchoolMonth kn = new_rules.school_month_constants(t, false, 0);
       MonthTally tally_o, tally_n;
       new_high.clear();
       new_points.clear();

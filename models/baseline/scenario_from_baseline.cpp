@@ -175,8 +175,8 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
       const auto& cp = params.coordinators;
       const int slots =
           cp.enabled ? case_slots(fte, cp.caseload_per_fte, cp.share_fte_on_casework) : 0;
-      const SchoolMonth ks = rules_s.school_month_constants(t, slots > 0);
-      const SchoolMonth kb = rules_b.school_month_constants(t, false);
+      const SchoolMonth ks = rules_s.school_month_constants(t, slots > 0, book.waiting());
+      const SchoolMonth kb = rules_b.school_month_constants(t, false, 0);
       MonthTally tally_s, tally_b;
       joined.clear();
       kept.clear();
@@ -225,7 +225,7 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
         // A pupil on the baseline's path at its referral decision: the scenario decides.
         const ReferralPoint& rp = *point++;
         Pupil q = rp.state;
-        const Decision d = rules_s.refer(q, rp.u, t, ks.program_active, tally_s);
+        const Decision d = rules_s.refer(q, rp.u, t, ks.program_active, ks.queue, tally_s);
         if (d == Decision::not_referred) continue;  // as in the baseline: no divergence
         if (d == Decision::queued) book.add_referral(ip);
         s_pupils[ip] = q;
