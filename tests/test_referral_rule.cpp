@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -108,7 +109,7 @@ TEST(ReferralRule, TriageTakesOnlyExtensiveAbsenceAboveItsQueue) {
 
 TEST(ReferralRule, ConfigReadsTheRuleAndRefusesIncompleteOnes) {
   auto parse = [](const std::string& extra) {
-    std::string t = testsupport::reference_config_text();
+    std::string t = testsupport::without_referral_rule(testsupport::reference_config_text());
     t = testsupport::set_key(t, "detection", "p_consent", "0.85\n" + extra);
     return attendsim::models::parse_model_config(
         attendsim::config::Document::parse(t, "reference.toml"));
@@ -124,3 +125,83 @@ TEST(ReferralRule, ConfigReadsTheRuleAndRefusesIncompleteOnes) {
   EXPECT_THROW(parse("queue_limit = 5"), std::exception);  // without its rule
   EXPECT_THROW(parse("referral_rule = \"queue_decline\"\nqueue_half = 0"), std::exception);
 }
+
+namespace {
+
+/// Mean and 95 % confidence half-width of the values.
+std::pair<double, double> mean_ci(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m += x;
+  m /= static_cast<double>(v.size());
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  const double se =
+      std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+  return {m, 1.96 * se};
+}
+
+}  // namespace
+
+class LadderWait : public ::testing::TestWithParam<std::string> {};
+
+// Along the config's staffing ladder (attendsim compare), the mean wait of the pupils who were
+// admitted falls at every rung (until it is 0), and the 95 % intervals at the two ends of the
+// ladder do not overlap (replications on common random numbers, base parameter values). Under a
+// rule that answers to the queue a larger team drains the queue faster, and schools refer more only
+// while the queue is short.
+TEST_P(LadderWait, AdmittedWaitFallsWithStaffing) {
+  const auto path = std::filesystem::path(ATTENDSIM_SOURCE_DIR) / "configs" / GetParam();
+  const auto cfg = attendsim::models::parse_model_config(
+      attendsim::config::Document::parse(testsupport::read_file(path), path.string()));
+  const auto p = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  ASSERT_NE(p.detection.referral_rule, ReferralRule::always) << "a founding config answers to "
+                                                                "the queue";
+  // The ladder: the scenarios after the baseline, one per staffing level (a founding config
+  // compares one allocation and one referral policy along its ladder).
+  ASSERT_LE(cfg.compare.allocation_policies.size(), 1U);
+  ASSERT_LE(cfg.compare.referral_policies.size(), 1U);
+  const auto all = attendsim::models::comparison_scenarios(cfg);
+  const std::size_t levels = cfg.compare.staffing_levels_fte.size();
+  ASSERT_GE(all.size(), levels + 1);
+  const std::vector<ScenarioSpec> ladder(all.begin() + 1,
+                                         all.begin() + 1 + static_cast<long>(levels));
+  constexpr int kReps = 12;
+  std::vector<std::vector<double>> wait(ladder.size());
+  for (int r = 0; r < kReps; ++r) {
+    const attendsim::StreamKey key{cfg.run.seed, 0, static_cast<std::uint64_t>(r), 0, 0};
+    const auto rec = attendsim::models::record_baseline(p, key);
+    for (std::size_t k = 0; k < ladder.size(); ++k) {
+      const auto o = attendsim::models::simulate_from_baseline(rec, p, ladder[k]);
+      const double admitted = o.cases_started[0] + o.cases_started[1];
+      ASSERT_GT(admitted, 0);
+      wait[k].push_back((o.admitted_wait_months_sum[0] + o.admitted_wait_months_sum[1]) / admitted);
+    }
+  }
+  std::vector<std::pair<double, double>> ci;
+  for (const auto& w : wait) ci.push_back(mean_ci(w));
+  // Falls at every rung while anyone waits (a team large enough to admit everyone at once
+  // has a wait of exactly 0, and so has every larger one).
+  for (std::size_t k = 1; k < ci.size(); ++k) {
+    if (ci[k - 1].first > 0) {
+      EXPECT_LT(ci[k].first, ci[k - 1].first) << ladder[k].name << " vs " << ladder[k - 1].name;
+    } else {
+      EXPECT_EQ(ci[k].first, 0) << ladder[k].name;
+    }
+  }
+  for (std::size_t k = 0; k < ci.size(); ++k) {
+    std::cout << GetParam() << " " << ladder[k].name << ": admitted wait " << ci[k].first << " +- "
+              << ci[k].second << " months\n";
+  }
+  const auto lo = ci.front(), hi = ci.back();
+  EXPECT_GT(lo.first - lo.second, hi.first + hi.second)
+      << ladder.front().name << " " << lo.first << " +- " << lo.second << ", " << ladder.back().name
+      << " " << hi.first << " +- " << hi.second;
+}
+
+INSTANTIATE_TEST_SUITE_P(FoundingConfigs, LadderWait,
+                         ::testing::Values("uppsala_2018.toml", "uppsala_2020.toml",
+                                           "mora_2019.toml", "stockholm_2014.toml"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           std::string n = param_info.param;
+                           return n.substr(0, n.find('.'));
+                         });

@@ -53,8 +53,10 @@ void expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
 
 /// configs/reference.toml with `edits` applied ({section, key, value}), pupils and horizon cut.
 attendsim::models::ModelConfig config(std::vector<std::array<std::string, 3>> edits = {},
-                                      int pupils = 3000, int years = 4) {
+                                      int pupils = 3000, int years = 4,
+                                      bool without_referral_rule = false) {
   std::string t = testsupport::reference_config_text();
+  if (without_referral_rule) t = testsupport::without_referral_rule(t);
   t = testsupport::set_key(t, "population", "pupils", std::to_string(pupils));
   t = testsupport::set_key(t, "simulation", "horizon_years", std::to_string(years));
   for (const auto& e : edits) t = testsupport::set_key(t, e[0], e[1], e[2]);
@@ -176,7 +178,7 @@ TEST(ScenarioFromBaseline, EveryReferralRuleAndTriage) {
       "triage_queue = 0",
   };
   for (const auto& rule : rules) {
-    const auto cfg = config({{"detection", "p_consent", "0.85\n" + rule}});
+    const auto cfg = config({{"detection", "p_consent", "0.85\n" + rule}}, 3000, 4, true);
     const auto p = base_params(cfg);
     EXPECT_NE(p.detection.referral_rule == attendsim::models::ReferralRule::always &&
                   p.detection.triage_queue < 0,
