@@ -485,6 +485,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
             [](ModelParams& m, double v) { m.economics.cost_per_fte_year_sek = v; });
     b.param(t, "team_overhead_sek_per_year", Domain::nonnegative,
             [](ModelParams& m, double v) { m.economics.team_overhead_sek_per_year = v; });
+    // Value past the horizon (analysis/economics.hpp); absent: off (horizon-only accounting).
+    e.terminal_value = t.boolean_or("terminal_value", false);
     b.param_or(t, "other_costs_sek_per_year", 0.0, Domain::nonnegative,
                [](ModelParams& m, double v) { m.economics.other_costs_sek_per_year = v; });
     b.param(t, "cost_repeated_year_sek", Domain::nonnegative,

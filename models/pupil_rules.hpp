@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "models/simulation.hpp"
+#include "models/terminal_value.hpp"
 #include "models/transitions.hpp"
 
 namespace attendsim::models::detail {
@@ -106,6 +107,7 @@ inline ReplicationOutcome empty_outcome(int steps) {
   o.events.resize(steps);
   o.queue_length.assign(static_cast<std::size_t>(steps), 0.0);
   o.open_cases.assign(static_cast<std::size_t>(steps), 0.0);
+  o.school_exits.assign(school_exit_cells(steps / kMonthsPerYear), 0.0);
   return o;
 }
 
@@ -128,6 +130,7 @@ inline void add_difference(ReplicationOutcome& out, const ReplicationOutcome& pl
   series(out.events.noncompletions, plus.events.noncompletions, minus.events.noncompletions);
   series(out.queue_length, plus.queue_length, minus.queue_length);
   series(out.open_cases, plus.open_cases, minus.open_cases);
+  series(out.school_exits, plus.school_exits, minus.school_exits);
   CountWords o = count_words(out);
   const CountWords p = count_words(plus), m = count_words(minus);
   for (std::size_t i = 0; i < o.size(); ++i) o[i] += p[i] - m[i];
@@ -207,6 +210,14 @@ class PupilRules {
   /// biased towards short waits when capacity is scarce).
   static void end_wait(const Pupil& p, int t, ReplicationOutcome& out) {
     if (p.status == kWaiting) out.wait_months_sum[p.gender] += t - p.queued_at;
+  }
+
+  /// A pupil still in school that the simulation stops following in year `year` (at step
+  /// 12 year), about to start grade `grade`: counted for the value past the horizon.
+  static void count_exit(const Pupil& p, int year, int grade, ReplicationOutcome& out) {
+    if (p.state == kLeft || grade > kLastGrade) return;
+    out.school_exits[school_exit_cell(year, grade, p.state, (p.flags & kEligibleUpperSec) != 0)] +=
+        1;
   }
 
   static void leave(Pupil& p, int t, ReplicationOutcome& out) {
@@ -495,6 +506,9 @@ class PupilRules {
     } else if (!pop.grade_progression) {
       // grades fixed (analytic checks): nobody moves up or out
     } else if (p.grade >= pop.grade_max) {
+      // Moving on from grade_max before grade 12: the schooling continues outside the
+      // simulated population (valued past the horizon, terminal_value.hpp).
+      count_exit(p, (t + 1) / kMonthsPerYear, p.grade + 1, out);
       if (pop.new_cohort_each_year) {
         end_wait(p, t, out);  // a leaver still in the queue
         p = new_entrant(x, out);

@@ -6,6 +6,7 @@
 
 #include "models/case_book.hpp"
 #include "models/pupil_rules.hpp"
+#include "models/terminal_value.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::models {
@@ -62,6 +63,7 @@ class Simulator {
     out_.events.resize(steps_);
     out_.queue_length.assign(static_cast<std::size_t>(steps_), 0.0);
     out_.open_cases.assign(static_cast<std::size_t>(steps_), 0.0);
+    out_.school_exits.assign(school_exit_cells(p_.horizon_years), 0.0);
     initialise();
     engines_.reserve(static_cast<std::size_t>(chunks_));
     for (int c = 0; c < chunks_; ++c) {
@@ -94,6 +96,8 @@ class Simulator {
     }
     finish_outcome(out_);
     book_.censor(steps_, pupils_.data(), out_);
+    for (const Pupil& q : pupils_) PupilRules::count_exit(q, p_.horizon_years, q.grade, out_);
+    finish_terminal(p_, out_);
     out_.pupil_months_simulated =
         static_cast<std::uint64_t>(n_) * static_cast<std::uint64_t>(steps_);
     if constexpr (kRecord) {

@@ -141,6 +141,9 @@ struct OutcomeSeries {
   /// Pupils waiting and cases open after each school month's case management, by step.
   std::vector<double> queue_length;
   std::vector<double> open_cases;
+  /// Pupils the simulation stops following before they finish grade 12, by exit year, grade
+  /// to start, state and eligibility (models/terminal_value.hpp, school_exit_cell).
+  std::vector<double> school_exits;
   std::uint64_t pupil_months_simulated = 0;
 };
 

@@ -47,6 +47,8 @@ void expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
   for (std::size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(wa[i], wb[i]) << "count word " << i;
   EXPECT_TRUE(a.counts() == b.counts());
   EXPECT_EQ(a.queue_length, b.queue_length);
+  EXPECT_EQ(a.school_exits, b.school_exits);
+  EXPECT_EQ(a.events.terminal_noncompletions, b.events.terminal_noncompletions);
   EXPECT_EQ(a.open_cases, b.open_cases);
   EXPECT_EQ(a.pupil_months_simulated, b.pupil_months_simulated);
 }

@@ -276,11 +276,18 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
     members.swap(kept);
   }
   book.censor(steps, s_pupils.data(), acc_s);
+  // The pupils still diverged at the end; the others are the baseline's, counted in `base`.
+  const int years = steps / kMonthsPerYear;
+  for (auto i : members) {
+    PupilRules::count_exit(s_pupils[i], years, s_pupils[i].grade, acc_s);
+    PupilRules::count_exit(b_pupils[i], years, b_pupils[i].grade, acc_b);
+  }
   ReplicationOutcome out = base;
   add_difference(out, acc_s, acc_b);
   for (int t = 0; t < steps; ++t)
     out.events.fte[static_cast<std::size_t>(t)] = scenario.staffing.fte_at(t);
   finish_outcome(out);
+  finish_terminal(params, out);
   if (cost != nullptr) *cost = spent;
   if (baseline != nullptr) *baseline = std::move(base);
   return out;
