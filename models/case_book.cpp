@@ -79,6 +79,9 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
     Pupil& p = pupils[queue_[k]];
     out.cases_started[p.gender] += 1;
     out.admitted_wait_months_sum[p.gender] += t - p.queued_at;
+    out.admitted_by_state[p.state] += 1;
+    out.admitted_by_band[p.band] += 1;
+    p.case_start = static_cast<std::uint16_t>(t + 1);
     PupilRules::end_wait(p, t, out);
     p.status = kInCase;
     p.status_months = 0;

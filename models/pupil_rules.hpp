@@ -311,6 +311,8 @@ class PupilRules {
       q.flags |= kPlacedThisYear;
       ++tally.placed;
     }
+    // A case's 12 months for a sustained return are over (the count is once per case).
+    if (q.case_start != 0 && k.t + 1 - q.case_start > kMonthsPerYear) q.case_start = 0;
     const int band = q.band;
     const int bucket = s >= kHigh ? duration_bucket(q.months_in_state)
                                   : (s == kRegular ? (q.relapse_left > 0) : 0);
@@ -338,6 +340,10 @@ class PupilRules {
       if (q.regular_run >= p_.outcomes.sustained_return_months && (q.flags & kHadHighOrExtensive)) {
         ++tally.sustained[q.gender];
         q.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
+        if (q.case_start != 0) {  // within 12 months of a case's start (cleared after)
+          out.returns_within_12_months[q.gender] += 1;
+          q.case_start = 0;
+        }
       }
     } else {
       q.regular_run = 0;

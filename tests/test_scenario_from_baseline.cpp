@@ -47,6 +47,10 @@ void expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
   for (std::size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(wa[i], wb[i]) << "count word " << i;
   EXPECT_TRUE(a.counts() == b.counts());
   EXPECT_EQ(a.queue_length, b.queue_length);
+  for (int s = 0; s < attendsim::models::kAttendanceStates; ++s)
+    EXPECT_EQ(a.admitted_by_state[s], b.admitted_by_state[s]);
+  for (int k = 0; k < attendsim::models::kBands; ++k)
+    EXPECT_EQ(a.admitted_by_band[k], b.admitted_by_band[k]);
   EXPECT_EQ(a.school_exits, b.school_exits);
   EXPECT_EQ(a.events.terminal_noncompletions, b.events.terminal_noncompletions);
   EXPECT_EQ(a.open_cases, b.open_cases);
