@@ -65,6 +65,24 @@ EconomicResult evaluate_economics(const EconomicsParams& e, const EventSeries& b
     r.cumulative_cost_by_year[y] = cost;
     r.cumulative_savings_by_year[y] = short_term + long_term;
   }
+  double terminal = 0;
+  if (e.terminal_value) {
+    const auto& tb = b.terminal_noncompletions;
+    const auto& ts = s.terminal_noncompletions;
+    ATTENDSIM_REQUIRE(tb.size() == ts.size(), "baseline and scenario have different horizons");
+    for (std::size_t t = 0; t < tb.size(); ++t) {
+      const double d = tb[t] - ts[t];
+      if (d == 0) continue;
+      const double df = std::pow(1.0 + e.discount_rate, -static_cast<double>(t) / 12.0);
+      const double after =
+          t_end >= 0 && static_cast<int>(t) > t_end ? (static_cast<int>(t) - t_end) / 12.0 : 0.0;
+      terminal +=
+          (1.0 - e.attribution) * std::pow(1.0 - e.dropoff_per_year, after) * df * d * v_noncomp;
+    }
+    long_term += terminal;
+    if (years > 0) r.cumulative_savings_by_year[years - 1] += terminal;
+  }
+  r.savings_terminal_sek = terminal;
   r.cost_sek = cost;
   r.savings_short_term_sek = short_term;
   r.savings_long_term_sek = long_term;

@@ -19,6 +19,13 @@
 ///   share     = municipality: public_share * municipal_share_of_public; public_sector:
 ///               public_share; society: 1. Short-term items count in full in every perspective.
 ///   drop(t)   = (1 - dropoff_per_year)^(max(0, t - t_end)/12), t_end = last staffed step.
+///   terminal  = with `terminal_value` on, the expected non-completions past the horizon
+///               (models/terminal_value.hpp: pupils still at school at the horizon's end, and
+///               those moving on from grade_max < 12), valued as the non-completions above
+///               at the step t_c they would happen (July of their grade-12 year):
+///               (1 - attribution) drop(t_c) df(t_c) (baseline_c - scenario_c) value;
+///               part of the long-term savings, and of the last year's cumulative savings.
+///               Off: horizon-only accounting (0).
 ///   net_benefit = savings - cost;  roi = savings / cost (SEK returned per SEK invested).
 #include <string>
 #include <vector>
@@ -31,7 +38,8 @@ struct EconomicResult {
   double cost_sek = 0;
   double savings_sek = 0;
   double savings_short_term_sek = 0;  ///< repeated years, summer school, placements
-  double savings_long_term_sek = 0;   ///< non-completion
+  double savings_long_term_sek = 0;   ///< non-completion, terminal value included
+  double savings_terminal_sek = 0;    ///< value past the horizon (0 when switched off)
   double net_benefit_sek = 0;
   double roi = 0;  ///< NaN when cost is 0
   std::vector<double> cumulative_cost_by_year;

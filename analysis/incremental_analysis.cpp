@@ -68,10 +68,11 @@ std::vector<IncrementalStep> incremental_analysis(std::vector<LadderOption> opti
 }
 
 double first_payback_year(const std::vector<double>& cumulative_net_by_year) {
-  for (std::size_t y = 0; y < cumulative_net_by_year.size(); ++y) {
-    if (cumulative_net_by_year[y] >= 0) return static_cast<double>(y + 1);
-  }
-  return std::numeric_limits<double>::infinity();
+  const std::size_t n = cumulative_net_by_year.size();
+  std::size_t first = n;  // the first year of the final run of years with net >= 0
+  while (first > 0 && cumulative_net_by_year[first - 1] >= 0) --first;
+  if (first == n) return std::numeric_limits<double>::infinity();
+  return static_cast<double>(first + 1);
 }
 
 std::vector<double> payback_share_by_year(const std::vector<double>& first_years,

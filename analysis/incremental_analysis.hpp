@@ -11,8 +11,10 @@
 ///  - Each step reports extra cost and extra effect against the previous frontier option
 ///    ("baseline" for the first) and ICER = extra cost / extra effect (NaN unless extra effect >
 ///    0).
-/// Payback: the first year y (1-based) whose cumulative discounted net benefit
-/// (savings - cost up to the end of year y) is >= 0; +infinity when it never is.
+/// Payback: the first year y (1-based) from which the cumulative discounted net benefit
+/// (savings - cost up to the end of each year) stays >= 0 to the horizon, i.e. the year after
+/// the last year it is below 0; +infinity when it is below 0 at the horizon. A net that
+/// reaches 0 and falls back below it has not paid back.
 #include <string>
 #include <vector>
 
@@ -40,7 +42,8 @@ struct IncrementalStep {
 /// Steps in cost order; see the file comment.
 std::vector<IncrementalStep> incremental_analysis(std::vector<LadderOption> options);
 
-/// First year (1-based) with cumulative_net_by_year[y-1] >= 0; +infinity if none.
+/// First year y (1-based) with cumulative_net_by_year[k] >= 0 for every k >= y - 1;
+/// +infinity when the last entry is below 0 (or there is none).
 double first_payback_year(const std::vector<double>& cumulative_net_by_year);
 
 /// share[y] = fraction of first_years that are <= y + 1, for y = 0 .. years-1.

@@ -25,6 +25,41 @@ double mean_wait(const ReplicationOutcome& o, int g) {
   return o.queued[g] > 0 ? o.wait_months_sum[g] / o.queued[g] : kNaN;
 }
 
+/// Mean wait of the referrals that were admitted, 0 when nobody was admitted (§4.8).
+double mean_wait_admitted(const ReplicationOutcome& o) {
+  const double cases = sum2(o.cases_started);
+  return cases > 0 ? sum2(o.admitted_wait_months_sum) / cases : 0.0;
+}
+/// Mean time in the queue of the referrals never admitted from it (withdrawn, moved,
+/// finished school, programme ended, censored at the horizon), 0 when there were none.
+double mean_queue_time_not_admitted(const ReplicationOutcome& o) {
+  const double n = sum2(o.queued) - sum2(o.cases_started);
+  return n > 0 ? (sum2(o.wait_months_sum) - sum2(o.admitted_wait_months_sum)) / n : 0.0;
+}
+/// Mean pupils waiting after case management over the school months with FTE > 0.
+double mean_queue_length(const ReplicationOutcome& o) {
+  double sum = 0, months = 0;
+  for (std::size_t t = 0; t < o.queue_length.size(); ++t) {
+    if (is_school_month(static_cast<int>(t)) && o.events.fte[t] > 0) {
+      sum += o.queue_length[t];
+      months += 1;
+    }
+  }
+  return months > 0 ? sum / months : 0.0;
+}
+/// Cases started per FTE-year of the schedule (calendar months of FTE / 12); NaN without FTE.
+double cases_per_fte_year(const ReplicationOutcome& o) {
+  double fte_years = 0;
+  for (double f : o.events.fte) fte_years += f / kMonthsPerYear;
+  return fte_years > 0 ? sum2(o.cases_started) / fte_years : kNaN;
+}
+/// Share of cases whose pupil made a sustained return within 12 months of the start; NaN
+/// without cases.
+double returns_within_12_share(const ReplicationOutcome& o) {
+  const double cases = sum2(o.cases_started);
+  return cases > 0 ? sum2(o.returns_within_12_months) / cases : kNaN;
+}
+
 using R = const ReplicationOutcome&;
 using E = const EconomicResult*;
 
@@ -94,6 +129,36 @@ constexpr std::array<MetricInfo, kMetricCount> kTable = {{
      "mean wait, boys", "months", 1, [](R o, E) { return mean_wait(o, 0); }},
     {Metric::mean_wait_months_girls, "mean_wait_months_girls", "genomsnittlig väntetid, flickor",
      "mean wait, girls", "months", 1, [](R o, E) { return mean_wait(o, 1); }},
+    {Metric::mean_wait_admitted_months, "mean_wait_admitted_months",
+     "genomsnittlig väntetid för antagna (månader)", "mean wait of admitted pupils (months)",
+     "months", 1, [](R o, E) { return mean_wait_admitted(o); }},
+    {Metric::mean_queue_time_not_admitted_months, "mean_queue_time_not_admitted_months",
+     "genomsnittlig tid i kö för aldrig antagna (månader)",
+     "mean time in the queue of pupils never admitted (months)", "months", 1,
+     [](R o, E) { return mean_queue_time_not_admitted(o); }},
+    {Metric::referrals_held_back, "referrals_held_back", "remisser som uteblev på grund av kön",
+     "referrals held back by the queue", "referrals", 1,
+     [](R o, E) { return sum2(o.referrals_held_back); }},
+    {Metric::mean_queue_length, "mean_queue_length", "genomsnittlig kölängd", "mean queue length",
+     "pupils", 1, [](R o, E) { return mean_queue_length(o); }},
+    {Metric::cases_started_per_fte_year, "cases_started_per_fte_year",
+     "påbörjade ärenden per årsarbetskraft", "cases started per FTE-year", "cases per FTE-year", 1,
+     [](R o, E) { return cases_per_fte_year(o); }},
+    {Metric::sustained_return_within_12_months_share, "sustained_return_within_12_months_share",
+     "andel ärenden med varaktig återgång inom 12 månader",
+     "share of cases with a sustained return within 12 months", "share", 2,
+     [](R o, E) { return returns_within_12_share(o); }},
+    {Metric::cases_started_high, "cases_started_high", "påbörjade ärenden, hög frånvaro",
+     "cases started in high absence", "cases", 1, [](R o, E) { return o.admitted_by_state[2]; }},
+    {Metric::cases_started_extensive, "cases_started_extensive",
+     "påbörjade ärenden, mycket hög frånvaro", "cases started in extensive absence", "cases", 1,
+     [](R o, E) { return o.admitted_by_state[3]; }},
+    {Metric::cases_started_grade0_6, "cases_started_grade0_6", "påbörjade ärenden, åk F-6",
+     "cases started, grades 0-6", "cases", 1, [](R o, E) { return o.admitted_by_band[0]; }},
+    {Metric::cases_started_grade7_9, "cases_started_grade7_9", "påbörjade ärenden, åk 7-9",
+     "cases started, grades 7-9", "cases", 1, [](R o, E) { return o.admitted_by_band[1]; }},
+    {Metric::cases_started_grade10_12, "cases_started_grade10_12", "påbörjade ärenden, gymnasiet",
+     "cases started, grades 10-12", "cases", 1, [](R o, E) { return o.admitted_by_band[2]; }},
     {Metric::cost_sek, "cost_sek", "kostnad (kr, diskonterad)", "cost (SEK, discounted)", "SEK", 0,
      [](R, E e) { return e->cost_sek; }},
     {Metric::savings_sek, "savings_sek", "besparing (kr, diskonterad)", "savings (SEK, discounted)",
@@ -106,6 +171,8 @@ constexpr std::array<MetricInfo, kMetricCount> kTable = {{
      [](R, E e) { return e->net_benefit_sek; }},
     {Metric::roi, "roi", "avkastning (kr per investerad krona)", "return (SEK per SEK invested)",
      "SEK per SEK", 2, [](R, E e) { return e->roi; }},
+    {Metric::savings_terminal_sek, "savings_terminal_sek", "värde efter horisonten (kr)",
+     "value past the horizon (SEK)", "SEK", 0, [](R, E e) { return e->savings_terminal_sek; }},
 }};
 
 /// Row i describes enumerator i: checked when the table is compiled.

@@ -52,6 +52,17 @@ enum class Metric : std::uint8_t {
   referrals_girls,
   mean_wait_months_boys,
   mean_wait_months_girls,
+  mean_wait_admitted_months,
+  mean_queue_time_not_admitted_months,
+  referrals_held_back,
+  mean_queue_length,
+  cases_started_per_fte_year,
+  sustained_return_within_12_months_share,
+  cases_started_high,
+  cases_started_extensive,
+  cases_started_grade0_6,
+  cases_started_grade7_9,
+  cases_started_grade10_12,
   // Economic metrics (scenarios other than the baseline only), last.
   cost_sek,
   savings_sek,
@@ -59,9 +70,11 @@ enum class Metric : std::uint8_t {
   savings_long_term_sek,
   net_benefit_sek,
   roi,
+  savings_terminal_sek,
 };
 
-inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::roi) + 1;
+inline constexpr std::size_t kMetricCount =
+    static_cast<std::size_t>(Metric::savings_terminal_sek) + 1;
 inline constexpr Metric kFirstEconomicMetric = Metric::cost_sek;
 
 /// One row of the metric table.

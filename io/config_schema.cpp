@@ -363,6 +363,39 @@ ModelConfig parse_model_config(const config::Document& doc) {
             [](ModelParams& m, double v) { m.detection.referral_ratio_girls_vs_boys = v; });
     b.param(t, "p_consent", Domain::probability,
             [](ModelParams& m, double v) { m.detection.p_consent = v; });
+    // How referrals answer to the team's queue (docs/methods.md §4.3 step 7).
+    auto& dp = st.detection;
+    const std::string rule = t.string_or("referral_rule", "always");
+    if (rule == "always") {
+      dp.referral_rule = ReferralRule::always;
+    } else if (rule == "queue_limit") {
+      dp.referral_rule = ReferralRule::queue_limit;
+      if (!t.has("queue_limit"))
+        t.fail("referral_rule", "queue_limit needs the key queue_limit (pupils waiting)");
+    } else if (rule == "queue_decline") {
+      dp.referral_rule = ReferralRule::queue_decline;
+      if (!t.has("queue_half"))
+        t.fail("referral_rule", "queue_decline needs the key queue_half (pupils waiting)");
+    } else {
+      t.fail("referral_rule",
+             "unknown rule '" + rule + "' (known: always, queue_limit, queue_decline)");
+    }
+    if (t.has("queue_limit")) {
+      if (dp.referral_rule != ReferralRule::queue_limit)
+        t.fail("queue_limit", "is read only with referral_rule = \"queue_limit\"");
+      b.param(t, "queue_limit", Domain::nonnegative,
+              [](ModelParams& m, double v) { m.detection.queue_limit = v; });
+    }
+    if (t.has("queue_half")) {
+      if (dp.referral_rule != ReferralRule::queue_decline)
+        t.fail("queue_half", "is read only with referral_rule = \"queue_decline\"");
+      b.param(t, "queue_half", Domain::positive,
+              [](ModelParams& m, double v) { m.detection.queue_half = v; });
+    }
+    if (t.has("triage_queue")) {
+      b.param(t, "triage_queue", Domain::nonnegative,
+              [](ModelParams& m, double v) { m.detection.triage_queue = v; });
+    }
     t.finish();
   }
   {  // [coordinators]
@@ -464,6 +497,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
             [](ModelParams& m, double v) { m.economics.cost_per_fte_year_sek = v; });
     b.param(t, "team_overhead_sek_per_year", Domain::nonnegative,
             [](ModelParams& m, double v) { m.economics.team_overhead_sek_per_year = v; });
+    // Value past the horizon (analysis/economics.hpp); absent: off (horizon-only accounting).
+    e.terminal_value = t.boolean_or("terminal_value", false);
     b.param_or(t, "other_costs_sek_per_year", 0.0, Domain::nonnegative,
                [](ModelParams& m, double v) { m.economics.other_costs_sek_per_year = v; });
     b.param(t, "cost_repeated_year_sek", Domain::nonnegative,

@@ -48,10 +48,14 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
       pupils[i].status = kNone;
     }
     queue_.clear();
+    record_lengths(t, out);
     return;
   }
   const int free = slots - static_cast<int>(cases_.size());
-  if (free <= 0 || queue_.empty()) return;
+  if (free <= 0 || queue_.empty()) {
+    record_lengths(t, out);
+    return;
+  }
   std::vector<Candidate> cand;
   cand.reserve(queue_.size());
   for (auto i : queue_) {
@@ -74,6 +78,10 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
     admitted[k] = true;
     Pupil& p = pupils[queue_[k]];
     out.cases_started[p.gender] += 1;
+    out.admitted_wait_months_sum[p.gender] += t - p.queued_at;
+    out.admitted_by_state[p.state] += 1;
+    out.admitted_by_band[p.band] += 1;
+    p.case_start = static_cast<std::uint16_t>(t + 1);
     PupilRules::end_wait(p, t, out);
     p.status = kInCase;
     p.status_months = 0;
@@ -85,6 +93,13 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
     if (!admitted[k]) rest.push_back(queue_[k]);
   }
   queue_.swap(rest);
+  record_lengths(t, out);
+}
+
+void CaseBook::record_lengths(int t, ReplicationOutcome& out) {
+  waiting_ = static_cast<int>(queue_.size());
+  out.queue_length[static_cast<std::size_t>(t)] = waiting_;
+  out.open_cases[static_cast<std::size_t>(t)] = static_cast<double>(cases_.size());
 }
 
 void CaseBook::censor(int steps, Pupil* pupils, ReplicationOutcome& out) const {

@@ -31,13 +31,20 @@ class CaseBook {
   void manage(int t, int slots, const CoordinatorParams& cp, const double eligible[kGenders],
               Pupil* pupils, ReplicationOutcome& out);
 
+  /// Pupils waiting after the last `manage` (0 before the first).
+  int waiting() const { return waiting_; }
+
   /// At the end of the horizon: pupils still waiting are counted and their waits censored.
   void censor(int steps, Pupil* pupils, ReplicationOutcome& out) const;
 
  private:
+  /// The queue and open cases after step t's management, into the outcome and waiting_.
+  void record_lengths(int t, ReplicationOutcome& out);
+
   std::unique_ptr<AllocationPolicy> policy_;
   std::vector<std::uint32_t> cases_;
   std::vector<std::uint32_t> queue_;
+  int waiting_ = 0;
 };
 
 }  // namespace attendsim::models::detail

@@ -29,6 +29,9 @@ struct EconomicsParams {
   double loss_end_age = 65;
   double attribution = 0.0;
   double dropoff_per_year = 0.0;
+  /// Value past the horizon (analysis/economics.hpp): the expected non-completions of the
+  /// pupils whose schooling the horizon cuts short are valued too. Off: horizon-only accounting.
+  bool terminal_value = false;
   bool operator==(const EconomicsParams&) const = default;
 };
 
@@ -39,6 +42,9 @@ struct EventSeries {
   std::vector<double> summer_school;
   std::vector<double> placements;
   std::vector<double> noncompletions;
+  /// Expected non-completions after the horizon, by the step they would happen (from step 0;
+  /// zero within the horizon): models/terminal_value.hpp. Not resized by resize().
+  std::vector<double> terminal_noncompletions;
   void resize(int steps);
 };
 

@@ -2,6 +2,7 @@
 /// The realised parameters of one model evaluation (plain values, no distributions).
 /// Built from a config and a vector of parameter values by `realise()` in model_config.hpp.
 #include <array>
+#include <cstdint>
 #include <string>
 
 #include "models/attendance.hpp"
@@ -44,12 +45,25 @@ struct TransitionParams {
   bool operator==(const TransitionParams&) const = default;
 };
 
+/// How schools' referrals answer to the team's queue (docs/methods.md §4.3 step 7).
+enum class ReferralRule : std::uint8_t {
+  always,         ///< every referral decision as configured, however long the queue
+  queue_limit,    ///< no referral while `queue_limit` or more pupils wait
+  queue_decline,  ///< p_refer x queue_half / (queue_half + pupils waiting)
+};
+
 struct DetectionParams {
   double p_detect_per_month = 0.35;
   int school_action_months = 2;
   double p_refer_boys = 0.5;
   double referral_ratio_girls_vs_boys = 0.8;
   double p_consent = 0.85;
+  ReferralRule referral_rule = ReferralRule::always;
+  double queue_limit = 0;  ///< pupils waiting (queue_limit rule)
+  double queue_half = 1;   ///< pupils waiting that halve the referral probability (queue_decline)
+  /// Triage at intake: while at least this many pupils wait, the team takes only pupils in
+  /// extensive absence; the others stay with the school's own measures. < 0: no triage.
+  double triage_queue = -1;
   bool operator==(const DetectionParams&) const = default;
 };
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "models/simulation.hpp"
+#include "models/terminal_value.hpp"
 #include "models/transitions.hpp"
 
 namespace attendsim::models::detail {
@@ -65,7 +66,8 @@ inline double residual_uniform(std::uint64_t l, std::uint64_t c1, std::uint64_t 
 struct MonthTally {
   std::uint32_t occ[kStates] = {0, 0, 0, 0, 0};
   std::uint32_t sustained[kGenders] = {0, 0}, detected[kGenders] = {0, 0},
-                referred[kGenders] = {0, 0}, queued[kGenders] = {0, 0};
+                referred[kGenders] = {0, 0}, queued[kGenders] = {0, 0},
+                held_back[kGenders] = {0, 0};
   std::uint32_t placed = 0;
 };
 
@@ -78,6 +80,7 @@ inline void add_tally(const MonthTally& k, int t, ReplicationOutcome& out) {
     out.detected[g] += k.detected[g];
     out.referrals[g] += k.referred[g];
     out.queued[g] += k.queued[g];
+    out.referrals_held_back[g] += k.held_back[g];
   }
   out.events.placements[static_cast<std::size_t>(t)] += k.placed;
   out.placements += k.placed;
@@ -102,6 +105,9 @@ inline ReplicationOutcome empty_outcome(int steps) {
   o.steps = steps;
   o.occupancy.assign(static_cast<std::size_t>(steps), {});
   o.events.resize(steps);
+  o.queue_length.assign(static_cast<std::size_t>(steps), 0.0);
+  o.open_cases.assign(static_cast<std::size_t>(steps), 0.0);
+  o.school_exits.assign(school_exit_cells(steps / kMonthsPerYear), 0.0);
   return o;
 }
 
@@ -122,6 +128,9 @@ inline void add_difference(ReplicationOutcome& out, const ReplicationOutcome& pl
   series(out.events.summer_school, plus.events.summer_school, minus.events.summer_school);
   series(out.events.placements, plus.events.placements, minus.events.placements);
   series(out.events.noncompletions, plus.events.noncompletions, minus.events.noncompletions);
+  series(out.queue_length, plus.queue_length, minus.queue_length);
+  series(out.open_cases, plus.open_cases, minus.open_cases);
+  series(out.school_exits, plus.school_exits, minus.school_exits);
   CountWords o = count_words(out);
   const CountWords p = count_words(plus), m = count_words(minus);
   for (std::size_t i = 0; i < o.size(); ++i) o[i] += p[i] - m[i];
@@ -141,6 +150,7 @@ struct SchoolMonth {
   int t = 0;  ///< step
   int m = 0;  ///< school month 0..9
   bool program_active = false;
+  int queue = 0;                 ///< pupils waiting after the last case management
   std::uint64_t leave_bits = 0;  ///< c1 of §2.4
   std::uint64_t place_bits = 0;  ///< c2 of §2.4
 };
@@ -173,9 +183,25 @@ class PupilRules {
   const Row& initial_cum(int band, int gender) const { return initial_cum_[band][gender]; }
   std::uint64_t leave_bits() const { return leave_bits_; }
 
-  SchoolMonth school_month_constants(int t, bool program_active) const {
-    return {t, t % kMonthsPerYear, program_active, leave_bits_,
-            threshold_bits(p_leave_ + p_place_month_)};
+  SchoolMonth school_month_constants(int t, bool program_active, int queue) const {
+    return {t,     t % kMonthsPerYear, program_active,
+            queue, leave_bits_,        threshold_bits(p_leave_ + p_place_month_)};
+  }
+
+  /// The factor on a pupil's referral probability from the referral rule and triage, with
+  /// `queue` pupils waiting (§4.3 step 7): 1 under `always` without triage.
+  double queue_factor(int state, int queue) const {
+    const auto& d = p_.detection;
+    if (d.triage_queue >= 0 && queue >= d.triage_queue && state != kExtensive) return 0.0;
+    switch (d.referral_rule) {
+      case ReferralRule::always:
+        return 1.0;
+      case ReferralRule::queue_limit:
+        return queue < d.queue_limit ? 1.0 : 0.0;
+      case ReferralRule::queue_decline:
+        return d.queue_half / (d.queue_half + queue);
+    }
+    return 1.0;
   }
 
   /// A queued pupil leaves the queue at step t (admitted, withdrawn, moved, finished school,
@@ -184,6 +210,14 @@ class PupilRules {
   /// biased towards short waits when capacity is scarce).
   static void end_wait(const Pupil& p, int t, ReplicationOutcome& out) {
     if (p.status == kWaiting) out.wait_months_sum[p.gender] += t - p.queued_at;
+  }
+
+  /// A pupil still in school that the simulation stops following in year `year` (at step
+  /// 12 year), about to start grade `grade`: counted for the value past the horizon.
+  static void count_exit(const Pupil& p, int year, int grade, ReplicationOutcome& out) {
+    if (p.state == kLeft || grade > kLastGrade) return;
+    out.school_exits[school_exit_cell(year, grade, p.state, (p.flags & kEligibleUpperSec) != 0)] +=
+        1;
   }
 
   static void leave(Pupil& p, int t, ReplicationOutcome& out) {
@@ -218,9 +252,16 @@ class PupilRules {
   }
 
   /// The referral decision of a pupil in school action for school_action_months (§4.3 7),
-  /// with u the residual uniform of its pupil-month.
-  Decision refer(Pupil& q, double u, int t, bool program_active, MonthTally& k) const {
-    const double pr = p_refer_[q.gender];
+  /// with u the residual uniform of its pupil-month and `queue` pupils waiting. The rule
+  /// scales the referral probability, so the decision still takes the one uniform u: a
+  /// decision the rule turns into no referral (u below the unscaled probability, not below
+  /// the scaled one) is counted as held back.
+  Decision refer(Pupil& q, double u, int t, bool program_active, int queue, MonthTally& k) const {
+    const double pr0 = p_refer_[q.gender];
+    const double pr =
+        p_.detection.referral_rule == ReferralRule::always && p_.detection.triage_queue < 0
+            ? pr0
+            : pr0 * queue_factor(q.state, queue);
     if (program_active && u < pr * p_.detection.p_consent) {
       q.status = kWaiting;
       q.queued_at = static_cast<std::uint16_t>(t);
@@ -233,6 +274,7 @@ class PupilRules {
       ++k.referred[q.gender];
       return Decision::declined;
     }
+    if (program_active && u < pr0) ++k.held_back[q.gender];
     q.status = kNone;
     return Decision::not_referred;
   }
@@ -269,6 +311,8 @@ class PupilRules {
       q.flags |= kPlacedThisYear;
       ++tally.placed;
     }
+    // A case's 12 months for a sustained return are over (the count is once per case).
+    if (q.case_start != 0 && k.t + 1 - q.case_start > kMonthsPerYear) q.case_start = 0;
     const int band = q.band;
     const int bucket = s >= kHigh ? duration_bucket(q.months_in_state)
                                   : (s == kRegular ? (q.relapse_left > 0) : 0);
@@ -296,6 +340,10 @@ class PupilRules {
       if (q.regular_run >= p_.outcomes.sustained_return_months && (q.flags & kHadHighOrExtensive)) {
         ++tally.sustained[q.gender];
         q.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
+        if (q.case_start != 0) {  // within 12 months of a case's start (cleared after)
+          out.returns_within_12_months[q.gender] += 1;
+          q.case_start = 0;
+        }
       }
     } else {
       q.regular_run = 0;
@@ -333,7 +381,7 @@ class PupilRules {
         q.status = kNone;
       } else if (q.status_months >= p_.detection.school_action_months) {
         return refer(q, residual_uniform(leave_draw, k.leave_bits, k.place_bits), k.t,
-                     k.program_active, tally);
+                     k.program_active, k.queue, tally);
       }
     }
     return Decision::none;
@@ -464,6 +512,9 @@ class PupilRules {
     } else if (!pop.grade_progression) {
       // grades fixed (analytic checks): nobody moves up or out
     } else if (p.grade >= pop.grade_max) {
+      // Moving on from grade_max before grade 12: the schooling continues outside the
+      // simulated population (valued past the horizon, terminal_value.hpp).
+      count_exit(p, (t + 1) / kMonthsPerYear, p.grade + 1, out);
       if (pop.new_cohort_each_year) {
         end_wait(p, t, out);  // a leaver still in the queue
         p = new_entrant(x, out);

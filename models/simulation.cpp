@@ -6,6 +6,7 @@
 
 #include "models/case_book.hpp"
 #include "models/pupil_rules.hpp"
+#include "models/terminal_value.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::models {
@@ -60,6 +61,9 @@ class Simulator {
     out_.steps = steps_;
     out_.occupancy.assign(static_cast<std::size_t>(steps_), {});
     out_.events.resize(steps_);
+    out_.queue_length.assign(static_cast<std::size_t>(steps_), 0.0);
+    out_.open_cases.assign(static_cast<std::size_t>(steps_), 0.0);
+    out_.school_exits.assign(school_exit_cells(p_.horizon_years), 0.0);
     initialise();
     engines_.reserve(static_cast<std::size_t>(chunks_));
     for (int c = 0; c < chunks_; ++c) {
@@ -92,6 +96,8 @@ class Simulator {
     }
     finish_outcome(out_);
     book_.censor(steps_, pupils_.data(), out_);
+    for (const Pupil& q : pupils_) PupilRules::count_exit(q, p_.horizon_years, q.grade, out_);
+    finish_terminal(p_, out_);
     out_.pupil_months_simulated =
         static_cast<std::uint64_t>(n_) * static_cast<std::uint64_t>(steps_);
     if constexpr (kRecord) {
@@ -126,7 +132,7 @@ class Simulator {
   /// outcome directly would force reloads of every invariant.
   template <bool kRecord>
   void school_month(int t, int m, bool program_active) {
-    const SchoolMonth k = rules_.school_month_constants(t, program_active);
+    const SchoolMonth k = rules_.school_month_constants(t, program_active, book_.waiting());
     const std::uint64_t leave_bits = k.leave_bits;
     const int sustained = p_.outcomes.sustained_return_months;
     const TransitionTable& table = rules_.table();

@@ -57,7 +57,9 @@ struct PupilPath {
   std::uint8_t after_close = 0;   ///< school months since a case closed (0: none)
   std::uint8_t extensive_months_year = 0;
   std::uint8_t band = 0;  ///< Band of `grade` (kept in step with it)
-  std::uint16_t unused2 = 0;
+  /// Step of the current or last case's start + 1 (0: none), kept for 12 months: a
+  /// sustained return within 12 months of the start is counted once.
+  std::uint16_t case_start = 0;
   bool operator==(const PupilPath&) const = default;
 };
 
@@ -112,6 +114,16 @@ struct OutcomeCounts {
   double completed_upper_secondary = 0;
   double queue_at_end = 0;
   double withdrawn_referrals = 0;  ///< waiting pupils who returned to regular before a slot
+  /// Months waited by the referrals that were admitted (a part of wait_months_sum), by gender.
+  double admitted_wait_months_sum[kGenders] = {0, 0};
+  /// Referral decisions the referral rule or triage turned into no referral (the pupil
+  /// stays with the school's own measures), by gender.
+  double referrals_held_back[kGenders] = {0, 0};
+  /// Case mix at admission: cases started by the pupil's state and grade band that month.
+  double admitted_by_state[kAttendanceStates] = {0, 0, 0, 0};
+  double admitted_by_band[kBands] = {0, 0, 0};
+  /// Cases whose pupil made a sustained return within 12 months of the case's start.
+  double returns_within_12_months[kGenders] = {0, 0};
   bool operator==(const OutcomeCounts&) const = default;
 };
 
@@ -133,6 +145,12 @@ struct OutcomeSeries {
   EventSeries events;
   std::array<double, kAttendanceStates> pupil_months{};  ///< school months only
   double school_years = 0;
+  /// Pupils waiting and cases open after each school month's case management, by step.
+  std::vector<double> queue_length;
+  std::vector<double> open_cases;
+  /// Pupils the simulation stops following before they finish grade 12, by exit year, grade
+  /// to start, state and eligibility (models/terminal_value.hpp, school_exit_cell).
+  std::vector<double> school_exits;
   std::uint64_t pupil_months_simulated = 0;
 };
 

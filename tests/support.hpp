@@ -50,6 +50,13 @@ inline std::string set_key(const std::string& text, const std::string& section,
   return text.substr(0, start) + replaced + (next == std::string::npos ? "" : text.substr(next));
 }
 
+/// The config text without its [detection] referral rule (the keys referral_rule,
+/// queue_limit, queue_half, triage_queue): referrals as configured, however long the queue.
+inline std::string without_referral_rule(const std::string& text) {
+  static const std::regex re("\n(referral_rule|queue_limit|queue_half|triage_queue)\\s*=[^\n]*");
+  return std::regex_replace(text, re, "");
+}
+
 /// configs/reference.toml cut to 1000 pupils and 3 years, written to dir/small.toml;
 /// returns its path shell-quoted for run_cli.
 inline std::string small_reference_config(const std::filesystem::path& dir) {

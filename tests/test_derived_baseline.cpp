@@ -37,6 +37,8 @@ void expect_same_record(const BaselineRecord& a, const BaselineRecord& b) {
   EXPECT_EQ(a.outcome.events.summer_school, b.outcome.events.summer_school);
   EXPECT_EQ(a.outcome.events.repeated_years, b.outcome.events.repeated_years);
   EXPECT_EQ(a.outcome.events.placements, b.outcome.events.placements);
+  EXPECT_EQ(a.outcome.school_exits, b.outcome.school_exits);
+  EXPECT_EQ(a.outcome.events.terminal_noncompletions, b.outcome.events.terminal_noncompletions);
   for (int g = 0; g < 2; ++g) {
     EXPECT_EQ(a.outcome.sustained_returns[g], b.outcome.sustained_returns[g]);
     EXPECT_EQ(a.outcome.detected[g], b.outcome.detected[g]);

@@ -47,7 +47,7 @@ void check_fast_path_against_general_rules(const std::string& text, std::uint64_
     const auto& after = trace.after_step[static_cast<std::size_t>(t)];
     const bool school = t % kMonthsPerYear < kSchoolMonthsPerYear;
     MonthTally tally;
-    const SchoolMonth k = rules.school_month_constants(t, false);
+    const SchoolMonth k = rules.school_month_constants(t, false, 0);
     for (std::size_t i = 0; i < after.size(); ++i) {
       const std::uint64_t x = engine();  // one engine output per pupil-month, in pupil order
       if (!school) continue;

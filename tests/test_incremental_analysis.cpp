@@ -97,9 +97,19 @@ TEST(IncrementalAnalysis, ExtendedDominanceCascades) {
 TEST(Payback, FirstYearSharesAndMedian) {
   // Cumulative discounted net benefit by year; payback is the first year with net >= 0.
   EXPECT_EQ(first_payback_year({-5, -1, 0, 3}), 3.0);
-  EXPECT_EQ(first_payback_year({2, -1}), 1.0);
+  EXPECT_EQ(first_payback_year({2, -1}), kInf);  // paid back in year 1, not at the horizon
   EXPECT_EQ(first_payback_year({-5, -2}), kInf);
   EXPECT_EQ(first_payback_year({}), kInf);
+  // Crosses 0 in year 2 and falls back in year 3: it pays back only from year 4, when it
+  // stays at or above 0 to the horizon.
+  EXPECT_EQ(first_payback_year({-5, 1, -0.5, 2, 4}), 4.0);
+  // Crosses 0 and falls back below it at the horizon: never paid back.
+  EXPECT_EQ(first_payback_year({-3, 0.5, 1, -0.1}), kInf);
+  EXPECT_EQ(first_payback_year({-1, 0, -1e-9}), kInf);
+  // Above 0 from the first year, with a dip that stays at 0: year 1.
+  EXPECT_EQ(first_payback_year({1, 0, 2}), 1.0);
+  // A NaN year (no cost, no savings) is not >= 0: payback only after it.
+  EXPECT_EQ(first_payback_year({1, std::nan(""), 1}), 3.0);
   // Four units paying back in years 1, 3, never, 2: by the end of year 1: 1/4, year 2: 2/4,
   // year 3: 3/4, year 4: 3/4.
   EXPECT_EQ(payback_share_by_year({1, 3, kInf, 2}, 4),

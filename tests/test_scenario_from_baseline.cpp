@@ -46,13 +46,23 @@ void expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
   const auto wa = attendsim::models::count_words(a), wb = attendsim::models::count_words(b);
   for (std::size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(wa[i], wb[i]) << "count word " << i;
   EXPECT_TRUE(a.counts() == b.counts());
+  EXPECT_EQ(a.queue_length, b.queue_length);
+  for (int s = 0; s < attendsim::models::kAttendanceStates; ++s)
+    EXPECT_EQ(a.admitted_by_state[s], b.admitted_by_state[s]);
+  for (int k = 0; k < attendsim::models::kBands; ++k)
+    EXPECT_EQ(a.admitted_by_band[k], b.admitted_by_band[k]);
+  EXPECT_EQ(a.school_exits, b.school_exits);
+  EXPECT_EQ(a.events.terminal_noncompletions, b.events.terminal_noncompletions);
+  EXPECT_EQ(a.open_cases, b.open_cases);
   EXPECT_EQ(a.pupil_months_simulated, b.pupil_months_simulated);
 }
 
 /// configs/reference.toml with `edits` applied ({section, key, value}), pupils and horizon cut.
 attendsim::models::ModelConfig config(std::vector<std::array<std::string, 3>> edits = {},
-                                      int pupils = 3000, int years = 4) {
+                                      int pupils = 3000, int years = 4,
+                                      bool without_referral_rule = false) {
   std::string t = testsupport::reference_config_text();
+  if (without_referral_rule) t = testsupport::without_referral_rule(t);
   t = testsupport::set_key(t, "population", "pupils", std::to_string(pupils));
   t = testsupport::set_key(t, "simulation", "horizon_years", std::to_string(years));
   for (const auto& e : edits) t = testsupport::set_key(t, e[0], e[1], e[2]);
@@ -159,6 +169,34 @@ TEST(ScenarioFromBaseline, ScarceAndAmpleCapacityAndOtherCaseRules) {
     const auto cfg = config(v);
     const auto p = base_params(cfg);
     check(p, p, cfg.scenario, 1, v[0][0] + "." + v[0][1] + " = " + v[0][2]);
+  }
+}
+
+TEST(ScenarioFromBaseline, EveryReferralRuleAndTriage) {
+  // The referral rules read the queue left by the previous month's case management: the
+  // scenario from the baseline must hold the same queue at every decision. Scarce capacity
+  // (1 FTE) keeps the queue long, so that the rules bind.
+  const std::vector<std::string> rules = {
+      "referral_rule = \"queue_limit\"\nqueue_limit = 12",
+      "referral_rule = \"queue_limit\"\nqueue_limit = 0",
+      "referral_rule = \"queue_decline\"\nqueue_half = 5",
+      "referral_rule = \"queue_decline\"\nqueue_half = 5\ntriage_queue = 3",
+      "triage_queue = 0",
+  };
+  for (const auto& rule : rules) {
+    const auto cfg = config({{"detection", "p_consent", "0.85\n" + rule}}, 3000, 4, true);
+    const auto p = base_params(cfg);
+    EXPECT_NE(p.detection.referral_rule == attendsim::models::ReferralRule::always &&
+                  p.detection.triage_queue < 0,
+              true)
+        << rule;
+    const auto scarce = staffing("scarce", {{0, 1.0}, {30, 0.0}});
+    const auto full = attendsim::models::simulate(p, scarce, StreamKey{7, 3, 0, 0, 0});
+    EXPECT_GT(full.referrals_held_back[0] + full.referrals_held_back[1], 0) << rule << " binds";
+    check(p, p, scarce, 2, rule + ", 1 FTE");
+    check(p, p, staffing("gaps", {{2, 3.0}, {10, 0.0}, {14, 1.0}}), 1, rule + ", gaps");
+    for (const auto& policy : attendsim::models::allocation_policy_names())
+      check(p, p, staffing(policy, {{0, 1.0}}, policy), 1, rule + ", " + policy);
   }
 }
 

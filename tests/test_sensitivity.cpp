@@ -103,8 +103,11 @@ TEST(Sensitivity, AcceptabilityProbabilitiesSumToOne) {
     for (std::size_t s = 0; s < ns; ++s) sum += curve[k * ns + s].probability_best;
     EXPECT_NEAR(sum, 1.0, 1e-12);
   }
-  // At a huge value per return, the most effective (largest) staffing wins nearly always.
-  EXPECT_GE(curve[2 * ns + ns - 1].probability_best, 0.8) << curve[2 * ns + ns - 1].scenario;
+  // At a huge value per return, one of the most effective (largest) staffing levels wins
+  // nearly always. On 3 000 pupils the two largest (5 and 8 FTE, 50 and 80 case slots) both
+  // exceed what schools refer, so they are about equally effective and share the wins.
+  EXPECT_GE(curve[2 * ns + ns - 1].probability_best + curve[2 * ns + ns - 2].probability_best, 0.8)
+      << curve[2 * ns + ns - 1].scenario;
 }
 
 TEST(Sensitivity, CliMethodsWriteTheirCsv) {

@@ -114,8 +114,8 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
     const auto step = static_cast<std::uint16_t>(t);
     joined.clear();
     if (t % kMonthsPerYear < kSchoolMonthsPerYear) {
-      const SchoolMonth ko = old_rules.school_month_constants(t, false);
-      const SchoolMonth kn = new_rules.school_month_constants(t, false);
+      const SchoolMonth ko = old_rules.school_month_constants(t, false, 0);
+      const SchoolMonth kn = new_rules.school_month_constants(t, false, 0);
       MonthTally tally_o, tally_n;
       new_high.clear();
       new_points.clear();
@@ -201,9 +201,15 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
     };
     members.erase(std::remove_if(members.begin(), members.end(), rejoin), members.end());
   }
+  const int years = steps / kMonthsPerYear;
+  for (auto i : members) {
+    PupilRules::count_exit(old_p[i], years, old_p[i].grade, acc_o);
+    PupilRules::count_exit(new_p[i], years, new_p[i].grade, acc_n);
+  }
   out.outcome = source.outcome;
   add_difference(out.outcome, acc_n, acc_o);
   finish_outcome(out.outcome);
+  finish_terminal(p, out.outcome);
 }
 
 }  // namespace attendsim::models

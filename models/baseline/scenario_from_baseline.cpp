@@ -175,8 +175,8 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
       const auto& cp = params.coordinators;
       const int slots =
           cp.enabled ? case_slots(fte, cp.caseload_per_fte, cp.share_fte_on_casework) : 0;
-      const SchoolMonth ks = rules_s.school_month_constants(t, slots > 0);
-      const SchoolMonth kb = rules_b.school_month_constants(t, false);
+      const SchoolMonth ks = rules_s.school_month_constants(t, slots > 0, book.waiting());
+      const SchoolMonth kb = rules_b.school_month_constants(t, false, 0);
       MonthTally tally_s, tally_b;
       joined.clear();
       kept.clear();
@@ -225,7 +225,7 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
         // A pupil on the baseline's path at its referral decision: the scenario decides.
         const ReferralPoint& rp = *point++;
         Pupil q = rp.state;
-        const Decision d = rules_s.refer(q, rp.u, t, ks.program_active, tally_s);
+        const Decision d = rules_s.refer(q, rp.u, t, ks.program_active, ks.queue, tally_s);
         if (d == Decision::not_referred) continue;  // as in the baseline: no divergence
         if (d == Decision::queued) book.add_referral(ip);
         s_pupils[ip] = q;
@@ -276,11 +276,18 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
     members.swap(kept);
   }
   book.censor(steps, s_pupils.data(), acc_s);
+  // The pupils still diverged at the end; the others are the baseline's, counted in `base`.
+  const int years = steps / kMonthsPerYear;
+  for (auto i : members) {
+    PupilRules::count_exit(s_pupils[i], years, s_pupils[i].grade, acc_s);
+    PupilRules::count_exit(b_pupils[i], years, b_pupils[i].grade, acc_b);
+  }
   ReplicationOutcome out = base;
   add_difference(out, acc_s, acc_b);
   for (int t = 0; t < steps; ++t)
     out.events.fte[static_cast<std::size_t>(t)] = scenario.staffing.fte_at(t);
   finish_outcome(out);
+  finish_terminal(params, out);
   if (cost != nullptr) *cost = spent;
   if (baseline != nullptr) *baseline = std::move(base);
   return out;

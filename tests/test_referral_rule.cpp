@@ -1,0 +1,207 @@
+// Referrals that answer to the team's queue (docs/methods.md §4.3 step 7, §4.7): the
+// referral decision of one pupil under each rule, worked by hand; and, over the staffing
+// ladder of every founding config, the wait of admitted pupils falls as staffing grows.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "models/baseline/scenario_from_baseline.hpp"
+#include "models/pupil_rules.hpp"
+#include "models/simulation.hpp"
+#include "sim/config.hpp"
+#include "support.hpp"
+
+namespace {
+
+using attendsim::models::ModelParams;
+using attendsim::models::ReferralRule;
+using attendsim::models::ScenarioSpec;
+using attendsim::models::detail::Decision;
+using attendsim::models::detail::MonthTally;
+using attendsim::models::detail::PupilRules;
+
+/// A boy in school action, in state `state`, at his referral decision with uniform u and
+/// `queue` pupils waiting; p_refer_boys 0.5, p_consent 0.8 (so p_r p_consent = 0.4).
+struct Decided {
+  Decision decision;
+  MonthTally tally;
+};
+Decided decide(const ModelParams& p, double u, int queue, int state = 2) {
+  const PupilRules rules(p, ScenarioSpec{}, 12);
+  attendsim::models::Pupil q;
+  q.state = static_cast<std::uint8_t>(state);
+  q.status = attendsim::models::detail::kSchoolAction;
+  Decided d;
+  d.decision = rules.refer(q, u, 3, true, queue, d.tally);
+  return d;
+}
+
+ModelParams params(ReferralRule rule, double limit, double half, double triage) {
+  ModelParams p;
+  p.detection.p_refer_boys = 0.5;
+  p.detection.p_consent = 0.8;
+  p.detection.referral_rule = rule;
+  p.detection.queue_limit = limit;
+  p.detection.queue_half = half;
+  p.detection.triage_queue = triage;
+  return p;
+}
+
+}  // namespace
+
+TEST(ReferralRule, AlwaysIsTheConfiguredProbability) {
+  const auto p = params(ReferralRule::always, 0, 1, -1);
+  // Whatever the queue: queued below 0.4, declined in [0.4, 0.5), else not referred.
+  for (int queue : {0, 50, 5000}) {
+    EXPECT_EQ(decide(p, 0.39, queue).decision, Decision::queued);
+    EXPECT_EQ(decide(p, 0.45, queue).decision, Decision::declined);
+    const auto none = decide(p, 0.55, queue);
+    EXPECT_EQ(none.decision, Decision::not_referred);
+    EXPECT_EQ(none.tally.held_back[0], 0U);
+  }
+}
+
+TEST(ReferralRule, QueueLimitStopsReferralsAtTheLimit) {
+  const auto p = params(ReferralRule::queue_limit, 10, 1, -1);
+  EXPECT_EQ(decide(p, 0.39, 9).decision, Decision::queued);
+  EXPECT_EQ(decide(p, 0.45, 9).decision, Decision::declined);
+  // At the limit no referral: a pupil the school would have referred (u < 0.5) is held back.
+  for (double u : {0.01, 0.39, 0.45}) {
+    const auto d = decide(p, u, 10);
+    EXPECT_EQ(d.decision, Decision::not_referred) << u;
+    EXPECT_EQ(d.tally.held_back[0], 1U) << u;
+    EXPECT_EQ(d.tally.referred[0], 0U) << u;
+  }
+  EXPECT_EQ(decide(p, 0.6, 10).tally.held_back[0], 0U);
+}
+
+TEST(ReferralRule, QueueDeclineHalvesTheProbabilityAtQueueHalf) {
+  const auto p = params(ReferralRule::queue_decline, 0, 5, -1);
+  // queue 5 = queue_half: p_r = 0.5 x 5 / 10 = 0.25; queued below 0.25 x 0.8 = 0.2.
+  EXPECT_EQ(decide(p, 0.199, 5).decision, Decision::queued);
+  EXPECT_EQ(decide(p, 0.201, 5).decision, Decision::declined);
+  EXPECT_EQ(decide(p, 0.249, 5).decision, Decision::declined);
+  const auto held = decide(p, 0.251, 5);
+  EXPECT_EQ(held.decision, Decision::not_referred);
+  EXPECT_EQ(held.tally.held_back[0], 1U);
+  // queue 15: p_r = 0.5 x 5 / 20 = 0.125, queued below 0.1.
+  EXPECT_EQ(decide(p, 0.099, 15).decision, Decision::queued);
+  EXPECT_EQ(decide(p, 0.101, 15).decision, Decision::declined);
+  // An empty queue: as configured.
+  EXPECT_EQ(decide(p, 0.39, 0).decision, Decision::queued);
+}
+
+TEST(ReferralRule, TriageTakesOnlyExtensiveAbsenceAboveItsQueue) {
+  const auto p = params(ReferralRule::always, 0, 1, 4);
+  const int high = 2, extensive = 3;
+  EXPECT_EQ(decide(p, 0.1, 3, high).decision, Decision::queued);
+  const auto turned = decide(p, 0.1, 4, high);
+  EXPECT_EQ(turned.decision, Decision::not_referred);
+  EXPECT_EQ(turned.tally.held_back[0], 1U);
+  EXPECT_EQ(decide(p, 0.1, 4, extensive).decision, Decision::queued);
+  EXPECT_EQ(decide(p, 0.1, 400, extensive).decision, Decision::queued);
+}
+
+TEST(ReferralRule, ConfigReadsTheRuleAndRefusesIncompleteOnes) {
+  auto parse = [](const std::string& extra) {
+    std::string t = testsupport::without_referral_rule(testsupport::reference_config_text());
+    t = testsupport::set_key(t, "detection", "p_consent", "0.85\n" + extra);
+    return attendsim::models::parse_model_config(
+        attendsim::config::Document::parse(t, "reference.toml"));
+  };
+  const auto cfg = parse("referral_rule = \"queue_decline\"\nqueue_half = 25");
+  const auto p = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  EXPECT_EQ(p.detection.referral_rule, ReferralRule::queue_decline);
+  EXPECT_EQ(p.detection.queue_half, 25);
+  EXPECT_LT(p.detection.triage_queue, 0);
+  EXPECT_THROW(parse("referral_rule = \"queue_decline\""), std::exception);
+  EXPECT_THROW(parse("referral_rule = \"queue_limit\""), std::exception);
+  EXPECT_THROW(parse("referral_rule = \"sometimes\""), std::exception);
+  EXPECT_THROW(parse("queue_limit = 5"), std::exception);  // without its rule
+  EXPECT_THROW(parse("referral_rule = \"queue_decline\"\nqueue_half = 0"), std::exception);
+}
+
+namespace {
+
+/// Mean and 95 % confidence half-width of the values.
+std::pair<double, double> mean_ci(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m += x;
+  m /= static_cast<double>(v.size());
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  const double se =
+      std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+  return {m, 1.96 * se};
+}
+
+}  // namespace
+
+class LadderWait : public ::testing::TestWithParam<std::string> {};
+
+// Along the config's staffing ladder (attendsim compare), the mean wait of the pupils who were
+// admitted falls at every rung (until it is 0), and the 95 % intervals at the two ends of the
+// ladder do not overlap (replications on common random numbers, base parameter values). Under a
+// rule that answers to the queue a larger team drains the queue faster, and schools refer more only
+// while the queue is short.
+TEST_P(LadderWait, AdmittedWaitFallsWithStaffing) {
+  const auto path = std::filesystem::path(ATTENDSIM_SOURCE_DIR) / "configs" / GetParam();
+  const auto cfg = attendsim::models::parse_model_config(
+      attendsim::config::Document::parse(testsupport::read_file(path), path.string()));
+  const auto p = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  ASSERT_NE(p.detection.referral_rule, ReferralRule::always) << "a founding config answers to "
+                                                                "the queue";
+  // The ladder: the scenarios after the baseline, one per staffing level (a founding config
+  // compares one allocation and one referral policy along its ladder).
+  ASSERT_LE(cfg.compare.allocation_policies.size(), 1U);
+  ASSERT_LE(cfg.compare.referral_policies.size(), 1U);
+  const auto all = attendsim::models::comparison_scenarios(cfg);
+  const std::size_t levels = cfg.compare.staffing_levels_fte.size();
+  ASSERT_GE(all.size(), levels + 1);
+  const std::vector<ScenarioSpec> ladder(all.begin() + 1,
+                                         all.begin() + 1 + static_cast<long>(levels));
+  constexpr int kReps = 12;
+  std::vector<std::vector<double>> wait(ladder.size());
+  for (int r = 0; r < kReps; ++r) {
+    const attendsim::StreamKey key{cfg.run.seed, 0, static_cast<std::uint64_t>(r), 0, 0};
+    const auto rec = attendsim::models::record_baseline(p, key);
+    for (std::size_t k = 0; k < ladder.size(); ++k) {
+      const auto o = attendsim::models::simulate_from_baseline(rec, p, ladder[k]);
+      const double admitted = o.cases_started[0] + o.cases_started[1];
+      ASSERT_GT(admitted, 0);
+      wait[k].push_back((o.admitted_wait_months_sum[0] + o.admitted_wait_months_sum[1]) / admitted);
+    }
+  }
+  std::vector<std::pair<double, double>> ci;
+  for (const auto& w : wait) ci.push_back(mean_ci(w));
+  // Falls at every rung while anyone waits (a team large enough to admit everyone at once
+  // has a wait of exactly 0, and so has every larger one).
+  for (std::size_t k = 1; k < ci.size(); ++k) {
+    if (ci[k - 1].first > 0) {
+      EXPECT_LT(ci[k].first, ci[k - 1].first) << ladder[k].name << " vs " << ladder[k - 1].name;
+    } else {
+      EXPECT_EQ(ci[k].first, 0) << ladder[k].name;
+    }
+  }
+  for (std::size_t k = 0; k < ci.size(); ++k) {
+    std::cout << GetParam() << " " << ladder[k].name << ": admitted wait " << ci[k].first << " +- "
+              << ci[k].second << " months\n";
+  }
+  const auto lo = ci.front(), hi = ci.back();
+  EXPECT_GT(lo.first - lo.second, hi.first + hi.second)
+      << ladder.front().name << " " << lo.first << " +- " << lo.second << ", " << ladder.back().name
+      << " " << hi.first << " +- " << hi.second;
+}
+
+INSTANTIATE_TEST_SUITE_P(FoundingConfigs, LadderWait,
+                         ::testing::Values("uppsala_2018.toml", "uppsala_2020.toml",
+                                           "mora_2019.toml", "stockholm_2014.toml"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           std::string n = param_info.param;
+                           return n.substr(0, n.find('.'));
+                         });
