@@ -10,6 +10,7 @@
 #include "analysis/metrics.hpp"
 #include "io/csv_fields.hpp"
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 #include "sim/output.hpp"
 
 namespace attendsim::models {
@@ -17,14 +18,6 @@ namespace attendsim::models {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string slurp(const std::filesystem::path& p, const char* what) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) ATTENDSIM_INPUT_ERROR(p.string() << ": cannot read the " << what);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 double number_at(const json& m, const char* key, const std::string& where) {
   if (!m.contains(key) || !m[key].is_number())
@@ -40,7 +33,8 @@ std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
   const auto summary_path = results_dir / "summary.json";
   json summary;
   try {
-    summary = json::parse(slurp(summary_path, "forecast summary (run or compare first)"));
+    summary = json::parse(
+        read_input_file(summary_path, kMaxResultsBytes, "forecast summary (run or compare first)"));
   } catch (const json::parse_error& e) {
     ATTENDSIM_INPUT_ERROR(summary_path.string() << ": not valid JSON: " << e.what());
   }
@@ -60,7 +54,7 @@ std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
     }
   }
   const std::string file = observed_csv.string();
-  const std::string text = slurp(observed_csv, "observed outcomes");
+  const std::string text = read_input_file(observed_csv, kMaxTableBytes, "observed outcomes file");
   const auto ls = csv::lines(text);  // views into text
   if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
   const auto head = csv::fields(ls[0].text);

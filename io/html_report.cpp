@@ -15,6 +15,7 @@
 #include "sim/config.hpp"
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 
 namespace attendsim::models {
 
@@ -23,24 +24,8 @@ using json = nlohmann::ordered_json;  // keeps the scenario order of the files
 
 namespace {
 
-/// Larger results files are refused (the report reads each one whole into memory).
-constexpr std::uintmax_t kMaxResultsFileBytes = 256ULL << 20;
-
 std::string read_text(const fs::path& p) {
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec))
-    ATTENDSIM_INPUT_ERROR(p.string() << ": not a regular file (not a complete results folder)");
-  const auto size = fs::file_size(p, ec);
-  if (ec) ATTENDSIM_INPUT_ERROR(p.string() << ": cannot read: " << ec.message());
-  if (size > kMaxResultsFileBytes)
-    ATTENDSIM_INPUT_ERROR(p.string()
-                          << ": " << size << " bytes, more than the "
-                          << (kMaxResultsFileBytes >> 20) << " MiB a results file can have");
-  std::ifstream in(p, std::ios::binary);
-  if (!in) ATTENDSIM_INPUT_ERROR(p.string() << ": cannot read (permission denied?)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return read_input_file(p, kMaxResultsBytes, "results file");
 }
 
 json read_json(const fs::path& p) {

@@ -9,6 +9,7 @@
 
 #include "io/csv_fields.hpp"
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 
 namespace attendsim::models {
 
@@ -147,11 +148,7 @@ AttendanceRegister parse_register_csv(const std::string& text, const std::string
 }
 
 AttendanceRegister read_register_csv(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read the register file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_register_csv(ss.str(), path.string());
+  return parse_register_csv(read_input_file(path, kMaxTableBytes, "register file"), path.string());
 }
 
 std::string register_csv(const AttendanceRegister& reg) {

@@ -10,6 +10,7 @@
 
 #include "models/attendance.hpp"
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 #include "sim/streams.hpp"
 #include "sim/version.hpp"
 
@@ -144,12 +145,10 @@ void check_output_folder(const std::filesystem::path& dir, const ModelConfig& cf
   const auto run_json = dir / "run.json";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(run_json, ec)) return;
-  std::ifstream in(run_json, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  const std::string text = read_input_file(run_json, kMaxResultsBytes, "results file");
   std::string hash;
   try {
-    const auto j = json::parse(ss.str());
+    const auto j = json::parse(text);
     if (j.is_object() && j.contains("config_hash") && j["config_hash"].is_string())
       hash = j["config_hash"].get<std::string>();
   } catch (const json::exception&) {

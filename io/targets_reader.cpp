@@ -6,19 +6,12 @@
 
 #include "io/csv_fields.hpp"
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 #include "sim/output.hpp"
 
 namespace attendsim::models {
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p, const char* what) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) ATTENDSIM_INPUT_ERROR(p.string() << ": cannot read the " << what);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool parse_period(std::string_view f, int& year, int& term) {
   if (f.size() < 2 || f[0] != 'Y') return false;
@@ -129,7 +122,8 @@ std::vector<Target> parse_targets_csv(const std::string& text, const std::string
 }
 
 std::vector<Target> read_targets_csv(const std::filesystem::path& path, int horizon_years) {
-  return parse_targets_csv(slurp(path, "targets file"), path.string(), horizon_years);
+  return parse_targets_csv(read_input_file(path, kMaxTableBytes, "targets file"), path.string(),
+                           horizon_years);
 }
 
 std::string posterior_draws_csv(const std::vector<std::string>& params,
@@ -148,7 +142,7 @@ std::string posterior_draws_csv(const std::vector<std::string>& params,
 std::vector<std::vector<double>> read_parameter_draws(const std::filesystem::path& path,
                                                       const ModelConfig& cfg, std::uint64_t seed) {
   const std::string file = path.string();
-  const std::string text = slurp(path, "parameter draws file");
+  const std::string text = read_input_file(path, kMaxTableBytes, "parameter draws file");
   const auto ls = csv::lines(text);
   if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
   const auto head = csv::fields(ls[0].text);

@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 
 namespace attendsim::config {
 
@@ -79,34 +80,7 @@ void check_toml_depth(const std::string& text, const std::string& path) {
 }  // namespace
 
 Document Document::load(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto st = std::filesystem::status(path, ec);
-  if (!std::filesystem::exists(st)) {
-    ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: no such file");
-  }
-  if (std::filesystem::is_directory(st)) {
-    ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: it is a directory");
-  }
-  if (!std::filesystem::is_regular_file(st)) {
-    ATTENDSIM_INPUT_ERROR(path.string()
-                          << ": cannot read file: not a regular file (a device, pipe or socket)");
-  }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxFileBytes) {
-    ATTENDSIM_INPUT_ERROR(path.string() << ": " << size << " bytes, more than the "
-                                        << (kMaxFileBytes >> 20) << " MiB a config file can have");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: permission denied or unreadable");
-  std::string text(kMaxFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) ATTENDSIM_INPUT_ERROR(path.string() << ": cannot read file: I/O error");
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxFileBytes)  // grew while read
-    ATTENDSIM_INPUT_ERROR(path.string() << ": more than the " << (kMaxFileBytes >> 20)
-                                        << " MiB a config file can have");
-  return parse(text, path.string());
+  return parse(read_input_file(path, kMaxFileBytes, "config file"), path.string());
 }
 
 Document Document::parse(const std::string& text, const std::string& display_path) {

@@ -219,6 +219,17 @@ TEST(Hostile, OnlyRegularFilesOfLimitedSizeAreRead) {
   expect_clean_error(run_cli("allocate /dev/zero", d), "/dev/zero", "not a regular file");
   write_file(d / "big.toml", std::string(9 << 20, '#'));
   expect_clean_error(run_cli("run " + q(d / "big.toml"), d), "big.toml", "MiB");
+  // Every other reader goes through the same bounded read: a device never reaches a parser.
+  write_file(d / "c.toml", small_text());
+  const std::string cfg = q(d / "c.toml");
+  expect_clean_error(run_cli("calibrate " + cfg + " --register /dev/zero --out " + q(d / "o"), d),
+                     "/dev/zero", "not a regular file");
+  expect_clean_error(run_cli("calibrate " + cfg + " --targets /dev/zero --out " + q(d / "o"), d),
+                     "/dev/zero", "not a regular file");
+  expect_clean_error(
+      run_cli("sensitivity " + cfg + " --method psa --draws-from /dev/zero --out " + q(d / "o"), d),
+      "/dev/zero", "not a regular file");
+  EXPECT_FALSE(fs::exists(d / "o"));
   fs::remove_all(d);
 }
 
