@@ -21,5 +21,6 @@ void add_sensitivity_command(CLI::App& root, Action& action);
 void add_synth_register_command(CLI::App& root, Action& action);
 void add_calibrate_command(CLI::App& root, Action& action);
 void add_followup_command(CLI::App& root, Action& action);
+void add_threshold_command(CLI::App& root, Action& action);
 
 }  // namespace attendsim::app

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   attendsim::app::add_synth_register_command(root, action);
   attendsim::app::add_calibrate_command(root, action);
   attendsim::app::add_followup_command(root, action);
+  attendsim::app::add_threshold_command(root, action);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
