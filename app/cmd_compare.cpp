@@ -13,6 +13,7 @@
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
 #include "io/results_writer.hpp"
+#include "io/threshold_writer.hpp"
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
 
@@ -42,7 +43,12 @@ int compare_command(const CompareArgs& a) {
   const auto res = models::run_experiment(cfg, scenarios, opt);
   const models::Provenance prov{"compare", res.wall_seconds, opt.threads};
   models::write_run_outputs(dir, cfg, res, prov, a.write_draws || opt.draws > 1);
-  const auto report = models::analyse_comparison(cfg, res);
+  auto report = models::analyse_comparison(cfg, res);
+  // A threshold analysis already in the folder (attendsim threshold --out DIR) goes into
+  // decision.md.
+  if (!a.out.empty()) {
+    if (auto t = models::read_threshold_csv(dir.final_path())) report.threshold = std::move(*t);
+  }
   models::write_comparison_outputs(dir, cfg, res, report, models::parse_language(a.lang, "--lang"));
   dir.commit();
   if (!a.quiet) {

@@ -13,6 +13,7 @@
 #include "analysis/metrics.hpp"
 #include "analysis/sensitivity.hpp"
 #include "io/results_writer.hpp"
+#include "io/threshold_text.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::models {
@@ -342,6 +343,21 @@ void print_comparison(std::ostream& os, const ModelConfig& cfg, const Experiment
      << (rep.break_even ? *rep.break_even : "none") << "\n";
 }
 
+namespace {
+/// decision.md's threshold section (io/threshold_text.hpp) for the scenarios of this
+/// comparison; "" without a threshold analysis.
+std::string threshold_part(const ComparisonReport& rep,
+                           const std::map<std::string, std::string>& label, Language lang) {
+  std::vector<ThresholdRow> rows;
+  for (const auto& r : rep.threshold) {
+    if (label.count(r.scenario)) rows.push_back(r);
+  }
+  if (rows.empty()) return "";
+  return "\n" + threshold_markdown(
+                    rows, [&](const std::string& code) { return label.at(code); }, lang);
+}
+}  // namespace
+
 std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& res,
                               const ComparisonReport& rep, Language lang) {
   const bool sv = lang == Language::sv;
@@ -637,6 +653,7 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
           "High absence: pupils who at some point had high or extensive absence. A ratio of 1.00 "
           "means equal access; below 1 girls get less support than boys. An interval that "
           "excludes 1 is a difference the simulation can tell apart from chance.\n");
+  md << threshold_part(rep, label, lang);
   return md.str();
 }
 

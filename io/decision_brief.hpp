@@ -10,6 +10,7 @@
 #include "analysis/experiment.hpp"
 #include "analysis/incremental_analysis.hpp"
 #include "analysis/model_config.hpp"
+#include "analysis/threshold.hpp"
 #include "io/labels.hpp"
 #include "sim/output.hpp"
 
@@ -35,6 +36,9 @@ struct ComparisonReport {
   double p_best_no_coordinators = 0;  ///< share of units in which no coordinators is best
   std::size_t units = 0;              ///< independent units: draws (draws > 1) or replications
   bool from_draws = false;            ///< true when the units are parameter draws
+  /// The threshold analysis (threshold.csv of the results folder), when there is one:
+  /// decision.md then says what the coordinators would need to achieve for it to pay.
+  std::vector<ThresholdRow> threshold;
 };
 
 /// The decision from per-unit values: score_units over rep.decisions (their net_by_unit and

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analysis/metrics.hpp"
+#include "io/report_threshold.hpp"
 #include "io/svg_chart.hpp"
 #include "sim/config.hpp"
 #include "sim/csv.hpp"
@@ -642,6 +643,8 @@ std::string build_report(const fs::path& dir, Language lang) {
     h << "<p>" << t.no_comparison << "</p>";
   }
 
+  h << threshold_report_section(dir, lang, label_of);
+
   // Equity
   h << "<h2>" << t.equity << "</h2>";
   if (fs::exists(dir / "equity.csv")) {
@@ -718,6 +721,7 @@ std::string build_report(const fs::path& dir, Language lang) {
   if (!fs::exists(dir / "tornado.csv") && !fs::exists(dir / "acceptability.csv")) {
     h << "<p>" << t.no_sensitivity << "</p>";
   }
+  h << sobol_report_section(dir, lang);
 
   // Assumptions: the config's commented parameter lines that cite sources.
   h << "<h2>" << t.assumptions << "</h2>";
