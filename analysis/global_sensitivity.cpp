@@ -234,9 +234,16 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
     } catch (const std::exception& e) {
       ATTENDSIM_INPUT_ERROR("Sobol: output " << names[o] << ": " << e.what());
     }
-    for (std::size_t i = 0; i < d; ++i) r.rows.push_back({names[o], r.parameters[i], s.indices[i]});
-    SobolNoise z{
-        names[o], s.variance, nan, nan, std::vector<double>(d, nan), std::vector<double>(d, nan)};
+    for (std::size_t i = 0; i < d; ++i)
+      r.rows.push_back({names[o], r.parameters[i], s.indices[i], s.identifiable});
+    SobolNoise z{names[o],
+                 s.variance,
+                 nan,
+                 nan,
+                 std::vector<double>(d, nan),
+                 std::vector<double>(d, nan),
+                 s.identifiable,
+                 s.note};
     if (reps >= 2) {
       z.noise_variance = s.noise_variance;
       z.noise_share = s.noise_variance / s.variance;

@@ -41,7 +41,8 @@ namespace attendsim::models {
 struct SobolRow {
   std::string output;     ///< a sensitivity_outputs() name
   std::string parameter;  ///< parameter path
-  SobolIndex index;
+  SobolIndex index;       ///< NaN when the output is not identifiable
+  bool identifiable = true;
 };
 
 /// Simulator noise in the indices of one output (NaN when R = 1; see the file comment).
@@ -52,6 +53,10 @@ struct SobolNoise {
   double noise_share = 0;     ///< noise_variance / V
   /// Per parameter: the noise parts subtracted from S_i and ST_i (sim/sobol.hpp).
   std::vector<double> first_order_noise, total_noise;
+  /// False when the chosen parameters cannot be told to move this output (sim/sobol.hpp, "Not
+  /// identifiable"): its rows hold NaN indices, `note` says why, the other outputs keep theirs.
+  bool identifiable = true;
+  std::string note;
 };
 
 struct GlobalSobolResult {

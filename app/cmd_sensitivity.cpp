@@ -13,6 +13,7 @@
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
 #include "io/results_writer.hpp"
+#include "sim/csv.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::app {
@@ -236,12 +237,17 @@ int sensitivity_command(const SensitivityArgs& a) {
         static_cast<std::size_t>(a.randomisations), true, estimator);
     std::string csv =
         "output,parameter,first_order,first_order_ci_low,first_order_ci_high,total,total_ci_low,"
-        "total_ci_high\n";
+        "total_ci_high,status\n";
     for (const auto& row : r.rows) {
       const auto& x = row.index;
       csv += row.output + "," + row.parameter + "," + n(x.first_order) + "," +
              n(x.first_order_ci_low) + "," + n(x.first_order_ci_high) + "," + n(x.total) + "," +
-             n(x.total_ci_low) + "," + n(x.total_ci_high) + "\n";
+             n(x.total_ci_low) + "," + n(x.total_ci_high) + "," +
+             (row.identifiable ? "ok" : "not_identifiable") + "\n";
+    }
+    std::string notes = "output,status,note\n";
+    for (const auto& z : r.noise) {
+      notes += csv::row({z.output, z.identifiable ? "ok" : "not_identifiable", z.note});
     }
     std::string noise =
         "output,parameter,variance,noise_variance,noise_share,first_order_noise,total_noise\n";
@@ -255,6 +261,7 @@ int sensitivity_command(const SensitivityArgs& a) {
     write_base_run("sensitivity --method sobol", r.wall_seconds);
     dir.write("sobol.csv", csv);
     dir.write("sobol_noise.csv", noise);
+    dir.write("sobol_status.csv", notes);
     dir.commit();
     if (!a.quiet) {
       std::cout << "Sobol indices: N = " << r.n
@@ -273,9 +280,14 @@ int sensitivity_command(const SensitivityArgs& a) {
                   << format_number(row.index.total) << " [" << format_number(row.index.total_ci_low)
                   << ", " << format_number(row.index.total_ci_high) << "]\n";
       }
-      for (const auto& z : r.noise)
+      for (const auto& z : r.noise) {
+        if (!z.identifiable) {
+          std::cout << "  " << z.output << ": not identifiable (" << z.note << "); no indices\n";
+          continue;
+        }
         std::cout << "  noise share of " << z.output << ": " << format_number(z.noise_share)
                   << "\n";
+      }
       std::cout << "results: " << dir.final_path().string() << "\n";
     }
     return 0;

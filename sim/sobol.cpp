@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <sstream>
 
 #include "sim/error.hpp"
 #include "sim/statistics.hpp"
@@ -251,6 +252,23 @@ bool estimate(const RowTerms& t, const std::vector<std::size_t>& rows, SobolEsti
 
 }  // namespace
 
+namespace {
+/// True when, in every row k, the output is the same at every point (A_k, B_k, A_B^(i)_k) of
+/// each replication: outputs[(j N + k) R + r] == outputs[k R + r] for all j, k, r.
+bool constant_within_rows(std::span<const double> outputs, std::size_t n, std::size_t d,
+                          std::size_t reps) {
+  for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t r = 0; r < reps; ++r) {
+      const double a = outputs[k * reps + r];
+      for (std::size_t j = 1; j < d + 2; ++j) {
+        if (outputs[(j * n + k) * reps + r] != a) return false;
+      }
+    }
+  }
+  return true;
+}
+}  // namespace
+
 SobolResult sobol_indices_replicated(std::span<const double> outputs, std::size_t n, std::size_t d,
                                      std::size_t reps, const SobolOptions& opt) {
   ATTENDSIM_REQUIRE(n >= 2 && d >= 1, "Sobol indices need N >= 2 and d >= 1");
@@ -266,14 +284,33 @@ SobolResult sobol_indices_replicated(std::span<const double> outputs, std::size_
   for (std::size_t k = 0; k < n; ++k) rows[k] = k;
   Estimates e;
   const bool ok = estimate(terms, rows, opt.estimator, e);
-  ATTENDSIM_REQUIRE(e.v > 0, "Sobol indices need an output that varies over the design");
-  ATTENDSIM_REQUIRE(ok, "the output's variance over the design ("
-                            << e.v << ") is no larger than its replication noise (" << e.noise
-                            << "): raise the replications");
   SobolResult out;
   out.variance = e.v;
   out.noise_variance = reps >= 2 ? e.noise : std::numeric_limits<double>::quiet_NaN();
   out.indices.resize(d);
+  {  // Not identifiable (sobol.hpp): (a) constant within every row, (b) V = 0, (c) V_g <= 0.
+    std::ostringstream note;
+    if (constant_within_rows(outputs, n, d, reps)) {
+      note << "no parameter moves it: its value is the same at every point of every row of the "
+              "design";
+    } else if (!(e.v > 0)) {
+      note << "it does not vary over the design";
+    } else if (!ok) {
+      note << "its variance over the design (" << e.v
+           << ") is no larger than its replication noise (" << e.noise << ")";
+    }
+    if (!note.str().empty()) {
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      out.identifiable = false;
+      out.note = note.str();
+      for (auto& x : out.indices) {
+        x.first_order = x.first_order_ci_low = x.first_order_ci_high = nan;
+        x.total = x.total_ci_low = x.total_ci_high = nan;
+        x.first_order_noise = x.total_noise = nan;
+      }
+      return out;
+    }
+  }
   for (std::size_t i = 0; i < d; ++i) {
     auto& x = out.indices[i];
     x.first_order = x.first_order_ci_low = x.first_order_ci_high = e.s[i];
@@ -297,10 +334,14 @@ SobolResult sobol_indices_replicated(std::span<const double> outputs, std::size_
       bst[i].push_back(eb.st[i]);
     }
   }
-  ATTENDSIM_REQUIRE(!bs[0].empty(), "no bootstrap resample had a variance above the noise");
   const double lo = (1 - opt.confidence) / 2, hi = (1 + opt.confidence) / 2;
   for (std::size_t i = 0; i < d; ++i) {
     auto& x = out.indices[i];
+    if (bs[i].empty()) {  // no resample had a variance above the noise
+      x.first_order_ci_low = x.first_order_ci_high = x.total_ci_low = x.total_ci_high =
+          std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
     x.first_order_ci_low = quantile(bs[i], lo);
     x.first_order_ci_high = quantile(bs[i], hi);
     x.total_ci_low = quantile(bst[i], lo);
@@ -330,6 +371,11 @@ SobolResult sobol_indices_randomised(std::span<const double> outputs, std::size_
   one.estimator = estimator;
   for (std::size_t q = 0; q < k; ++q) {
     const auto r = sobol_indices_replicated(outputs.subspan(q * block, block), n, d, reps, one);
+    if (!r.identifiable) {  // one randomisation that cannot attribute it: none can be averaged
+      auto out = r;
+      out.note += " (randomisation " + std::to_string(q) + ")";
+      return out;
+    }
     v.add(r.variance);
     noise.add(r.noise_variance);
     for (std::size_t i = 0; i < d; ++i) {

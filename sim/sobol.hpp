@@ -63,6 +63,20 @@
 /// subtracted parts are reported (noise_variance, first_order_noise, total_noise). With
 /// R = 1 nothing can be corrected and the estimators are the plain ones above.
 ///
+/// Not identifiable. An output that none of the inputs moves has no variance to share out:
+/// its indices are 0/0. It is reported as not identifiable (SobolResult::identifiable false,
+/// NaN indices, a note) instead of an error, so that the other outputs of the same design
+/// keep their indices, when
+///   (a) within every row k its value is the same at every point A_k, B_k, A_B^(i)_k of
+///       every replication r (the points of a row share their random numbers, so an output
+///       the inputs do not touch is exactly equal across the row: no input moves it), or
+///   (b) V = 0 (it does not vary over the design), or
+///   (c) V_g <= 0: its variance over the design is no larger than its replication noise
+///       (the inputs may move it, but by less than the noise can show).
+/// With K randomisations the output is not identifiable when any randomisation says so.
+/// A bootstrap resample whose V_g is not positive is skipped; when none is left the CIs are
+/// NaN.
+///
 /// Randomised QMC (the alternative to the bootstrap). A random digital shift XORs every
 /// 64-bit Sobol coordinate j with a shift s_j before the mapping to (0, 1); the shifted
 /// points keep the sequence's stratification (a digital net stays a net) and each point is
@@ -110,6 +124,10 @@ struct SobolResult {
   double variance = 0;        ///< V, the variance of the (replication-mean) outputs of A and B
   double noise_variance = 0;  ///< its noise part, V - V_g (NaN when R = 1)
   std::vector<SobolIndex> indices;  ///< one per input
+  /// False when the output cannot be attributed to the inputs (see "Not identifiable"); the
+  /// indices are then NaN and `note` says why.
+  bool identifiable = true;
+  std::string note;
 };
 
 enum class SobolEstimator { combined, saltelli_jansen };
@@ -122,13 +140,13 @@ struct SobolOptions {
 };
 
 /// Indices from the outputs at the design points (outputs[j N + k], layout as above).
-/// Requires outputs.size() == n (d + 2), finite outputs and V > 0.
+/// Requires outputs.size() == n (d + 2) and finite outputs.
 SobolResult sobol_indices(std::span<const double> outputs, std::size_t n, std::size_t d,
                           const SobolOptions& opt = {});
 
 /// Noise-corrected indices from R replications at every point: outputs[(j N + k) R + r]
-/// (see "Noise" above; R = 1 gives sobol_indices). Requires V_g > 0 (an input error names
-/// it: the output is all noise, raise R).
+/// (see "Noise" above; R = 1 gives sobol_indices). An output that is not identifiable (see
+/// above) gives NaN indices with identifiable = false.
 SobolResult sobol_indices_replicated(std::span<const double> outputs, std::size_t n, std::size_t d,
                                      std::size_t reps, const SobolOptions& opt = {});
 

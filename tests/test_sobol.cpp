@@ -255,9 +255,25 @@ TEST(Sobol, NoiseCorrectedEstimatorsByHand) {
   EXPECT_TRUE(std::isnan(plain.noise_variance));
   EXPECT_EQ(plain.indices[0].first_order,
             attendsim::sobol_indices(means, 2, 1, opt).indices[0].first_order);
-  // All noise, no signal: an error, not an index.
+  // All noise, no signal: not identifiable, not an index (and not an error). (a) The same value
+  // at every point of each row: no input moves it.
   const std::vector<double> noise_only{0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2, 0};
-  EXPECT_THROW(attendsim::sobol_indices_replicated(noise_only, 2, 1, 2, opt), std::exception);
+  const auto a = attendsim::sobol_indices_replicated(noise_only, 2, 1, 2, opt);
+  EXPECT_FALSE(a.identifiable);
+  EXPECT_NE(a.note.find("no parameter moves it"), std::string::npos) << a.note;
+  EXPECT_TRUE(std::isnan(a.indices[0].first_order));
+  EXPECT_TRUE(std::isnan(a.indices[0].total));
+  // (c) B differs from A within a row, but V over {f_A, f_B} = var{1, 2, 1, 2} = 1/3 is below
+  // the noise: s2 = 2 at every point, / R = 1.
+  const std::vector<double> below_noise{0, 2, 1, 3, 2, 0, 1, 3, 0, 2, 1, 3};
+  const auto c = attendsim::sobol_indices_replicated(below_noise, 2, 1, 2, opt);
+  EXPECT_FALSE(c.identifiable);
+  EXPECT_NE(c.note.find("no larger than its replication noise"), std::string::npos) << c.note;
+  EXPECT_DOUBLE_EQ(c.variance, 1.0 / 3);
+  EXPECT_DOUBLE_EQ(c.noise_variance, 1.0);
+  // Identifiable outputs say so.
+  EXPECT_TRUE(r.identifiable);
+  EXPECT_TRUE(r.note.empty());
 }
 
 TEST(Sobol, NoiseCorrectionRecoversTheIndicesOfANoisyIshigami) {
@@ -569,12 +585,19 @@ TEST(SobolCli, WritesSobolCsvWithItsColumns) {
   EXPECT_TRUE(fs::exists(dir / "out" / "sobol_noise.csv"));
   const auto rows = read_csv(dir / "out" / "sobol.csv");
   ASSERT_EQ(rows.size(), 1u + 3u * 3u);
-  const std::vector<std::string> header = {
-      "output", "parameter",    "first_order",  "first_order_ci_low", "first_order_ci_high",
-      "total",  "total_ci_low", "total_ci_high"};
+  const std::vector<std::string> header = {"output",
+                                           "parameter",
+                                           "first_order",
+                                           "first_order_ci_low",
+                                           "first_order_ci_high",
+                                           "total",
+                                           "total_ci_low",
+                                           "total_ci_high",
+                                           "status"};
   EXPECT_EQ(rows[0], header);
   for (std::size_t i = 1; i < rows.size(); ++i) {
-    ASSERT_EQ(rows[i].size(), 8u);
+    ASSERT_EQ(rows[i].size(), 9u);
+    EXPECT_EQ(rows[i][8], "ok");
     // Shares of a variance, estimated from N = 64 noisy rows: finite, ST >= 0 (Jansen's is
     // a mean of squares), and of order one (not SEK-scale garbage); ST may exceed 1 here.
     for (std::size_t c : {2u, 5u}) {
@@ -586,6 +609,53 @@ TEST(SobolCli, WritesSobolCsvWithItsColumns) {
     EXPECT_LE(std::stod(rows[i][3]), std::stod(rows[i][4]));
     EXPECT_LE(std::stod(rows[i][6]), std::stod(rows[i][7]));
   }
+  fs::remove_all(dir);
+}
+
+TEST(SobolCli, AnOutputTheParametersCannotMoveIsNotIdentifiableAndTheOthersKeepTheirIndices) {
+  // Economics parameters only: the simulation never reads them, so extra sustained returns
+  // are the same at every point of a row (the row's points share their random numbers). It
+  // used to exit 2 on about half the seeds; now it is marked not identifiable at every seed,
+  // and net benefit and ROI, which the costs move, keep their indices.
+  const auto dir = testsupport::scratch_dir("sobol-unidentifiable");
+  const auto cfg = testsupport::small_reference_config(dir);
+  for (const char* seed : {"1", "2", "3"}) {
+    const auto out = dir / (std::string("out") + seed);
+    const auto r = testsupport::run_cli(
+        "sensitivity " + cfg +
+            " --method sobol --params economics.cost_per_fte_year_sek,economics.cost_repeated_"
+            "year_sek --sobol-n 8 --replications 2 --bootstrap 20 --threads 2 --seed " +
+            seed + " --out '" + out.string() + "'",
+        dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("extra_sustained_returns: not identifiable"), std::string::npos) << r.out;
+    const auto rows = read_csv(out / "sobol.csv");
+    ASSERT_EQ(rows.size(), 1u + 3u * 2u);
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      ASSERT_EQ(rows[i].size(), 9u);
+      if (rows[i][0] == "extra_sustained_returns") {
+        EXPECT_EQ(rows[i][8], "not_identifiable");
+        EXPECT_EQ(rows[i][2], "nan");
+        EXPECT_EQ(rows[i][5], "nan");
+      } else {
+        EXPECT_EQ(rows[i][8], "ok") << rows[i][0];
+        EXPECT_TRUE(std::isfinite(std::stod(rows[i][5]))) << rows[i][0];
+      }
+    }
+    const auto status = read_csv(out / "sobol_status.csv");
+    ASSERT_EQ(status.size(), 4u);
+    EXPECT_EQ(status[3][0], "extra_sustained_returns");
+    EXPECT_EQ(status[3][1], "not_identifiable");
+    EXPECT_NE(status[3][2].find("no parameter moves it"), std::string::npos);
+  }
+  // The report says so, in Swedish without the code name.
+  const auto rep = testsupport::run_cli("report '" + (dir / "out1").string() +
+                                            "' --lang sv --out '" + (dir / "r.html").string() + "'",
+                                        dir);
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  const auto html = testsupport::read_file(dir / "r.html");
+  EXPECT_NE(html.find("Extra varaktiga återgångar till skolan: går inte att fördela"),
+            std::string::npos);
   fs::remove_all(dir);
 }
 
