@@ -115,7 +115,7 @@ std::string threshold_markdown(const std::vector<ThresholdRow>& rows, const Scen
   const bool sv = l == Language::sv;
   const auto& f = rows.front();
   std::ostringstream md;
-  md << "<!-- threshold -->\n"
+  md << "<!-- brytpunkt -->\n"
      << (sv ? "## Vad som krävs för att det ska löna sig\n\n" : "## What it would take to pay\n\n")
      << (sv ? "Det värde som " : "The value that ") << threshold_parameter_words(l, f.parameter)
      << (sv ? " behöver nå " : " would need to reach ") << goal(l, f)
@@ -129,12 +129,12 @@ std::string threshold_markdown(const std::vector<ThresholdRow>& rows, const Scen
               "value.\n\n");
   for (const auto& r : rows)
     md << "- **" << label(r.scenario) << "**: " << threshold_sentence(l, r) << "\n";
-  md << "<!-- /threshold -->\n";
+  md << "<!-- /brytpunkt -->\n";
   return md.str();
 }
 
 std::string with_threshold_section(const std::string& md, const std::string& section) {
-  const std::string open = "<!-- threshold -->", close = "<!-- /threshold -->\n";
+  const std::string open = "<!-- brytpunkt -->", close = "<!-- /brytpunkt -->\n";
   const auto a = md.find(open);
   if (a == std::string::npos) {
     if (section.empty()) return md;

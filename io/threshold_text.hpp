@@ -24,7 +24,7 @@ std::string threshold_parameter_words(Language l, const std::string& path);
 std::string threshold_sentence(Language l, const ThresholdRow& row);
 
 /// decision.md's section "Vad som krävs för att det ska löna sig" / "What it would take to
-/// pay", between the markers <!-- threshold --> and <!-- /threshold --> (so that a later
+/// pay", between the markers <!-- brytpunkt --> and <!-- /brytpunkt --> (so that a later
 /// threshold run can replace it). "" when `rows` is empty.
 std::string threshold_markdown(const std::vector<ThresholdRow>& rows, const ScenarioLabeler& label,
                                Language l);
