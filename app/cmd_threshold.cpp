@@ -4,11 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "analysis/threshold.hpp"
 #include "app/commands.hpp"
@@ -19,6 +17,7 @@
 #include "io/threshold_text.hpp"
 #include "io/threshold_writer.hpp"
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 
 namespace attendsim::app {
 
@@ -77,16 +76,14 @@ int threshold_command(const ThresholdArgs& a) {
   // Into a folder that holds a compare's decision.md, the brief gets the threshold section.
   const auto brief = out_dir / "decision.md";
   if (!a.out.empty() && std::filesystem::exists(brief)) {
-    std::ifstream in(brief, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    const auto lang = models::decision_language(ss.str());
+    const auto text = read_input_file(brief, kMaxResultsBytes, "decision brief");
+    const auto lang = models::decision_language(text);
     std::map<std::string, std::string> label;
     for (const auto& s : models::comparison_scenarios(cfg))
       label[s.name] = models::in(lang, models::scenario_labels(cfg, s));
     const auto section = models::threshold_markdown(
         r.rows, [&](const std::string& n) { return label.count(n) ? label.at(n) : n; }, lang);
-    dir.write("decision.md", models::with_threshold_section(ss.str(), section));
+    dir.write("decision.md", models::with_threshold_section(text, section));
   }
   dir.commit();
   if (!a.quiet) {

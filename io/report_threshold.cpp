@@ -1,12 +1,12 @@
 #include "io/report_threshold.hpp"
 
-#include <fstream>
 #include <sstream>
 
 #include "io/svg_chart.hpp"
 #include "io/threshold_writer.hpp"
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 
 namespace attendsim::models {
 
@@ -31,10 +31,8 @@ std::string output_words(Language l, const std::string& output) {
 std::string sobol_report_section(const std::filesystem::path& results_dir, Language l) {
   const auto path = results_dir / "sobol_status.csv";
   if (!std::filesystem::exists(path)) return "";
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const auto records = csv::parse(ss.str(), path.string());
+  const auto records =
+      csv::parse(read_input_file(path, kMaxResultsBytes, "results file"), path.string());
   if (records.empty() ||
       records.front().cells != std::vector<std::string>{"output", "status", "note"})
     ATTENDSIM_INPUT_ERROR(path.string() << ":1: expected the header output,status,note");

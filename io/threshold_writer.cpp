@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -10,6 +9,7 @@
 #include "io/results_writer.hpp"
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
+#include "sim/input_file.hpp"
 
 namespace attendsim::models {
 
@@ -102,10 +102,8 @@ std::optional<std::vector<ThresholdRow>> read_threshold_csv(
     const std::filesystem::path& results_dir) {
   const auto path = results_dir / "threshold.csv";
   if (!std::filesystem::exists(path)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const auto records = csv::parse(ss.str(), path.string());
+  const auto records =
+      csv::parse(read_input_file(path, kMaxResultsBytes, "threshold file"), path.string());
   if (records.empty() || records.front().cells != columns()) {
     ATTENDSIM_INPUT_ERROR(path.string() << ":1: the header is not threshold.csv's ("
                                         << csv::row(columns()).substr(0, 60) << "...)");
