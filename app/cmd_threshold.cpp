@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "analysis/experiment.hpp"
 #include "analysis/threshold.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
@@ -71,8 +72,18 @@ int threshold_command(const ThresholdArgs& a) {
   const auto out_dir = a.output_dir("-threshold");
   if (!a.out.empty()) models::check_output_folder(out_dir, cfg, a.allow_other_config);
   OutputDir dir(out_dir, a.out.empty());
+  const bool keep_run_files = std::filesystem::exists(out_dir / "summary.json");
   const auto r = models::threshold_analysis(cfg, opt, spec);
   models::write_threshold_outputs(dir, r);
+  // A new folder gets the run files of a base-case run (as sensitivity's oneway), so that it
+  // is a results folder that compare can add to and report can read; into a folder of a run or
+  // compare, only threshold.csv (and decision.md's section) are added.
+  if (!keep_run_files) {
+    auto o = opt;
+    o.progress = false;
+    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), o);
+    models::write_run_outputs(dir, cfg, base, {"threshold", r.wall_seconds, opt.threads}, false);
+  }
   // Into a folder that holds a compare's decision.md, the brief gets the threshold section.
   const auto brief = out_dir / "decision.md";
   if (!a.out.empty() && std::filesystem::exists(brief)) {

@@ -310,5 +310,23 @@ TEST(Threshold, CommandWritesThresholdCsvAndTheBriefAndReportSayWhatItTakes) {
   ASSERT_EQ(rep.exit_code, 0) << rep.err;
   const auto html = testsupport::read_file(dir / "r.html");
   EXPECT_NE(html.find("Vad som krävs för att det ska löna sig"), std::string::npos);
+  // threshold first into a new folder, then compare into it: the brief has the section too.
+  const std::string out2 = " --out '" + (dir / "out2").string() + "'";
+  ASSERT_EQ(testsupport::run_cli("threshold " + cfg +
+                                     " --param economics.cost_per_fte_year_sek --replications 4 "
+                                     "--batches 2 --grid 3 --threads 2 --seed 3 --quiet" +
+                                     out2,
+                                 dir)
+                .exit_code,
+            0);
+  EXPECT_TRUE(fs::exists(dir / "out2" / "run.json"));
+  const auto c2 = testsupport::run_cli(
+      "compare " + cfg + " --draws 2 --replications 2 --threads 2 --seed 3 --quiet --lang en" +
+          out2,
+      dir);
+  ASSERT_EQ(c2.exit_code, 0) << c2.err;
+  EXPECT_NE(
+      testsupport::read_file(dir / "out2" / "decision.md").find("## What it would take to pay"),
+      std::string::npos);
   fs::remove_all(dir);
 }
