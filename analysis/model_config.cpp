@@ -26,10 +26,6 @@ ModelParams realise(const ModelConfig& cfg, const std::vector<double>& values) {
   return m;
 }
 
-const char* referral_policy_name(ReferralPolicy p) {
-  return p == ReferralPolicy::equal_referral ? "equal_referral" : "as_configured";
-}
-
 namespace {
 std::string fte_label(double fte) {
   char buf[32];
@@ -49,22 +45,19 @@ std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg) {
   base.allocation_policy = cfg.scenario.allocation_policy;
   out.push_back(base);
   const auto& c = cfg.compare;
-  const std::vector<std::string> allocs =
-      c.allocation_policies.empty() ? std::vector<std::string>{cfg.scenario.allocation_policy}
+  const std::vector<Allocation> allocs =
+      c.allocation_policies.empty() ? std::vector<Allocation>{cfg.scenario.allocation_policy}
                                     : c.allocation_policies;
-  std::vector<ReferralPolicy> refs;
-  for (const auto& n : c.referral_policies) {
-    refs.push_back(n == "equal_referral" ? ReferralPolicy::equal_referral
-                                         : ReferralPolicy::as_configured);
-  }
-  if (refs.empty()) refs.push_back(cfg.scenario.referral_policy);
+  const std::vector<ReferralPolicy> refs =
+      c.referral_policies.empty() ? std::vector<ReferralPolicy>{cfg.scenario.referral_policy}
+                                  : c.referral_policies;
   for (double level : c.staffing_levels_fte) {
     for (const auto& a : allocs) {
       for (auto r : refs) {
         ScenarioSpec s;
         s.name = fte_label(level);
-        if (allocs.size() > 1) s.name += "_" + a;
-        if (refs.size() > 1) s.name += std::string("_") + referral_policy_name(r);
+        if (allocs.size() > 1) s.name += std::string("_") + name_of(a);
+        if (refs.size() > 1) s.name += std::string("_") + name_of(r);
         s.allocation_policy = a;
         s.referral_policy = r;
         // The configured schedule's timing at this level: FTE > 0 periods get `level`.

@@ -45,8 +45,8 @@ struct PlanInputs {
 /// configured policies.
 struct CompareSpec {
   std::vector<double> staffing_levels_fte{1, 2, 3, 5, 8};
-  std::vector<std::string> allocation_policies;  ///< empty: the configured one
-  std::vector<std::string> referral_policies;    ///< empty: the configured one
+  std::vector<Allocation> allocation_policies;    ///< empty: the configured one
+  std::vector<ReferralPolicy> referral_policies;  ///< empty: the configured one
   std::vector<ScenarioSpec> explicit_scenarios;
   std::string reference_scenario;  ///< named reference for paired differences ("" = none)
   double roi_target = 1.0;
@@ -85,8 +85,6 @@ struct ModelConfig {
 
 /// The scenarios `attendsim compare` runs: baseline first, then the ladder and explicit ones.
 std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg);
-/// Name of a referral policy ("as_configured", "equal_referral").
-const char* referral_policy_name(ReferralPolicy p);
 
 /// Model parameters for a vector of parameter values (base, a PSA draw, a design point).
 /// Probability rows are renormalised to sum exactly to 1.

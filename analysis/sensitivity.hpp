@@ -5,13 +5,29 @@
 /// numbers: RunOptions::common_streams_across_draws), so differences between points are
 /// differences of parameters, not of Monte Carlo noise. Low and high values of a parameter
 /// are the 2.5 % and 97.5 % quantiles of its distribution (F^{-1}(0.025), F^{-1}(0.975)).
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
+#include "sim/names.hpp"
 
 namespace attendsim::models {
+
+/// The analyses of `attendsim sensitivity --method`.
+enum class SensitivityMethod : std::uint8_t { psa, oneway, twoway, sobol, voi };
+inline constexpr std::array<Named<SensitivityMethod>, 5> kSensitivityMethodNames{{
+    {SensitivityMethod::psa, "psa"},
+    {SensitivityMethod::oneway, "oneway"},
+    {SensitivityMethod::twoway, "twoway"},
+    {SensitivityMethod::sobol, "sobol"},
+    {SensitivityMethod::voi, "voi"},
+}};
+constexpr const auto& name_table(SensitivityMethod) {
+  return kSensitivityMethodNames;
+}
 
 /// The outputs every analysis reports for the configured scenario against the baseline.
 inline const std::vector<std::string>& sensitivity_outputs() {

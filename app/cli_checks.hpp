@@ -6,6 +6,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <vector>
+
+#include "sim/error.hpp"
+#include "sim/names.hpp"
 
 namespace attendsim::app {
 
@@ -28,6 +32,23 @@ inline CLI::Validator number_in(double lo, double hi, const std::string& what) {
 inline CLI::Validator count_up_to(double hi) {
   return number_in(
       1, hi, "a whole number between 1 and " + CLI::detail::to_string(static_cast<long long>(hi)));
+}
+
+/// One of E's names (its one name table, sim/names.hpp), plus `extra` names the command gives
+/// a meaning of its own; --help lists them and a wrong name is refused with the list.
+template <class E>
+CLI::IsMember one_of(std::vector<std::string> extra = {}) {
+  auto names = names_of<E>();
+  names.insert(names.end(), extra.begin(), extra.end());
+  return CLI::IsMember(names);
+}
+
+/// The value of a name that one_of<E>() let through.
+template <class E>
+E chosen(const std::string& name) {
+  const auto v = parse_name<E>(name);
+  ATTENDSIM_REQUIRE(v.has_value(), "'" << name << "' is not a name of its table");
+  return *v;
 }
 
 }  // namespace attendsim::app

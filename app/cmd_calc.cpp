@@ -88,8 +88,8 @@ int calc_command(const CalcArgs& a) {
   std::cout << "Simulated (" << opt.replications << " replications, seed " << opt.seed << "):\n";
   std::cout << "  as the plan counts (undiscounted, whole loss)   ROI " << roi_text(sim_plan.roi)
             << "\n";
-  std::cout << "  " << models::perspective_name(e.perspective) << ", discounted at "
-            << e.discount_rate * 100 << " %        ROI " << roi_text(sim_cfg.roi) << "\n\n";
+  std::cout << "  " << name_of(e.perspective) << ", discounted at " << e.discount_rate * 100
+            << " %        ROI " << roi_text(sim_cfg.roi) << "\n\n";
   std::cout
       << "Why they differ:\n"
       << "  - The plan assumes its effects (" << cfg.plan.avoided_repeated_years
@@ -100,8 +100,8 @@ int calc_command(const CalcArgs& a) {
       << "    caseload, queue and effect sizes of the config.\n"
       << "  - The plan counts the whole long-term loss of a non-completer ("
       << group_thousands(cfg.plan.saving_per_completer_sek) << " SEK); about half of it\n"
-      << "    is private income, not public money (S37): the "
-      << models::perspective_name(e.perspective) << " perspective keeps a share of "
+      << "    is private income, not public money (S37): the " << name_of(e.perspective)
+      << " perspective keeps a share of "
       << (e.perspective == models::Perspective::society
               ? 1.0
               : (e.perspective == models::Perspective::public_sector
@@ -129,7 +129,7 @@ int calc_command(const CalcArgs& a) {
     j["simulated_as_plan"] = {{"roi", sj(sim_plan.roi)},
                               {"savings_sek", sj(sim_plan.savings)},
                               {"cost_sek", sj(sim_plan.cost)}};
-    j["simulated_configured"] = {{"perspective", models::perspective_name(e.perspective)},
+    j["simulated_configured"] = {{"perspective", name_of(e.perspective)},
                                  {"discount_rate", e.discount_rate},
                                  {"roi", sj(sim_cfg.roi)},
                                  {"savings_sek", sj(sim_cfg.savings)},

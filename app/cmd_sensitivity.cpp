@@ -8,12 +8,13 @@
 
 #include "analysis/global_sensitivity.hpp"
 #include "analysis/sensitivity.hpp"
+#include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
 #include "io/results_writer.hpp"
-#include "sim/csv.hpp"
+#include "io/sensitivity_writer.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::app {
@@ -35,22 +36,12 @@ struct SensitivityArgs : ExperimentArgs {
   std::vector<double> values_per_return{0, 100000, 250000, 500000, 1000000, 2000000, 4000000};
 };
 
-std::string n(double v) {
-  return format_number(v);
-}
-
 int sensitivity_command(const SensitivityArgs& a) {
   auto cfg = models::load_model_config(a.config);
   // Sensitivity analyses estimate functions of the expected outputs: terminal events are
   // counted by their probabilities (less noise, the same expectation) unless asked not to.
-  if (a.terminal_events == "expected") {
-    cfg.structure.outcomes.expected_terminal_events = true;
-  } else if (a.terminal_events == "drawn") {
-    cfg.structure.outcomes.expected_terminal_events = false;
-  } else if (a.terminal_events != "config") {
-    ATTENDSIM_INPUT_ERROR("--terminal-events: expected, drawn or config, got '" << a.terminal_events
-                                                                                << "'");
-  }
+  if (a.terminal_events != "config")
+    cfg.structure.outcomes.terminal_events = chosen<models::TerminalEvents>(a.terminal_events);
   auto opt = a.options(cfg);
   const auto out_dir = a.output_dir("-sensitivity");
   if (!a.out.empty()) models::check_output_folder(out_dir, cfg, a.allow_other_config);
@@ -94,10 +85,7 @@ int sensitivity_command(const SensitivityArgs& a) {
     const auto r = models::run_to_target_se(cfg, opt, metric, target, a.batch, a.max_replications);
     models::write_run_outputs(
         dir, cfg, r.result, {"sensitivity --target-se", r.result.wall_seconds, opt.threads}, false);
-    dir.write("target_se.csv", "metric,target,se,replications,reached\n" + metric + "," +
-                                   n(target) + "," + n(r.se) + "," +
-                                   std::to_string(r.result.options.replications) + "," +
-                                   (r.reached ? "true" : "false") + "\n");
+    dir.write("target_se.csv", models::target_se_csv(metric, target, r));
     dir.commit();
     if (!a.quiet) {
       std::cout << metric << ": se " << r.se << (r.reached ? " <= " : " > ") << target << " after "
@@ -107,46 +95,28 @@ int sensitivity_command(const SensitivityArgs& a) {
     }
     return 0;
   }
-  if (a.method.empty())
-    ATTENDSIM_INPUT_ERROR(
-        "sensitivity: give --method (psa, oneway, twoway, sobol, voi) or --target-se");
-  if (!a.params.empty() && (a.method == "psa" || a.method == "oneway")) {
+  if (a.method.empty()) {
+    ATTENDSIM_INPUT_ERROR("sensitivity: give --method (" << known_names<models::SensitivityMethod>()
+                                                         << ") or --target-se");
+  }
+  const auto method = chosen<models::SensitivityMethod>(a.method);
+  using models::SensitivityMethod;
+  if (!a.params.empty() &&
+      (method == SensitivityMethod::psa || method == SensitivityMethod::oneway)) {
     ATTENDSIM_INPUT_ERROR("--params is not used by --method " << a.method
                                                               << " (it takes every uncertain "
                                                                  "parameter); leave it out");
   }
-  if (a.method == "psa") {
+  if (method == SensitivityMethod::psa) {
     if (opt.draws <= 1) opt.draws = 100;
     a.check_memory(static_cast<double>(opt.draws) * opt.replications,
                    models::comparison_scenarios(cfg).size(), cfg);
     if (a.replications <= 0) opt.replications = 2;
     const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
     write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
-    std::string psa =
-        "draw,scenario,incremental_cost_sek,incremental_sustained_returns,"
-        "incremental_completed_upper_secondary,net_benefit_sek,roi\n";
-    const auto i_cost = res.metric_index(models::Metric::cost_sek),
-               i_ret = res.metric_index(models::Metric::sustained_returns),
-               i_comp = res.metric_index(models::Metric::completed_upper_secondary),
-               i_net = res.metric_index(models::Metric::net_benefit_sek),
-               i_roi = res.metric_index(models::Metric::roi);
-    const auto base_ret = res.unit_values(0, i_ret), base_comp = res.unit_values(0, i_comp);
-    for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
-      const auto cost = res.unit_values(s, i_cost), ret = res.unit_values(s, i_ret),
-                 comp = res.unit_values(s, i_comp), net = res.unit_values(s, i_net),
-                 roi = res.unit_values(s, i_roi);
-      for (std::size_t d = 0; d < cost.size(); ++d) {
-        psa += std::to_string(d) + "," + res.scenarios[s].name + "," + n(cost[d]) + "," +
-               n(ret[d] - base_ret[d]) + "," + n(comp[d] - base_comp[d]) + "," + n(net[d]) + "," +
-               n(roi[d]) + "\n";
-      }
-    }
-    dir.write("psa.csv", psa);
-    std::string ac = "value_per_outcome_sek,scenario,probability_best\n";
-    for (const auto& p : models::acceptability(res, a.values_per_return)) {
-      ac += n(p.value_per_return_sek) + "," + p.scenario + "," + n(p.probability_best) + "\n";
-    }
-    dir.write("acceptability.csv", ac);
+    dir.write("psa.csv", models::psa_csv(res));
+    dir.write("acceptability.csv",
+              models::acceptability_csv(models::acceptability(res, a.values_per_return)));
     dir.commit();
     if (!a.quiet) {
       std::cout << "PSA: " << opt.draws << " parameter draws x " << opt.replications
@@ -156,19 +126,11 @@ int sensitivity_command(const SensitivityArgs& a) {
     }
     return 0;
   }
-  if (a.method == "oneway") {
+  if (method == SensitivityMethod::oneway) {
     if (a.replications <= 0) opt.replications = 10;
     const auto rows = models::one_way(cfg, opt);
-    std::string csv =
-        "parameter,output,base_value,low_value,high_value,output_base,output_low,output_high,"
-        "swing\n";
-    for (const auto& r : rows) {
-      csv += r.parameter + "," + r.output + "," + n(r.base_value) + "," + n(r.low_value) + "," +
-             n(r.high_value) + "," + n(r.output_base) + "," + n(r.output_low) + "," +
-             n(r.output_high) + "," + n(r.swing) + "\n";
-    }
     write_base_run("sensitivity --method oneway", std::nullopt);
-    dir.write("tornado.csv", csv);
+    dir.write("tornado.csv", models::tornado_csv(rows));
     dir.commit();
     if (!a.quiet) {
       std::cout << "one-way analysis, net benefit (SEK), largest swings first:\n";
@@ -183,7 +145,7 @@ int sensitivity_command(const SensitivityArgs& a) {
     }
     return 0;
   }
-  if (a.method == "twoway") {
+  if (method == SensitivityMethod::twoway) {
     const auto comma = a.params.find(',');
     if (comma != std::string::npos && a.params.substr(0, comma) == a.params.substr(comma + 1))
       ATTENDSIM_INPUT_ERROR("--params: a two-way analysis needs two different parameters, got '"
@@ -193,33 +155,19 @@ int sensitivity_command(const SensitivityArgs& a) {
     if (a.replications <= 0) opt.replications = 10;
     const auto rows =
         models::two_way(cfg, opt, a.params.substr(0, comma), a.params.substr(comma + 1), a.grid);
-    std::string csv = "param_a,value_a,param_b,value_b,output,mean\n";
-    const auto& names = models::sensitivity_outputs();
-    for (const auto& r : rows) {
-      for (std::size_t o = 0; o < names.size(); ++o) {
-        csv += r.param_a + "," + n(r.value_a) + "," + r.param_b + "," + n(r.value_b) + "," +
-               names[o] + "," + n(r.outputs[o]) + "\n";
-      }
-    }
     write_base_run("sensitivity --method twoway", std::nullopt);
-    dir.write("twoway.csv", csv);
+    dir.write("twoway.csv", models::twoway_csv(rows));
     dir.commit();
     if (!a.quiet)
       std::cout << "two-way grid " << a.grid << "x" << a.grid << ": twoway.csv in "
                 << dir.final_path().string() << "\n";
     return 0;
   }
-  if (a.method == "sobol") {
+  if (method == SensitivityMethod::sobol) {
     if (a.sobol_n < 2)
       ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << a.sobol_n);
     if (a.replications <= 0) opt.replications = 2;
-    SobolEstimator estimator = SobolEstimator::combined;
-    if (a.estimator == "saltelli-jansen") {
-      estimator = SobolEstimator::saltelli_jansen;
-    } else if (a.estimator != "combined") {
-      ATTENDSIM_INPUT_ERROR("--estimator: combined or saltelli-jansen, got '" << a.estimator
-                                                                              << "'");
-    }
+    const auto estimator = chosen<SobolEstimator>(a.estimator);
     if (opt.replications < 2 && !a.quiet) {
       std::cerr << "attendsim: note: with --replications 1 the simulator's noise cannot be "
                    "estimated; the indices keep its bias (use 2 or more)\n";
@@ -235,33 +183,10 @@ int sensitivity_command(const SensitivityArgs& a) {
     const auto r = models::sobol_sensitivity(
         cfg, opt, params, static_cast<std::size_t>(a.sobol_n), a.bootstrap,
         static_cast<std::size_t>(a.randomisations), true, estimator);
-    std::string csv =
-        "output,parameter,first_order,first_order_ci_low,first_order_ci_high,total,total_ci_low,"
-        "total_ci_high,status\n";
-    for (const auto& row : r.rows) {
-      const auto& x = row.index;
-      csv += row.output + "," + row.parameter + "," + n(x.first_order) + "," +
-             n(x.first_order_ci_low) + "," + n(x.first_order_ci_high) + "," + n(x.total) + "," +
-             n(x.total_ci_low) + "," + n(x.total_ci_high) + "," +
-             (row.identifiable ? "ok" : "not_identifiable") + "\n";
-    }
-    std::string notes = "output,status,note\n";
-    for (const auto& z : r.noise) {
-      notes += csv::row({z.output, z.identifiable ? "ok" : "not_identifiable", z.note});
-    }
-    std::string noise =
-        "output,parameter,variance,noise_variance,noise_share,first_order_noise,total_noise\n";
-    for (const auto& z : r.noise) {
-      for (std::size_t i = 0; i < r.parameters.size(); ++i) {
-        noise += z.output + "," + r.parameters[i] + "," + n(z.variance) + "," +
-                 n(z.noise_variance) + "," + n(z.noise_share) + "," + n(z.first_order_noise[i]) +
-                 "," + n(z.total_noise[i]) + "\n";
-      }
-    }
     write_base_run("sensitivity --method sobol", r.wall_seconds);
-    dir.write("sobol.csv", csv);
-    dir.write("sobol_noise.csv", noise);
-    dir.write("sobol_status.csv", notes);
+    dir.write("sobol.csv", models::sobol_csv(r));
+    dir.write("sobol_noise.csv", models::sobol_noise_csv(r));
+    dir.write("sobol_status.csv", models::sobol_status_csv(r));
     dir.commit();
     if (!a.quiet) {
       std::cout << "Sobol indices: N = " << r.n
@@ -292,19 +217,14 @@ int sensitivity_command(const SensitivityArgs& a) {
     }
     return 0;
   }
-  if (a.method == "voi") {
+  if (method == SensitivityMethod::voi) {
     if (opt.draws <= 1) opt.draws = 200;
     a.check_memory(static_cast<double>(opt.draws) * opt.replications,
                    models::comparison_scenarios(cfg).size(), cfg);
     if (a.replications <= 0) opt.replications = 2;
     const auto r = models::value_of_information(cfg, opt, a.params);
-    std::string csv = "measure,parameter,voi_sek,share_of_evpi\n";
-    for (const auto& row : r.rows) {
-      csv += row.measure + "," + row.parameter + "," + n(row.voi_sek) + "," + n(row.share_of_evpi) +
-             "\n";
-    }
     write_run(r.result, {"sensitivity --method voi", r.result.wall_seconds, opt.threads}, true);
-    dir.write("voi.csv", csv);
+    dir.write("voi.csv", models::voi_csv(r));
     dir.commit();
     if (!a.quiet) {
       std::cout << "value of information (SEK, per decision, " << opt.draws << " draws x "
@@ -318,7 +238,7 @@ int sensitivity_command(const SensitivityArgs& a) {
     }
     return 0;
   }
-  ATTENDSIM_INPUT_ERROR("--method: unknown method '" << a.method << "'");
+  ATTENDSIM_REQUIRE(false, "--method " << a.method << " has no analysis");
 }
 
 }  // namespace
@@ -331,8 +251,8 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
       "Sobol indices, value of information (EVPI, EVPPI), "
       "and a precision target on the standard error");
   args->add_to(sub, "output folder (default: results/CONFIG-sensitivity-DATE-TIME)");
-  sub->add_option("--method", args->method, "psa | oneway | twoway | sobol | voi")
-      ->check(CLI::IsMember({"psa", "oneway", "twoway", "sobol", "voi"}));
+  sub->add_option("--method", args->method, "the analysis")
+      ->check(one_of<models::SensitivityMethod>());
   sub->add_option(
       "--params", args->params,
       "comma-separated parameter keys: two for twoway (e.g. "
@@ -353,10 +273,12 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
   sub->add_option("--terminal-events", args->terminal_events,
                   "expected (default): count completion, summer school and eligibility by their "
                   "probabilities (the same expectation, less noise); drawn; or config (as the "
-                  "config's [outcomes] terminal_events says)");
+                  "config's [outcomes] terminal_events says)")
+      ->check(one_of<models::TerminalEvents>({"config"}));
   sub->add_option("--estimator", args->estimator,
                   "Sobol estimators: combined (default; per index the minimum-variance "
-                  "combination of the Saltelli and Jansen forms) or saltelli-jansen");
+                  "combination of the Saltelli and Jansen forms) or saltelli-jansen")
+      ->check(one_of<SobolEstimator>());
   sub->add_option("--grid", args->grid, "points per parameter in twoway (default 5)")
       ->check(CLI::Range(2, 50));
   sub->add_option("--target-se", args->target_se,

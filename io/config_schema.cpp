@@ -9,6 +9,7 @@
 #include "models/policies/allocation_policy.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/names.hpp"
 #include "sim/streams.hpp"
 
 namespace attendsim::models {
@@ -27,6 +28,23 @@ constexpr double kMaxMagnitude = 1e15;
 
 /// A month count at most this (100 years).
 constexpr double kMaxMonths = 1200;
+
+/// The value of E named `name` at `key`; an unknown name fails naming file, line, key and the
+/// known names (`what` says what the name is: "allocation policy").
+template <class E>
+E enum_of(TableReader& t, const std::string& key, const std::string& name, const char* what) {
+  const auto v = parse_name<E>(name);
+  if (!v)
+    t.fail(key,
+           std::string("unknown ") + what + " '" + name + "' (known: " + known_names<E>() + ")");
+  return *v;
+}
+
+/// The enumerated value at `key`, `fallback` when the key is absent.
+template <class E>
+E enum_or(TableReader& t, const std::string& key, E fallback, const char* what) {
+  return enum_of<E>(t, key, t.string_or(key, name_of(fallback)), what);
+}
 
 /// Builds the parameter list while reading the schema.
 class Builder {
@@ -365,21 +383,11 @@ ModelConfig parse_model_config(const config::Document& doc) {
             [](ModelParams& m, double v) { m.detection.p_consent = v; });
     // How referrals answer to the team's queue (docs/methods.md §4.3 step 7).
     auto& dp = st.detection;
-    const std::string rule = t.string_or("referral_rule", "always");
-    if (rule == "always") {
-      dp.referral_rule = ReferralRule::always;
-    } else if (rule == "queue_limit") {
-      dp.referral_rule = ReferralRule::queue_limit;
-      if (!t.has("queue_limit"))
-        t.fail("referral_rule", "queue_limit needs the key queue_limit (pupils waiting)");
-    } else if (rule == "queue_decline") {
-      dp.referral_rule = ReferralRule::queue_decline;
-      if (!t.has("queue_half"))
-        t.fail("referral_rule", "queue_decline needs the key queue_half (pupils waiting)");
-    } else {
-      t.fail("referral_rule",
-             "unknown rule '" + rule + "' (known: always, queue_limit, queue_decline)");
-    }
+    dp.referral_rule = enum_or(t, "referral_rule", ReferralRule::always, "rule");
+    if (dp.referral_rule == ReferralRule::queue_limit && !t.has("queue_limit"))
+      t.fail("referral_rule", "queue_limit needs the key queue_limit (pupils waiting)");
+    if (dp.referral_rule == ReferralRule::queue_decline && !t.has("queue_half"))
+      t.fail("referral_rule", "queue_decline needs the key queue_half (pupils waiting)");
     if (t.has("queue_limit")) {
       if (dp.referral_rule != ReferralRule::queue_limit)
         t.fail("queue_limit", "is read only with referral_rule = \"queue_limit\"");
@@ -425,21 +433,10 @@ ModelConfig parse_model_config(const config::Document& doc) {
             [](ModelParams& m, double v) { m.coordinators.effect_mult_grades_0_4 = v; });
     b.param(t, "effect_decay_per_month_after_close", Domain::probability,
             [](ModelParams& m, double v) { m.coordinators.effect_decay_after_close = v; });
-    const std::string policy = t.string_or("allocation_policy", "fifo");
-    if (!make_allocation_policy(policy)) {
-      std::string known;
-      for (const auto& n : allocation_policy_names()) known += (known.empty() ? "" : ", ") + n;
-      t.fail("allocation_policy", "unknown policy '" + policy + "' (known: " + known + ")");
-    }
-    cfg.scenario.allocation_policy = policy;
-    const std::string referral = t.string_or("referral_policy", "as_configured");
-    if (referral == "as_configured")
-      cfg.scenario.referral_policy = ReferralPolicy::as_configured;
-    else if (referral == "equal_referral")
-      cfg.scenario.referral_policy = ReferralPolicy::equal_referral;
-    else
-      t.fail("referral_policy",
-             "unknown policy '" + referral + "' (known: as_configured, equal_referral)");
+    cfg.scenario.allocation_policy =
+        enum_or(t, "allocation_policy", Allocation::fifo, "allocation policy");
+    cfg.scenario.referral_policy =
+        enum_or(t, "referral_policy", ReferralPolicy::as_configured, "referral policy");
     cfg.scenario.staffing = read_staffing(t, "staffing");
     if (cp.enabled && cfg.scenario.staffing.periods.empty()) {
       t.fail("staffing",
@@ -478,19 +475,13 @@ ModelConfig parse_model_config(const config::Document& doc) {
             });
     b.param(t, "p_placement_per_year_if_extensive", Domain::probability,
             [](ModelParams& m, double v) { m.outcomes.p_placement_per_year_if_extensive = v; });
-    const std::string terminal = t.string_or("terminal_events", "drawn");
-    if (terminal != "drawn" && terminal != "expected")
-      t.fail("terminal_events", "must be drawn or expected, got '" + terminal + "'");
-    o.expected_terminal_events = terminal == "expected";
+    o.terminal_events = enum_or(t, "terminal_events", TerminalEvents::drawn, "mode");
     t.finish();
   }
   {  // [economics]
     auto t = root.table("economics");
     auto& e = st.economics;
-    const std::string persp = t.string("perspective");
-    if (!parse_perspective(persp, e.perspective)) {
-      t.fail("perspective", "must be municipality, public_sector or society, got '" + persp + "'");
-    }
+    e.perspective = enum_of<Perspective>(t, "perspective", t.string("perspective"), "perspective");
     b.param(t, "discount_rate", Domain::nonnegative,
             [](ModelParams& m, double v) { m.economics.discount_rate = v; });
     b.param(t, "cost_per_fte_year_sek", Domain::nonnegative,
@@ -534,18 +525,6 @@ ModelConfig parse_model_config(const config::Document& doc) {
   }
   if (auto t = root.table_if("compare")) {  // [compare]: the scenario set of `attendsim compare`
     auto& c = cfg.compare;
-    auto check_policy = [&](TableReader& r, const std::string& key, const std::string& name) {
-      if (!make_allocation_policy(name)) {
-        std::string known;
-        for (const auto& n : allocation_policy_names()) known += (known.empty() ? "" : ", ") + n;
-        r.fail(key, "unknown allocation policy '" + name + "' (known: " + known + ")");
-      }
-    };
-    auto parse_referral = [&](TableReader& r, const std::string& key, const std::string& name) {
-      if (name == "as_configured") return ReferralPolicy::as_configured;
-      if (name == "equal_referral") return ReferralPolicy::equal_referral;
-      r.fail(key, "unknown referral policy '" + name + "' (known: as_configured, equal_referral)");
-    };
     if (t->has("staffing_levels_fte")) {
       c.staffing_levels_fte = t->numbers("staffing_levels_fte");
       for (double v : c.staffing_levels_fte) {
@@ -558,14 +537,16 @@ ModelConfig parse_model_config(const config::Document& doc) {
       t->node("staffing_levels_fte");
     }
     if (t->has("allocation_policies")) {
-      c.allocation_policies = t->strings("allocation_policies");
-      for (const auto& n : c.allocation_policies) check_policy(*t, "allocation_policies", n);
+      for (const auto& n : t->strings("allocation_policies"))
+        c.allocation_policies.push_back(
+            enum_of<Allocation>(*t, "allocation_policies", n, "allocation policy"));
     } else {
       t->node("allocation_policies");
     }
     if (t->has("referral_policies")) {
-      c.referral_policies = t->strings("referral_policies");
-      for (const auto& n : c.referral_policies) parse_referral(*t, "referral_policies", n);
+      for (const auto& n : t->strings("referral_policies"))
+        c.referral_policies.push_back(
+            enum_of<ReferralPolicy>(*t, "referral_policies", n, "referral policy"));
     } else {
       t->node("referral_policies");
     }
@@ -586,12 +567,10 @@ ModelConfig parse_model_config(const config::Document& doc) {
       if (spec.name == "baseline" || spec.name.empty())
         sc.fail("name", "must be a non-empty name other than 'baseline'");
       if (const auto bad = config::name_problem(spec.name); !bad.empty()) sc.fail("name", bad);
-      spec.allocation_policy = sc.string_or("allocation_policy", cfg.scenario.allocation_policy);
-      check_policy(sc, "allocation_policy", spec.allocation_policy);
+      spec.allocation_policy =
+          enum_or(sc, "allocation_policy", cfg.scenario.allocation_policy, "allocation policy");
       spec.referral_policy =
-          sc.has("referral_policy")
-              ? parse_referral(sc, "referral_policy", sc.string("referral_policy"))
-              : (sc.node("referral_policy"), cfg.scenario.referral_policy);
+          enum_or(sc, "referral_policy", cfg.scenario.referral_policy, "referral policy");
       spec.staffing = read_staffing(sc, "staffing");
       read_labels(sc, cfg, spec.name);
       if (spec.staffing.periods.empty())

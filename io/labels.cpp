@@ -47,14 +47,18 @@ std::string fte_words(Language l, double fte) {
   return n + (std::abs(fte - 1.0) < 1e-9 ? " heltid" : " heltider");
 }
 
-std::string allocation_policy_words(Language l, const std::string& policy) {
+std::string allocation_policy_words(Language l, Allocation policy) {
   const bool sv = l == Language::sv;
-  if (policy == "fifo") return sv ? "först till kvarn" : "first come, first served";
-  if (policy == "severity_first") return sv ? "svårast frånvaro först" : "most severe first";
-  if (policy == "gender_proportional")
-    return sv ? "platser efter flickors och pojkars andel" : "places in proportion to gender";
-  if (policy == "gender_parity")
-    return sv ? "lika tillgång för flickor och pojkar" : "equal access for girls and boys";
+  switch (policy) {
+    case Allocation::fifo:
+      return sv ? "först till kvarn" : "first come, first served";
+    case Allocation::severity_first:
+      return sv ? "svårast frånvaro först" : "most severe first";
+    case Allocation::gender_proportional:
+      return sv ? "platser efter flickors och pojkars andel" : "places in proportion to gender";
+    case Allocation::gender_parity:
+      return sv ? "lika tillgång för flickor och pojkar" : "equal access for girls and boys";
+  }
   return sv ? "egen fördelningsregel" : "own allocation rule";
 }
 

@@ -26,7 +26,7 @@ std::string format_number_in(Language l, double v, int decimals);
 /// "1 heltid", "2,5 heltider" / "1 FTE", "2.5 FTE".
 std::string fte_words(Language l, double fte);
 /// Allocation policy in words ("först till kvarn" / "first come, first served").
-std::string allocation_policy_words(Language l, const std::string& policy);
+std::string allocation_policy_words(Language l, Allocation policy);
 /// Referral policy in words; "" for as_configured.
 std::string referral_policy_words(Language l, ReferralPolicy p);
 /// The perspective's owner: "kommunens" / "the municipality's" ...

@@ -126,7 +126,7 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   run["config_hash"] = config_hash(cfg);
   run["seed"] = res.options.seed;
   run["stream_derivation_version"] = kStreamDerivationVersion;
-  run["terminal_events"] = cfg.structure.outcomes.expected_terminal_events ? "expected" : "drawn";
+  run["terminal_events"] = name_of(cfg.structure.outcomes.terminal_events);
   run["terminal_value"] = cfg.structure.economics.terminal_value ? "on" : "off";
   run["draws"] = res.options.draws;
   run["replications"] = res.options.replications;
@@ -221,8 +221,8 @@ void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentR
     }
     os << "\n";
   }
-  os << "\nperspective: " << perspective_name(cfg.structure.economics.perspective)
-     << ", discount rate " << cfg.structure.economics.discount_rate << ", value past the horizon "
+  os << "\nperspective: " << name_of(cfg.structure.economics.perspective) << ", discount rate "
+     << cfg.structure.economics.discount_rate << ", value past the horizon "
      << (cfg.structure.economics.terminal_value ? "on" : "off (horizon only)")
      << "; savings are scenario vs baseline"
      << " on common random numbers.\n";

@@ -5,10 +5,8 @@
 
 namespace attendsim::models::detail {
 
-CaseBook::CaseBook(const std::string& allocation_policy)
-    : policy_(make_allocation_policy(allocation_policy)) {
-  ATTENDSIM_REQUIRE(policy_ != nullptr, "unknown allocation policy '" << allocation_policy << "'");
-}
+CaseBook::CaseBook(Allocation allocation_policy)
+    : policy_(make_allocation_policy(allocation_policy)) {}
 
 void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
                       const double eligible[kGenders], Pupil* pupils, ReplicationOutcome& out) {

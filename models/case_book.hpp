@@ -19,7 +19,7 @@ namespace attendsim::models::detail {
 
 class CaseBook {
  public:
-  explicit CaseBook(const std::string& allocation_policy);
+  explicit CaseBook(Allocation allocation_policy);
 
   /// A pupil referred with consent this month joins the end of the queue.
   void add_referral(std::uint32_t pupil) { queue_.push_back(pupil); }

@@ -2,14 +2,25 @@
 /// The economic parameters of one model evaluation and the per-step event counts a
 /// simulated scenario records for them. What is done with them (costs, discounted savings,
 /// ROI) is analysis/economics.hpp.
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "sim/names.hpp"
+
 namespace attendsim::models {
 
-enum class Perspective { municipality, public_sector, society };
-bool parse_perspective(const std::string& name, Perspective& out);
-const char* perspective_name(Perspective p);
+/// Whose costs and savings count ([economics] perspective; analysis/economics.hpp).
+enum class Perspective : std::uint8_t { municipality, public_sector, society };
+inline constexpr std::array<Named<Perspective>, 3> kPerspectiveNames{{
+    {Perspective::municipality, "municipality"},
+    {Perspective::public_sector, "public_sector"},
+    {Perspective::society, "society"},
+}};
+constexpr const auto& name_table(Perspective) {
+  return kPerspectiveNames;
+}
 
 struct EconomicsParams {
   Perspective perspective = Perspective::public_sector;

@@ -8,6 +8,7 @@
 #include "models/attendance.hpp"
 #include "models/economics_params.hpp"
 #include "models/staffing.hpp"
+#include "sim/names.hpp"
 
 namespace attendsim::models {
 
@@ -51,6 +52,30 @@ enum class ReferralRule : std::uint8_t {
   queue_limit,    ///< no referral while `queue_limit` or more pupils wait
   queue_decline,  ///< p_refer x queue_half / (queue_half + pupils waiting)
 };
+inline constexpr std::array<Named<ReferralRule>, 3> kReferralRuleNames{{
+    {ReferralRule::always, "always"},
+    {ReferralRule::queue_limit, "queue_limit"},
+    {ReferralRule::queue_decline, "queue_decline"},
+}};
+constexpr const auto& name_table(ReferralRule) {
+  return kReferralRuleNames;
+}
+
+/// How the terminal events (completion or not at the end of grade 12, summer school, and the
+/// count of grade-9 pupils made eligible) are counted ([outcomes] terminal_events).
+enum class TerminalEvents : std::uint8_t {
+  drawn,     ///< by a draw, as each pupil's event happens or not
+  expected,  ///< by their probabilities given the simulated path (conditional Monte Carlo, the
+             ///< same expected outcome with less noise, docs/methods.md §4.9); the eligibility
+             ///< flag itself is still drawn
+};
+inline constexpr std::array<Named<TerminalEvents>, 2> kTerminalEventsNames{{
+    {TerminalEvents::drawn, "drawn"},
+    {TerminalEvents::expected, "expected"},
+}};
+constexpr const auto& name_table(TerminalEvents) {
+  return kTerminalEventsNames;
+}
 
 struct DetectionParams {
   double p_detect_per_month = 0.35;
@@ -92,11 +117,7 @@ struct OutcomeParams {
   double p_summer_school_if_high_or_extensive_grade8_9 = 0.5;
   double p_placement_per_year_if_extensive = 0.03;
   double share_eligible_at_start_upper_sec = 0.86;  ///< for pupils already in grades 10-12 at start
-  /// Count the terminal events (completion or not at the end of grade 12, summer school, and
-  /// the count of grade-9 pupils made eligible) by their probabilities given the simulated
-  /// path instead of by a draw: conditional Monte Carlo, the same expected outcome with less
-  /// noise (docs/methods.md §4.9). The eligibility flag itself is still drawn.
-  bool expected_terminal_events = false;
+  TerminalEvents terminal_events = TerminalEvents::drawn;
   bool operator==(const OutcomeParams&) const = default;
 };
 

@@ -411,7 +411,7 @@ class PupilRules {
     // multiple of 2^-32, P(hi(x) < p) = ceil(p 2^32) 2^-32 exactly for the 32-bit draws:
     // such sums are exact in any order while below 2^21, so the scenario simulated from a
     // baseline stays bit-identical (scenario_from_baseline.hpp).
-    const bool expected = o.expected_terminal_events;
+    const bool expected = o.terminal_events == TerminalEvents::expected;
     if (p.grade == 9) {
       out.grade9_finishers += 1;
       const bool eligible = uniform_hi(x) < o.p_eligible_by_state[s];

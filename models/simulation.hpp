@@ -25,6 +25,7 @@
 
 #include "models/economics_params.hpp"
 #include "models/params.hpp"
+#include "models/policies/allocation_policy.hpp"
 #include "models/staffing.hpp"
 #include "sim/streams.hpp"
 
@@ -34,12 +35,20 @@ inline constexpr std::uint32_t kPopulationPurpose = 0x706f7075U;  // "popu"
 inline constexpr std::uint32_t kPupilPurpose = 0x7075706dU;       // "pupm"
 inline constexpr int kChunkPupils = 4096;
 
-enum class ReferralPolicy { as_configured, equal_referral };
+/// Who is referred: as the detection parameters say, or girls at the boys' probability.
+enum class ReferralPolicy : std::uint8_t { as_configured, equal_referral };
+inline constexpr std::array<Named<ReferralPolicy>, 2> kReferralPolicyNames{{
+    {ReferralPolicy::as_configured, "as_configured"},
+    {ReferralPolicy::equal_referral, "equal_referral"},
+}};
+constexpr const auto& name_table(ReferralPolicy) {
+  return kReferralPolicyNames;
+}
 
 struct ScenarioSpec {
   std::string name = "baseline";
   StaffingSchedule staffing;  ///< empty: no coordinators (the baseline)
-  std::string allocation_policy = "fifo";
+  Allocation allocation_policy = Allocation::fifo;
   ReferralPolicy referral_policy = ReferralPolicy::as_configured;
 };
 

@@ -87,11 +87,15 @@
 /// Randomisation q draws s_0..s_{2d-1} as the first 2d outputs of
 /// make_engine({seed, 0, q, kSobolShiftPurpose, 0}). The estimate is the mean of the K
 /// per-randomisation estimates, its CI mean +- t_{K-1, (1+c)/2} sd / sqrt(K).
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "sim/error.hpp"
+#include "sim/names.hpp"
 
 namespace attendsim {
 
@@ -131,6 +135,13 @@ struct SobolResult {
 };
 
 enum class SobolEstimator { combined, saltelli_jansen };
+inline constexpr std::array<Named<SobolEstimator>, 2> kSobolEstimatorNames{{
+    {SobolEstimator::combined, "combined"},
+    {SobolEstimator::saltelli_jansen, "saltelli-jansen"},
+}};
+constexpr const auto& name_table(SobolEstimator) {
+  return kSobolEstimatorNames;
+}
 
 struct SobolOptions {
   int bootstrap = 500;  ///< resamples B (0: no CIs, the CI fields equal the estimates)

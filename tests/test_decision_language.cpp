@@ -99,7 +99,7 @@ TEST(DecisionLanguage, LabelsFromTheConfigOrMadeFromStaffingAndPolicies) {
   half.name = "2_5fte";
   auto with_half = cfg;
   with_half.compare.explicit_scenarios.push_back(half);
-  half.allocation_policy = "fifo";
+  half.allocation_policy = Allocation::fifo;
   half.referral_policy = ReferralPolicy::as_configured;
   for (auto& p : half.staffing.periods) p.fte = p.fte > 0 ? 2.5 : 0;
   EXPECT_EQ(scenario_labels(with_half, half).sv, "2,5 heltider, först till kvarn");

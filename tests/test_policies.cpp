@@ -36,19 +36,28 @@ std::vector<std::size_t> sorted(std::vector<std::size_t> v) {
 
 std::vector<std::size_t> choose(const std::string& policy, const std::vector<Candidate>& q,
                                 int free, const AccessCounts& c = {}) {
-  auto p = make_allocation_policy(policy);
-  EXPECT_NE(p, nullptr) << policy;
+  const auto kind = attendsim::parse_name<Allocation>(policy);
+  EXPECT_TRUE(kind.has_value()) << policy;
+  auto p = make_allocation_policy(kind.value_or(Allocation::fifo));
   EXPECT_EQ(p->name(), policy);
   return p->choose(q, free, c);
 }
 
 }  // namespace
 
-TEST(Policies, AllNamesAreKnownAndUnknownIsNull) {
-  for (const auto& n : allocation_policy_names())
-    EXPECT_NE(make_allocation_policy(n), nullptr) << n;
-  EXPECT_EQ(allocation_policy_names().size(), 4U);
-  EXPECT_EQ(make_allocation_policy("lottery"), nullptr);
+TEST(Policies, OneNameTableNamesEveryPolicyAndItsClass) {
+  const std::vector<std::string> names{"fifo", "severity_first", "gender_proportional",
+                                       "gender_parity"};
+  EXPECT_EQ(attendsim::names_of<Allocation>(), names);
+  for (const auto& n : names) {
+    const auto kind = attendsim::parse_name<Allocation>(n);
+    ASSERT_TRUE(kind.has_value()) << n;
+    EXPECT_EQ(attendsim::name_of(*kind), n);
+    EXPECT_EQ(make_allocation_policy(*kind)->name(), n);  // the class answers to its name
+  }
+  EXPECT_FALSE(attendsim::parse_name<Allocation>("lottery").has_value());
+  EXPECT_EQ(attendsim::known_names<Allocation>(),
+            "fifo, severity_first, gender_proportional, gender_parity");
 }
 
 TEST(Policies, EveryPolicyAdmitsAtMostFreeSlotsAndEveryoneWhenRoom) {
@@ -57,7 +66,7 @@ TEST(Policies, EveryPolicyAdmitsAtMostFreeSlotsAndEveryoneWhenRoom) {
   AccessCounts c;
   c.eligible[0] = 10;
   c.eligible[1] = 10;
-  for (const auto& n : allocation_policy_names()) {
+  for (const auto& n : attendsim::names_of<Allocation>()) {
     EXPECT_EQ(sorted(choose(n, q, 10, c)), (std::vector<std::size_t>{0, 1, 2})) << n;
     EXPECT_EQ(choose(n, q, 2, c).size(), 2U) << n;
     EXPECT_TRUE(choose(n, q, 0, c).empty()) << n;
@@ -166,11 +175,11 @@ TEST(Policies, FifoLeavesGirlsBehindAndParityWithEqualReferralClosesTheGap) {
   const auto scen = comparison_scenarios(cfg);
   ScenarioSpec fifo = cfg.scenario;
   fifo.name = "fifo";
-  fifo.allocation_policy = "fifo";
+  fifo.allocation_policy = Allocation::fifo;
   fifo.referral_policy = ReferralPolicy::as_configured;
   ScenarioSpec parity = cfg.scenario;
   parity.name = "parity_equal_referral";
-  parity.allocation_policy = "gender_parity";
+  parity.allocation_policy = Allocation::gender_parity;
   parity.referral_policy = ReferralPolicy::equal_referral;
   RunOptions opt;
   opt.seed = 2020;

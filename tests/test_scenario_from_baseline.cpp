@@ -77,7 +77,7 @@ ScenarioSpec staffing(
   ScenarioSpec s;
   s.name = name;
   for (auto [from, fte] : periods) s.staffing.periods.push_back({from, fte});
-  s.allocation_policy = policy;
+  s.allocation_policy = attendsim::parse_name<attendsim::models::Allocation>(policy).value();
   s.referral_policy = referral;
   return s;
 }
@@ -130,7 +130,7 @@ TEST(ScenarioFromBaseline, ReferenceScenarioEqualsTheFullSimulation) {
 TEST(ScenarioFromBaseline, EveryAllocationAndReferralPolicy) {
   const auto cfg = config();
   const auto p = base_params(cfg);
-  for (const auto& policy : attendsim::models::allocation_policy_names()) {
+  for (const auto& policy : attendsim::names_of<attendsim::models::Allocation>()) {
     for (auto referral : {attendsim::models::ReferralPolicy::as_configured,
                           attendsim::models::ReferralPolicy::equal_referral}) {
       const auto sc = staffing(policy, {{0, 1.5}, {30, 0.0}}, policy, referral);
@@ -195,7 +195,7 @@ TEST(ScenarioFromBaseline, EveryReferralRuleAndTriage) {
     EXPECT_GT(full.referrals_held_back[0] + full.referrals_held_back[1], 0) << rule << " binds";
     check(p, p, scarce, 2, rule + ", 1 FTE");
     check(p, p, staffing("gaps", {{2, 3.0}, {10, 0.0}, {14, 1.0}}), 1, rule + ", gaps");
-    for (const auto& policy : attendsim::models::allocation_policy_names())
+    for (const auto& policy : attendsim::names_of<attendsim::models::Allocation>())
       check(p, p, staffing(policy, {{0, 1.0}}, policy), 1, rule + ", " + policy);
   }
 }

@@ -34,8 +34,8 @@ attendsim::models::ModelParams params(bool expected) {
 
 TEST(TerminalEvents, ExpectedCountsKeepThePathsAndAgreeWithTheDrawnOnesOnAverage) {
   const auto drawn = params(false), expected = params(true);
-  ASSERT_FALSE(drawn.outcomes.expected_terminal_events);
-  ASSERT_TRUE(expected.outcomes.expected_terminal_events);
+  ASSERT_EQ(drawn.outcomes.terminal_events, attendsim::models::TerminalEvents::drawn);
+  ASSERT_EQ(expected.outcomes.terminal_events, attendsim::models::TerminalEvents::expected);
   attendsim::models::ScenarioSpec sc;
   sc.staffing.periods = {{0, 2.0}};
   const int reps = 400;

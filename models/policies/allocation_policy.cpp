@@ -5,6 +5,7 @@
 #include "models/policies/gender_parity_policy.hpp"
 #include "models/policies/gender_proportional_policy.hpp"
 #include "models/policies/severity_first_policy.hpp"
+#include "sim/error.hpp"
 
 namespace attendsim::models {
 
@@ -17,16 +18,18 @@ std::vector<std::size_t> FifoPolicy::choose(const std::vector<Candidate>& waitin
   return out;
 }
 
-std::unique_ptr<AllocationPolicy> make_allocation_policy(const std::string& name) {
-  if (name == "fifo") return std::make_unique<FifoPolicy>();
-  if (name == "severity_first") return std::make_unique<SeverityFirstPolicy>();
-  if (name == "gender_proportional") return std::make_unique<GenderProportionalPolicy>();
-  if (name == "gender_parity") return std::make_unique<GenderParityPolicy>();
-  return nullptr;
-}
-
-std::vector<std::string> allocation_policy_names() {
-  return {"fifo", "severity_first", "gender_proportional", "gender_parity"};
+std::unique_ptr<AllocationPolicy> make_allocation_policy(Allocation policy) {
+  switch (policy) {
+    case Allocation::fifo:
+      return std::make_unique<FifoPolicy>();
+    case Allocation::severity_first:
+      return std::make_unique<SeverityFirstPolicy>();
+    case Allocation::gender_proportional:
+      return std::make_unique<GenderProportionalPolicy>();
+    case Allocation::gender_parity:
+      return std::make_unique<GenderParityPolicy>();
+  }
+  ATTENDSIM_REQUIRE(false, "allocation policy " << static_cast<int>(policy) << " has no class");
 }
 
 }  // namespace attendsim::models

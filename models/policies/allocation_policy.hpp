@@ -6,14 +6,29 @@
 /// what a coordinator team would see (state, months in state, gender, when referred) plus
 /// running access counts by gender, and must be deterministic: no random numbers, so that
 /// scenarios stay on common random numbers.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "models/attendance.hpp"
+#include "sim/names.hpp"
 
 namespace attendsim::models {
+
+/// The allocation policies by name ([coordinators] allocation_policy, [compare]
+/// allocation_policies): one table for parsing, printing and error messages.
+enum class Allocation : std::uint8_t { fifo, severity_first, gender_proportional, gender_parity };
+inline constexpr std::array<Named<Allocation>, 4> kAllocationNames{{
+    {Allocation::fifo, "fifo"},
+    {Allocation::severity_first, "severity_first"},
+    {Allocation::gender_proportional, "gender_proportional"},
+    {Allocation::gender_parity, "gender_parity"},
+}};
+constexpr const auto& name_table(Allocation) {
+  return kAllocationNames;
+}
 
 struct Candidate {
   std::uint32_t pupil = 0;
@@ -47,8 +62,7 @@ class FifoPolicy final : public AllocationPolicy {
   std::string name() const override { return "fifo"; }
 };
 
-/// The policy of a name; nullptr when unknown. Known names: see `allocation_policy_names()`.
-std::unique_ptr<AllocationPolicy> make_allocation_policy(const std::string& name);
-std::vector<std::string> allocation_policy_names();
+/// The policy object of an allocation policy.
+std::unique_ptr<AllocationPolicy> make_allocation_policy(Allocation policy);
 
 }  // namespace attendsim::models
