@@ -16,7 +16,7 @@ double longterm_annuity_factor(const EconomicsParams& e) {
   return a / n;
 }
 
-static double perspective_share(const EconomicsParams& e) {
+double perspective_share(const EconomicsParams& e) {
   switch (e.perspective) {
     case Perspective::municipality:
       return e.longterm_loss_public_share * e.longterm_loss_municipal_share_of_public;

@@ -49,6 +49,10 @@ struct EconomicResult {
 /// Present value at the age of completion of one non-completion's long-term loss, as a
 /// share of L (the factor A in the file comment).
 double longterm_annuity_factor(const EconomicsParams& e);
+/// The share of the long-term loss that the perspective counts (share(perspective) in the
+/// file comment): municipality public_share * municipal_share_of_public, public sector
+/// public_share, society 1.
+double perspective_share(const EconomicsParams& e);
 /// Value of one avoided non-completion in the chosen perspective, at the age of completion.
 double value_per_noncompletion(const EconomicsParams& e);
 

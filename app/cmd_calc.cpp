@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "analysis/economics.hpp"
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
 #include "analysis/plan_calculator.hpp"
@@ -101,13 +102,7 @@ int calc_command(const CalcArgs& a) {
       << "  - The plan counts the whole long-term loss of a non-completer ("
       << group_thousands(cfg.plan.saving_per_completer_sek) << " SEK); about half of it\n"
       << "    is private income, not public money (S37): the " << name_of(e.perspective)
-      << " perspective keeps a share of "
-      << (e.perspective == models::Perspective::society
-              ? 1.0
-              : (e.perspective == models::Perspective::public_sector
-                     ? e.longterm_loss_public_share
-                     : e.longterm_loss_public_share * e.longterm_loss_municipal_share_of_public))
-      << ".\n"
+      << " perspective keeps a share of " << models::perspective_share(e) << ".\n"
       << "  - The loss falls over ages " << e.loss_start_age << "-" << e.loss_end_age
       << "; discounted to the age of completion it is worth "
       << group_thousands(models::longterm_annuity_factor(e) * 100, 0)

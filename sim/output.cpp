@@ -384,4 +384,54 @@ std::string format_number(double v) {
   return buf;
 }
 
+void write_file_atomically(const fs::path& out_dir, const std::string& name,
+                           const std::string& content) {
+  fs::path dir = fs::absolute(out_dir).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // trailing slash
+  std::error_code ec;
+  fs::path created_root;  // the first folder this call creates, removed again on failure
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) {
+      ATTENDSIM_INPUT_ERROR(out_dir.string() << ": --out exists and is not a folder");
+    }
+  } else {
+    created_root = dir;
+    while (!fs::exists(created_root.parent_path(), ec)) created_root = created_root.parent_path();
+  }
+  const auto undo = [&] {
+    std::error_code ignore;
+    if (!created_root.empty()) fs::remove_all(created_root, ignore);
+  };
+  fs::create_directories(dir, ec);
+  if (ec) {
+    undo();
+    ATTENDSIM_INPUT_ERROR(out_dir.string() << ": cannot create output folder: " << ec.message());
+  }
+  const fs::path tmp = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
+  register_temporary(tmp);
+  struct Unregister {
+    fs::path p;
+    ~Unregister() { unregister_temporary(p); }
+  } unregister{tmp};
+  {
+    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
+    os << content;
+    os.close();
+    if (!os) {
+      std::error_code ignore;
+      fs::remove(tmp, ignore);
+      undo();
+      ATTENDSIM_INPUT_ERROR(tmp.string() << ": cannot write output file");
+    }
+  }
+  fs::rename(tmp, dir / name, ec);
+  if (ec) {
+    std::error_code ignore;
+    fs::remove(tmp, ignore);
+    undo();
+    ATTENDSIM_INPUT_ERROR((dir / name).string()
+                          << ": cannot move output into place: " << ec.message());
+  }
+}
+
 }  // namespace attendsim
