@@ -51,24 +51,29 @@ class Builder {
  public:
   explicit Builder(ModelConfig& cfg) : cfg_(cfg) {}
 
-  /// A parameter counted in whole months (>= 1 when `positive`, else >= 0, at most 1200): a
+  /// A parameter counted in whole months (>= 1 when `positive`, else >= 0, at most `max`): a
   /// fixed value must be whole; a distribution's draws are rounded to whole months, so it must
-  /// stay in [0, 1200] (and >= 0.5 when positive, so that no draw rounds to 0).
-  std::size_t months(TableReader& t, const std::string& key, bool positive, Setter set) {
+  /// stay in [0, max] (and >= 0.5 when positive, so that no draw rounds to 0). A month count
+  /// that a pupil's one-byte counter is compared with has max = kMaxCounterMonths.
+  std::size_t months(TableReader& t, const std::string& key, bool positive, Setter set,
+                     int max = static_cast<int>(kMaxMonths)) {
+    const double top = max;
+    const std::string range = (positive ? "1" : "0") + std::string("..") + std::to_string(max);
     const std::size_t i =
         param(t, key, positive ? Domain::positive : Domain::nonnegative, std::move(set));
     const Parameter& p = cfg_.parameters.at(i);
     const double lo = positive ? 1.0 : 0.0;
     if (!p.dist) {
-      if (p.base != std::floor(p.base) || p.base < lo || p.base > kMaxMonths) {
-        t.fail(key, std::string("must be a whole number of months in ") + (positive ? "1" : "0") +
-                        "..1200, got " + config::fmt(p.base));
+      if (p.base != std::floor(p.base) || p.base < lo || p.base > top) {
+        t.fail(key,
+               "must be a whole number of months in " + range + ", got " + config::fmt(p.base));
       }
     } else {
       const double a = p.dist->quantile(1e-9), b = p.dist->quantile(1 - 1e-9);
-      if (a < (positive ? 0.5 : 0.0) || b > kMaxMonths) {
+      if (a < (positive ? 0.5 : 0.0) || b > top) {
         t.fail(key, "distribution " + p.dist->describe() + " of a month count must stay in " +
-                        (positive ? "[0.5" : "[0") + ", 1200] (draws are rounded to whole months)");
+                        (positive ? "[0.5" : "[0") + ", " + std::to_string(max) +
+                        "] (draws are rounded to whole months)");
       }
     }
     return i;
@@ -266,7 +271,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
   {  // [simulation]
     auto t = root.table("simulation");
     const auto years = t.integer("horizon_years");
-    if (years < 1 || years > 100) t.fail("horizon_years", "must be between 1 and 100");
+    if (years < 1 || years > kMaxHorizonYears)
+      t.fail("horizon_years", "must be between 1 and " + std::to_string(kMaxHorizonYears));
     st.horizon_years = static_cast<int>(years);
     const auto seed = t.integer_or("seed", 1);
     if (seed < 0) t.fail("seed", "must be >= 0");
@@ -373,8 +379,10 @@ ModelConfig parse_model_config(const config::Document& doc) {
     auto t = root.table("detection");
     b.param(t, "p_detect_per_month", Domain::probability,
             [](ModelParams& m, double v) { m.detection.p_detect_per_month = v; });
-    b.months(t, "school_action_months", false,
-             [](ModelParams& m, double v) { m.detection.school_action_months = to_int(v); });
+    b.months(
+        t, "school_action_months", false,
+        [](ModelParams& m, double v) { m.detection.school_action_months = to_int(v); },
+        kMaxCounterMonths);
     b.param(t, "p_refer_boys", Domain::probability,
             [](ModelParams& m, double v) { m.detection.p_refer_boys = v; });
     b.param(t, "referral_ratio_girls_vs_boys", Domain::nonnegative,
@@ -418,11 +426,14 @@ ModelConfig parse_model_config(const config::Document& doc) {
              [](ModelParams& m, double v) { m.coordinators.rampup_months = to_int(v); });
     b.param(t, "rampup_effect_share", Domain::probability,
             [](ModelParams& m, double v) { m.coordinators.rampup_effect_share = v; });
-    b.months(t, "close_after_regular_months", true, [](ModelParams& m, double v) {
-      m.coordinators.close_after_regular_months = to_int(v);
-    });
-    b.months(t, "max_case_months", true,
-             [](ModelParams& m, double v) { m.coordinators.max_case_months = to_int(v); });
+    b.months(
+        t, "close_after_regular_months", true,
+        [](ModelParams& m, double v) { m.coordinators.close_after_regular_months = to_int(v); },
+        kMaxCounterMonths);
+    b.months(
+        t, "max_case_months", true,
+        [](ModelParams& m, double v) { m.coordinators.max_case_months = to_int(v); },
+        kMaxCounterMonths);
     b.param(t, "rr_improve_in_case", Domain::positive,
             [](ModelParams& m, double v) { m.coordinators.rr_improve = v; });
     b.param(t, "rr_worsen_in_case", Domain::positive,

@@ -19,6 +19,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,6 +80,23 @@ struct PupilCase {
   std::uint16_t queued_at = 0;     ///< step of referral
   bool operator==(const PupilCase&) const = default;
 };
+
+/// The counters' ranges bound the config (io/config_schema.cpp), so that no counter wraps.
+/// The one-byte month counters status_months, regular_run and months_in_state are compared
+/// with school_action_months, max_case_months and close_after_regular_months: those are at
+/// most kMaxCounterMonths (status_months then never passes it; regular_run and months_in_state
+/// stop at it). The 16-bit step numbers queued_at and case_start hold every step + 1 of a
+/// horizon of at most kMaxHorizonYears.
+inline constexpr int kMaxCounterMonths =
+    std::numeric_limits<decltype(PupilCase::status_months)>::max();
+inline constexpr int kMaxHorizonYears = 100;
+static_assert(std::numeric_limits<decltype(PupilPath::regular_run)>::max() >= kMaxCounterMonths &&
+              std::numeric_limits<decltype(PupilPath::months_in_state)>::max() >=
+                  kMaxCounterMonths);
+static_assert(kMaxHorizonYears * kMonthsPerYear + 1 <=
+                  std::numeric_limits<decltype(PupilCase::queued_at)>::max() &&
+              kMaxHorizonYears * kMonthsPerYear + 1 <=
+                  std::numeric_limits<decltype(PupilPath::case_start)>::max());
 
 /// Per-pupil state: 16 bytes, its path part and its case part.
 struct Pupil : PupilPath, PupilCase {
