@@ -8,10 +8,12 @@
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
+#include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
+#include "io/labels.hpp"
 #include "io/results_writer.hpp"
 #include "io/threshold_writer.hpp"
 #include "sim/error.hpp"
@@ -80,7 +82,7 @@ void add_compare_command(CLI::App& root, Action& action) {
                   "required P(ROI >= target) of the recommendation [compare.confidence, 0.8]")
       ->check(number_in(1e-9, 1 - 1e-9, "between 0 and 1 (exclusive)"));
   sub->add_option("--lang", args->lang, "language of decision.md: sv or en (default sv, as report)")
-      ->check(CLI::IsMember({"sv", "en"}));
+      ->check(one_of<models::Language>());
   sub->callback([args, &action] { action = [args] { return compare_command(*args); }; });
 }
 

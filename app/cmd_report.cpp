@@ -7,8 +7,10 @@
 #include <iostream>
 #include <memory>
 
+#include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "io/html_report.hpp"
+#include "io/labels.hpp"
 #include "sim/error.hpp"
 #include "sim/output.hpp"
 
@@ -23,7 +25,7 @@ struct ReportArgs {
 };
 
 int report_command(const ReportArgs& a) {
-  const auto lang = a.lang == "en" ? models::Language::en : models::Language::sv;
+  const auto lang = chosen<models::Language>(a.lang);
   const std::string html = models::build_report(a.results, lang);
   const std::filesystem::path out =
       a.out.empty() ? std::filesystem::path(a.results) / ("report_" + a.lang + ".html")
@@ -79,7 +81,7 @@ void add_report_command(CLI::App& root, Action& action) {
   sub->add_option("RESULTS_DIR", args->results, "folder written by run, compare or sensitivity")
       ->required();
   sub->add_option("--lang", args->lang, "language of the report: sv or en (default sv)")
-      ->check(CLI::IsMember({"sv", "en"}));
+      ->check(one_of<models::Language>());
   sub->add_option("--out", args->out, "output HTML file (default RESULTS_DIR/report_LANG.html)");
   sub->callback([args, &action] { action = [args] { return report_command(*args); }; });
 }

@@ -10,13 +10,13 @@
 namespace attendsim::models {
 
 Language parse_language(const std::string& code, const std::string& what) {
-  if (code == "sv") return Language::sv;
-  if (code == "en") return Language::en;
-  ATTENDSIM_INPUT_ERROR(what << ": unknown language '" << code << "' (known: sv, en)");
+  if (const auto l = parse_name<Language>(code)) return *l;
+  ATTENDSIM_INPUT_ERROR(what << ": unknown language '" << code
+                             << "' (known: " << known_names<Language>() << ")");
 }
 
 const char* language_code(Language l) {
-  return l == Language::sv ? "sv" : "en";
+  return name_of(l);
 }
 
 std::string format_number_in(Language l, double v, int decimals) {

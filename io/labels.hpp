@@ -3,13 +3,23 @@
 /// label_en, else made from the staffing level and the policies), the config's description,
 /// the economic perspective. Swedish is written as a Swedish official would write it:
 /// "1 heltid", "2,5 heltider", "utan koordinatorer"; no code name reaches the reader.
+#include <array>
+#include <cstdint>
 #include <string>
 
 #include "analysis/model_config.hpp"
+#include "sim/names.hpp"
 
 namespace attendsim::models {
 
-enum class Language { sv, en };
+enum class Language : std::uint8_t { sv, en };
+inline constexpr std::array<Named<Language>, 2> kLanguageNames{{
+    {Language::sv, "sv"},
+    {Language::en, "en"},
+}};
+constexpr const auto& name_table(Language) {
+  return kLanguageNames;
+}
 
 /// "sv" or "en"; anything else throws InputError naming `what`.
 Language parse_language(const std::string& code, const std::string& what);

@@ -9,6 +9,7 @@
 
 #include "analysis/sensitivity.hpp"
 #include "io/config_schema.hpp"
+#include "io/labels.hpp"
 #include "models/economics_params.hpp"
 #include "models/params.hpp"
 #include "models/policies/allocation_policy.hpp"
@@ -67,6 +68,7 @@ TEST(Names, EveryEnumeratedChoiceHasOneNamePerValue) {
   expect_one_name_each<Perspective>(3);
   expect_one_name_each<SensitivityMethod>(5);
   expect_one_name_each<attendsim::SobolEstimator>(2);
+  expect_one_name_each<Language>(2);
 }
 
 TEST(Names, TheNamesAreTheDocumentedOnes) {
@@ -78,6 +80,7 @@ TEST(Names, TheNamesAreTheDocumentedOnes) {
   EXPECT_EQ(known_names<Perspective>(), "municipality, public_sector, society");
   EXPECT_EQ(known_names<SensitivityMethod>(), "psa, oneway, twoway, sobol, voi");
   EXPECT_EQ(known_names<attendsim::SobolEstimator>(), "combined, saltelli-jansen");
+  EXPECT_EQ(known_names<Language>(), "sv, en");
 }
 
 TEST(Names, ConfigReadsEveryNameOfTheTable) {
