@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "models/pupil_rules.hpp"
 #include "models/simulation.hpp"
 #include "sim/error.hpp"
 #include "sim/runner.hpp"
@@ -19,7 +20,7 @@ std::vector<std::vector<double>> TargetCalibration::posterior() const {
 
 std::vector<double> simulate_targets(const ModelConfig& cfg, const std::vector<double>& values,
                                      const std::vector<Target>& targets, int pupils,
-                                     const StreamKey& key) {
+                                     const StreamKey& key, const ScenarioSpec& scenario) {
   ModelParams p = realise(cfg, values);
   if (pupils > 0) p.population.pupils = pupils;
   int years = 1;
@@ -30,7 +31,7 @@ std::vector<double> simulate_targets(const ModelConfig& cfg, const std::vector<d
   trace.pupils.resize(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i)
     trace.pupils[static_cast<std::size_t>(i)] = static_cast<std::uint32_t>(i);
-  (void)simulate(p, ScenarioSpec{}, key, &trace);
+  (void)simulate(p, scenario, key, &trace);
   std::vector<double> out;
   out.reserve(targets.size());
   for (const auto& tg : targets) {
@@ -41,6 +42,41 @@ std::vector<double> simulate_targets(const ModelConfig& cfg, const std::vector<d
              (tg.band < 0 || q.band == tg.band) && (tg.gender < 0 || q.gender == tg.gender);
     };
     double num = 0, den = 0;
+    if (is_count(tg.kind)) {
+      // Calendar months of the period (a whole year: all 12, summer included).
+      const int y0 = (tg.year - 1) * kMonthsPerYear;
+      const int a = tg.month >= 0 ? y0 + tg.month : y0 + (tg.term == 2 ? 4 : 0);
+      const int b =
+          tg.month >= 0 ? a : y0 + (tg.term == 0 ? kMonthsPerYear - 1 : (tg.term == 1 ? 3 : 9));
+      for (int t = a; t <= b && t < static_cast<int>(trace.after_step.size()); ++t) {
+        const auto& before =
+            t == 0 ? trace.initial : trace.after_step[static_cast<std::size_t>(t - 1)];
+        const auto& after = trace.after_step[static_cast<std::size_t>(t)];
+        for (int i = 0; i < n; ++i) {
+          const Pupil& q0 = before[static_cast<std::size_t>(i)];
+          const Pupil& q = after[static_cast<std::size_t>(i)];
+          if ((tg.band >= 0 && q.band != tg.band) || (tg.gender >= 0 && q.gender != tg.gender))
+            continue;
+          if (tg.kind == TargetKind::cases_started) {
+            // A case's start stamps the pupil with its step + 1 (models/case_book.cpp).
+            num += q.case_start == t + 1 && q0.case_start != t + 1 ? 1 : 0;
+          } else {
+            // A sustained return clears the pupil's high-or-extensive mark and, within 12
+            // months of a case's start, the case's stamp (models/pupil_rules.hpp).
+            const bool same_pupil =
+                q0.state != static_cast<std::uint8_t>(State::left) && q.grade >= q0.grade;
+            num += same_pupil && q0.case_start != 0 && t + 1 - q0.case_start <= kMonthsPerYear &&
+                           (q0.flags & detail::kHadHighOrExtensive) &&
+                           !(q.flags & detail::kHadHighOrExtensive) &&
+                           q.state == static_cast<std::uint8_t>(State::regular) && q.case_start == 0
+                       ? 1
+                       : 0;
+          }
+        }
+      }
+      out.push_back(num);
+      continue;
+    }
     if (tg.kind == TargetKind::long_term_absent_share) {
       for (int i = 0; i < n; ++i) {
         bool present = false, extensive = false;
@@ -83,6 +119,32 @@ TargetCalibration calibrate_targets(const ModelConfig& cfg, const std::vector<Ta
                                           << cfg.file << " (its prior)");
     out.param_index.push_back(*i);
   }
+  const bool counts =
+      std::any_of(targets.begin(), targets.end(), [](const Target& t) { return is_count(t.kind); });
+  ScenarioSpec scenario;
+  if (!opt.scenario.empty() && opt.scenario != "baseline") {
+    std::string known;
+    bool found = false;
+    for (const auto& s : comparison_scenarios(cfg)) {
+      known += (known.empty() ? "" : ", ") + s.name;
+      if (s.name == opt.scenario) {
+        scenario = s;
+        found = true;
+      }
+    }
+    if (!found)
+      ATTENDSIM_INPUT_ERROR("--scenario: no scenario '" << opt.scenario << "' in " << cfg.file
+                                                        << " (known: " << known << ")");
+  }
+  if (counts && scenario.staffing.periods.empty())
+    ATTENDSIM_INPUT_ERROR(
+        "targets cases_started and returns are the team's counts: name the "
+        "scenario of the team's staffing with --scenario");
+  if (counts && opt.pupils > 0 && opt.pupils != cfg.structure.population.pupils)
+    ATTENDSIM_INPUT_ERROR(
+        "targets cases_started and returns are counts of the municipality's "
+        "pupils: simulate the config's "
+        << cfg.structure.population.pupils << " pupils (omit --pupils)");
   const auto base = cfg.parameters.base_values();
   const auto m = static_cast<std::size_t>(opt.prior_draws);
   struct Sample {
@@ -96,7 +158,7 @@ TargetCalibration calibrate_targets(const ModelConfig& cfg, const std::vector<Ta
       values[k] = draw[k];
       s.theta.push_back(draw[k]);
     }
-    s.sim = simulate_targets(cfg, values, targets, opt.pupils, StreamKey{opt.seed, i, 0});
+    s.sim = simulate_targets(cfg, values, targets, opt.pupils, StreamKey{opt.seed, i, 0}, scenario);
     return s;
   });
   double max_ll = -HUGE_VAL;

@@ -9,6 +9,12 @@
 ///   prevalence_high_or_extensive  pupil-months in high or extensive / pupil-months present
 ///   prevalence_extensive          pupil-months in extensive / pupil-months present
 ///   long_term_absent_share        pupils with >= 1 school month in extensive / pupils present
+/// and counts of the coordinator team (not scale-free: simulated at the config's pupils, in
+/// the scenario of the team's staffing, TargetOptions::scenario), in the period's calendar
+/// months (a whole year: all 12 months):
+///   cases_started                 cases that started (pupils admitted from the queue)
+///   returns                       sustained returns within 12 months of a case's start (the
+///                                 model's returns_within_12_months, counted by month)
 /// SIR: M prior samples theta_i of the chosen parameters (their config distributions, draw i of
 /// ParameterSet::sample(seed, i); the others at base values); for each, the baseline is
 /// simulated with key {seed, i, 0} and the targets computed, giving the Gaussian
@@ -29,8 +35,15 @@ inline constexpr std::uint32_t kSirPurpose = 0x73697272U;  // "sirr"
 enum class TargetKind {
   prevalence_high_or_extensive,
   prevalence_extensive,
-  long_term_absent_share
+  long_term_absent_share,
+  cases_started,
+  returns
 };
+
+/// A count of the team (cases_started, returns), not a share.
+inline bool is_count(TargetKind k) {
+  return k == TargetKind::cases_started || k == TargetKind::returns;
+}
 
 struct Target {
   TargetKind kind = TargetKind::prevalence_high_or_extensive;
@@ -38,6 +51,7 @@ struct Target {
   int gender = -1;  ///< Gender, or -1 for all
   int year = 1;     ///< school year of the simulation, 1-based
   int term = 0;     ///< 0 whole school year, 1 autumn (Sep-Dec), 2 spring (Jan-Jun)
+  int month = -1;   ///< count targets: one month of the year (0 = September), else -1
   double value = 0;
   double se = 0;
   std::string label;  ///< as written in the file, for reports
@@ -48,6 +62,9 @@ struct TargetOptions {
   int prior_draws = 1000;
   int posterior_draws = 200;
   int pupils = 0;  ///< simulated pupils (0: the config's)
+  /// The scenario simulated (a name of comparison_scenarios; "" the baseline): the team's
+  /// staffing, required by count targets.
+  std::string scenario;
   std::uint64_t seed = 1;
   int threads = 0;
 };
@@ -68,7 +85,8 @@ struct TargetCalibration {
 /// The targets' simulated values for one parameter vector and stream key.
 std::vector<double> simulate_targets(const ModelConfig& cfg, const std::vector<double>& values,
                                      const std::vector<Target>& targets, int pupils,
-                                     const StreamKey& key);
+                                     const StreamKey& key,
+                                     const ScenarioSpec& scenario = ScenarioSpec{});
 
 TargetCalibration calibrate_targets(const ModelConfig& cfg, const std::vector<Target>& targets,
                                     const TargetOptions& opt);

@@ -13,6 +13,7 @@
 #include "analysis/calibration_fit.hpp"
 #include "app/commands.hpp"
 #include "io/calibration_writer.hpp"
+#include "io/case_log_reader.hpp"
 #include "io/config_schema.hpp"
 #include "io/register_reader.hpp"
 #include "io/targets_reader.hpp"
@@ -28,10 +29,12 @@ struct CalibrateArgs {
   std::string config;
   std::string register_file;
   std::string targets_file;
+  std::string case_log;
   std::vector<std::string> params;
   int prior_draws = 1000;
   int posterior_draws = 200;
   int pupils = 0;
+  std::string scenario;
   std::string out;
   int fit_draws = 40;
   long long seed = -1;
@@ -79,19 +82,29 @@ int calibrate_register_command(const CalibrateArgs& a) {
 
 int calibrate_targets_command(const CalibrateArgs& a) {
   const auto prior = models::load_model_config(a.config);
-  const auto targets = models::read_targets_csv(a.targets_file, prior.structure.horizon_years);
+  std::vector<models::Target> targets;
+  std::string name;
+  if (!a.targets_file.empty()) {
+    targets = models::read_targets_csv(a.targets_file, prior.structure.horizon_years);
+    name = std::filesystem::path(a.targets_file).filename().string();
+  }
+  if (!a.case_log.empty()) {
+    const auto log = models::read_case_log_csv(a.case_log, prior.structure.horizon_years);
+    targets.insert(targets.end(), log.begin(), log.end());
+    name += (name.empty() ? "" : " + ") + std::filesystem::path(a.case_log).filename().string();
+  }
   if (a.params.empty())
-    ATTENDSIM_INPUT_ERROR("calibrate --targets: name the parameters with --params");
+    ATTENDSIM_INPUT_ERROR("calibrate --targets/--case-log: name the parameters with --params");
   models::TargetOptions opt;
   opt.params = a.params;
   opt.prior_draws = a.prior_draws;
   opt.posterior_draws = a.posterior_draws;
   opt.pupils = a.pupils;
+  opt.scenario = a.scenario;
   opt.seed = a.seed >= 0 ? static_cast<std::uint64_t>(a.seed) : prior.run.seed;
   opt.threads = a.threads > 0 ? a.threads
                               : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   const auto cal = models::calibrate_targets(prior, targets, opt);
-  const std::string name = std::filesystem::path(a.targets_file).filename().string();
   const auto out_dir = std::filesystem::path(a.out);
   const std::string toml = models::target_calibrated_config_toml(prior, cal, name);
   try {
@@ -128,7 +141,11 @@ void add_calibrate_command(CLI::App& root, Action& action) {
                               "register CSV: pupil_id,year_month,grade,gender,absence_percent");
   auto* tgt = sub->add_option("--targets", args->targets_file,
                               "aggregate targets CSV: target,band,gender,period,value,se");
+  auto* log = sub->add_option("--case-log", args->case_log,
+                              "the team's case log CSV: month,referrals,cases_started,returns "
+                              "(targets by month; with or without --targets; needs --scenario)");
   reg->excludes(tgt);
+  reg->excludes(log);
   sub->add_option("--params", args->params,
                   "with --targets: parameter paths to calibrate (each with a prior distribution "
                   "in CONFIG), comma-separated")
@@ -142,6 +159,9 @@ void add_calibrate_command(CLI::App& root, Action& action) {
   sub->add_option("--pupils", args->pupils,
                   "with --targets: simulated pupils per sample (default: the config's)")
       ->check(CLI::Range(1, 50'000'000));
+  sub->add_option("--scenario", args->scenario,
+                  "with --targets: the scenario simulated (a scenario name of compare; default "
+                  "the baseline); the team's staffing, required by cases_started and returns");
   sub->add_option("--out", args->out, "output folder")->required();
   sub->add_option("--fit-draws", args->fit_draws,
                   "simulated runs for the fit report's intervals (default 40)")
@@ -152,8 +172,9 @@ void add_calibrate_command(CLI::App& root, Action& action) {
       ->check(CLI::PositiveNumber);
   sub->add_flag("--quiet", args->quiet, "no summary on stdout");
   sub->callback([args, &action] {
-    if (args->register_file.empty() && args->targets_file.empty())
-      throw CLI::ValidationError("calibrate", "give --register FILE.csv or --targets FILE.csv");
+    if (args->register_file.empty() && args->targets_file.empty() && args->case_log.empty())
+      throw CLI::ValidationError(
+          "calibrate", "give --register FILE.csv, --targets FILE.csv or --case-log FILE.csv");
     action = [args] {
       return args->register_file.empty() ? calibrate_targets_command(*args)
                                          : calibrate_register_command(*args);

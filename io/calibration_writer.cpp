@@ -119,6 +119,7 @@ std::string target_fit_json(const ModelConfig& prior, const std::vector<Target>&
   j["prior_draws"] = opt.prior_draws;
   j["posterior_draws"] = opt.posterior_draws;
   j["simulated_pupils"] = opt.pupils > 0 ? opt.pupils : prior.structure.population.pupils;
+  j["scenario"] = opt.scenario.empty() ? "baseline" : opt.scenario;
   j["effective_sample_size"] = cal.ess;
   j["distinct_posterior_samples"] = [&] {
     auto r = cal.resampled;

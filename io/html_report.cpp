@@ -1,6 +1,7 @@
 #include "io/html_report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -361,6 +362,195 @@ std::string ci_cell(Language l, const json& m, int d) {
          format_for(l, mval(m, "ci_high"), d) + "]";
 }
 
+/// "YYYY-MM" as a month index (year * 12 + month - 1); -1 when malformed.
+int month_index(const std::string& ym) {
+  if (ym.size() != 7 || ym[4] != '-') return -1;
+  for (int k : {0, 1, 2, 3, 5, 6}) {
+    if (!is_digit(ym[static_cast<std::size_t>(k)])) return -1;
+  }
+  const int y = std::stoi(ym.substr(0, 4)), m = std::stoi(ym.substr(5, 2));
+  if (m < 1 || m > 12) return -1;
+  return y * 12 + m - 1;
+}
+
+/// The fit report of `attendsim calibrate` (fit.json, and fit.csv for a register), as an HTML
+/// section; "" when the folder holds no calibration output. Every value read is checked
+/// (InputError naming the file, and line and column for fit.csv).
+std::string fit_section(const fs::path& dir, Language lang) {
+  const fs::path fit_path = dir / "fit.json";
+  if (!fs::exists(fit_path)) return "";
+  const FitLabels& t = fit_labels(lang);
+  const json fit = read_json(fit_path);
+  const std::string method = jstr(fit, "method", "", fit_path);
+  auto fmt = [lang](double v, int d) { return format_for(lang, v, d); };
+  auto pct = [lang](double v, int d) { return format_for(lang, 100.0 * v, d) + " %"; };
+  auto obj = [&](const json& o, const std::string& key) -> const json& {
+    if (!o.contains(key) || !o[key].is_object())
+      ATTENDSIM_INPUT_ERROR(fit_path.string() << ": key '" << key << "' missing or not an object");
+    return o[key];
+  };
+  std::ostringstream h;
+  h << "<h2>" << t.section << "</h2>";
+  if (method == "register") {
+    h << "<p>" << t.register_intro << "</p>\n";
+    const Csv c =
+        read_csv(dir / "fit.csv", {"year_month", "band", "state", "observed_share",
+                                   "simulated_mean", "simulated_p2_5", "simulated_p97_5"});
+    // band -> state -> month -> observed, mean, low, high
+    std::map<std::string, std::map<std::string, std::map<int, std::array<double, 4>>>> cells;
+    int first = -1;
+    for (const auto& r : c.rows) {
+      const int m = month_index(c.at(r, "year_month"));
+      if (m < 0)
+        ATTENDSIM_INPUT_ERROR(c.path << ":" << r.line
+                                     << ": column 'year_month': expected YYYY-MM, got '"
+                                     << c.at(r, "year_month").substr(0, 40) << "'");
+      std::array<double, 4> v{c.num(r, "observed_share"), c.num(r, "simulated_mean"),
+                              c.num(r, "simulated_p2_5"), c.num(r, "simulated_p97_5")};
+      for (double x : v) {
+        if (std::isfinite(x) && !(x >= 0 && x <= 1))
+          ATTENDSIM_INPUT_ERROR(c.path << ":" << r.line << ": a share outside [0, 1]");
+      }
+      const std::string band = c.at(r, "band"), state = c.at(r, "state");
+      if (band_words(Language::en, band) == band || state_words(Language::en, state) == state)
+        ATTENDSIM_INPUT_ERROR(c.path << ":" << r.line << ": unknown band or state '"
+                                     << band.substr(0, 40) << "', '" << state.substr(0, 40) << "'");
+      first = first < 0 ? m : std::min(first, m);
+      if (!std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2]) ||
+          !std::isfinite(v[3]))
+        continue;  // a cell without registered pupils (NaN) is not drawn
+      cells[band][state][m] = v;
+    }
+    auto fmt0 = [lang](double v) { return format_for(lang, v, 0); };
+    for (const char* band : {"grade0_6", "grade7_9", "grade10_12"}) {
+      if (!cells.count(band)) continue;
+      std::vector<svg::Series> series;
+      for (const char* state : {"high", "extensive"}) {
+        if (!cells[band].count(state)) continue;
+        svg::Series obs, sim;
+        obs.name = t.observed + ", " + state_words(lang, state);
+        sim.name = t.simulated + ", " + state_words(lang, state);
+        for (const auto& [m, v] : cells[band][state]) {
+          obs.x.push_back(m - first);
+          obs.y.push_back(100 * v[0]);
+          sim.x.push_back(m - first);
+          sim.y.push_back(100 * v[1]);
+          sim.low.push_back(100 * v[2]);
+          sim.high.push_back(100 * v[3]);
+        }
+        series.push_back(std::move(sim));
+        series.push_back(std::move(obs));
+      }
+      if (series.empty()) continue;
+      h << "<figure>"
+        << svg::line_chart({t.chart_title + ": " + band_words(lang, band), t.x_axis, t.y_axis},
+                           series, fmt0)
+        << "</figure>\n";
+    }
+    const json& g = obj(fit, "fit");
+    const json& reg = obj(fit, "register");
+    h << "<h3>" << t.goodness << "</h3><table><tr><th>" << t.measure << "</th><th>" << t.value
+      << "</th></tr>"
+      << "<tr><td>" << t.coverage << " (" << t.coverage_note << ")</td><td>"
+      << pct(jnum(g, "coverage_95", fit_path, "fit"), 1) << "</td></tr>"
+      << "<tr><td>" << t.msr << " (" << t.msr_note << ")</td><td>"
+      << fmt(jnum(g, "mean_sq_std_residual", fit_path, "fit"), 2) << "</td></tr>"
+      << "<tr><td>" << t.rmse << "</td><td>" << fmt(100 * jnum(g, "rmse_share", fit_path, "fit"), 2)
+      << "</td></tr>"
+      << "<tr><td>" << t.pupil_months << "</td><td>"
+      << fmt(jnum(reg, "records", fit_path, "register"), 0) << "</td></tr>"
+      << "<tr><td>" << t.transitions << " (" << t.ess << ")</td><td>"
+      << fmt(jnum(reg, "transitions", fit_path, "register"), 0) << "</td></tr>"
+      << "<tr><td>" << t.pupils_first_month << "</td><td>"
+      << fmt(jnum(reg, "first_month_pupils", fit_path, "register"), 0) << "</td></tr>"
+      << "<tr><td>" << t.runs << "</td><td>" << fmt(jnum(g, "draws", fit_path, "fit"), 0)
+      << "</td></tr>"
+      << "<tr><td>" << t.seconds << "</td><td>"
+      << fmt(jnum(fit, "calibrate_seconds", fit_path, ""), 1) << "</td></tr></table>"
+      << "<p class=\"note\">" << t.not_estimated << "</p>\n";
+  } else if (method == "targets_sir") {
+    h << "<p>" << t.targets_intro << "</p>\n";
+    if (!fit.contains("targets") || !fit["targets"].is_array())
+      ATTENDSIM_INPUT_ERROR(fit_path.string() << ": key 'targets' missing or not an array");
+    auto interval = [&](const json& d, const std::string& where, bool share) {
+      const double scale = share ? 100.0 : 1.0;
+      const int dec = 1;
+      return fmt(scale * jnum(d, "mean", fit_path, where), dec) + " [" +
+             fmt(scale * jnum(d, "p2_5", fit_path, where), dec) + ", " +
+             fmt(scale * jnum(d, "p97_5", fit_path, where), dec) + "]" + (share ? " %" : "");
+    };
+    h << "<table><tr><th>" << t.target << "</th><th>" << t.observed_value << "</th><th>" << t.before
+      << "</th><th>" << t.after << "</th></tr>";
+    for (std::size_t k = 0; k < fit["targets"].size(); ++k) {
+      const json& tg = fit["targets"][k];
+      const std::string where = "targets[" + std::to_string(k) + "]";
+      if (!tg.is_object())
+        ATTENDSIM_INPUT_ERROR(fit_path.string() << ": key '" << where << "' must be an object");
+      const std::string label = jstr(tg, "target", "", fit_path);
+      const bool share = label.rfind("cases_started", 0) != 0 && label.rfind("returns", 0) != 0;
+      const double scale = share ? 100.0 : 1.0;
+      h << "<tr><td>" << svg::escape(target_words(lang, label)) << "</td><td>"
+        << fmt(scale * jnum(tg, "value", fit_path, where), share ? 2 : 1) << " ("
+        << fmt(scale * jnum(tg, "se", fit_path, where), share ? 2 : 1) << ")" << (share ? " %" : "")
+        << "</td><td>" << interval(obj(tg, "simulated_prior"), where + ".simulated_prior", share)
+        << "</td><td>"
+        << interval(obj(tg, "simulated_posterior"), where + ".simulated_posterior", share)
+        << "</td></tr>";
+    }
+    h << "</table>\n<table><tr><th>" << t.parameter << "</th><th>" << t.prior << "</th><th>"
+      << t.posterior << "</th></tr>";
+    if (fit.contains("parameters") && fit["parameters"].is_array()) {
+      for (std::size_t k = 0; k < fit["parameters"].size(); ++k) {
+        const json& p = fit["parameters"][k];
+        const std::string where = "parameters[" + std::to_string(k) + "]";
+        if (!p.is_object())
+          ATTENDSIM_INPUT_ERROR(fit_path.string() << ": key '" << where << "' must be an object");
+        auto iv = [&](const char* key) {
+          const json& d = obj(p, key);
+          return fmt(jnum(d, "mean", fit_path, where), 3) + " [" +
+                 fmt(jnum(d, "p2_5", fit_path, where), 3) + ", " +
+                 fmt(jnum(d, "p97_5", fit_path, where), 3) + "]";
+        };
+        h << "<tr><td><code>" << svg::escape(jstr(p, "path", "?", fit_path)) << "</code></td><td>"
+          << iv("prior") << "</td><td>" << iv("posterior") << "</td></tr>";
+      }
+    }
+    h << "</table>\n<h3>" << t.goodness << "</h3><table><tr><th>" << t.measure << "</th><th>"
+      << t.value << "</th></tr><tr><td>" << t.ess << " (" << t.ess_note << ")</td><td>"
+      << fmt(jnum(fit, "effective_sample_size", fit_path, ""), 1) << "</td></tr><tr><td>"
+      << t.prior_samples << "</td><td>" << fmt(jnum(fit, "prior_draws", fit_path, ""), 0)
+      << "</td></tr><tr><td>" << t.seconds << "</td><td>"
+      << fmt(jnum(fit, "calibrate_seconds", fit_path, ""), 1) << "</td></tr></table>\n";
+  } else {
+    ATTENDSIM_INPUT_ERROR(fit_path.string()
+                          << ": key 'method' must be 'register' or 'targets_sir', got '"
+                          << method.substr(0, 40) << "'");
+  }
+  return h.str();
+}
+
+/// A report of a folder that holds only a calibration (fit.json, no summary.json).
+std::string fit_only_report(const fs::path& dir, Language lang) {
+  const FitLabels& t = fit_labels(lang);
+  const std::string section = fit_section(dir, lang);
+  std::ostringstream h;
+  h << "<!DOCTYPE html>\n<html lang=\"" << language_code(lang)
+    << "\"><head><meta charset=\"utf-8\">"
+    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    << "<title>" << svg::escape(t.fit_only_title) << "</title><style>"
+    << "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 "
+       "1em;color:#222;line-height:1.45}"
+    << "table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid "
+       "#ccc;padding:4px 8px;text-align:right}"
+    << "th:first-child,td:first-child{text-align:left}h1{font-size:26px}h2{margin-top:1.6em;border-"
+       "bottom:1px solid #ddd}"
+    << "figure{margin:1em 0}.note{color:#555;font-size:13px}</style></head><body>\n"
+    << "<h1>" << svg::escape(t.fit_only_title) << "</h1>\n<p class=\"note\">" << t.no_run
+    << "</p>\n"
+    << section << "<p class=\"note\">" << text_for(lang).generated_by << "</p></body></html>\n";
+  return h.str();
+}
+
 }  // namespace
 
 std::string format_for(Language lang, double v, int decimals) {
@@ -384,6 +574,9 @@ std::string format_for(Language lang, double v, int decimals) {
 std::string build_report(const fs::path& dir, Language lang) {
   if (!fs::is_directory(dir))
     ATTENDSIM_INPUT_ERROR(dir.string() << ": not a results folder (no such directory)");
+  // A calibration folder (attendsim calibrate) without a run: the fit report alone.
+  if (!fs::exists(dir / "summary.json") && fs::exists(dir / "fit.json"))
+    return fit_only_report(dir, lang);
   const Text& t = text_for(lang);
   const json summary = read_json(dir / "summary.json");
   const json run = read_json(dir / "run.json");
@@ -722,6 +915,9 @@ std::string build_report(const fs::path& dir, Language lang) {
     h << "<p>" << t.no_sensitivity << "</p>";
   }
   h << sobol_report_section(dir, lang);
+
+  // Fit to the municipality's data, when the folder holds calibration output.
+  h << fit_section(dir, lang);
 
   // Assumptions: the config's commented parameter lines that cite sources.
   h << "<h2>" << t.assumptions << "</h2>";

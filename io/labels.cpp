@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "sim/error.hpp"
 
@@ -136,6 +137,156 @@ std::string config_description(const ModelConfig& cfg, Language l) {
   };
   return pupils + " elever från " + grade(p.grade_min) + " till " + grade(p.grade_max) +
          ", följda under " + years + " år";
+}
+
+const FitLabels& fit_labels(Language l) {
+  static const FitLabels sv{
+      "Anpassning till kommunens data",
+      "Modellen är kalibrerad mot kommunens frånvaroregister. Diagrammen visar per årskursgrupp "
+      "den observerade andelen elever i varje frånvaronivå bredvid de simulerade andelarna "
+      "(medelvärde och 95 %-intervall för en elevgrupp av registrets storlek).",
+      "Modellen är kalibrerad mot sammanfattande mål (viktad återdragning, SIR). Tabellen visar "
+      "varje mål bredvid det simulerade värdet före och efter kalibreringen.",
+      "Observerad och simulerad frånvaro",
+      "månader från registrets första månad",
+      "procent",
+      "observerat",
+      "simulerat",
+      "Hur väl modellen stämmer",
+      "mått",
+      "värde",
+      "Andel celler där det observerade ligger inom 95 %-intervallet",
+      "förväntat omkring 95 %",
+      "Medelvärde av kvadrerade standardiserade avvikelser",
+      "förväntat omkring 1",
+      "Kvadratiskt medelfel för andelarna (procentenheter)",
+      "elevmånader i registret",
+      "övergångar mellan månader",
+      "elever registrets första månad",
+      "simulerade körningar",
+      "Effektiv urvalsstorlek",
+      "antalet likvärdiga oberoende dragningar bakom aposteriorifördelningen",
+      "dragningar ur apriorifördelningen",
+      "mål",
+      "observerat värde (standardfel)",
+      "simulerat före kalibrering",
+      "simulerat efter kalibrering",
+      "parameter",
+      "apriorifördelning",
+      "aposteriorifördelning",
+      "sekunder för kalibreringen",
+      "Skattas inte: varaktighetsberoende, återfallsrisk och skillnader mellan flickor och pojkar "
+      "i övergångarna.",
+      "Kalibreringsrapport",
+      "Mappen innehåller bara kalibreringen (kör attendsim run med den kalibrerade "
+      "konfigurationen och samma mapp för effektrapporten)."};
+  static const FitLabels en{
+      "Fit to the municipality's data",
+      "The model is calibrated to the municipality's attendance register. The charts show, by "
+      "grade band, the observed share of pupils at each level of absence beside the simulated "
+      "shares (mean and 95 % interval for a population of the register's size).",
+      "The model is calibrated to aggregate targets (sampling-importance-resampling). The table "
+      "shows each target beside its simulated value before and after calibration.",
+      "Observed and simulated absence",
+      "months from the register's first month",
+      "percent",
+      "observed",
+      "simulated",
+      "Goodness of fit",
+      "measure",
+      "value",
+      "Share of cells whose observed value lies inside the 95 % interval",
+      "about 95 % expected",
+      "Mean squared standardised residual",
+      "about 1 expected",
+      "Root mean squared difference of the shares (percentage points)",
+      "pupil-months in the register",
+      "transitions between months",
+      "pupils in the register's first month",
+      "simulated runs",
+      "Effective sample size",
+      "the number of equally weighted independent draws behind the posterior",
+      "prior samples",
+      "target",
+      "observed value (standard error)",
+      "simulated before calibration",
+      "simulated after calibration",
+      "parameter",
+      "prior",
+      "posterior",
+      "seconds to calibrate",
+      "Not estimated: duration dependence, relapse risk and differences between girls and boys "
+      "in the transitions.",
+      "Calibration report",
+      "The folder holds the calibration only (run attendsim run with the calibrated config into "
+      "the same folder for the effect report)."};
+  return l == Language::sv ? sv : en;
+}
+
+std::string band_words(Language l, const std::string& band) {
+  const bool sv = l == Language::sv;
+  if (band == "grade0_6") return sv ? "förskoleklass till årskurs 6" : "grades 0-6";
+  if (band == "grade7_9") return sv ? "årskurs 7-9" : "grades 7-9";
+  if (band == "grade10_12") return sv ? "gymnasiet" : "upper secondary (grades 10-12)";
+  if (band == "all") return sv ? "alla årskurser" : "all grades";
+  return band;
+}
+
+std::string state_words(Language l, const std::string& state) {
+  const bool sv = l == Language::sv;
+  if (state == "regular") return sv ? "regelbunden närvaro" : "regular attendance";
+  if (state == "worrying") return sv ? "oroande frånvaro" : "worrying absence";
+  if (state == "high") return sv ? "hög frånvaro" : "high absence";
+  if (state == "extensive") return sv ? "omfattande frånvaro" : "extensive absence";
+  return state;
+}
+
+std::string target_words(Language l, const std::string& label) {
+  const bool sv = l == Language::sv;
+  std::vector<std::string> f;
+  std::size_t s = 0;
+  for (std::size_t k = 0; k <= label.size(); ++k) {
+    if (k == label.size() || label[k] == ' ') {
+      f.push_back(label.substr(s, k - s));
+      s = k + 1;
+    }
+  }
+  if (f.size() != 4) return label;
+  std::string kind;
+  if (f[0] == "prevalence_high_or_extensive")
+    kind = sv ? "andel elevmånader med hög eller omfattande frånvaro"
+              : "share of pupil-months with high or extensive absence";
+  else if (f[0] == "prevalence_extensive")
+    kind = sv ? "andel elevmånader med omfattande frånvaro"
+              : "share of pupil-months with extensive absence";
+  else if (f[0] == "long_term_absent_share")
+    kind = sv ? "andel elever med minst en månad omfattande frånvaro"
+              : "share of pupils with at least one month of extensive absence";
+  else if (f[0] == "cases_started")
+    kind = sv ? "påbörjade ärenden" : "cases started";
+  else if (f[0] == "returns")
+    kind = sv ? "varaktiga återgångar inom 12 månader från ärendets start"
+              : "sustained returns within 12 months of a case's start";
+  else
+    return label;
+  std::string gender;
+  if (f[2] == "boys")
+    gender = sv ? ", pojkar" : ", boys";
+  else if (f[2] == "girls")
+    gender = sv ? ", flickor" : ", girls";
+  std::string period = f[3];
+  if (!period.empty() && period[0] >= '0' && period[0] <= '9')  // one month of a case log
+    return kind + ", " + band_words(l, f[1]) + gender + ", " + (sv ? "månad " : "month ") + period;
+  std::string term;
+  if (const auto dash = period.find('-'); dash != std::string::npos) {
+    const std::string t = period.substr(dash + 1);
+    term = t == "autumn" ? (sv ? "hösttermin " : "autumn term, ")
+                         : (t == "spring" ? (sv ? "vårtermin " : "spring term, ") : t + " ");
+    period = period.substr(0, dash);
+  }
+  const std::string year = period.size() > 1 ? period.substr(1) : period;
+  return kind + ", " + band_words(l, f[1]) + gender + ", " + term +
+         (sv ? "läsår " : "school year ") + year;
 }
 
 }  // namespace attendsim::models

@@ -53,4 +53,21 @@ std::string ladder_policy_words(const ModelConfig& cfg, Language l);
 /// else a sentence made from the population and horizon.
 std::string config_description(const ModelConfig& cfg, Language l);
 
+/// Words of the calibration fit report (`attendsim report` on a folder with fit.json).
+struct FitLabels {
+  std::string section, register_intro, targets_intro, chart_title, x_axis, y_axis, observed,
+      simulated, goodness, measure, value, coverage, coverage_note, msr, msr_note, rmse,
+      pupil_months, transitions, pupils_first_month, runs, ess, ess_note, prior_samples, target,
+      observed_value, before, after, parameter, prior, posterior, seconds, not_estimated,
+      fit_only_title, no_run;
+};
+const FitLabels& fit_labels(Language l);
+/// A grade band (grade0_6, grade7_9, grade10_12, all) in words.
+std::string band_words(Language l, const std::string& band);
+/// A state (worrying, high, extensive) in words.
+std::string state_words(Language l, const std::string& state);
+/// A calibration target's label ("KIND BAND GENDER PERIOD" as in fit.json) in words; the
+/// label itself when it does not have that form.
+std::string target_words(Language l, const std::string& label);
+
 }  // namespace attendsim::models

@@ -1,6 +1,7 @@
 #include "io/targets_reader.hpp"
 
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -85,10 +86,14 @@ std::vector<Target> parse_targets_csv(const std::string& text, const std::string
       t.kind = TargetKind::prevalence_extensive;
     else if (kind == "long_term_absent_share")
       t.kind = TargetKind::long_term_absent_share;
+    else if (kind == "cases_started")
+      t.kind = TargetKind::cases_started;
+    else if (kind == "returns")
+      t.kind = TargetKind::returns;
     else
       bad(0,
-          "unknown target (expected prevalence_high_or_extensive, prevalence_extensive or "
-          "long_term_absent_share)");
+          "unknown target (expected prevalence_high_or_extensive, prevalence_extensive, "
+          "long_term_absent_share, cases_started or returns)");
     const auto band = field(1);
     t.band = -2;
     if (band == "all") t.band = -1;
@@ -109,10 +114,15 @@ std::vector<Target> parse_targets_csv(const std::string& text, const std::string
       bad(3, "expected a period Yk, Yk-autumn or Yk-spring");
     if (t.year > horizon_years)
       bad(3, "period beyond the config's horizon of " + std::to_string(horizon_years) + " years");
-    if (!csv::parse_number(field(4), t.value) || t.value < 0 || t.value > 1)
+    if (is_count(t.kind)) {
+      if (!csv::parse_number(field(4), t.value) || !(t.value >= 0) || !std::isfinite(t.value))
+        bad(4, "expected a count >= 0");
+    } else if (!csv::parse_number(field(4), t.value) || t.value < 0 || t.value > 1) {
       bad(4, "expected a share in [0, 1]");
+    }
     if (field(5).empty()) bad(5, "a target needs a standard error");
-    if (!csv::parse_number(field(5), t.se) || !(t.se > 0)) bad(5, "expected a standard error > 0");
+    if (!csv::parse_number(field(5), t.se) || !(t.se > 0) || !std::isfinite(t.se))
+      bad(5, "expected a standard error > 0");
     t.label = std::string(kind) + " " + std::string(band) + " " + std::string(g) + " " +
               std::string(field(3));
     out.push_back(t);

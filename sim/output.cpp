@@ -231,18 +231,24 @@ OutputDir::OutputDir(fs::path final_dir, bool fresh_name)
       ATTENDSIM_INPUT_ERROR(final_.string()
                             << ": output folder is a symbolic link; give the folder it points to");
     // Only a results folder (or an empty one) is replaced: never a folder of other files.
-    bool empty = true, ours = false;
+    // A calibration's folder (calibrated.toml beside fit.json) is ours too: a run of the
+    // calibrated config into it keeps the fit report beside the run.
+    bool empty = true, ours = false, fit = false, calibrated = false;
     for (const auto& e : fs::directory_iterator(final_, ec)) {
       empty = false;
       const auto n = e.path().filename().string();
       if (n == "run.json" || n == "calc.json") ours = true;
+      fit = fit || n == "fit.json";
+      calibrated = calibrated || n == "calibrated.toml";
     }
+    ours = ours || (fit && calibrated);
     if (ec)
       ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot read output folder: " << ec.message());
     if (!empty && !ours) {
-      ATTENDSIM_INPUT_ERROR(final_.string()
-                            << ": output folder exists and is not an attendsim results folder (no "
-                               "run.json or calc.json); give a new or empty folder");
+      ATTENDSIM_INPUT_ERROR(
+          final_.string()
+          << ": output folder exists and is not an attendsim results folder (no "
+             "run.json, calc.json or fit.json with calibrated.toml); give a new or empty folder");
     }
     struct stat a {
     }, b{};

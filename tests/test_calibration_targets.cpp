@@ -5,8 +5,10 @@
 #include <cmath>
 
 #include "analysis/calibration_targets.hpp"
+#include "io/case_log_reader.hpp"
 #include "io/config_schema.hpp"
 #include "io/targets_reader.hpp"
+#include "models/simulation.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "tests/support.hpp"
@@ -168,5 +170,230 @@ TEST(TargetCalibrationCli, PosteriorDrawsRunThroughDrawsFrom) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("t2.csv:2: column 'se' (6)"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "cal2"));
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+/// The reference config over two years with 3000 pupils: the team of 5 FTE
+/// (ladder scenario 5fte) runs from the start.
+ModelConfig two_year_team() {
+  std::string t = testsupport::reference_config_text();
+  t = set_key(t, "simulation", "horizon_years", "2");
+  t = set_key(t, "population", "pupils", "3000");
+  return parse_model_config(config::Document::parse(t, "team.toml"));
+}
+
+ScenarioSpec team_scenario(const ModelConfig& cfg) {
+  for (const auto& s : comparison_scenarios(cfg)) {
+    if (s.name == "5fte") return s;
+  }
+  ADD_FAILURE() << "no 5fte scenario";
+  return {};
+}
+
+}  // namespace
+
+TEST(TargetCalibration, CaseCountsAddUpToTheModelsOwnCounters) {
+  // cases_started and returns are counted month by month from the pupils' trace; over all
+  // months, bands and genders they must equal the simulation's own counters (cases_started,
+  // returns_within_12_months), which it keeps by a separate path.
+  const auto cfg = two_year_team();
+  const auto scen = team_scenario(cfg);
+  const auto values = cfg.parameters.base_values();
+  std::vector<Target> ts;
+  for (auto kind : {TargetKind::cases_started, TargetKind::returns}) {
+    for (int year = 1; year <= 2; ++year) {
+      Target t;
+      t.kind = kind;
+      t.year = year;
+      ts.push_back(t);
+      for (int g = 0; g < 2; ++g) {  // and split by gender and term, adding up the same
+        for (int term = 1; term <= 2; ++term) {
+          t.gender = g;
+          t.term = term;
+          ts.push_back(t);
+        }
+      }
+    }
+  }
+  const StreamKey key{7, 0, 0};
+  const auto sim = simulate_targets(cfg, values, ts, 0, key, scen);
+  ModelParams p = realise(cfg, values);
+  const auto out = simulate(p, scen, key);
+  double started = 0, returns = 0, started_terms = 0, returns_terms = 0;
+  for (std::size_t k = 0; k < ts.size(); ++k) {
+    const bool whole = ts[k].term == 0;
+    auto& acc = ts[k].kind == TargetKind::cases_started ? (whole ? started : started_terms)
+                                                        : (whole ? returns : returns_terms);
+    acc += sim[k];
+  }
+  const double want_started = out.cases_started[0] + out.cases_started[1];
+  const double want_returns = out.returns_within_12_months[0] + out.returns_within_12_months[1];
+  std::printf("cases started %.0f (model %.0f), returns %.0f (model %.0f)\n", started, want_started,
+              returns, want_returns);
+  EXPECT_GT(want_started, 50.0);
+  EXPECT_GT(want_returns, 10.0);
+  EXPECT_EQ(started, want_started);
+  EXPECT_EQ(returns, want_returns);
+  // The terms (Sep-Dec, Jan-Jun) leave out only the summer months, when no case starts late
+  // in the term and no pupil returns (no transitions in July and August).
+  EXPECT_LE(started_terms, started);
+  EXPECT_EQ(returns_terms, returns);
+  // The baseline has no team: no cases, and count targets need --scenario.
+  TargetOptions opt;
+  opt.params = {"coordinators.rr_improve_in_case"};
+  opt.prior_draws = 2;
+  EXPECT_THROW(calibrate_targets(cfg, {ts[0]}, opt), InputError);
+  opt.scenario = "5fte";
+  opt.pupils = 1000;
+  EXPECT_THROW(calibrate_targets(cfg, {ts[0]}, opt), InputError);
+  opt.scenario = "no_such_team";
+  opt.pupils = 0;
+  EXPECT_THROW(calibrate_targets(cfg, {ts[0]}, opt), InputError);
+}
+
+TEST(TargetCalibration, RecoversTheCaseEffectFromReturnsAndCasesStarted) {
+  // Truth: the case's improvement RR coordinators.rr_improve_in_case = 2.0 (prior lognormal
+  // median 1.5, sigma 0.207: 2.0 is 1.4 prior sd above the median). Targets: returns and
+  // cases started by school year, simulated at the truth on a key the SIR never uses, with
+  // Poisson-sized standard errors sqrt(count) (wide) and sqrt(count) / 3 (narrow).
+  const auto cfg = two_year_team();
+  const std::string path = "coordinators.rr_improve_in_case";
+  const auto idx = *cfg.parameters.find(path);
+  auto truth = cfg.parameters.base_values();
+  truth[idx] = 2.0;
+  std::vector<Target> ts;
+  for (auto kind : {TargetKind::returns, TargetKind::cases_started}) {
+    for (int year = 1; year <= 2; ++year) {
+      Target t;
+      t.kind = kind;
+      t.year = year;
+      ts.push_back(t);
+    }
+  }
+  const auto scen = team_scenario(cfg);
+  // The targets: the mean of 4 simulations at the truth (keys the SIR never uses).
+  std::vector<double> v(ts.size(), 0.0);
+  for (std::uint64_t r = 0; r < 4; ++r) {
+    const auto s = simulate_targets(cfg, truth, ts, 0, StreamKey{515151, r, 0}, scen);
+    for (std::size_t k = 0; k < v.size(); ++k) v[k] += s[k] / 4;
+  }
+  TargetOptions opt;
+  opt.params = {path};
+  opt.prior_draws = 300;
+  opt.posterior_draws = 300;
+  opt.seed = 5;
+  opt.threads = 2;
+  opt.scenario = "5fte";
+  auto run = [&](double shrink) {
+    auto x = ts;
+    for (std::size_t k = 0; k < x.size(); ++k) {
+      x[k].value = v[k];
+      x[k].se = std::sqrt(std::max(1.0, v[k])) / shrink;
+    }
+    return calibrate_targets(cfg, x, opt);
+  };
+  const auto wide = run(1.0);
+  const auto narrow = run(3.0);
+  const auto mw = moments(wide.posterior(), 0);
+  const auto mn = moments(narrow.posterior(), 0);
+  std::printf(
+      "returns Y1 %.1f Y2 %.1f, cases started Y1 %.1f Y2 %.1f; posterior (se sqrt n): %.3f +- "
+      "%.3f, ESS %.0f; (se sqrt n / 3): %.3f +- %.3f, ESS %.0f; truth 2.0, prior 1.5 +- 0.31\n",
+      v[0], v[1], v[2], v[3], mw.mean, mw.sd, wide.ess, mn.mean, mn.sd, narrow.ess);
+  EXPECT_NEAR(mw.mean, 2.0, 3 * mw.sd);
+  EXPECT_NEAR(mn.mean, 2.0, 3 * mn.sd);
+  // Prior sd of lognormal(0.405, 0.207): exp(0.405 + 0.207^2 / 2) sqrt(exp(0.207^2) - 1)
+  // = 1.53 x 0.209 = 0.320. The data narrow it, and narrow it more as the se shrink; the
+  // simulator's own Poisson noise in ~70 returns a year (not modelled by the SIR) bounds how far.
+  EXPECT_LT(mw.sd, 0.9 * 0.320);
+  EXPECT_LT(mn.sd, mw.sd);
+  EXPECT_GT(narrow.ess, 5.0);
+}
+
+TEST(CaseLogReader, MonthsBecomeCountTargetsAndBadDataNamesFileLineAndColumn) {
+  const std::string head = "month,referrals,cases_started,returns\n";
+  // A log from November 2024: month 0 is September 2024, so 2024-11 is month 2 of year 1 and
+  // 2025-09 month 0 of year 2.
+  const auto ok = parse_case_log_csv(head + "2024-11,9,4,1\n2025-09,3,0,2\n", "log.csv", 2);
+  ASSERT_EQ(ok.size(), 4U);
+  EXPECT_EQ(ok[0].kind, TargetKind::cases_started);
+  EXPECT_EQ(ok[0].year, 1);
+  EXPECT_EQ(ok[0].month, 2);
+  EXPECT_EQ(ok[0].value, 4.0);
+  EXPECT_EQ(ok[0].se, 2.0);  // sqrt(4)
+  EXPECT_EQ(ok[1].kind, TargetKind::returns);
+  EXPECT_EQ(ok[1].se, 1.0);  // sqrt(max(1, 1))
+  EXPECT_EQ(ok[2].year, 2);
+  EXPECT_EQ(ok[2].month, 0);
+  EXPECT_EQ(ok[2].se, 1.0);  // a zero count: sqrt(max(0, 1))
+  EXPECT_EQ(ok[3].value, 2.0);
+  struct Case {
+    std::string text, expect;
+  };
+  const std::vector<Case> cases = {
+      {head + "2024-13,1,1,1\n", "log.csv:2: column 'month' (1): expected a month YYYY-MM"},
+      {head + "2024-11,1,1,1\n2024-11,1,1,1\n", "log.csv:3: column 'month' (1): month given twice"},
+      {head + "2024-11,1,-1,1\n", "log.csv:2: column 'cases_started' (3)"},
+      {head + "2024-11,1,1,0.5\n", "log.csv:2: column 'returns' (4)"},
+      {head + "2024-11,x,1,1\n", "log.csv:2: column 'referrals' (2)"},
+      {head + "2024-11,1,1\n", "log.csv:2: expected 4 columns, got 3"},
+      {head + "2024-11,1,1,1\n2026-09,1,1,1\n", "log.csv:3: column 'month' (1): month beyond"},
+      {"month,referrals,cases,returns\n", "log.csv:1: column 'cases' (3): unknown column"},
+      {"month,referrals,returns\n", "log.csv:1: missing column 'cases_started'"},
+      {head, "log.csv: no months"},
+  };
+  for (const auto& c : cases) {
+    std::string e;
+    try {
+      parse_case_log_csv(c.text, "log.csv", 2);
+    } catch (const InputError& x) {
+      e = x.what();
+    }
+    EXPECT_NE(e.find(c.expect), std::string::npos) << c.text << " -> " << e;
+  }
+}
+
+TEST(CaseLogCli, CalibratesFromTheLogAndRejectsBadDataWritingNothing) {
+  const auto dir = testsupport::scratch_dir("case-log");
+  std::string t = testsupport::reference_config_text();
+  t = set_key(t, "simulation", "horizon_years", "1");
+  t = set_key(t, "population", "pupils", "800");
+  testsupport::write_file(dir / "c.toml", t);
+  testsupport::write_file(dir / "log.csv",
+                          "month,referrals,cases_started,returns\n2024-09,4,3,0\n"
+                          "2024-10,5,4,0\n2024-11,3,2,1\n");
+  const std::string c = "'" + (dir / "c.toml").string() + "'";
+  auto r = testsupport::run_cli("calibrate " + c + " --case-log '" + (dir / "log.csv").string() +
+                                    "' --scenario 5fte --params "
+                                    "coordinators.rr_improve_in_case --prior-draws 6 "
+                                    "--posterior-draws 3 --threads 2 --quiet --out '" +
+                                    (dir / "cal").string() + "'",
+                                dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto fit = testsupport::read_file(dir / "cal" / "fit.json");
+  EXPECT_NE(fit.find("\"cases_started all all 2024-10\""), std::string::npos);
+  EXPECT_NE(fit.find("\"scenario\": \"5fte\""), std::string::npos);
+  // Bad data: exit 2 naming file, line and column; no output folder.
+  testsupport::write_file(dir / "bad.csv",
+                          "month,referrals,cases_started,returns\n2024-09,4,3,0\n"
+                          "2024-10,5,four,0\n");
+  r = testsupport::run_cli("calibrate " + c + " --case-log '" + (dir / "bad.csv").string() +
+                               "' --scenario 5fte --params "
+                               "coordinators.rr_improve_in_case --quiet --out '" +
+                               (dir / "bad").string() + "'",
+                           dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.csv:3: column 'cases_started' (3)"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "bad"));
+  // Without the team's scenario: exit 2, nothing written.
+  r = testsupport::run_cli("calibrate " + c + " --case-log '" + (dir / "log.csv").string() +
+                               "' --params coordinators.rr_improve_in_case --quiet --out '" +
+                               (dir / "bad").string() + "'",
+                           dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--scenario"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "bad"));
   std::filesystem::remove_all(dir);
 }
