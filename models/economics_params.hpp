@@ -2,6 +2,7 @@
 /// The economic parameters of one model evaluation and the per-step event counts a
 /// simulated scenario records for them. What is done with them (costs, discounted savings,
 /// ROI) is analysis/economics.hpp.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,16 @@ namespace attendsim::models {
 enum class Perspective { municipality, public_sector, society };
 bool parse_perspective(const std::string& name, Perspective& out);
 const char* perspective_name(Perspective p);
+
+/// Who bears a saving (docs/methods.md, savings by payer). A perspective is a set of payers:
+/// municipality = education + social services; public sector = those + health + state;
+/// society = every payer (the labour market carries the individual's lost earnings).
+enum class Payer { education, social_services, health, labour_market, state };
+inline constexpr int kPayers = 5;
+inline constexpr std::array<const char*, kPayers> kPayerNames = {
+    "education", "social_services", "health", "labour_market", "state"};
+/// True when `perspective` counts the savings of `payer`.
+bool perspective_includes(Perspective perspective, Payer payer);
 
 struct EconomicsParams {
   Perspective perspective = Perspective::public_sector;
@@ -24,6 +35,9 @@ struct EconomicsParams {
   double longterm_loss_noncompletion_sek = 3600000;
   double longterm_loss_public_share = 0.5;
   double longterm_loss_municipal_share_of_public = 0.35;
+  /// The state's grant per pupil in summer school (S42: at most 5 000 SEK), the rest of
+  /// cost_summer_school_sek being the school's (education). 0: education pays it all.
+  double summer_school_state_grant_sek = 0;
   double age_at_completion = 19;
   double loss_start_age = 24;
   double loss_end_age = 65;
