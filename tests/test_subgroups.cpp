@@ -105,6 +105,14 @@ TEST(Subgroups, CellsOfEveryCountSumToTheTotal) {
       const std::string w = what + ", " + std::to_string(fte) + " FTE";
       expect_cells_sum_to_total(o, w);
       expect_subgroups_sum_to_total(o, w);
+      // The counted queue pupil-months are the queue series over the staffed school months
+      // (what mean_queue_length read before it was counted).
+      double queue = 0;
+      for (std::size_t t = 0; t < o.queue_length.size(); ++t) {
+        if (attendsim::models::is_school_month(static_cast<int>(t)) && o.events.fte[t] > 0)
+          queue += o.queue_length[t];
+      }
+      EXPECT_EQ(queue, o.queue_pupil_months) << w;
       // The subgroups see events: cases in both genders, pupil-months in every band.
       if (fte > 0) {
         for (int g = 0; g < kGenders; ++g) {
