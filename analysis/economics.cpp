@@ -1,5 +1,6 @@
 #include "analysis/economics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -15,6 +16,21 @@ double longterm_annuity_factor(const EconomicsParams& e) {
   for (int k = 0; k < n; ++k) a += std::pow(1.0 + e.discount_rate, -(lag + k));
   return a / n;
 }
+
+namespace {
+
+/// The shares of a non-completion's long-term loss borne by each payer (Payer order).
+std::array<double, kPayers> longterm_payer_shares(const EconomicsParams& e) {
+  const double pub = e.longterm_loss_public_share;
+  const double mun = e.longterm_loss_municipal_share_of_public;
+  std::array<double, kPayers> s{};
+  s[static_cast<std::size_t>(Payer::social_services)] = pub * mun;
+  s[static_cast<std::size_t>(Payer::state)] = pub * (1.0 - mun);
+  s[static_cast<std::size_t>(Payer::labour_market)] = 1.0 - pub;
+  return s;
+}
+
+}  // namespace
 
 double perspective_share(const EconomicsParams& e) {
   switch (e.perspective) {
@@ -47,6 +63,22 @@ EconomicResult evaluate_economics(const EconomicsParams& e, const EventSeries& b
   r.cumulative_cost_by_year.assign(years, 0.0);
   r.cumulative_savings_by_year.assign(years, 0.0);
   double cost = 0, short_term = 0, long_term = 0;
+  // Per payer: a unit of each event's value split by who bears it.
+  const double v_noncomp_all = e.longterm_loss_noncompletion_sek * longterm_annuity_factor(e);
+  const auto lt_share = longterm_payer_shares(e);
+  const double ss_state = e.cost_summer_school_sek > 0 ? std::min(e.summer_school_state_grant_sek,
+                                                                  e.cost_summer_school_sek) /
+                                                             e.cost_summer_school_sek
+                                                       : 0.0;
+  constexpr auto kEdu = static_cast<std::size_t>(Payer::education);
+  constexpr auto kSoc = static_cast<std::size_t>(Payer::social_services);
+  constexpr auto kState = static_cast<std::size_t>(Payer::state);
+  for (auto& v : r.savings_by_payer_year) v.assign(years, 0.0);
+  // The perspective's value of a summer school place: without the state's grant when the
+  // state is not one of its payers.
+  const double v_summer = perspective_includes(e.perspective, Payer::state)
+                              ? e.cost_summer_school_sek
+                              : e.cost_summer_school_sek * (1.0 - ss_state);
   for (std::size_t t = 0; t < steps; ++t) {
     const double df = std::pow(1.0 + e.discount_rate, -static_cast<double>(t) / 12.0);
     const double extra_fte = s.fte[t] - b.fte[t];
@@ -58,14 +90,23 @@ EconomicResult evaluate_economics(const EconomicsParams& e, const EventSeries& b
         t_end >= 0 && static_cast<int>(t) > t_end ? (static_cast<int>(t) - t_end) / 12.0 : 0.0;
     const double keep = (1.0 - e.attribution) * std::pow(1.0 - e.dropoff_per_year, after) * df;
     short_term += keep * ((b.repeated_years[t] - s.repeated_years[t]) * e.cost_repeated_year_sek +
-                          (b.summer_school[t] - s.summer_school[t]) * e.cost_summer_school_sek +
+                          (b.summer_school[t] - s.summer_school[t]) * v_summer +
                           (b.placements[t] - s.placements[t]) * v_place);
     long_term += keep * (b.noncompletions[t] - s.noncompletions[t]) * v_noncomp;
     const std::size_t y = t / 12;
+    const double rep =
+        keep * (b.repeated_years[t] - s.repeated_years[t]) * e.cost_repeated_year_sek;
+    const double ss = keep * (b.summer_school[t] - s.summer_school[t]) * e.cost_summer_school_sek;
+    const double pl = keep * (b.placements[t] - s.placements[t]) * v_place;
+    const double nc = keep * (b.noncompletions[t] - s.noncompletions[t]) * v_noncomp_all;
+    r.savings_by_payer_year[kEdu][y] += rep + ss * (1.0 - ss_state);
+    r.savings_by_payer_year[kState][y] += ss * ss_state;
+    r.savings_by_payer_year[kSoc][y] += pl;
+    for (std::size_t p = 0; p < kPayers; ++p) r.savings_by_payer_year[p][y] += nc * lt_share[p];
     r.cumulative_cost_by_year[y] = cost;
     r.cumulative_savings_by_year[y] = short_term + long_term;
   }
-  double terminal = 0;
+  double terminal = 0, terminal_units = 0;
   if (e.terminal_value) {
     const auto& tb = b.terminal_noncompletions;
     const auto& ts = s.terminal_noncompletions;
@@ -78,9 +119,19 @@ EconomicResult evaluate_economics(const EconomicsParams& e, const EventSeries& b
           t_end >= 0 && static_cast<int>(t) > t_end ? (static_cast<int>(t) - t_end) / 12.0 : 0.0;
       terminal +=
           (1.0 - e.attribution) * std::pow(1.0 - e.dropoff_per_year, after) * df * d * v_noncomp;
+      terminal_units += (1.0 - e.attribution) * std::pow(1.0 - e.dropoff_per_year, after) * df * d;
     }
     long_term += terminal;
-    if (years > 0) r.cumulative_savings_by_year[years - 1] += terminal;
+    if (years > 0) {
+      r.cumulative_savings_by_year[years - 1] += terminal;
+      // terminal is in the perspective's share; per payer, the whole loss split.
+      const double all = terminal_units * v_noncomp_all;
+      for (std::size_t p = 0; p < kPayers; ++p)
+        r.savings_by_payer_year[p][years - 1] += all * lt_share[p];
+    }
+  }
+  for (std::size_t p = 0; p < kPayers; ++p) {
+    for (double v : r.savings_by_payer_year[p]) r.savings_by_payer[p] += v;
   }
   r.savings_terminal_sek = terminal;
   r.cost_sek = cost;

@@ -17,7 +17,18 @@
 ///               age_at_completion + k), n = loss_end_age - loss_start_age, spreads L evenly
 ///               over working ages and discounts it back to the age of completion (A = 1 at r = 0).
 ///   share     = municipality: public_share * municipal_share_of_public; public_sector:
-///               public_share; society: 1. Short-term items count in full in every perspective.
+///               public_share; society: 1.
+///   payers    = each saving is split by who bears it (models/economics_params.hpp, Payer):
+///               repeated years -> education; summer school -> state for min(grant, cost) /
+///               cost (summer_school_state_grant_sek, S42), education for the rest;
+///               placements -> social services; a non-completion's loss L A -> social services
+///               (the municipality's lost tax revenue and support) for public_share *
+///               municipal_share_of_public, state for public_share * (1 - municipal share),
+///               labour market (the individual's lost earnings, S37) for 1 - public_share;
+///               health: no source gives a share (EVIDENCE.md §3), 0. savings = the sum over
+///               the payers of the perspective; the shares above give the same long-term
+///               `share` per perspective, and short-term items count in full in the public
+///               sector and society perspectives (in the municipality's, less the state grant).
 ///   drop(t)   = (1 - dropoff_per_year)^(max(0, t - t_end)/12), t_end = last staffed step.
 ///   terminal  = with `terminal_value` on, the expected non-completions past the horizon
 ///               (models/terminal_value.hpp: pupils still at school at the horizon's end, and
@@ -27,6 +38,7 @@
 ///               part of the long-term savings, and of the last year's cumulative savings.
 ///               Off: horizon-only accounting (0).
 ///   net_benefit = savings - cost;  roi = savings / cost (SEK returned per SEK invested).
+#include <array>
 #include <string>
 #include <vector>
 
@@ -40,6 +52,11 @@ struct EconomicResult {
   double savings_short_term_sek = 0;  ///< repeated years, summer school, placements
   double savings_long_term_sek = 0;   ///< non-completion, terminal value included
   double savings_terminal_sek = 0;    ///< value past the horizon (0 when switched off)
+  /// Discounted savings by payer (Payer order) and year of the horizon, every payer whatever
+  /// the perspective (the value past the horizon in the last year).
+  std::array<std::vector<double>, kPayers> savings_by_payer_year;
+  /// Sum over the years of savings_by_payer_year[p].
+  std::array<double, kPayers> savings_by_payer{};
   double net_benefit_sek = 0;
   double roi = 0;  ///< NaN when cost is 0
   std::vector<double> cumulative_cost_by_year;

@@ -23,17 +23,26 @@ std::size_t ExperimentResult::metric_index(const std::string& name) const {
 }
 
 std::vector<double> ExperimentResult::unit_values(std::size_t scenario, std::size_t metric) const {
+  return unit_values(scenario, Subgroup::total, metric);
+}
+
+std::vector<double> ExperimentResult::unit_values(std::size_t scenario, Subgroup subgroup,
+                                                  std::size_t metric) const {
   const auto reps = static_cast<std::size_t>(options.replications);
+  const auto value = [&](const UnitResult& u) {
+    if (subgroup == Subgroup::total) return u.metrics[scenario][metric];
+    return u.subgroup_metrics[scenario][static_cast<std::size_t>(subgroup) - 1][metric];
+  };
   std::vector<double> out;
   if (options.draws <= 1) {
-    for (const auto& u : units) out.push_back(u.metrics[scenario][metric]);
+    for (const auto& u : units) out.push_back(value(u));
     return out;
   }
   for (std::size_t d = 0; d < static_cast<std::size_t>(options.draws); ++d) {
     double sum = 0;
     std::size_t n = 0;
     for (std::size_t r = 0; r < reps; ++r) {
-      const double x = units[d * reps + r].metrics[scenario][metric];
+      const double x = value(units[d * reps + r]);
       if (!std::isnan(x)) {
         sum += x;
         ++n;
@@ -96,9 +105,12 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
             for (auto c : row) occ.push_back(static_cast<float>(c));
           }
           res.occupancy.push_back(std::move(occ));
+          res.subgroup_metrics.push_back(subgroup_metrics(o));
+          res.queue.emplace_back(o.queue_length.begin(), o.queue_length.end());
           if (s == 0) {
             res.metrics.push_back(outcome_metrics(o, nullptr));
             res.cumulative_net_by_year.emplace_back();
+            res.savings_by_payer_year.emplace_back();
             base = std::move(o);
           } else {
             const EconomicResult econ = evaluate_economics(p.economics, base.events, o.events);
@@ -108,6 +120,10 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
               net.push_back(econ.cumulative_savings_by_year[y] - econ.cumulative_cost_by_year[y]);
             }
             res.cumulative_net_by_year.push_back(std::move(net));
+            std::vector<double> payers;
+            for (const auto& years : econ.savings_by_payer_year)
+              payers.insert(payers.end(), years.begin(), years.end());
+            res.savings_by_payer_year.push_back(std::move(payers));
           }
         }
         return res;

@@ -44,9 +44,17 @@ struct RunOptions {
 struct UnitResult {
   /// metrics[scenario][metric] in the order of the metric table (analysis/metrics.hpp).
   std::vector<std::vector<double>> metrics;
+  /// subgroup_metrics[scenario][subgroup - 1][metric]: the non-economic metrics of each
+  /// subgroup but the total (analysis/metrics.hpp, kProperSubgroups).
+  std::vector<std::vector<std::vector<double>>> subgroup_metrics;
   /// occupancy[scenario][step * kStates + state]
   std::vector<std::vector<float>> occupancy;
   std::vector<std::vector<double>> cumulative_net_by_year;  ///< [scenario][year], baseline empty
+  /// queue[scenario][step]: pupils waiting after the step's case management (0 in summer).
+  std::vector<std::vector<float>> queue;
+  /// savings_by_payer_year[scenario][payer * years + year]: discounted savings by payer
+  /// (Payer order) and year (analysis/economics.hpp); baseline empty.
+  std::vector<std::vector<double>> savings_by_payer_year;
   std::uint64_t pupil_months = 0;
 };
 
@@ -61,6 +69,9 @@ struct ExperimentResult {
   /// Values of one metric across independent units: the replications when draws == 1,
   /// else the per-draw means over replications.
   std::vector<double> unit_values(std::size_t scenario, std::size_t metric) const;
+  /// The same for a subgroup (Subgroup::total: unit_values); non-economic metrics only.
+  std::vector<double> unit_values(std::size_t scenario, Subgroup subgroup,
+                                  std::size_t metric) const;
   /// Position of a metric given by name (InputError when unknown).
   std::size_t metric_index(const std::string& name) const;
   std::size_t metric_index(Metric m) const { return metric_position(m); }

@@ -36,16 +36,14 @@ double mean_queue_time_not_admitted(const ReplicationOutcome& o) {
   const double n = sum2(o.queued) - sum2(o.cases_started);
   return n > 0 ? (sum2(o.wait_months_sum) - sum2(o.admitted_wait_months_sum)) / n : 0.0;
 }
-/// Mean pupils waiting after case management over the school months with FTE > 0.
+/// Mean pupils waiting after case management over the school months with FTE > 0: the
+/// counted queue pupil-months (the queue is empty in a month without FTE) over those months.
 double mean_queue_length(const ReplicationOutcome& o) {
-  double sum = 0, months = 0;
-  for (std::size_t t = 0; t < o.queue_length.size(); ++t) {
-    if (is_school_month(static_cast<int>(t)) && o.events.fte[t] > 0) {
-      sum += o.queue_length[t];
-      months += 1;
-    }
+  double months = 0;
+  for (std::size_t t = 0; t < o.events.fte.size(); ++t) {
+    if (is_school_month(static_cast<int>(t)) && o.events.fte[t] > 0) months += 1;
   }
-  return months > 0 ? sum / months : 0.0;
+  return months > 0 ? o.queue_pupil_months / months : 0.0;
 }
 /// Cases started per FTE-year of the schedule (calendar months of FTE / 12); NaN without FTE.
 double cases_per_fte_year(const ReplicationOutcome& o) {
@@ -66,15 +64,16 @@ using E = const EconomicResult*;
 constexpr std::array<MetricInfo, kMetricCount> kTable = {{
     {Metric::pupil_months_regular, "pupil_months_regular", "elevmånader med regelbunden närvaro",
      "pupil-months in regular attendance", "pupil-months", 0,
-     [](R o, E) { return o.pupil_months[0]; }},
+     [](R o, E) { return o.school_pupil_months[0]; }},
     {Metric::pupil_months_worrying, "pupil_months_worrying", "elevmånader med oroande frånvaro",
      "pupil-months in worrying absence", "pupil-months", 0,
-     [](R o, E) { return o.pupil_months[1]; }},
+     [](R o, E) { return o.school_pupil_months[1]; }},
     {Metric::pupil_months_high, "pupil_months_high", "elevmånader med hög frånvaro",
-     "pupil-months in high absence", "pupil-months", 0, [](R o, E) { return o.pupil_months[2]; }},
+     "pupil-months in high absence", "pupil-months", 0,
+     [](R o, E) { return o.school_pupil_months[2]; }},
     {Metric::pupil_months_extensive, "pupil_months_extensive",
      "elevmånader med mycket hög frånvaro", "pupil-months in extensive absence", "pupil-months", 0,
-     [](R o, E) { return o.pupil_months[3]; }},
+     [](R o, E) { return o.school_pupil_months[3]; }},
     {Metric::long_term_absent_pupils_per_year, "long_term_absent_pupils_per_year",
      "långvarigt frånvarande elever per år", "long-term absent pupils per year", "pupils per year",
      1, [](R o, E) { return o.long_term_absent_pupil_years / o.school_years; }},
@@ -173,6 +172,21 @@ constexpr std::array<MetricInfo, kMetricCount> kTable = {{
      "SEK per SEK", 2, [](R, E e) { return e->roi; }},
     {Metric::savings_terminal_sek, "savings_terminal_sek", "värde efter horisonten (kr)",
      "value past the horizon (SEK)", "SEK", 0, [](R, E e) { return e->savings_terminal_sek; }},
+    {Metric::savings_education_sek, "savings_education_sek", "besparing, utbildning (kr)",
+     "savings borne by education (SEK)", "SEK", 0,
+     [](R, E e) { return e->savings_by_payer[static_cast<std::size_t>(Payer::education)]; }},
+    {Metric::savings_social_services_sek, "savings_social_services_sek",
+     "besparing, socialtjänst (kr)", "savings borne by social services (SEK)", "SEK", 0,
+     [](R, E e) { return e->savings_by_payer[static_cast<std::size_t>(Payer::social_services)]; }},
+    {Metric::savings_health_sek, "savings_health_sek", "besparing, hälso- och sjukvård (kr)",
+     "savings borne by health care (SEK)", "SEK", 0,
+     [](R, E e) { return e->savings_by_payer[static_cast<std::size_t>(Payer::health)]; }},
+    {Metric::savings_labour_market_sek, "savings_labour_market_sek",
+     "besparing, arbetsmarknad (kr)", "savings on the labour market (SEK)", "SEK", 0,
+     [](R, E e) { return e->savings_by_payer[static_cast<std::size_t>(Payer::labour_market)]; }},
+    {Metric::savings_state_sek, "savings_state_sek", "besparing, staten (kr)",
+     "savings borne by the state (SEK)", "SEK", 0,
+     [](R, E e) { return e->savings_by_payer[static_cast<std::size_t>(Payer::state)]; }},
 }};
 
 /// Row i describes enumerator i: checked when the table is compiled.
@@ -216,6 +230,73 @@ std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicR
   for (std::size_t i = 0; i < metric_count(econ != nullptr); ++i)
     v.push_back(kTable[i].compute(o, econ));
   return v;
+}
+
+std::string_view subgroup_name(Subgroup g) {
+  switch (g) {
+    case Subgroup::total:
+      return "total";
+    case Subgroup::boys:
+      return kGenderNames[0];
+    case Subgroup::girls:
+      return kGenderNames[1];
+    case Subgroup::grade0_6:
+      return kBandNames[0];
+    case Subgroup::grade7_9:
+      return kBandNames[1];
+    case Subgroup::grade10_12:
+      return kBandNames[2];
+  }
+  return "total";
+}
+
+ReplicationOutcome subgroup_outcome(const ReplicationOutcome& o, Subgroup g) {
+  ReplicationOutcome sub;
+  sub.steps = o.steps;
+  sub.school_years = o.school_years;
+  sub.events.fte = o.events.fte;
+  if (g == Subgroup::total) {
+    sub.counts() = o.counts();
+    return sub;
+  }
+  CountWords sum{};
+  for (int gender = 0; gender < kGenders; ++gender) {
+    for (int band = 0; band < kBands; ++band) {
+      const bool in = g == Subgroup::boys       ? gender == 0
+                      : g == Subgroup::girls    ? gender == 1
+                      : g == Subgroup::grade0_6 ? band == 0
+                      : g == Subgroup::grade7_9 ? band == 1
+                                                : band == 2;
+      if (!in) continue;
+      const CountWords w =
+          count_words(o.cells[static_cast<std::size_t>(subgroup_cell(gender, band))]);
+      for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += w[i];
+    }
+  }
+  sub.counts() = counts_from_words(sum);
+  return sub;
+}
+
+bool additive_over_subgroups(Metric m) {
+  switch (m) {
+    case Metric::mean_wait_months:
+    case Metric::mean_wait_months_boys:
+    case Metric::mean_wait_months_girls:
+    case Metric::mean_wait_admitted_months:
+    case Metric::mean_queue_time_not_admitted_months:
+    case Metric::sustained_return_within_12_months_share:
+      return false;
+    default:
+      return m < kFirstEconomicMetric;
+  }
+}
+
+std::vector<std::vector<double>> subgroup_metrics(const ReplicationOutcome& o) {
+  std::vector<std::vector<double>> out;
+  out.reserve(kProperSubgroups.size());
+  for (Subgroup g : kProperSubgroups)
+    out.push_back(outcome_metrics(subgroup_outcome(o, g), nullptr));
+  return out;
 }
 
 }  // namespace attendsim::models

@@ -71,10 +71,14 @@ enum class Metric : std::uint8_t {
   net_benefit_sek,
   roi,
   savings_terminal_sek,
+  savings_education_sek,
+  savings_social_services_sek,
+  savings_health_sek,
+  savings_labour_market_sek,
+  savings_state_sek,
 };
 
-inline constexpr std::size_t kMetricCount =
-    static_cast<std::size_t>(Metric::savings_terminal_sek) + 1;
+inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::savings_state_sek) + 1;
 inline constexpr Metric kFirstEconomicMetric = Metric::cost_sek;
 
 /// One row of the metric table.
@@ -115,5 +119,31 @@ inline std::size_t metric_count(bool with_economics) {
 std::vector<std::string> metric_names(bool with_economics);
 /// Per-unit metric values of one replication outcome (economics when `econ` is not null).
 std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicResult* econ);
+
+/// Subgroups of the metrics: the total, each gender and each grade band (the band a pupil
+/// was in when the counted event happened). Output order; "total" is the whole population.
+enum class Subgroup : std::uint8_t { total, boys, girls, grade0_6, grade7_9, grade10_12 };
+inline constexpr std::size_t kSubgroupCount = 6;
+std::string_view subgroup_name(Subgroup g);
+/// The subgroups other than the total, in output order.
+inline constexpr std::array<Subgroup, kSubgroupCount - 1> kProperSubgroups = {
+    Subgroup::boys, Subgroup::girls, Subgroup::grade0_6, Subgroup::grade7_9, Subgroup::grade10_12};
+
+/// A subgroup's outcome for the metric table: its counts are the sum of the subgroup's cells
+/// (simulation.hpp, OutcomeCells); of the series it keeps only what every subgroup shares
+/// (the FTE by step and the school years); the others are empty.
+ReplicationOutcome subgroup_outcome(const ReplicationOutcome& o, Subgroup g);
+
+/// True when a metric's subgroups of one gender split (boys + girls), and of the bands
+/// (grades 0-6 + 7-9 + 10-12), add up to its total: every count, and counts over a
+/// denominator all subgroups share (per year, per FTE-year, per school month with FTE).
+/// False for means and shares over the subgroup's own pupils (waits, the share of returns
+/// within 12 months) and for the economic metrics.
+bool additive_over_subgroups(Metric m);
+
+/// The non-economic metrics of every subgroup but the total, [subgroup - 1][metric]: for the
+/// baseline and the scenarios alike (economic metrics are in the total only: the cost of a
+/// team is not split by who it served).
+std::vector<std::vector<double>> subgroup_metrics(const ReplicationOutcome& o);
 
 }  // namespace attendsim::models

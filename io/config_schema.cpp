@@ -507,6 +507,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
             [](ModelParams& m, double v) { m.economics.cost_repeated_year_sek = v; });
     b.param(t, "cost_summer_school_sek", Domain::nonnegative,
             [](ModelParams& m, double v) { m.economics.cost_summer_school_sek = v; });
+    b.param_or(t, "summer_school_state_grant_sek", 0.0, Domain::nonnegative,
+               [](ModelParams& m, double v) { m.economics.summer_school_state_grant_sek = v; });
     b.param(t, "cost_placement_per_day_sek", Domain::nonnegative,
             [](ModelParams& m, double v) { m.economics.cost_placement_per_day_sek = v; });
     b.param(t, "placement_months_if_placed", Domain::nonnegative,

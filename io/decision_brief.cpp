@@ -358,6 +358,22 @@ std::string threshold_part(const ComparisonReport& rep,
 }
 }  // namespace
 
+/// Whether the savings include the value past the horizon ([economics] terminal_value), in
+/// the brief's language: one sentence.
+std::string terminal_value_note(bool swedish, bool terminal_value) {
+  if (terminal_value) {
+    return swedish ? "Värdet efter horisonten är med: elever som fortfarande går i skolan när "
+                     "horisonten slutar värderas efter sin förväntade fullföljda gymnasieskola."
+                   : "The value past the horizon is included: pupils still at school when the "
+                     "horizon ends are valued by their expected completion of upper secondary "
+                     "school.";
+  }
+  return swedish ? "Värdet efter horisonten är inte med: bara händelser inom horisonten räknas, "
+                   "så effekter i grundskolan värderas lågt."
+                 : "The value past the horizon is not included: only events within the horizon "
+                   "count, so effects in compulsory school are valued low.";
+}
+
 std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& res,
                               const ComparisonReport& rep, Language lang) {
   const bool sv = lang == Language::sv;
@@ -496,6 +512,7 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
           "the same pupils and the same random events. The coordinators' effect rests on no "
           "controlled Swedish evaluation; see the sensitivity analysis before acting on a close "
           "call.\n\n");
+  md << terminal_value_note(sv, e.terminal_value) << "\n\n";
 
   // What it costs and brings back.
   md << T("## Kostnad och avkastning\n\n", "## Cost and return\n\n");

@@ -67,6 +67,8 @@ void print_comparison(std::ostream& os, const ModelConfig& cfg, const Experiment
 /// their labels (io/labels.hpp), never by their code names.
 std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& res,
                               const ComparisonReport& rep, Language lang);
+/// The sentence of decision.md that says whether the value past the horizon is counted.
+std::string terminal_value_note(bool swedish, bool terminal_value);
 
 /// How a ladder step reads: "dominated" only when the interval of its paired difference in
 /// sustained returns lies below 0 (it is firmly less effective than the cheaper option);

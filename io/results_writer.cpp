@@ -57,23 +57,39 @@ std::string csv_row(const std::vector<std::string>& cells) {
 void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const ExperimentResult& res,
                        const Provenance& prov, bool with_draws) {
   json scen = json::object();
-  std::string csv = "scenario,metric,mean,se,ci_low,ci_high,p2_5,p97_5\n";
+  json subgroups = json::object();
+  std::string csv = "scenario,subgroup,metric,mean,se,ci_low,ci_high,p2_5,p97_5\n";
   for (std::size_t s = 0; s < res.scenarios.size(); ++s) {
+    // The total first (every metric), then each subgroup (the non-economic metrics).
     const auto names = metric_names(s > 0);
-    json metrics = json::object();
-    for (std::size_t m = 0; m < names.size(); ++m) {
-      const auto vals = res.unit_values(s, m);
-      if (!has_finite(vals)) continue;  // undefined in every unit (e.g. a wait with no cases)
-      const Summary sm = summarise(vals);
-      metrics[names[m]] = summary_json(sm);
-      csv += csv_row({res.scenarios[s].name, names[m], format_number(sm.mean), format_number(sm.se),
-                      format_number(sm.ci_low), format_number(sm.ci_high), format_number(sm.p2_5),
-                      format_number(sm.p97_5)});
+    json by_subgroup = json::object();
+    for (std::size_t gi = 0; gi < kSubgroupCount; ++gi) {
+      const auto g = static_cast<Subgroup>(gi);
+      const std::size_t count = g == Subgroup::total ? names.size() : metric_count(false);
+      json metrics = json::object();
+      for (std::size_t m = 0; m < count; ++m) {
+        const auto vals = res.unit_values(s, g, m);
+        if (!has_finite(vals)) continue;  // undefined in every unit (e.g. a wait with no cases)
+        const Summary sm = summarise(vals);
+        metrics[names[m]] = summary_json(sm);
+        csv +=
+            csv_row({res.scenarios[s].name, std::string(subgroup_name(g)), names[m],
+                     format_number(sm.mean), format_number(sm.se), format_number(sm.ci_low),
+                     format_number(sm.ci_high), format_number(sm.p2_5), format_number(sm.p97_5)});
+      }
+      if (g == Subgroup::total) {
+        scen[res.scenarios[s].name] = std::move(metrics);
+      } else {
+        by_subgroup[std::string(subgroup_name(g))] = std::move(metrics);
+      }
     }
-    scen[res.scenarios[s].name] = std::move(metrics);
+    subgroups[res.scenarios[s].name] = std::move(by_subgroup);
   }
   json summary;
   summary["scenarios"] = std::move(scen);
+  // The same metrics by gender and by grade band (analysis/metrics.hpp, Subgroup): counts of
+  // the two genders, and of the three bands, add up to the total.
+  summary["subgroups"] = std::move(subgroups);
   summary["unit"] = res.options.draws > 1 ? "draw" : "replication";
   summary["draws"] = res.options.draws;
   summary["replications"] = res.options.replications;
@@ -99,6 +115,47 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
     }
   }
   dir.write("occupancy.csv", occ);
+
+  // queue.csv: pupils waiting for a coordinator after each month's case management (0 in
+  // the summer and without a team), mean and spread over units.
+  std::string queue = "scenario,month,mean,p2_5,p97_5\n";
+  for (std::size_t s = 0; s < res.scenarios.size(); ++s) {
+    for (int t = 0; t < res.steps; ++t) {
+      std::vector<double> v;
+      v.reserve(res.units.size());
+      for (const auto& u : res.units) v.push_back(u.queue[s][static_cast<std::size_t>(t)]);
+      double mean = 0;
+      for (double x : v) mean += x;
+      mean /= static_cast<double>(v.size());
+      queue += csv_row({res.scenarios[s].name, std::to_string(t + 1), format_number(mean),
+                        format_number(quantile(v, 0.025)), format_number(quantile(v, 0.975))});
+    }
+  }
+  dir.write("queue.csv", queue);
+
+  // savings_by_payer.csv: discounted savings against the baseline by payer and year of the
+  // horizon (every payer, whatever the perspective; in_perspective says which the savings
+  // count), mean and spread over units.
+  std::string pay = "scenario,payer,in_perspective,year,mean,p2_5,p97_5\n";
+  const std::size_t years = static_cast<std::size_t>((res.steps + 11) / 12);
+  const Perspective persp = cfg.structure.economics.perspective;
+  for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
+    for (std::size_t p = 0; p < static_cast<std::size_t>(kPayers); ++p) {
+      const bool in = perspective_includes(persp, static_cast<Payer>(p));
+      for (std::size_t y = 0; y < years; ++y) {
+        std::vector<double> v;
+        v.reserve(res.units.size());
+        for (const auto& u : res.units) v.push_back(u.savings_by_payer_year[s][p * years + y]);
+        double mean = 0;
+        for (double x : v) mean += x;
+        mean /= static_cast<double>(v.size());
+        pay += csv_row({res.scenarios[s].name, kPayerNames[p], in ? "1" : "0",
+                        std::to_string(y + 1), format_number(mean),
+                        format_number(quantile(v, 0.025)), format_number(quantile(v, 0.975))});
+      }
+    }
+  }
+  dir.write("savings_by_payer.csv", pay);
 
   if (with_draws) {
     std::string dr = "draw,replication,scenario,metric,value\n";

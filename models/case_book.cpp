@@ -34,7 +34,7 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
     if (p.regular_run >= cp.close_after_regular_months) {
       PupilRules::end_wait(p, t, out);
       p.status = kNone;
-      out.withdrawn_referrals += 1;
+      out.count(p.gender, p.band, [](OutcomeCounts& o) { o.withdrawn_referrals += 1; });
       continue;
     }
     queue.push_back(i);
@@ -46,12 +46,12 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
       pupils[i].status = kNone;
     }
     queue_.clear();
-    record_lengths(t, out);
+    record_lengths(t, pupils, out);
     return;
   }
   const int free = slots - static_cast<int>(cases_.size());
   if (free <= 0 || queue_.empty()) {
-    record_lengths(t, out);
+    record_lengths(t, pupils, out);
     return;
   }
   std::vector<Candidate> cand;
@@ -75,10 +75,12 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
     ATTENDSIM_REQUIRE(k < queue_.size() && !admitted[k], "policy chose an invalid candidate");
     admitted[k] = true;
     Pupil& p = pupils[queue_[k]];
-    out.cases_started[p.gender] += 1;
-    out.admitted_wait_months_sum[p.gender] += t - p.queued_at;
-    out.admitted_by_state[p.state] += 1;
-    out.admitted_by_band[p.band] += 1;
+    out.count(p.gender, p.band, [&](OutcomeCounts& o) {
+      o.cases_started[p.gender] += 1;
+      o.admitted_wait_months_sum[p.gender] += t - p.queued_at;
+      o.admitted_by_state[p.state] += 1;
+      o.admitted_by_band[p.band] += 1;
+    });
     p.case_start = static_cast<std::uint16_t>(t + 1);
     PupilRules::end_wait(p, t, out);
     p.status = kInCase;
@@ -91,19 +93,24 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
     if (!admitted[k]) rest.push_back(queue_[k]);
   }
   queue_.swap(rest);
-  record_lengths(t, out);
+  record_lengths(t, pupils, out);
 }
 
-void CaseBook::record_lengths(int t, ReplicationOutcome& out) {
+void CaseBook::record_lengths(int t, const Pupil* pupils, ReplicationOutcome& out) {
   waiting_ = static_cast<int>(queue_.size());
+  for (auto i : queue_) {
+    const Pupil& p = pupils[i];
+    out.count(p.gender, p.band, [](OutcomeCounts& o) { o.queue_pupil_months += 1; });
+  }
   out.queue_length[static_cast<std::size_t>(t)] = waiting_;
   out.open_cases[static_cast<std::size_t>(t)] = static_cast<double>(cases_.size());
 }
 
 void CaseBook::censor(int steps, Pupil* pupils, ReplicationOutcome& out) const {
   for (auto i : queue_) {
-    const bool w = pupils[i].status == kWaiting;
-    out.queue_at_end += w;
+    const Pupil& p = pupils[i];
+    const double w = p.status == kWaiting ? 1 : 0;
+    out.count(p.gender, p.band, [w](OutcomeCounts& o) { o.queue_at_end += w; });
     PupilRules::end_wait(pupils[i], steps, out);  // censored at the end of the horizon
   }
 }

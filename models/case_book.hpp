@@ -39,7 +39,7 @@ class CaseBook {
 
  private:
   /// The queue and open cases after step t's management, into the outcome and waiting_.
-  void record_lengths(int t, ReplicationOutcome& out);
+  void record_lengths(int t, const Pupil* pupils, ReplicationOutcome& out);
 
   std::unique_ptr<AllocationPolicy> policy_;
   std::vector<std::uint32_t> cases_;

@@ -22,6 +22,16 @@ constexpr const auto& name_table(Perspective) {
   return kPerspectiveNames;
 }
 
+/// Who bears a saving (docs/methods.md, savings by payer). A perspective is a set of payers:
+/// municipality = education + social services; public sector = those + health + state;
+/// society = every payer (the labour market carries the individual's lost earnings).
+enum class Payer { education, social_services, health, labour_market, state };
+inline constexpr int kPayers = 5;
+inline constexpr std::array<const char*, kPayers> kPayerNames = {
+    "education", "social_services", "health", "labour_market", "state"};
+/// True when `perspective` counts the savings of `payer`.
+bool perspective_includes(Perspective perspective, Payer payer);
+
 struct EconomicsParams {
   Perspective perspective = Perspective::public_sector;
   double discount_rate = 0.035;
@@ -35,6 +45,9 @@ struct EconomicsParams {
   double longterm_loss_noncompletion_sek = 3600000;
   double longterm_loss_public_share = 0.5;
   double longterm_loss_municipal_share_of_public = 0.35;
+  /// The state's grant per pupil in summer school (S42: at most 5 000 SEK), the rest of
+  /// cost_summer_school_sek being the school's (education). 0: education pays it all.
+  double summer_school_state_grant_sek = 0;
   double age_at_completion = 19;
   double loss_start_age = 24;
   double loss_end_age = 65;

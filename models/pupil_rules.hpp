@@ -62,28 +62,37 @@ inline double residual_uniform(std::uint64_t l, std::uint64_t c1, std::uint64_t 
   return static_cast<double>(l - a) / static_cast<double>(b - a);
 }
 
-/// Counts of one month's frequent events.
+/// The subgroup cell of a pupil (simulation.hpp).
+inline int cell_of(const PupilPath& p) {
+  return subgroup_cell(p.gender, p.band);
+}
+
+/// Counts of one month's frequent events, by subgroup cell (gender x band).
 struct MonthTally {
-  std::uint32_t occ[kStates] = {0, 0, 0, 0, 0};
-  std::uint32_t sustained[kGenders] = {0, 0}, detected[kGenders] = {0, 0},
-                referred[kGenders] = {0, 0}, queued[kGenders] = {0, 0},
-                held_back[kGenders] = {0, 0};
-  std::uint32_t placed = 0;
+  std::uint32_t occ[kSubgroupCells][kStates] = {};
+  std::uint32_t sustained[kSubgroupCells] = {}, detected[kSubgroupCells] = {},
+                referred[kSubgroupCells] = {}, queued[kSubgroupCells] = {},
+                held_back[kSubgroupCells] = {}, placed[kSubgroupCells] = {};
 };
 
-/// Adds a school month's tally to an outcome (occupancy of step t included).
+/// Adds a school month's tally to an outcome (occupancy of step t included), to the total
+/// counts and to each cell's.
 inline void add_tally(const MonthTally& k, int t, ReplicationOutcome& out) {
   auto& occ = out.occupancy[static_cast<std::size_t>(t)];
-  for (int s = 0; s < kStates; ++s) occ[s] += k.occ[s];
-  for (int g = 0; g < kGenders; ++g) {
-    out.sustained_returns[g] += k.sustained[g];
-    out.detected[g] += k.detected[g];
-    out.referrals[g] += k.referred[g];
-    out.queued[g] += k.queued[g];
-    out.referrals_held_back[g] += k.held_back[g];
+  for (int c = 0; c < kSubgroupCells; ++c) {
+    const int g = c / kBands;
+    for (int s = 0; s < kStates; ++s) occ[s] += k.occ[c][s];
+    for (OutcomeCounts* o : {&out.counts(), &out.cells[static_cast<std::size_t>(c)]}) {
+      for (int s = 0; s < kAttendanceStates; ++s) o->school_pupil_months[s] += k.occ[c][s];
+      o->sustained_returns[g] += k.sustained[c];
+      o->detected[g] += k.detected[c];
+      o->referrals[g] += k.referred[c];
+      o->queued[g] += k.queued[c];
+      o->referrals_held_back[g] += k.held_back[c];
+      o->placements += k.placed[c];
+    }
+    out.events.placements[static_cast<std::size_t>(t)] += k.placed[c];
   }
-  out.events.placements[static_cast<std::size_t>(t)] += k.placed;
-  out.placements += k.placed;
 }
 
 /// The totals derived from the occupancy once all steps are done: pupil-months per state
@@ -131,10 +140,15 @@ inline void add_difference(ReplicationOutcome& out, const ReplicationOutcome& pl
   series(out.queue_length, plus.queue_length, minus.queue_length);
   series(out.open_cases, plus.open_cases, minus.open_cases);
   series(out.school_exits, plus.school_exits, minus.school_exits);
-  CountWords o = count_words(out);
-  const CountWords p = count_words(plus), m = count_words(minus);
-  for (std::size_t i = 0; i < o.size(); ++i) o[i] += p[i] - m[i];
-  out.counts() = counts_from_words(o);
+  auto words = [](OutcomeCounts& to, const OutcomeCounts& add, const OutcomeCounts& sub) {
+    CountWords o = count_words(to);
+    const CountWords p = count_words(add), m = count_words(sub);
+    for (std::size_t i = 0; i < o.size(); ++i) o[i] += p[i] - m[i];
+    to = counts_from_words(o);
+  };
+  words(out.counts(), plus.counts(), minus.counts());
+  for (std::size_t c = 0; c < out.cells.size(); ++c)
+    words(out.cells[c], plus.cells[c], minus.cells[c]);
 }
 
 /// What happened at a pupil's referral decision this month.
@@ -209,7 +223,9 @@ class PupilRules {
   /// mean wait covers every queued referral, not only those admitted (which would be
   /// biased towards short waits when capacity is scarce).
   static void end_wait(const Pupil& p, int t, ReplicationOutcome& out) {
-    if (p.status == kWaiting) out.wait_months_sum[p.gender] += t - p.queued_at;
+    if (p.status == kWaiting)
+      out.count(p.gender, p.band,
+                [&](OutcomeCounts& o) { o.wait_months_sum[p.gender] += t - p.queued_at; });
   }
 
   /// A pupil still in school that the simulation stops following in year `year` (at step
@@ -230,7 +246,7 @@ class PupilRules {
     p.flags |= kHadHighOrExtensive;
     if (!(p.flags & kEverHighOrExtensive)) {
       p.flags |= kEverHighOrExtensive;
-      out.eligible_pupils[p.gender] += 1;
+      out.count(p.gender, p.band, [&](OutcomeCounts& o) { o.eligible_pupils[p.gender] += 1; });
     }
   }
 
@@ -265,16 +281,16 @@ class PupilRules {
     if (program_active && u < pr * p_.detection.p_consent) {
       q.status = kWaiting;
       q.queued_at = static_cast<std::uint16_t>(t);
-      ++k.referred[q.gender];
-      ++k.queued[q.gender];
+      ++k.referred[cell_of(q)];
+      ++k.queued[cell_of(q)];
       return Decision::queued;
     }
     if (program_active && u < pr) {
       q.status = kDeclined;
-      ++k.referred[q.gender];
+      ++k.referred[cell_of(q)];
       return Decision::declined;
     }
-    if (program_active && u < pr0) ++k.held_back[q.gender];
+    if (program_active && u < pr0) ++k.held_back[cell_of(q)];
     q.status = kNone;
     return Decision::not_referred;
   }
@@ -297,19 +313,20 @@ class PupilRules {
                                                 int ns_hint, MonthTally& tally,
                                                 ReplicationOutcome& out) const {
     const int s = q.state;
+    const int cell = cell_of(q);
     if (s == kLeft) {
-      ++tally.occ[kLeft];
+      ++tally.occ[cell][kLeft];
       return false;
     }
     const std::uint64_t leave_draw = x & 0xffffffffULL;  // uniform_lo(x) * 2^32
     if (leave_draw < k.leave_bits) {
       leave(q, k.t, out);
-      ++tally.occ[kLeft];
+      ++tally.occ[cell][kLeft];
       return false;
     }
     if (s == kExtensive && !(q.flags & kPlacedThisYear) && leave_draw < k.place_bits) {
       q.flags |= kPlacedThisYear;
-      ++tally.placed;
+      ++tally.placed[cell];
     }
     // A case's 12 months for a sustained return are over (the count is once per case).
     if (q.case_start != 0 && k.t + 1 - q.case_start > kMonthsPerYear) q.case_start = 0;
@@ -338,17 +355,19 @@ class PupilRules {
         q.relapse_left = static_cast<std::uint8_t>(p_.transitions.relapse_months);
       q.regular_run = static_cast<std::uint8_t>(std::min(255, q.regular_run + 1));
       if (q.regular_run >= p_.outcomes.sustained_return_months && (q.flags & kHadHighOrExtensive)) {
-        ++tally.sustained[q.gender];
+        ++tally.sustained[cell];
         q.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
         if (q.case_start != 0) {  // within 12 months of a case's start (cleared after)
-          out.returns_within_12_months[q.gender] += 1;
+          out.count(q.gender, band,
+                    [&](OutcomeCounts& o) { o.returns_within_12_months[q.gender] += 1; });
           q.case_start = 0;
         }
       }
     } else {
       q.regular_run = 0;
       if (ns >= kHigh) {
-        if (!(q.flags & kEverHighOrExtensive)) out.eligible_pupils[q.gender] += 1;
+        if (!(q.flags & kEverHighOrExtensive))
+          out.count(q.gender, band, [&](OutcomeCounts& o) { o.eligible_pupils[q.gender] += 1; });
         q.flags |= kHadHighOrExtensive | kEverHighOrExtensive;
         if (ns == kExtensive) {
           q.flags |= kExtensiveThisYear;
@@ -358,7 +377,7 @@ class PupilRules {
     }
     if (q.after_close > 0) q.after_close = q.after_close < kAfterCloseMax ? q.after_close + 1 : 0;
     q.state = static_cast<std::uint8_t>(ns);
-    ++tally.occ[ns];
+    ++tally.occ[cell][ns];
     return true;
   }
 
@@ -373,7 +392,7 @@ class PupilRules {
                              p_.detection.p_detect_per_month) {
         q.status = kSchoolAction;
         q.status_months = 0;
-        ++tally.detected[q.gender];
+        ++tally.detected[cell_of(q)];
       }
     } else if (q.status == kSchoolAction) {
       ++q.status_months;
@@ -396,7 +415,9 @@ class PupilRules {
       ++occ[kLeft];
       return;
     }
-    if (p.flags & kExtensiveThisYear) out.long_term_absent_pupil_years += 1;
+    const auto count = [&](auto&& f) { out.count(p.gender, p.band, f); };
+    if (p.flags & kExtensiveThisYear)
+      count([](OutcomeCounts& n) { n.long_term_absent_pupil_years += 1; });
     const std::uint64_t l = x & 0xffffffffULL;
     if (l < leave_bits_) {  // uniform_lo(x) < p_leave, exactly
       leave(p, t, out);
@@ -413,38 +434,39 @@ class PupilRules {
     // baseline stays bit-identical (scenario_from_baseline.hpp).
     const bool expected = o.terminal_events == TerminalEvents::expected;
     if (p.grade == 9) {
-      out.grade9_finishers += 1;
+      count([](OutcomeCounts& n) { n.grade9_finishers += 1; });
       const bool eligible = uniform_hi(x) < o.p_eligible_by_state[s];
       if (eligible) {
         p.flags |= kEligibleUpperSec;
       } else {
         p.flags &= static_cast<std::uint8_t>(~kEligibleUpperSec);
       }
-      out.eligible_upper_secondary +=
+      const double n_el =
           expected ? probability_2_32(o.p_eligible_by_state[s]) : (eligible ? 1 : 0);
+      count([&](OutcomeCounts& c) { c.eligible_upper_secondary += n_el; });
     }
     if ((p.grade == 8 || p.grade == 9) && s >= kHigh) {
       const double ss = o.p_summer_school_if_high_or_extensive_grade8_9;
       const double n_ss = expected ? probability_2_32(ss) : (v < ss ? 1 : 0);
       out.events.summer_school[ts] += n_ss;
-      out.summer_school += n_ss;
+      count([&](OutcomeCounts& c) { c.summer_school += n_ss; });
     }
     if (p.grade >= 10 && v < o.p_repeat_per_extensive_year_upper_sec * p.extensive_months_year /
                                  kSchoolMonthsPerYear) {
       p.flags |= kRepeatThisYear;
       out.events.repeated_years[ts] += 1;
-      out.repeated_years += 1;
+      count([](OutcomeCounts& c) { c.repeated_years += 1; });
     }
     if (p.grade == 12 && !(p.flags & kRepeatThisYear)) {
-      out.upper_sec_finishers += 1;
+      count([](OutcomeCounts& c) { c.upper_sec_finishers += 1; });
       const double pc = (p.flags & kEligibleUpperSec) ? o.p_complete_if_eligible_by_state[s]
                                                       : o.p_complete_if_not_eligible;
       if (expected) {
         const double c = probability_2_32(pc);
-        out.completed_upper_secondary += c;
+        count([&](OutcomeCounts& k) { k.completed_upper_secondary += c; });
         out.events.noncompletions[ts] += 1 - c;
       } else if (uniform_hi(x) < pc) {
-        out.completed_upper_secondary += 1;
+        count([](OutcomeCounts& k) { k.completed_upper_secondary += 1; });
       } else {
         out.events.noncompletions[ts] += 1;
       }

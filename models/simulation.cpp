@@ -153,7 +153,7 @@ class Simulator {
         Pupil& w = pupils[i];
         const int s = w.state;
         if (s == kLeft) {
-          ++tally.occ[kLeft];
+          ++tally.occ[cell_of(w)][kLeft];
           continue;
         }
         int ns = -1;
@@ -168,10 +168,10 @@ class Simulator {
             w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
             w.regular_run = static_cast<std::uint8_t>(run + (run < 255));
             if (run + 1 >= sustained && (w.flags & kHadHighOrExtensive)) {
-              ++tally.sustained[w.gender];
+              ++tally.sustained[cell_of(w)];
               w.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
             }
-            ++tally.occ[kRegular];
+            ++tally.occ[cell_of(w)][kRegular];
             continue;
           }
         }

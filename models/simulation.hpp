@@ -151,7 +151,25 @@ struct OutcomeCounts {
   double admitted_by_band[kBands] = {0, 0, 0};
   /// Cases whose pupil made a sustained return within 12 months of the case's start.
   double returns_within_12_months[kGenders] = {0, 0};
+  /// Pupil-months per attendance state in school months (the occupancy's sum, counted).
+  double school_pupil_months[kAttendanceStates] = {0, 0, 0, 0};
+  /// Pupils waiting after each school month's case management, summed over the months.
+  double queue_pupil_months = 0;
   bool operator==(const OutcomeCounts&) const = default;
+};
+
+/// Subgroup cells: gender x grade band, cell = gender * kBands + band. Every count is
+/// counted in the total and in the cell of the pupil it is about (its band at the time of
+/// the event), so that a subgroup's count is the sum of its cells and the cells of a count
+/// sum exactly to its total (whole numbers, or multiples of 2^-32 below 2^21).
+inline constexpr int kSubgroupCells = kGenders * kBands;
+inline int subgroup_cell(int gender, int band) {
+  return gender * kBands + band;
+}
+
+/// The counts of each subgroup cell.
+struct OutcomeCells {
+  std::array<OutcomeCounts, kSubgroupCells> cells{};
 };
 
 /// The counts as one array of words, in member order.
@@ -183,12 +201,21 @@ struct OutcomeSeries {
 
 /// One replication's outcome: its series and its counts. A field belongs in one of the two
 /// parts (checked below), so that the baseline replay cannot forget it.
-struct ReplicationOutcome : OutcomeSeries, OutcomeCounts {
+struct ReplicationOutcome : OutcomeSeries, OutcomeCounts, OutcomeCells {
   OutcomeCounts& counts() { return *this; }
   const OutcomeCounts& counts() const { return *this; }
+  OutcomeCounts& cell(int gender, int band) { return cells[subgroup_cell(gender, band)]; }
+  /// Applies f to the total counts and to the counts of the cell (gender, band).
+  template <class F>
+  void count(int gender, int band, F&& f) {
+    f(counts());
+    f(cell(gender, band));
+  }
 };
-static_assert(sizeof(ReplicationOutcome) == sizeof(OutcomeSeries) + sizeof(OutcomeCounts),
-              "a field of ReplicationOutcome belongs in OutcomeCounts or OutcomeSeries");
+static_assert(sizeof(ReplicationOutcome) ==
+                  sizeof(OutcomeSeries) + sizeof(OutcomeCounts) + sizeof(OutcomeCells),
+              "a field of ReplicationOutcome belongs in OutcomeCounts, OutcomeCells or "
+              "OutcomeSeries");
 
 /// Optional observer for tests: the state of selected pupils after each step.
 struct Trace {

@@ -38,6 +38,9 @@ TEST(CaseOutcomes, HandBuiltOutcome) {
   for (int t = 0; t < 10; ++t) o.queue_length[static_cast<std::size_t>(t)] = 4;
   o.queue_length[10] = 7;
   o.queue_length[14] = 9;
+  // The metric reads the counted queue pupil-months (case management counts its queue each
+  // school month; the queue is empty when no slot is staffed): 10 months x 4.
+  o.queue_pupil_months = 10 * 4;
   // 6 queued (4 boys, 2 girls) waiting 16 months in all; 3 admitted after 6 months in all.
   o.queued[0] = 4;
   o.queued[1] = 2;

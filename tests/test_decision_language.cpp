@@ -148,8 +148,14 @@ TEST(DecisionLanguage, SwedishBriefHasNoEnglishWordRawKeyOrCodeName) {
         "elever som gått om ett år"}) {
     EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
   }
+  // Whether the value past the horizon is counted is said (the config has it on).
+  ASSERT_TRUE(cfg.structure.economics.terminal_value);
+  EXPECT_NE(md.find("Värdet efter horisonten är med"), std::string::npos) << md;
   const auto en = decision_markdown(cfg, res, rep, Language::en);
   EXPECT_NE(en.find("## Recommendation"), std::string::npos);
+  EXPECT_NE(en.find("The value past the horizon is included"), std::string::npos) << en;
+  EXPECT_NE(attendsim::models::terminal_value_note(false, false).find("not included"),
+            std::string::npos);
   EXPECT_NE(en.find("5 FTE as in 2018"), std::string::npos);
   EXPECT_EQ(en.find("5fte"), std::string::npos);
 }

@@ -104,3 +104,60 @@ TEST(Economics, PerspectivesAndDropoff) {
   e.attribution = 0.25;
   EXPECT_NEAR(attendsim::models::evaluate_economics(e, b, s).savings_sek, 0.75 * 3028000.0, 1e-6);
 }
+
+TEST(Economics, SavingsByPayerAndYearByHand) {
+  // The paths above, undiscounted, with the state's summer-school grant of 5 000 of 7 000.
+  EventSeries b, s;
+  paths(b, s);
+  EconomicsParams e = simple(0.0);
+  e.summer_school_state_grant_sek = 5000;
+  e.longterm_loss_municipal_share_of_public = 0.35;
+  using attendsim::models::Payer;
+  auto payer = [](const attendsim::models::EconomicResult& r, Payer p) {
+    return r.savings_by_payer[static_cast<std::size_t>(p)];
+  };
+  const auto r = attendsim::models::evaluate_economics(e, b, s);
+  // Year 1: 2 repeated years (education 240 000), 2 summer-school places (state 2 x 5 000,
+  // education 2 x 2 000), 1 placement (social services 974 000). Year 2: 1 non-completion of
+  // 3 600 000: social services 0.5 x 0.35, state 0.5 x 0.65, labour market 0.5.
+  const double edu = 240000 + 4000, state1 = 10000, soc1 = 974000;
+  EXPECT_NEAR(payer(r, Payer::education), edu, 1e-6);
+  EXPECT_NEAR(payer(r, Payer::social_services), soc1 + 630000, 1e-6);
+  EXPECT_NEAR(payer(r, Payer::state), state1 + 1170000, 1e-6);
+  EXPECT_NEAR(payer(r, Payer::labour_market), 1800000, 1e-6);
+  EXPECT_EQ(payer(r, Payer::health), 0.0);
+  const auto& by_year = r.savings_by_payer_year;
+  EXPECT_NEAR(by_year[static_cast<std::size_t>(Payer::education)][0], edu, 1e-6);
+  EXPECT_NEAR(by_year[static_cast<std::size_t>(Payer::education)][1], 0, 1e-6);
+  EXPECT_NEAR(by_year[static_cast<std::size_t>(Payer::state)][0], state1, 1e-6);
+  EXPECT_NEAR(by_year[static_cast<std::size_t>(Payer::state)][1], 1170000, 1e-6);
+  EXPECT_NEAR(by_year[static_cast<std::size_t>(Payer::social_services)][1], 630000, 1e-6);
+  // Each perspective's savings are the sum over its payers, discounted or not, with a value
+  // past the horizon (one expected non-completion avoided in year 4).
+  b.terminal_noncompletions.assign(48, 0.0);
+  s.terminal_noncompletions.assign(48, 0.0);
+  b.terminal_noncompletions[46] = 1;
+  e.terminal_value = true;
+  // Each perspective's savings are the sum over its payers, discounted or not.
+  for (double rate : {0.0, 0.035}) {
+    for (auto persp :
+         {Perspective::municipality, Perspective::public_sector, Perspective::society}) {
+      e.discount_rate = rate;
+      e.perspective = persp;
+      const auto q = attendsim::models::evaluate_economics(e, b, s);
+      double sum = 0;
+      for (int p = 0; p < attendsim::models::kPayers; ++p) {
+        if (attendsim::models::perspective_includes(persp, static_cast<Payer>(p)))
+          sum += q.savings_by_payer[static_cast<std::size_t>(p)];
+      }
+      EXPECT_NEAR(sum, q.savings_sek, 1e-6 * q.savings_sek)
+          << attendsim::name_of(persp) << " at " << rate;
+    }
+  }
+  // The municipality does not count the state's grant: 240 000 + 4 000 + 974 000 + 630 000.
+  e.discount_rate = 0;
+  e.terminal_value = false;
+  e.perspective = Perspective::municipality;
+  EXPECT_NEAR(attendsim::models::evaluate_economics(e, b, s).savings_sek,
+              240000 + 4000 + 974000 + 630000, 1e-6);
+}

@@ -59,12 +59,17 @@ void check_fast_path_against_general_rules(const std::string& text, std::uint64_
                                  << " vs " << int(after[i].state);
     }
     if (school) {
-      for (int s = 0; s < kStates; ++s)
-        EXPECT_EQ(tally.occ[s], sim.occupancy[static_cast<std::size_t>(t)][s])
+      // The tally is by subgroup cell (gender x band): its sums over cells.
+      for (int s = 0; s < kStates; ++s) {
+        std::uint32_t occ = 0;
+        for (const auto& cell : tally.occ) occ += cell[s];
+        EXPECT_EQ(occ, sim.occupancy[static_cast<std::size_t>(t)][s])
             << "step " << t << ", state " << s;
-      for (int g = 0; g < kGenders; ++g) {
-        sustained[g] += tally.sustained[g];
-        detected[g] += tally.detected[g];
+      }
+      for (int c = 0; c < attendsim::models::kSubgroupCells; ++c) {
+        const int g = c / attendsim::models::kBands;
+        sustained[g] += tally.sustained[c];
+        detected[g] += tally.detected[c];
       }
     }
     before = &after;

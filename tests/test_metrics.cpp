@@ -54,7 +54,10 @@ TEST(Metrics, FindByNameAndUnknownNameIsAnInputErrorNamingTheKnownOnes) {
 
 TEST(Metrics, ValuesOfAHandBuiltOutcome) {
   ReplicationOutcome o;
-  o.pupil_months = {1000, 200, 50, 25};
+  o.school_pupil_months[0] = 1000;
+  o.school_pupil_months[1] = 200;
+  o.school_pupil_months[2] = 50;
+  o.school_pupil_months[3] = 25;
   o.long_term_absent_pupil_years = 30;  // 30 pupil-years over 3 school years: 10 a year
   o.school_years = 3;
   o.sustained_returns[0] = 4;

@@ -46,6 +46,13 @@ void expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
   const auto wa = attendsim::models::count_words(a), wb = attendsim::models::count_words(b);
   for (std::size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(wa[i], wb[i]) << "count word " << i;
   EXPECT_TRUE(a.counts() == b.counts());
+  // And every subgroup cell's counts (gender x band), word by word.
+  for (std::size_t c = 0; c < a.cells.size(); ++c) {
+    const auto ca = attendsim::models::count_words(a.cells[c]);
+    const auto cb = attendsim::models::count_words(b.cells[c]);
+    for (std::size_t i = 0; i < ca.size(); ++i)
+      EXPECT_EQ(ca[i], cb[i]) << "cell " << c << " count word " << i;
+  }
   EXPECT_EQ(a.queue_length, b.queue_length);
   for (int s = 0; s < attendsim::models::kAttendanceStates; ++s)
     EXPECT_EQ(a.admitted_by_state[s], b.admitted_by_state[s]);

@@ -44,18 +44,19 @@ int previous_school_step(int t) {
 
 /// The baseline's detection and referral decisions (§4.3 step 7) under detection
 /// parameters `d`, replayed over the record's high/extensive months: its referral points
-/// and detections by gender. A pupil in school action keeps that status only through
-/// consecutive school months in high or extensive absence (summers do not interrupt them, a
-/// school month below high or a new entrant in its place does); nothing else in the baseline
-/// depends on the statuses.
+/// and the detections of `out` (by gender, in the total and in each subgroup cell). A pupil in
+/// school action keeps that status only through consecutive school months in high or extensive
+/// absence (summers do not interrupt them, a school month below high or a new entrant in its place
+/// does); nothing else in the baseline depends on the statuses.
 void replay_detection(const BaselineRecord& rec, const DetectionParams& d,
-                      std::vector<ReferralPoint>& points, double detected[kGenders]) {
+                      std::vector<ReferralPoint>& points, ReplicationOutcome& out) {
   const auto n = static_cast<std::size_t>(rec.pupils);
   std::vector<std::uint8_t> status(n, kNone), months(n, 0);
   std::vector<int> last(n, -kMonthsPerYear);
   std::vector<std::uint16_t> generation(n, 0);
   points.clear();
-  detected[0] = detected[1] = 0;
+  out.detected[0] = out.detected[1] = 0;
+  for (auto& c : out.cells) c.detected[0] = c.detected[1] = 0;
   for (const HighMonth& h : rec.high_months) {
     const std::size_t i = h.pupil;
     std::uint8_t st = status[i], sm = months[i];
@@ -66,7 +67,8 @@ void replay_detection(const BaselineRecord& rec, const DetectionParams& d,
       if (h.r < d.p_detect_per_month) {
         st = kSchoolAction;
         sm = 0;
-        detected[h.state.gender] += 1;
+        const int g = h.state.gender;
+        out.count(g, h.state.band, [g](OutcomeCounts& o) { o.detected[g] += 1; });
       }
     } else {
       ++sm;
@@ -117,7 +119,7 @@ ReplicationOutcome baseline_from_record(const BaselineRecord& record, const Mode
   ReplicationOutcome out = record.outcome;
   if (!same_detection(record.params.detection, params.detection)) {
     std::vector<ReferralPoint> points;
-    replay_detection(record, params.detection, points, out.detected);
+    replay_detection(record, params.detection, points, out);
   }
   return out;
 }
@@ -138,7 +140,7 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
   ReplicationOutcome base = record.outcome;
   std::vector<ReferralPoint> replayed;
   const bool replay = !same_detection(record.params.detection, params.detection);
-  if (replay) replay_detection(record, params.detection, replayed, base.detected);
+  if (replay) replay_detection(record, params.detection, replayed, base);
   const std::vector<ReferralPoint>& points = replay ? replayed : record.referral_points;
   const ScenarioSpec no_programme;
   const PupilRules rules_s(params, scenario, steps), rules_b(params, no_programme, steps);
