@@ -23,17 +23,31 @@ std::size_t ExperimentResult::metric_index(const std::string& name) const {
 }
 
 std::vector<double> ExperimentResult::unit_values(std::size_t scenario, std::size_t metric) const {
-  const auto reps = static_cast<std::size_t>(options.replications);
+  std::vector<double> per_unit;
+  per_unit.reserve(units.size());
+  for (const auto& u : units) per_unit.push_back(u.metrics[scenario][metric]);
+  return fold_units(per_unit);
+}
+
+std::vector<double> ExperimentResult::extra_values(std::size_t scenario, std::size_t k,
+                                                   std::size_t i) const {
+  std::vector<double> per_unit;
+  per_unit.reserve(units.size());
+  for (const auto& u : units) per_unit.push_back(u.extras.at(scenario).at(k).at(i));
+  return fold_units(per_unit);
+}
+
+std::vector<double> fold_units(const std::vector<double>& per_unit, int draws, int replications) {
+  if (draws <= 1) return per_unit;
+  const auto reps = static_cast<std::size_t>(replications);
+  ATTENDSIM_REQUIRE(per_unit.size() == reps * static_cast<std::size_t>(draws),
+                    "one value per unit expected");
   std::vector<double> out;
-  if (options.draws <= 1) {
-    for (const auto& u : units) out.push_back(u.metrics[scenario][metric]);
-    return out;
-  }
-  for (std::size_t d = 0; d < static_cast<std::size_t>(options.draws); ++d) {
+  for (std::size_t d = 0; d < static_cast<std::size_t>(draws); ++d) {
     double sum = 0;
     std::size_t n = 0;
     for (std::size_t r = 0; r < reps; ++r) {
-      const double x = units[d * reps + r].metrics[scenario][metric];
+      const double x = per_unit[d * reps + r];
       if (!std::isnan(x)) {
         sum += x;
         ++n;
@@ -99,6 +113,7 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
           if (s == 0) {
             res.metrics.push_back(outcome_metrics(o, nullptr));
             res.cumulative_net_by_year.emplace_back();
+            res.extras.emplace_back();
             base = std::move(o);
           } else {
             const EconomicResult econ = evaluate_economics(p.economics, base.events, o.events);
@@ -108,6 +123,9 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
               net.push_back(econ.cumulative_savings_by_year[y] - econ.cumulative_cost_by_year[y]);
             }
             res.cumulative_net_by_year.push_back(std::move(net));
+            std::vector<std::vector<double>> extras;
+            for (const auto& f : opt.unit_extras) extras.push_back(f.compute(p, base, o, econ));
+            res.extras.push_back(std::move(extras));
           }
         }
         return res;
