@@ -3,8 +3,10 @@
 /// label_en, else made from the staffing level and the policies), the config's description,
 /// the economic perspective. Swedish is written as a Swedish official would write it:
 /// "1 heltid", "2,5 heltider", "utan koordinatorer"; no code name reaches the reader.
+#include <optional>
 #include <string>
 
+#include "analysis/bridge.hpp"
 #include "analysis/model_config.hpp"
 
 namespace attendsim::models {
@@ -42,5 +44,22 @@ std::string ladder_policy_words(const ModelConfig& cfg, Language l);
 /// The config's description: description_sv / description_en (en: else description),
 /// else a sentence made from the population and horizon.
 std::string config_description(const ModelConfig& cfg, Language l);
+
+/// A step of the bridge from the plan to the simulation (analysis/bridge.hpp) in words, with
+/// the plan's and the configured economics' figures (base values).
+std::string bridge_step_words(Language l, BridgeStep step, const PlanInputs& plan,
+                              const EconomicsParams& configured);
+
+/// The fund's effect measure in words ("färre elever med mer än 50 % frånvaro" / ...).
+std::string fund_measure_words(Language l, FundMeasure m);
+/// The fund's terms as a sentence (amount, rule, when), e.g. "Fonden lånar ut 4 875 772 kr och
+/// får tillbaka hela beloppet om ... senast år 2 ...".
+std::string fund_terms_words(Language l, const FundTerms& terms);
+
+/// A config key (dotted path, e.g. "detection.p_consent") in words, for a reader who does not
+/// read TOML; nullopt for a key without words.
+std::optional<Bilingual> config_key_words(const std::string& key);
+/// The sources a config comment cites ("S12, S14, antagande"), without its other words.
+std::string source_words(Language l, const std::string& comment);
 
 }  // namespace attendsim::models
