@@ -28,21 +28,36 @@ std::vector<double> ExperimentResult::unit_values(std::size_t scenario, std::siz
 
 std::vector<double> ExperimentResult::unit_values(std::size_t scenario, Subgroup subgroup,
                                                   std::size_t metric) const {
-  const auto reps = static_cast<std::size_t>(options.replications);
-  const auto value = [&](const UnitResult& u) {
-    if (subgroup == Subgroup::total) return u.metrics[scenario][metric];
-    return u.subgroup_metrics[scenario][static_cast<std::size_t>(subgroup) - 1][metric];
-  };
-  std::vector<double> out;
-  if (options.draws <= 1) {
-    for (const auto& u : units) out.push_back(value(u));
-    return out;
+  std::vector<double> per_unit;
+  per_unit.reserve(units.size());
+  for (const auto& u : units) {
+    per_unit.push_back(
+        subgroup == Subgroup::total
+            ? u.metrics[scenario][metric]
+            : u.subgroup_metrics[scenario][static_cast<std::size_t>(subgroup) - 1][metric]);
   }
-  for (std::size_t d = 0; d < static_cast<std::size_t>(options.draws); ++d) {
+  return fold_units(per_unit);
+}
+
+std::vector<double> ExperimentResult::extra_values(std::size_t scenario, std::size_t k,
+                                                   std::size_t i) const {
+  std::vector<double> per_unit;
+  per_unit.reserve(units.size());
+  for (const auto& u : units) per_unit.push_back(u.extras.at(scenario).at(k).at(i));
+  return fold_units(per_unit);
+}
+
+std::vector<double> fold_units(const std::vector<double>& per_unit, int draws, int replications) {
+  if (draws <= 1) return per_unit;
+  const auto reps = static_cast<std::size_t>(replications);
+  ATTENDSIM_REQUIRE(per_unit.size() == reps * static_cast<std::size_t>(draws),
+                    "one value per unit expected");
+  std::vector<double> out;
+  for (std::size_t d = 0; d < static_cast<std::size_t>(draws); ++d) {
     double sum = 0;
     std::size_t n = 0;
     for (std::size_t r = 0; r < reps; ++r) {
-      const double x = value(units[d * reps + r]);
+      const double x = per_unit[d * reps + r];
       if (!std::isnan(x)) {
         sum += x;
         ++n;
@@ -111,6 +126,7 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
             res.metrics.push_back(outcome_metrics(o, nullptr));
             res.cumulative_net_by_year.emplace_back();
             res.savings_by_payer_year.emplace_back();
+            res.extras.emplace_back();
             base = std::move(o);
           } else {
             const EconomicResult econ = evaluate_economics(p.economics, base.events, o.events);
@@ -124,6 +140,9 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
             for (const auto& years : econ.savings_by_payer_year)
               payers.insert(payers.end(), years.begin(), years.end());
             res.savings_by_payer_year.push_back(std::move(payers));
+            std::vector<std::vector<double>> extras;
+            for (const auto& f : opt.unit_extras) extras.push_back(f.compute(p, base, o, econ));
+            res.extras.push_back(std::move(extras));
           }
         }
         return res;

@@ -8,6 +8,7 @@
 /// their base values; with several, draw d's values are `ParameterSet::sample(seed, d)`.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,18 @@
 #include "models/simulation.hpp"
 
 namespace attendsim::models {
+
+/// Per-unit figures an analysis derives from a scenario's outcome beside the baseline's, while
+/// the unit's outcomes are still in memory (e.g. analysis/bridge.hpp, analysis/fund.hpp).
+/// `compute` is called once per unit and non-baseline scenario, from worker threads: it must
+/// be a pure function. `name` lets an analysis find its extra again (unit_extra_index).
+struct UnitExtra {
+  std::string name;
+  std::function<std::vector<double>(const ModelParams& params, const ReplicationOutcome& baseline,
+                                    const ReplicationOutcome& scenario,
+                                    const EconomicResult& economics)>
+      compute;
+};
 
 struct RunOptions {
   std::uint64_t seed = 1;
@@ -39,6 +52,8 @@ struct RunOptions {
   /// False: every scenario simulated in full (16 bytes per pupil). The results are the
   /// same, bit for bit.
   bool from_baseline = true;
+  /// Figures computed per unit and non-baseline scenario (UnitResult::extras); none by default.
+  std::vector<UnitExtra> unit_extras;
 };
 
 struct UnitResult {
@@ -56,7 +71,13 @@ struct UnitResult {
   /// (Payer order) and year (analysis/economics.hpp); baseline empty.
   std::vector<std::vector<double>> savings_by_payer_year;
   std::uint64_t pupil_months = 0;
+  /// extras[scenario][k]: the values of RunOptions::unit_extras[k] (baseline: empty).
+  std::vector<std::vector<std::vector<double>>> extras;
 };
+
+/// Per-unit values (unit order: d * replications + r) folded into independent units: as they
+/// are with one draw, else the mean of each draw's defined (non-NaN) values (NaN when none).
+std::vector<double> fold_units(const std::vector<double>& per_unit, int draws, int replications);
 
 struct ExperimentResult {
   RunOptions options;
@@ -72,9 +93,22 @@ struct ExperimentResult {
   /// The same for a subgroup (Subgroup::total: unit_values); non-economic metrics only.
   std::vector<double> unit_values(std::size_t scenario, Subgroup subgroup,
                                   std::size_t metric) const;
+  /// The same for element `i` of unit extra `k` (RunOptions::unit_extras).
+  std::vector<double> extra_values(std::size_t scenario, std::size_t k, std::size_t i) const;
+  /// Per-unit values folded as unit_values folds a metric (the free fold_units).
+  std::vector<double> fold_units(const std::vector<double>& per_unit) const {
+    return models::fold_units(per_unit, options.draws, options.replications);
+  }
   /// Position of a metric given by name (InputError when unknown).
   std::size_t metric_index(const std::string& name) const;
   std::size_t metric_index(Metric m) const { return metric_position(m); }
+  /// Position of the unit extra named `name` in options.unit_extras; -1 when absent.
+  int unit_extra_index(const std::string& name) const {
+    for (std::size_t k = 0; k < options.unit_extras.size(); ++k) {
+      if (options.unit_extras[k].name == name) return static_cast<int>(k);
+    }
+    return -1;
+  }
 };
 
 /// Runs scenarios (scenarios[0] must be the baseline: empty staffing).

@@ -38,6 +38,31 @@ struct PlanInputs {
   double saving_per_completer_sek = 0;
 };
 
+/// How a fund (e.g. a social investment fund, S1) is repaid; analysis/fund.hpp evaluates it.
+enum class FundRule {
+  effect,           ///< the whole amount, once the effect measure reaches the threshold
+  share_of_savings  ///< a share of the savings realised each year, up to the amount
+};
+/// The effect measure of FundRule::effect, a scenario against no coordinators.
+enum class FundMeasure {
+  fewer_extensive_absent,  ///< pupils in extensive absence, mean over the year's school months
+  avoided_repeated_years,  ///< cumulative from the start
+  avoided_noncompletions   ///< cumulative from the start (within the horizon)
+};
+
+/// A fund's terms (optional [fund] table): the amount it lends, the rule by which it is
+/// repaid, and when. The fund looks at the end of each year 1..by_year of the horizon.
+struct FundTerms {
+  bool present = false;
+  double amount_sek = 0;
+  FundRule rule = FundRule::effect;
+  FundMeasure measure = FundMeasure::fewer_extensive_absent;
+  double threshold = 0;         ///< effect rule: the measure must be >= threshold (> 0)
+  int by_year = 2;              ///< last year (of the horizon) the fund looks at
+  double share_of_savings = 0;  ///< share_of_savings rule: share repaid, in (0, 1]
+  int repay_over_years = 1;     ///< effect rule: years over which the amount is paid back
+};
+
 /// The scenario set of `attendsim compare` (optional [compare] table). Scenarios are the
 /// product staffing_levels_fte x allocation_policies x referral_policies, each staffing
 /// level applied with the timing of the configured schedule (the months it has FTE > 0),
@@ -80,6 +105,7 @@ struct ModelConfig {
   ScenarioSpec scenario;  ///< the configured staffing and policies
   RunSettings run;
   PlanInputs plan;  ///< optional [plan] table
+  FundTerms fund;   ///< optional [fund] table
   CompareSpec compare;
 };
 

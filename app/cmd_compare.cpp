@@ -38,6 +38,7 @@ int compare_command(const CompareArgs& a) {
   auto opt = a.options(cfg);
   if (a.draws == 0 && opt.parameter_sets.empty()) opt.draws = cfg.compare.draws;
   if (a.replications == 0 && opt.draws > 1) opt.replications = cfg.compare.replications_per_draw;
+  models::add_plan_and_fund_extras(cfg, opt);  // the bridge from [plan], the fund of [fund]
   const auto scenarios = models::comparison_scenarios(cfg);
   a.check_memory(static_cast<double>(opt.draws) * opt.replications, scenarios.size(), cfg);
   const auto dir_ptr = a.open_output("-compare", cfg);  // a temporary folder until commit()

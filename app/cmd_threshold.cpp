@@ -46,7 +46,7 @@ int threshold_command(const ThresholdArgs& a) {
   auto cfg = models::load_model_config(a.config);
   // As in sensitivity: terminal events by their probabilities (the same expectation, a
   // smoother function of the parameter).
-  cfg.structure.outcomes.expected_terminal_events = true;
+  cfg.structure.outcomes.terminal_events = models::TerminalEvents::expected;
   if (a.draws > 1 || !a.draws_from.empty())
     ATTENDSIM_INPUT_ERROR(
         "threshold: the other parameters stay at their base values; "

@@ -251,6 +251,64 @@ ModelConfig load_model_config(const std::filesystem::path& path) {
   return parse_model_config(config::Document::load(path));
 }
 
+namespace {
+
+/// [fund]: a fund's terms (analysis/fund.hpp).
+void read_fund(config::TableReader& t, ModelConfig& cfg) {
+  auto& f = cfg.fund;
+  f.present = true;
+  f.amount_sek = t.number("amount_sek");
+  if (!(f.amount_sek > 0) || !(f.amount_sek <= kMaxMagnitude))
+    t.fail("amount_sek", "must be > 0 and at most 1e15 SEK, got " + config::fmt(f.amount_sek));
+  const auto rule = t.string("rule");
+  if (rule == "effect") {
+    f.rule = FundRule::effect;
+  } else if (rule == "share_of_savings") {
+    f.rule = FundRule::share_of_savings;
+  } else {
+    t.fail("rule", "unknown rule '" + rule + "' (known: effect, share_of_savings)");
+  }
+  const auto years = t.integer("by_year");
+  if (years < 1 || years > cfg.structure.horizon_years)
+    t.fail("by_year", "must be a year of the horizon, 1.." +
+                          std::to_string(cfg.structure.horizon_years) + ", got " +
+                          std::to_string(years));
+  f.by_year = static_cast<int>(years);
+  if (f.rule == FundRule::effect) {
+    const auto m = t.string("measure");
+    if (m == "fewer_extensive_absent") {
+      f.measure = FundMeasure::fewer_extensive_absent;
+    } else if (m == "avoided_repeated_years") {
+      f.measure = FundMeasure::avoided_repeated_years;
+    } else if (m == "avoided_noncompletions") {
+      f.measure = FundMeasure::avoided_noncompletions;
+    } else {
+      t.fail("measure", "unknown measure '" + m +
+                            "' (known: fewer_extensive_absent, avoided_repeated_years, "
+                            "avoided_noncompletions)");
+    }
+    f.threshold = t.number("threshold");
+    if (!(f.threshold > 0) || !(f.threshold <= 1e9))
+      t.fail("threshold", "must be > 0 (an effect the fund can see) and at most 1e9, got " +
+                              config::fmt(f.threshold));
+    const auto over = t.integer_or("repay_over_years", 1);
+    if (over < 1 || over > 100) t.fail("repay_over_years", "must be between 1 and 100");
+    f.repay_over_years = static_cast<int>(over);
+    if (t.has("share_of_savings"))
+      t.fail("share_of_savings", "belongs to rule = \"share_of_savings\", not \"effect\"");
+  } else {
+    f.share_of_savings = t.number("share_of_savings");
+    if (!(f.share_of_savings > 0 && f.share_of_savings <= 1))
+      t.fail("share_of_savings", "must be in (0, 1], got " + config::fmt(f.share_of_savings));
+    for (const char* k : {"measure", "threshold", "repay_over_years"}) {
+      if (t.has(k)) t.fail(k, "belongs to rule = \"effect\", not \"share_of_savings\"");
+    }
+  }
+  t.finish();
+}
+
+}  // namespace
+
 ModelConfig parse_model_config(const config::Document& doc) {
   ModelConfig cfg;
   cfg.file = doc.path();
@@ -632,6 +690,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
     pl.saving_per_completer_sek = nonneg("saving_per_completer_sek");
     t->finish();
   }
+  if (auto t = root.table_if("fund")) read_fund(*t, cfg);
   root.finish();
   // Check the base case realises (rows, prevalences).
   try {

@@ -156,6 +156,7 @@ ComparisonReport analyse_comparison(const ModelConfig& cfg, const ExperimentResu
     rep.ladder_effect.push_back(d.empty() ? point(std::numeric_limits<double>::quiet_NaN())
                                           : summarise(d));
   }
+  rep.plan_fund = analyse_plan_and_fund(cfg, res);
   return rep;
 }
 
@@ -282,6 +283,7 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
                    {"ratio_girls_over_boys", summary_json(r.ratio)}});
   }
   j["equity"] = std::move(eqj);
+  add_plan_and_fund_json(j, cfg, rep.plan_fund);
   dir.write("comparison.json", j.dump(2) + "\n");
   dir.write("decision.md", decision_markdown(cfg, res, rep, lang));
   if (rep.from_draws) {
@@ -636,6 +638,8 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
             "wholly below zero; when the interval contains zero the simulation cannot tell the "
             "steps apart.\n\n");
   }
+
+  md << plan_and_fund_markdown(cfg, res, rep.plan_fund, lang);
 
   md << T("## Vem får stöd: flickor och pojkar\n\n", "## Who gets support: girls and boys\n\n");
   md << T(

@@ -12,6 +12,7 @@
 #include "analysis/model_config.hpp"
 #include "analysis/threshold.hpp"
 #include "io/labels.hpp"
+#include "io/plan_and_fund.hpp"
 #include "sim/output.hpp"
 
 namespace attendsim::models {
@@ -39,6 +40,7 @@ struct ComparisonReport {
   /// The threshold analysis (threshold.csv of the results folder), when there is one:
   /// decision.md then says what the coordinators would need to achieve for it to pay.
   std::vector<ThresholdRow> threshold;
+  PlanAndFund plan_fund;  ///< the bridge from the plan and the fund's repayment (when asked for)
 };
 
 /// The decision from per-unit values: score_units over rep.decisions (their net_by_unit and

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -525,6 +527,154 @@ std::string fit_section(const fs::path& dir, Language lang) {
     ATTENDSIM_INPUT_ERROR(fit_path.string()
                           << ": key 'method' must be 'register' or 'targets_sir', got '"
                           << method.substr(0, 40) << "'");
+using LabelOf = std::function<std::string(const std::string&)>;
+
+/// The cost-effectiveness plane from the parameter draws (psa.csv of compare): per draw and
+/// scenario, extra sustained returns against extra cost, both against no coordinators.
+std::string ce_plane_html(const fs::path& dir, Language lang, const LabelOf& label_of) {
+  if (!fs::exists(dir / "psa.csv")) return "";
+  const Csv psa = read_csv(dir / "psa.csv",
+                           {"scenario", "incremental_cost_sek", "incremental_sustained_returns"});
+  std::vector<svg::Series> clouds;
+  for (const auto& r : psa.rows) {
+    const std::string label = label_of(psa.at(r, "scenario"));
+    auto it = std::find_if(clouds.begin(), clouds.end(),
+                           [&](const svg::Series& c) { return c.name == label; });
+    if (it == clouds.end()) {
+      clouds.push_back({label, {}, {}, {}, {}});
+      it = clouds.end() - 1;
+    }
+    const double x = psa.num(r, "incremental_sustained_returns"),
+                 y = psa.num(r, "incremental_cost_sek") / 1e6;
+    if (!std::isfinite(x) || !std::isfinite(y)) continue;
+    it->x.push_back(x);
+    it->y.push_back(y);
+  }
+  clouds.erase(std::remove_if(clouds.begin(), clouds.end(),
+                              [](const svg::Series& c) { return c.x.empty(); }),
+               clouds.end());
+  if (clouds.empty()) return "";
+  const bool sv = lang == Language::sv;
+  const svg::ChartText text{
+      sv ? "Kostnad och effekt i varje parameterdragning: extra kostnad och fler återgångar "
+           "än utan koordinatorer"
+         : "Cost and effect in each parameter draw: extra cost and extra returns against no "
+           "coordinators",
+      sv ? "fler varaktiga återgångar till skolan (elever)"
+         : "extra sustained returns to school (pupils)",
+      sv ? "miljoner kr" : "million SEK"};
+  auto f0 = [lang](double v) { return format_for(lang, v, 0); };
+  auto f1 = [lang](double v) { return format_for(lang, v, 1); };
+  return "<figure>" + svg::scatter_chart(text, clouds, f0, f1) + "</figure>\n<p class=\"note\">" +
+         (sv ? "Varje punkt är en parameterdragning: en möjlig uppsättning av de osäkra "
+               "antagandena. Punkter till höger om den streckade lodräta linjen ger fler "
+               "återgångar än utan koordinatorer."
+             : "Each point is one parameter draw: one possible set of the uncertain "
+               "assumptions. Points to the right of the dashed vertical line give more returns "
+               "than no coordinators.") +
+         "</p>\n";
+}
+
+/// The bridge from the plan's own calculation to the simulated return and the fund's
+/// repayment, from comparison.json ("bridge", "fund"; analysis/bridge.hpp, analysis/fund.hpp).
+std::string plan_and_fund_html(const json& cmp, const fs::path& cmp_path, Language lang,
+                               const LabelOf& label_of) {
+  const bool sv = lang == Language::sv;
+  const std::string code = language_code(lang);
+  std::ostringstream h;
+  auto bad = [&](const std::string& key, const char* what) {
+    ATTENDSIM_INPUT_ERROR(cmp_path.string() << ": key '" << key << "' must be " << what);
+  };
+  if (cmp.contains("bridge")) {
+    const auto& b = cmp["bridge"];
+    if (!b.is_object()) bad("bridge", "an object");
+    const std::string shown = b.contains("shown_for") && b["shown_for"].is_string()
+                                  ? b["shown_for"].get<std::string>()
+                                  : "";
+    if (!b.contains("steps") || !b["steps"].is_array()) bad("bridge.steps", "an array");
+    if (!b.contains("roi_by_scenario") || !b["roi_by_scenario"].is_object())
+      bad("bridge.roi_by_scenario", "an object");
+    const auto& steps = b["steps"];
+    if (!shown.empty() && b["roi_by_scenario"].contains(shown)) {
+      const auto& rows = b["roi_by_scenario"][shown];
+      if (!rows.is_array() || rows.size() != steps.size())
+        bad("bridge.roi_by_scenario." + shown, "an array with one row per step");
+      h << "<h2>"
+        << (sv ? "Från planens kalkyl till simuleringen"
+               : "From the plan's calculation to the "
+                 "simulation")
+        << "</h2><p>"
+        << svg::escape(sv ? "Ett antagande ändras i taget, för " + label_of(shown) +
+                                "; varje rad bygger på raden före."
+                          : "One assumption changes at a time, for " + label_of(shown) +
+                                "; each row builds on the one before.")
+        << "</p><table><tr><th>" << (sv ? "steg" : "step") << "</th><th>"
+        << (sv ? "vad som ändras" : "what changes") << "</th><th>"
+        << (sv ? "kr per investerad krona" : "SEK per SEK invested") << "</th></tr>";
+      std::vector<svg::IntervalPoint> points;
+      for (std::size_t i = 0; i < steps.size(); ++i) {
+        const std::string where = "bridge.steps[" + std::to_string(i) + "]";
+        if (!steps[i].is_object()) bad(where, "an object");
+        const std::string text = jstr(steps[i], "label_" + code, "", cmp_path);
+        const auto& r = rows[i];
+        const std::string rw = "bridge.roi_by_scenario." + shown + "[" + std::to_string(i) + "]";
+        const double mean = jnum(r, "mean", cmp_path, rw), lo = jnum(r, "p2_5", cmp_path, rw),
+                     hi = jnum(r, "p97_5", cmp_path, rw);
+        h << "<tr><td>" << i << "</td><td>" << svg::escape(text) << "</td><td>"
+          << format_for(lang, mean, 2);
+        if (std::isfinite(lo) && std::isfinite(hi) && hi > lo)
+          h << " [" << format_for(lang, lo, 2) << "; " << format_for(lang, hi, 2) << "]";
+        h << "</td></tr>";
+        if (std::isfinite(mean))
+          points.push_back({(sv ? "steg " : "step ") + std::to_string(i), mean,
+                            std::isfinite(lo) ? lo : mean, std::isfinite(hi) ? hi : mean});
+      }
+      h << "</table><p class=\"note\">"
+        << (sv ? "Inom hakparentes: det intervall där 95 % av simuleringarna hamnar."
+               : "In brackets: the range holding 95 % of the simulations.")
+        << "</p>\n";
+      if (!points.empty()) {
+        h << "<figure>"
+          << svg::interval_chart(
+                 {sv ? "Avkastning per investerad krona, steg för steg från planen"
+                     : "Return per SEK invested, step by step from the plan",
+                  sv ? "steg (se tabellen)" : "step (see the table)",
+                  sv ? "kr per kr" : "SEK per SEK"},
+                 points, [lang](double v) { return format_for(lang, v, 1); }, 1.0,
+                 sv ? "1 kr per kr" : "1 SEK per SEK")
+          << "</figure>\n";
+      }
+    }
+  }
+  if (cmp.contains("fund")) {
+    const auto& f = cmp["fund"];
+    if (!f.is_object()) bad("fund", "an object");
+    if (!f.contains("scenarios") || !f["scenarios"].is_object()) bad("fund.scenarios", "an object");
+    h << "<h2>"
+      << (sv ? "Vad fonden kan räkna med att få tillbaka" : "What the fund can expect back")
+      << "</h2><p>" << svg::escape(jstr(f, "terms_" + code, "", cmp_path)) << "</p>"
+      << "<table><tr><th>" << (sv ? "alternativ" : "option") << "</th><th>"
+      << (sv ? "förväntad återbetalning, kr" : "expected repayment, SEK") << "</th><th>"
+      << (sv ? "sannolikhet för återbetalning" : "probability of repayment") << "</th><th>"
+      << (sv ? "år (median) då villkoret uppfylls" : "year (median) the condition is met")
+      << "</th></tr>";
+    for (const auto& [name, o] : f["scenarios"].items()) {
+      const std::string where = "fund.scenarios." + name;
+      if (!o.is_object()) bad(where, "an object");
+      const json none = json::object();
+      const auto& r = o.contains("expected_repayment_sek") ? o["expected_repayment_sek"] : none;
+      const double mean = jnum(r, "mean", cmp_path, where + ".expected_repayment_sek");
+      const double p = jnum(o, "p_repaid", cmp_path, where),
+                   pe = jnum(o, "p_repaid_mc_error", cmp_path, where),
+                   year = jnum(o, "median_first_year", cmp_path, where);
+      if (std::isfinite(p) && !(p >= 0 && p <= 1)) bad(where + ".p_repaid", "a share in [0, 1]");
+      h << "<tr><td>" << svg::escape(label_of(name)) << "</td><td>" << format_for(lang, mean, 0)
+        << "</td><td>" << (std::isfinite(p) ? format_for(lang, 100 * p, 0) + " %" : "–");
+      if (std::isfinite(pe) && pe > 0)
+        h << " ± " << format_for(lang, 100 * pe, 0) << (sv ? " procentenheter" : " points");
+      h << "</td><td>" << (std::isfinite(year) ? format_for(lang, year, 0) : "–") << "</td></tr>";
+    }
+    h << "</table>\n";
   }
   return h.str();
 }
@@ -548,6 +698,141 @@ std::string fit_only_report(const fs::path& dir, Language lang) {
     << "<h1>" << svg::escape(t.fit_only_title) << "</h1>\n<p class=\"note\">" << t.no_run
     << "</p>\n"
     << section << "<p class=\"note\">" << text_for(lang).generated_by << "</p></body></html>\n";
+/// One number of a config value as the language writes it, with the decimals it was written with.
+std::string config_number(Language lang, const std::string& token) {
+  char* end = nullptr;
+  const double v = std::strtod(token.c_str(), &end);
+  if (end == token.c_str() || *end != '\0') return "";
+  const auto dot = token.find('.');
+  int decimals = 0;
+  if (dot != std::string::npos && token.find_first_of("eE") == std::string::npos)
+    decimals = static_cast<int>(token.size() - dot - 1);
+  return format_for(lang, v, std::min(decimals, 6));
+}
+
+/// A config value in words for the Swedish appendix: numbers with a decimal comma, a
+/// distribution as its base value and its kind, a policy or fund term in words; "" when the
+/// value has no words (the row then shows the key's words and sources only).
+std::string config_value_words(Language lang, const std::string& key, const std::string& raw) {
+  const bool sv = lang == Language::sv;
+  std::string v = raw;
+  if (!v.empty() && v.front() == '"' && v.back() == '"' && v.size() >= 2) {
+    const std::string s = v.substr(1, v.size() - 2);
+    if (key == "coordinators.allocation_policy") return allocation_policy_words(lang, s);
+    if (key == "coordinators.referral_policy") {
+      const auto w =
+          referral_policy_words(lang, s == "equal_referral" ? ReferralPolicy::equal_referral
+                                                            : ReferralPolicy::as_configured);
+      return w.empty() ? (sv ? "som tidigare" : "as before") : w;
+    }
+    if (key == "fund.measure") {
+      if (s == "fewer_extensive_absent")
+        return fund_measure_words(lang, FundMeasure::fewer_extensive_absent);
+      if (s == "avoided_repeated_years")
+        return fund_measure_words(lang, FundMeasure::avoided_repeated_years);
+      if (s == "avoided_noncompletions")
+        return fund_measure_words(lang, FundMeasure::avoided_noncompletions);
+    }
+    if (key == "fund.rule") {
+      if (s == "effect")
+        return sv ? "hela beloppet om effekten uppnås"
+                  : "the whole amount if the effect is reached";
+      if (s == "share_of_savings")
+        return sv ? "en andel av besparingarna" : "a share of the savings";
+    }
+    return "";
+  }
+  if (v == "true") return sv ? "ja" : "yes";
+  if (v == "false") return sv ? "nej" : "no";
+  if (!v.empty() && v.front() == '{') {
+    // An inline distribution table: its base value and its kind.
+    static const std::regex base_re("base\\s*=\\s*([-+0-9.eE]+)");
+    static const std::regex dist_re("dist\\s*=\\s*\"([a-z_]+)\"");
+    std::smatch m;
+    std::string out;
+    if (std::regex_search(v, m, base_re)) out = config_number(lang, m[1].str());
+    if (std::regex_search(v, m, dist_re)) {
+      const std::string d = m[1].str();
+      const std::map<std::string, std::pair<const char*, const char*>> kinds = {
+          {"beta", {"betafördelning", "beta distribution"}},
+          {"lognormal", {"lognormalfördelning", "lognormal distribution"}},
+          {"gamma", {"gammafördelning", "gamma distribution"}},
+          {"uniform", {"likformig fördelning", "uniform distribution"}},
+          {"normal", {"normalfördelning", "normal distribution"}},
+          {"triangular", {"triangelfördelning", "triangular distribution"}}};
+      const auto it = kinds.find(d);
+      const std::string kind = it == kinds.end() ? (sv ? "fördelning" : "distribution")
+                                                 : (sv ? it->second.first : it->second.second);
+      out += (out.empty() ? "" : " ") + std::string(sv ? "(osäker: " : "(uncertain: ") + kind + ")";
+    }
+    return out;
+  }
+  if (!v.empty() && v.front() == '[') {
+    // An array of numbers.
+    std::string out, tok;
+    const std::string inner =
+        v.substr(1, v.find(']') == std::string::npos ? std::string::npos : v.find(']') - 1);
+    std::istringstream is(inner);
+    while (std::getline(is, tok, ',')) {
+      const auto a = tok.find_first_not_of(" \t"), b = tok.find_last_not_of(" \t");
+      if (a == std::string::npos) continue;
+      const auto n = config_number(lang, tok.substr(a, b - a + 1));
+      if (n.empty()) return "";
+      out += (out.empty() ? "" : (sv ? "; " : ", ")) + n;
+    }
+    return out;
+  }
+  return config_number(lang, v);
+}
+
+/// The appendix: the config's commented parameter lines that cite a source. In Swedish each
+/// row is the key in words (io/labels.hpp), its value in words and the sources it cites, no
+/// raw key and no English comment; a key without words is counted, not shown. In English the
+/// raw key, value and comment (for the researcher who reads the config).
+std::string assumptions_html(const std::string& config_text, Language lang) {
+  const Text& t = text_for(lang);
+  const bool sv = lang == Language::sv;
+  std::ostringstream h;
+  std::istringstream cfg(config_text);
+  std::string line, section;
+  h << "<table><tr><th>" << (sv ? "antagande" : t.key) << "</th><th>" << t.value << "</th><th>"
+    << (sv ? "källa" : t.source) << "</th></tr>";
+  std::string key, value, comment;
+  int without_words = 0;
+  while (std::getline(cfg, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF configs
+    if (line.size() > 1 && line[0] == '[') {
+      const auto a = line.find_first_not_of('[');
+      const auto b = line.find(']', a == std::string::npos ? line.size() : a);
+      if (a != std::string::npos && b != std::string::npos && b > a)
+        section = line.substr(a, b - a);
+    }
+    if (!split_commented_line(line, key, value, comment) || !cites_source(comment)) continue;
+    const std::string path = section + "." + key;
+    if (!sv) {
+      h << "<tr><td>" << svg::escape(path) << "</td><td>" << svg::escape(value) << "</td><td>"
+        << svg::escape(comment) << "</td></tr>";
+      continue;
+    }
+    const auto words = config_key_words(path);
+    if (!words) {
+      ++without_words;
+      continue;
+    }
+    h << "<tr><td>" << svg::escape(words->sv) << "</td><td>"
+      << svg::escape(config_value_words(lang, path, value)) << "</td><td>"
+      << svg::escape(source_words(lang, comment)) << "</td></tr>";
+  }
+  h << "</table>";
+  h << "<p class=\"note\">"
+    << (sv ? "Källorna (S1, S2 …) förtecknas i projektets källförteckning; "
+             "konfigurationsfilen i resultatmappen anger dem med kommentarer."
+           : "The sources (S1, S2 ...) are listed in the project's evidence table; the config "
+             "file in the results folder cites them in comments.");
+  if (without_words > 0)
+    h << (sv ? " Ytterligare " : " Further ") << without_words
+      << (sv ? " antaganden finns i konfigurationsfilen." : " assumptions are in the config file.");
+  h << "</p>\n";
   return h.str();
 }
 
@@ -832,6 +1117,7 @@ std::string build_report(const fs::path& dir, Language lang) {
         << svg::line_chart({t.payback_title, t.year_axis, t.percent}, pay, num_fmt(0), 100.0)
         << "</figure>\n";
     }
+    h << plan_and_fund_html(cmp, cmp_path, lang, label_of);
   } else {
     h << "<p>" << t.no_comparison << "</p>";
   }
@@ -882,6 +1168,7 @@ std::string build_report(const fs::path& dir, Language lang) {
         << "</figure>\n";
     }
   }
+  h << ce_plane_html(dir, lang, label_of);
   if (fs::exists(dir / "acceptability.csv")) {
     const Csv ac = read_csv(dir / "acceptability.csv",
                             {"value_per_outcome_sek", "scenario", "probability_best"});
@@ -921,27 +1208,7 @@ std::string build_report(const fs::path& dir, Language lang) {
 
   // Assumptions: the config's commented parameter lines that cite sources.
   h << "<h2>" << t.assumptions << "</h2>";
-  if (fs::exists(dir / "config.toml")) {
-    std::istringstream cfg(read_text(dir / "config.toml"));
-    std::string line, section;
-    h << "<table><tr><th>" << t.key << "</th><th>" << t.value << "</th><th>" << t.source
-      << "</th></tr>";
-    std::string key, value, comment;
-    while (std::getline(cfg, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF configs
-      if (line.size() > 1 && line[0] == '[') {
-        const auto a = line.find_first_not_of('[');
-        const auto b = line.find(']', a == std::string::npos ? line.size() : a);
-        if (a != std::string::npos && b != std::string::npos && b > a)
-          section = line.substr(a, b - a);
-      }
-      if (split_commented_line(line, key, value, comment) && cites_source(comment)) {
-        h << "<tr><td>" << svg::escape(section + "." + key) << "</td><td>" << svg::escape(value)
-          << "</td><td>" << svg::escape(comment) << "</td></tr>";
-      }
-    }
-    h << "</table>";
-  }
+  if (fs::exists(dir / "config.toml")) h << assumptions_html(read_text(dir / "config.toml"), lang);
 
   // Provenance
   h << "<h2>" << t.provenance << "</h2><table>"

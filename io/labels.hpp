@@ -5,8 +5,10 @@
 /// "1 heltid", "2,5 heltider", "utan koordinatorer"; no code name reaches the reader.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "analysis/bridge.hpp"
 #include "analysis/model_config.hpp"
 #include "sim/names.hpp"
 
@@ -69,5 +71,21 @@ std::string state_words(Language l, const std::string& state);
 /// A calibration target's label ("KIND BAND GENDER PERIOD" as in fit.json) in words; the
 /// label itself when it does not have that form.
 std::string target_words(Language l, const std::string& label);
+/// A step of the bridge from the plan to the simulation (analysis/bridge.hpp) in words, with
+/// the plan's and the configured economics' figures (base values).
+std::string bridge_step_words(Language l, BridgeStep step, const PlanInputs& plan,
+                              const EconomicsParams& configured);
+
+/// The fund's effect measure in words ("färre elever med mer än 50 % frånvaro" / ...).
+std::string fund_measure_words(Language l, FundMeasure m);
+/// The fund's terms as a sentence (amount, rule, when), e.g. "Fonden lånar ut 4 875 772 kr och
+/// får tillbaka hela beloppet om ... senast år 2 ...".
+std::string fund_terms_words(Language l, const FundTerms& terms);
+
+/// A config key (dotted path, e.g. "detection.p_consent") in words, for a reader who does not
+/// read TOML; nullopt for a key without words.
+std::optional<Bilingual> config_key_words(const std::string& key);
+/// The sources a config comment cites ("S12, S14, antagande"), without its other words.
+std::string source_words(Language l, const std::string& comment);
 
 }  // namespace attendsim::models

@@ -14,6 +14,7 @@ namespace {
 
 const char* kPalette[] = {"#1b6ca8", "#d1495b", "#2e933c", "#edae49",
                           "#6a4c93", "#00798c", "#8c564b", "#555555"};
+constexpr std::size_t kPaletteSize = sizeof kPalette / sizeof kPalette[0];
 
 struct Frame {
   double x0, x1, y0, y1;  // data range
@@ -87,6 +88,37 @@ void pad_range(double& lo, double& hi) {
 }
 
 }  // namespace
+
+std::string series_colour(std::size_t k) {
+  if (k < kPaletteSize) return kPalette[k];
+  // HSL with hue stepped by the golden angle (137.5 degrees), saturation 0.65 and lightness
+  // alternating between 0.38 and 0.52, converted to RGB.
+  const std::size_t j = k - kPaletteSize;
+  const double h = std::fmod(17.0 + 137.50776405 * static_cast<double>(j), 360.0) / 60.0;
+  const double l = j % 2 == 0 ? 0.38 : 0.52, sat = 0.65;
+  const double c = (1 - std::abs(2 * l - 1)) * sat;
+  const double x = c * (1 - std::abs(std::fmod(h, 2.0) - 1));
+  double r = 0, g = 0, b = 0;
+  if (h < 1) {
+    r = c, g = x;
+  } else if (h < 2) {
+    r = x, g = c;
+  } else if (h < 3) {
+    g = c, b = x;
+  } else if (h < 4) {
+    g = x, b = c;
+  } else if (h < 5) {
+    r = x, b = c;
+  } else {
+    r = c, b = x;
+  }
+  const double m = l - c / 2;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(std::lround(255 * (r + m))),
+                static_cast<int>(std::lround(255 * (g + m))),
+                static_cast<int>(std::lround(255 * (b + m))));
+  return buf;
+}
 
 std::string escape(const std::string& s) {
   std::string o;
@@ -175,7 +207,7 @@ std::string line_chart(const ChartText& text, const std::vector<Series>& series,
   os << open_svg(text, width, height) << axes(f, text, yt, fmt, xt);
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
-    const char* col = kPalette[k % 8];
+    const std::string col = series_colour(k);
     if (!s.low.empty()) {
       os << "<polygon fill=\"" << col << "\" fill-opacity=\"0.15\" stroke=\"none\" points=\"";
       for (std::size_t i = 0; i < s.x.size(); ++i)
@@ -192,6 +224,60 @@ std::string line_chart(const ChartText& text, const std::vector<Series>& series,
     os << "<rect x=\"" << width - f.right + 12 << "\" y=\"" << ly - 9
        << "\" width=\"12\" height=\"4\" fill=\"" << col << "\"/><text x=\"" << width - f.right + 30
        << "\" y=\"" << ly - 4 << "\">" << escape(s.name) << "</text>";
+  }
+  os << "</svg>";
+  return os.str();
+}
+
+std::string scatter_chart(const ChartText& text, const std::vector<Series>& series,
+                          const TickFormat& x_fmt, const TickFormat& fmt, int width, int height) {
+  require_labels(text);
+  double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin, ymin = xmin, ymax = -xmin;
+  for (const auto& s : series) {
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      xmin = std::min(xmin, s.x[i]);
+      xmax = std::max(xmax, s.x[i]);
+      ymin = std::min(ymin, s.y[i]);
+      ymax = std::max(ymax, s.y[i]);
+    }
+  }
+  ATTENDSIM_REQUIRE(std::isfinite(xmin) && std::isfinite(ymin),
+                    "scatter chart '" << text.title << "' has no data");
+  const auto xt_values = nice_ticks(std::min(0.0, xmin), std::max(0.0, xmax), 6);
+  const auto yt = nice_ticks(std::min(0.0, ymin), std::max(0.0, ymax), 5);
+  Frame f{xt_values.front(), xt_values.back(), yt.front(), yt.back()};
+  f.width = width;
+  f.height = height;
+  std::size_t longest = 0;
+  for (const auto& s : series) longest = std::max(longest, s.name.size());
+  f.right = std::clamp(40 + 7 * static_cast<int>(longest), 150, width / 2);
+  std::vector<std::pair<double, std::string>> xt;
+  for (double x : xt_values) xt.emplace_back(x, x_fmt(x));
+  std::ostringstream os;
+  os << open_svg(text, width, height) << axes(f, text, yt, fmt, xt);
+  if (f.x0 < 0 && f.x1 > 0) {
+    os << "<line x1=\"" << num(f.px(0)) << "\" x2=\"" << num(f.px(0)) << "\" y1=\""
+       << num(f.py(f.y0)) << "\" y2=\"" << num(f.py(f.y1))
+       << "\" stroke=\"#999\" stroke-dasharray=\"5,4\"/>";
+  }
+  if (f.y0 < 0 && f.y1 > 0) {
+    os << "<line x1=\"" << num(f.px(f.x0)) << "\" x2=\"" << num(f.px(f.x1)) << "\" y1=\""
+       << num(f.py(0)) << "\" y2=\"" << num(f.py(0))
+       << "\" stroke=\"#999\" stroke-dasharray=\"5,4\"/>";
+  }
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const auto& s = series[k];
+    const std::string col = series_colour(k);
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      os << "<circle cx=\"" << num(f.px(s.x[i])) << "\" cy=\"" << num(f.py(s.y[i]))
+         << "\" r=\"3\" fill=\"" << col << "\" fill-opacity=\"0.6\"/>";
+    }
+    const int ly = f.top + 14 + static_cast<int>(k) * 18;
+    os << "<circle cx=\"" << width - f.right + 18 << "\" cy=\"" << ly - 7 << "\" r=\"4\" fill=\""
+       << col << "\"/><text x=\"" << width - f.right + 30 << "\" y=\"" << ly - 4 << "\">"
+       << escape(s.name) << "</text>";
   }
   os << "</svg>";
   return os.str();

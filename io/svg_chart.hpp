@@ -41,6 +41,17 @@ std::string line_chart(const ChartText& text, const std::vector<Series>& series,
                        const TickFormat& fmt, double y_max_at_least = -1e300, int width = 720,
                        int height = 360);
 
+/// Scatter chart: one cloud of points per series (x, y; bands ignored), dashed lines at x = 0
+/// and y = 0 when they fall in the range, a legend naming each series. `x_fmt` formats the x
+/// ticks, `fmt` the y ticks.
+std::string scatter_chart(const ChartText& text, const std::vector<Series>& series,
+                          const TickFormat& x_fmt, const TickFormat& fmt, int width = 720,
+                          int height = 400);
+
+/// Colour of series k of a chart: the palette's 8 colours first, then further colours spread
+/// around the hue circle (golden-angle steps), so that every series of a chart has its own.
+std::string series_colour(std::size_t k);
+
 /// One point and its interval per category; `reference` draws a dashed horizontal line
 /// (e.g. ROI = 1 or a gap of 0) with its label.
 std::string interval_chart(const ChartText& text, const std::vector<IntervalPoint>& points,

@@ -499,3 +499,54 @@ TEST(Cli, OtherNonPositiveCountsExitTwo) {
   EXPECT_EQ(cli("run " + cfg + " --seed -1 --quiet", "seedneg").exit_code, 2);
   EXPECT_EQ(cli("run " + cfg + " --replications abc --quiet", "repsabc").exit_code, 2);
 }
+
+namespace {
+/// The reference config with a [fund] table appended; `fund` holds the table's key lines.
+std::string with_fund(const std::string& fund) {
+  return ref() + "\n[fund]\n" + fund;
+}
+const std::string kFundGood =
+    "amount_sek = 1000000\nrule = \"effect\"\nmeasure = \"fewer_extensive_absent\"\n"
+    "threshold = 1\nby_year = 2\nrepay_over_years = 3\n";
+}  // namespace
+
+TEST(BadConfig, FundTermsAreCheckedWithFileLineAndKey) {
+  // Each case changes one line of a valid [fund] table; the error names that line and key.
+  struct Case {
+    const char* name;
+    const char* prefix;
+    const char* line;
+    const char* key;
+    const char* also;
+  };
+  const Case cases[] = {
+      {"fund-rule", "rule = ", "rule = \"whenever\"", "fund.rule", "effect, share_of_savings"},
+      {"fund-amount", "amount_sek = ", "amount_sek = -5", "fund.amount_sek", "> 0"},
+      {"fund-by-year", "by_year = ", "by_year = 99", "fund.by_year", "year of the horizon"},
+      {"fund-by-year-0", "by_year = ", "by_year = 0", "fund.by_year", "year of the horizon"},
+      {"fund-threshold", "threshold = ", "threshold = 0", "fund.threshold", "> 0"},
+      {"fund-measure", "measure = ", "measure = \"happiness\"", "fund.measure", "known:"},
+      {"fund-repay", "repay_over_years = ", "repay_over_years = 0", "fund.repay_over_years",
+       "between 1 and 100"},
+      {"fund-share-in-effect", "repay_over_years = ", "share_of_savings = 0.5",
+       "fund.share_of_savings", "belongs to rule"},
+  };
+  for (const auto& c : cases) {
+    const std::string t = replace_line(with_fund(kFundGood), c.prefix, c.line);
+    check_bad_config(c.name, t, {c.key, line_starting_with(t, c.line), c.also});
+  }
+  // The share rule: a share outside (0, 1], and the effect rule's keys where they do not belong.
+  const std::string share =
+      "amount_sek = 1000000\nrule = \"share_of_savings\"\nshare_of_savings = 1.5\nby_year = 2\n";
+  std::string t = with_fund(share);
+  check_bad_config("fund-share", t,
+                   {"fund.share_of_savings", line_starting_with(t, "share_of_savings"), "(0, 1]"});
+  t = replace_line(with_fund(share),
+                   "share_of_savings = ", "share_of_savings = 0.5\nthreshold = 2");
+  check_bad_config("fund-threshold-in-share", t,
+                   {"fund.threshold", line_starting_with(t, "threshold"), "belongs to rule"});
+  // A missing key is reported at the [fund] header.
+  t = replace_line(with_fund(kFundGood), "amount_sek = ", "");
+  check_bad_config("fund-missing-amount", t,
+                   {"fund.amount_sek", line_starting_with(t, "[fund]"), "missing"});
+}

@@ -65,17 +65,22 @@ std::set<std::string> tokens(const std::string& text) {
 }
 
 /// English words that have no place in a Swedish text (none is also a Swedish word).
-const char* const kEnglish[] = {"the",       "and",         "of",           "with",
-                                "none",      "not",         "baseline",     "fte",
-                                "roi",       "sek",         "net",          "benefit",
-                                "dominated", "replication", "replications", "draws",
-                                "payback",   "staffing",    "return",       "returns",
-                                "girls",     "boys",        "mean",         "cost",
-                                "savings",   "option",      "step",         "scenario",
-                                "scenarios", "probability", "interval",     "recommendation",
-                                "fifo",      "first",       "served",       "equal",
-                                "access",    "referral",    "coordinators", "years",
-                                "n/a"};
+const char* const kEnglish[] = {"the",          "and",         "of",           "with",
+                                "none",         "not",         "baseline",     "fte",
+                                "roi",          "sek",         "net",          "benefit",
+                                "dominated",    "replication", "replications", "draws",
+                                "payback",      "staffing",    "return",       "returns",
+                                "girls",        "boys",        "mean",         "cost",
+                                "savings",      "option",      "step",         "scenario",
+                                "scenarios",    "probability", "interval",     "recommendation",
+                                "fifo",         "first",       "served",       "equal",
+                                "access",       "referral",    "coordinators", "years",
+                                "n/a",          "assumption",  "calibrated",   "pupils",
+                                "months",       "effect",      "fund",         "repayment",
+                                "expected",     "horizon",     "bridge",       "uncertain",
+                                "distribution", "discounting", "whole",        "loss",
+                                "share",        "beta",        "lognormal",    "base",
+                                "dist"};
 
 }  // namespace
 
@@ -128,6 +133,7 @@ TEST(DecisionLanguage, SwedishBriefHasNoEnglishWordRawKeyOrCodeName) {
   opt.seed = 3;
   opt.replications = 3;
   opt.threads = 2;
+  add_plan_and_fund_extras(cfg, opt);  // as compare does: the bridge and the fund sections
   const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
   const auto rep = analyse_comparison(cfg, res);
   const auto md = decision_markdown(cfg, res, rep, Language::sv);
@@ -145,7 +151,9 @@ TEST(DecisionLanguage, SwedishBriefHasNoEnglishWordRawKeyOrCodeName) {
        {"## Rekommendation", "utan koordinatorer", "| 1 heltid |", "5 heltider",
         "flickors tillgång i förhållande till pojkars", "per 100 flickor",
         "kostnad per extra varaktig återgång", "kostnad per extra elev som fullföljer gymnasiet",
-        "elever som gått om ett år"}) {
+        "elever som gått om ett år", "## Från planens 2,80 kr till simuleringens",
+        "| 0 | Planens egen kalkyl", "## Vad fonden kan räkna med att få tillbaka",
+        "förväntad återbetalning, kr", "4 875 772 kr"}) {
     EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
   }
   // Whether the value past the horizon is counted is said (the config has it on).
@@ -157,6 +165,8 @@ TEST(DecisionLanguage, SwedishBriefHasNoEnglishWordRawKeyOrCodeName) {
   EXPECT_NE(attendsim::models::terminal_value_note(false, false).find("not included"),
             std::string::npos);
   EXPECT_NE(en.find("5 FTE as in 2018"), std::string::npos);
+  EXPECT_NE(en.find("## From the plan's 2.80 to the simulated"), std::string::npos);
+  EXPECT_NE(en.find("## What the fund can expect back"), std::string::npos);
   EXPECT_EQ(en.find("5fte"), std::string::npos);
 }
 
@@ -206,9 +216,9 @@ TEST(DecisionLanguage, DominatedOnlyWhereTheIntervalExcludesTheOther) {
 }
 
 TEST(DecisionLanguage, SwedishReportBodyUsesLabelsNotCodeNames) {
-  // compare then report --lang sv on the small Uppsala config: the report's body (everything
-  // before the appendix of config lines with their sources) shows labels and the Swedish
-  // description, never a scenario code name, the config name or an English word.
+  // compare then report --lang sv on the small Uppsala config: the whole report, the appendix
+  // of assumptions and sources included, shows labels and the Swedish description, never a
+  // scenario code name, the config name, a raw config key or an English word.
   const auto dir = testsupport::scratch_dir("decision-language");
   auto text =
       testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "uppsala_2020.toml");
@@ -222,9 +232,18 @@ TEST(DecisionLanguage, SwedishReportBodyUsesLabelsNotCodeNames) {
   r = testsupport::run_cli("report '" + (dir / "out").string() + "' --lang sv", dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto html = testsupport::read_file(dir / "out" / "report_sv.html");
+  // The whole page, the appendix of assumptions and sources included: it shows the keys in
+  // words, their values and the sources they cite, no raw key and no English comment.
   const auto appendix = html.find("Viktiga antaganden och källor</h2>");
   ASSERT_NE(appendix, std::string::npos);
-  std::string body = html.substr(0, appendix);
+  for (const char* part :
+       {"andel av arbetstiden i ärendearbete", "kostnad per årsarbetare", "S2", "antagande",
+        "Från planens kalkyl till simuleringen", "Vad fonden kan räkna med att få tillbaka",
+        "Kostnad och effekt i "
+        "varje parameterdragning"})
+    EXPECT_NE(html.find(part), std::string::npos) << part;
+  EXPECT_EQ(html.find("Ytterligare"), std::string::npos) << "a shipped key without words";
+  std::string body = html;
   // Drop the markup: tags and attribute values are not read.
   std::string visible;
   bool in_tag = false;

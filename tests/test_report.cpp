@@ -6,6 +6,7 @@
 #include <set>
 
 #include "io/html_report.hpp"
+#include "io/svg_chart.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -96,6 +97,36 @@ TEST(Report, SwedishChartsHaveNoEnglishLabel) {
   // The English report does use them (the check above has teeth).
   const auto en = attendsim::models::build_report(results(), Language::en);
   EXPECT_NE(en.find("months since start"), std::string::npos);
+}
+
+TEST(Report, EveryChartsSeriesHaveDistinctColours) {
+  // The series colours: the palette's 8, then more around the hue circle; none repeats.
+  std::set<std::string> seen;
+  for (std::size_t k = 0; k < 64; ++k) {
+    const auto c = attendsim::svg::series_colour(k);
+    EXPECT_TRUE(std::regex_match(c, std::regex("#[0-9a-f]{6}"))) << c;
+    EXPECT_TRUE(seen.insert(c).second) << "colour " << k << " repeats: " << c;
+  }
+  // In the report: the lines of a line chart and the clouds of a scatter chart (the legend
+  // marks of each series) differ within every chart.
+  for (auto lang : {Language::sv, Language::en}) {
+    const auto html = attendsim::models::build_report(results(), lang);
+    bool scatter = false;
+    for (const auto& c : svgs(html)) {
+      const std::regex line("<polyline fill=\"none\" stroke=\"(#[0-9a-f]{6})\"");
+      const std::regex mark(
+          "<circle cx=\"[0-9.]+\" cy=\"[0-9.]+\" r=\"4\" fill=\"(#[0-9a-f]{6})\"");
+      for (const auto* re : {&line, &mark}) {
+        std::vector<std::string> cols;
+        for (std::sregex_iterator it(c.begin(), c.end(), *re), end; it != end; ++it)
+          cols.push_back((*it)[1].str());
+        scatter = scatter || (re == &mark && !cols.empty());
+        const std::set<std::string> distinct(cols.begin(), cols.end());
+        EXPECT_EQ(distinct.size(), cols.size()) << c.substr(0, 200);
+      }
+    }
+    EXPECT_TRUE(scatter) << "no cost-effectiveness plane in the report";
+  }
 }
 
 TEST(Report, SelfContained) {

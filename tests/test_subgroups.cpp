@@ -92,7 +92,7 @@ TEST(Subgroups, CellsOfEveryCountSumToTheTotal) {
   const StreamKey key{11, 0, 0, 0, 0};
   const ModelParams ref = params_of(config({}));
   ModelParams expected = ref;
-  expected.outcomes.expected_terminal_events = true;
+  expected.outcomes.terminal_events = attendsim::models::TerminalEvents::expected;
   ModelParams queue_decline = ref;
   queue_decline.detection.referral_rule = attendsim::models::ReferralRule::queue_decline;
   queue_decline.detection.queue_half = 20;

@@ -28,7 +28,7 @@ ModelConfig small_reference() {
   t = testsupport::set_key(t, "population", "pupils", "1000");
   t = testsupport::set_key(t, "simulation", "horizon_years", "3");
   auto cfg = parse_model_config(attendsim::config::Document::parse(t, "small.toml"));
-  cfg.structure.outcomes.expected_terminal_events = true;  // as the command does
+  cfg.structure.outcomes.terminal_events = attendsim::models::TerminalEvents::expected;  // as the command does
   return cfg;
 }
 
