@@ -9,7 +9,6 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -527,6 +526,32 @@ std::string fit_section(const fs::path& dir, Language lang) {
     ATTENDSIM_INPUT_ERROR(fit_path.string()
                           << ": key 'method' must be 'register' or 'targets_sir', got '"
                           << method.substr(0, 40) << "'");
+  }
+  return h.str();
+}
+
+/// A report of a folder that holds only a calibration (fit.json, no summary.json).
+std::string fit_only_report(const fs::path& dir, Language lang) {
+  const FitLabels& t = fit_labels(lang);
+  const std::string section = fit_section(dir, lang);
+  std::ostringstream h;
+  h << "<!DOCTYPE html>\n<html lang=\"" << language_code(lang)
+    << "\"><head><meta charset=\"utf-8\">"
+    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    << "<title>" << svg::escape(t.fit_only_title) << "</title><style>"
+    << "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 "
+       "1em;color:#222;line-height:1.45}"
+    << "table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid "
+       "#ccc;padding:4px 8px;text-align:right}"
+    << "th:first-child,td:first-child{text-align:left}h1{font-size:26px}h2{margin-top:1.6em;border-"
+       "bottom:1px solid #ddd}"
+    << "figure{margin:1em 0}.note{color:#555;font-size:13px}</style></head><body>\n"
+    << "<h1>" << svg::escape(t.fit_only_title) << "</h1>\n<p class=\"note\">" << t.no_run
+    << "</p>\n"
+    << section << "<p class=\"note\">" << text_for(lang).generated_by << "</p></body></html>\n";
+  return h.str();
+}
+
 using LabelOf = std::function<std::string(const std::string&)>;
 
 /// The cost-effectiveness plane from the parameter draws (psa.csv of compare): per draw and
@@ -679,25 +704,6 @@ std::string plan_and_fund_html(const json& cmp, const fs::path& cmp_path, Langua
   return h.str();
 }
 
-/// A report of a folder that holds only a calibration (fit.json, no summary.json).
-std::string fit_only_report(const fs::path& dir, Language lang) {
-  const FitLabels& t = fit_labels(lang);
-  const std::string section = fit_section(dir, lang);
-  std::ostringstream h;
-  h << "<!DOCTYPE html>\n<html lang=\"" << language_code(lang)
-    << "\"><head><meta charset=\"utf-8\">"
-    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    << "<title>" << svg::escape(t.fit_only_title) << "</title><style>"
-    << "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 "
-       "1em;color:#222;line-height:1.45}"
-    << "table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid "
-       "#ccc;padding:4px 8px;text-align:right}"
-    << "th:first-child,td:first-child{text-align:left}h1{font-size:26px}h2{margin-top:1.6em;border-"
-       "bottom:1px solid #ddd}"
-    << "figure{margin:1em 0}.note{color:#555;font-size:13px}</style></head><body>\n"
-    << "<h1>" << svg::escape(t.fit_only_title) << "</h1>\n<p class=\"note\">" << t.no_run
-    << "</p>\n"
-    << section << "<p class=\"note\">" << text_for(lang).generated_by << "</p></body></html>\n";
 /// One number of a config value as the language writes it, with the decimals it was written with.
 std::string config_number(Language lang, const std::string& token) {
   char* end = nullptr;
@@ -718,11 +724,13 @@ std::string config_value_words(Language lang, const std::string& key, const std:
   std::string v = raw;
   if (!v.empty() && v.front() == '"' && v.back() == '"' && v.size() >= 2) {
     const std::string s = v.substr(1, v.size() - 2);
-    if (key == "coordinators.allocation_policy") return allocation_policy_words(lang, s);
+    if (key == "coordinators.allocation_policy") {
+      const auto p = parse_name<Allocation>(s);
+      return p ? allocation_policy_words(lang, *p) : "";
+    }
     if (key == "coordinators.referral_policy") {
-      const auto w =
-          referral_policy_words(lang, s == "equal_referral" ? ReferralPolicy::equal_referral
-                                                            : ReferralPolicy::as_configured);
+      const auto p = parse_name<ReferralPolicy>(s);
+      const auto w = referral_policy_words(lang, p.value_or(ReferralPolicy::as_configured));
       return w.empty() ? (sv ? "som tidigare" : "as before") : w;
     }
     if (key == "fund.measure") {
@@ -746,13 +754,29 @@ std::string config_value_words(Language lang, const std::string& key, const std:
   if (v == "false") return sv ? "nej" : "no";
   if (!v.empty() && v.front() == '{') {
     // An inline distribution table: its base value and its kind.
-    static const std::regex base_re("base\\s*=\\s*([-+0-9.eE]+)");
-    static const std::regex dist_re("dist\\s*=\\s*\"([a-z_]+)\"");
-    std::smatch m;
+    // A linear scan (no std::regex over input text: its recursion overflows on long lines).
+    const auto value_of = [&v](const std::string& key, const char* chars) -> std::string {
+      for (std::size_t at = v.find(key); at != std::string::npos; at = v.find(key, at + 1)) {
+        if (at > 0 && (std::isalnum(static_cast<unsigned char>(v[at - 1])) || v[at - 1] == '_'))
+          continue;  // e.g. "database"
+        std::size_t k = at + key.size();
+        while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
+        if (k >= v.size() || v[k] != '=') continue;
+        ++k;
+        while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
+        const bool quoted = k < v.size() && v[k] == '"';
+        if (quoted) ++k;
+        const std::size_t e = v.find_first_not_of(chars, k);
+        const std::size_t end = e == std::string::npos ? v.size() : e;
+        if (end == k || (quoted && (end >= v.size() || v[end] != '"'))) continue;
+        return v.substr(k, end - k);
+      }
+      return "";
+    };
     std::string out;
-    if (std::regex_search(v, m, base_re)) out = config_number(lang, m[1].str());
-    if (std::regex_search(v, m, dist_re)) {
-      const std::string d = m[1].str();
+    if (const auto b = value_of("base", "-+0123456789.eE"); !b.empty())
+      out = config_number(lang, b);
+    if (const auto d = value_of("dist", "abcdefghijklmnopqrstuvwxyz_"); !d.empty()) {
       const std::map<std::string, std::pair<const char*, const char*>> kinds = {
           {"beta", {"betafördelning", "beta distribution"}},
           {"lognormal", {"lognormalfördelning", "lognormal distribution"}},

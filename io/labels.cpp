@@ -289,6 +289,8 @@ std::string target_words(Language l, const std::string& label) {
   const std::string year = period.size() > 1 ? period.substr(1) : period;
   return kind + ", " + band_words(l, f[1]) + gender + ", " + term +
          (sv ? "läsår " : "school year ") + year;
+}
+
 std::string bridge_step_words(Language l, BridgeStep step, const PlanInputs& plan,
                               const EconomicsParams& e) {
   const bool sv = l == Language::sv;
