@@ -7,17 +7,17 @@
 ///                  remainder_threshold_sek (integer >= 0, optional, default 0)
 ///   [[applicant]]  name (non-empty, unique), units (integer >= 1), requested_sek (integer >= 0)
 /// Every input problem is an InputError naming file, line and key, raised before anything is
-/// written. With --out DIR the command writes DIR/allocation.csv through a temporary file in
-/// DIR and a rename; DIR is created when missing (and removed again if the write fails). Other
-/// files in DIR are left alone: unlike a run's output folder, DIR is not replaced as a whole.
-#include <unistd.h>
-
+/// written. With --out DIR the command writes DIR/allocation.csv and DIR/allocate.json as one
+/// output folder (sim/output.hpp): written in a temporary sibling and renamed or swapped in
+/// whole, so a failed write leaves no trace. DIR must be new, empty or an attendsim results
+/// folder; the files of a results folder that allocate does not write are kept.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,6 +29,7 @@
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
 #include "sim/output.hpp"
+#include "sim/version.hpp"
 
 namespace attendsim::app {
 
@@ -129,65 +130,27 @@ std::string allocation_csv(const FundingAllocation& a) {
   return os.str();
 }
 
-/// Writes DIR/NAME via DIR/.NAME.tmp-PID and a rename (see the file comment).
-void write_file_atomically(const fs::path& out_dir, const std::string& name,
-                           const std::string& content) {
-  fs::path dir = fs::absolute(out_dir).lexically_normal();
-  if (dir.filename().empty()) dir = dir.parent_path();  // trailing slash
-  std::error_code ec;
-  fs::path created_root;  // the first folder this call creates, removed again on failure
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) {
-      ATTENDSIM_INPUT_ERROR(out_dir.string() << ": --out exists and is not a folder");
-    }
-  } else {
-    created_root = dir;
-    while (!fs::exists(created_root.parent_path(), ec)) created_root = created_root.parent_path();
-  }
-  const auto undo = [&] {
-    std::error_code ignore;
-    if (!created_root.empty()) fs::remove_all(created_root, ignore);
-  };
-  fs::create_directories(dir, ec);
-  if (ec) {
-    undo();
-    ATTENDSIM_INPUT_ERROR(out_dir.string() << ": cannot create output folder: " << ec.message());
-  }
-  const fs::path tmp = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
-  register_temporary(tmp);
-  struct Unregister {
-    fs::path p;
-    ~Unregister() { unregister_temporary(p); }
-  } unregister{tmp};
-  {
-    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
-    os << content;
-    os.close();
-    if (!os) {
-      std::error_code ignore;
-      fs::remove(tmp, ignore);
-      undo();
-      ATTENDSIM_INPUT_ERROR(tmp.string() << ": cannot write output file");
-    }
-  }
-  fs::rename(tmp, dir / name, ec);
-  if (ec) {
-    std::error_code ignore;
-    fs::remove(tmp, ignore);
-    undo();
-    ATTENDSIM_INPUT_ERROR((dir / name).string()
-                          << ": cannot move output into place: " << ec.message());
-  }
-}
-
 int allocate_command(const AllocateArgs& args) {
   const FundingCase c = models::load_funding_case(args.config);
   const FundingAllocation a = models::allocate_funding(c.rule, c.requests);
-  if (!args.out.empty()) write_file_atomically(args.out, "allocation.csv", allocation_csv(a));
-  print_table(std::cout, c, a);
+  fs::path written;
   if (!args.out.empty()) {
-    std::cout << "wrote " << (fs::path(args.out) / "allocation.csv").string() << "\n";
+    // One folder, whole or not at all (sim/output.hpp): allocate.json marks it as ours, so a
+    // later allocate may replace it; a failed write leaves no trace and the old folder intact.
+    OutputDir dir(args.out);
+    nlohmann::ordered_json j;
+    j["command"] = "allocate";
+    j["version"] = kVersion;
+    j["funding_file"] = args.config;
+    j["budget_sek"] = c.rule.budget_sek;
+    j["allocated_sek"] = a.allocated_total_sek;
+    dir.write("allocate.json", j.dump(2) + "\n");
+    dir.write("allocation.csv", allocation_csv(a));
+    dir.commit();
+    written = dir.final_path() / "allocation.csv";
   }
+  print_table(std::cout, c, a);
+  if (!written.empty()) std::cout << "wrote " << written.string() << "\n";
   return 0;
 }
 
@@ -201,7 +164,8 @@ void add_allocate_command(CLI::App& root, Action& action) {
                   "TOML funding file (see configs/stockholm_2014_funding.toml)")
       ->required();
   sub->add_option("--out", args->out,
-                  "folder for allocation.csv (created when missing; other files are kept)");
+                  "folder for allocation.csv and allocate.json (new, empty or a results folder; "
+                  "written whole or not at all)");
   sub->footer(
       "Rule (Stockholm 2014, analysis/funding_allocation.hpp): each applicant gets its request up\n"
       "to cap_per_unit_sek x units; the rest of budget_sek is shared per unit among applicants\n"

@@ -235,14 +235,14 @@ OutputDir::OutputDir(fs::path final_dir, bool fresh_name)
     for (const auto& e : fs::directory_iterator(final_, ec)) {
       empty = false;
       const auto n = e.path().filename().string();
-      if (n == "run.json" || n == "calc.json") ours = true;
+      if (n == "run.json" || n == "calc.json" || n == "allocate.json") ours = true;
     }
     if (ec)
       ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot read output folder: " << ec.message());
     if (!empty && !ours) {
       ATTENDSIM_INPUT_ERROR(final_.string()
                             << ": output folder exists and is not an attendsim results folder (no "
-                               "run.json or calc.json); give a new or empty folder");
+                               "run.json, calc.json or allocate.json); give a new or empty folder");
     }
     struct stat a {
     }, b{};
