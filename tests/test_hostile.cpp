@@ -607,7 +607,7 @@ TEST(Hostile, NamesWithMarkupDoNotBreakDecisionMdOrTheReport) {
 TEST(Hostile, AllocateOutIsOneFolderAndAFailedWriteLeavesNothing) {
   const fs::path d = testsupport::scratch_dir("hostile-alloc-out");
   std::string toml = "[funding]\nbudget_sek = 100000\ncap_per_unit_sek = 1000\n";
-  for (int i = 0; i < 60; ++i)
+  for (int i = 0; i < 200; ++i)
     toml += "[[applicant]]\nname = \"Skola nummer " + std::to_string(i) +
             "\"\nunits = 3\nrequested_sek = 2500\n";
   write_file(d / "f.toml", toml);
@@ -623,11 +623,11 @@ TEST(Hostile, AllocateOutIsOneFolderAndAFailedWriteLeavesNothing) {
   expect_clean_error(run_cli("allocate " + q(d / "f.toml") + " --out " + q(d / "mine"), d), "mine",
                      "not an attendsim results folder");
   EXPECT_EQ(read_file(d / "mine" / "notes.txt"), "x");
-  // Writes that fail half-way (file size limit of 1000 bytes: allocate.json fits, the
-  // 60-row allocation.csv does not): into an existing folder and into a new one.
+  // Writes that fail half-way (file size limit of 1 or 2 KiB: allocate.json fits, the
+  // 200-row allocation.csv does not): into an existing folder and into a new one.
   for (const std::string out : {"out", "new"}) {
     SCOPED_TRACE(out);
-    const std::string cmd = "sh -c " + q("trap '' XFSZ; ulimit -f 2; exec \"$0\" \"$@\"") + " '" +
+    const std::string cmd = "sh -c " + q("trap \"\" XFSZ; ulimit -f 2; exec \"$0\" \"$@\"") + " '" +
                             ATTENDSIM_BINARY + "' allocate " + q(d / "f.toml") + " --out " +
                             q(d / out);
     const std::string so = (d / "so.txt").string(), se = (d / "se.txt").string();
@@ -643,7 +643,7 @@ TEST(Hostile, AllocateOutIsOneFolderAndAFailedWriteLeavesNothing) {
   // Without the limit the same command replaces the folder whole.
   r = run_cli("allocate " + q(d / "f.toml") + " --out " + q(d / "out"), d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(read_file(d / "out" / "allocation.csv").find("Skola nummer 59"), std::string::npos);
+  EXPECT_NE(read_file(d / "out" / "allocation.csv").find("Skola nummer 199"), std::string::npos);
   fs::remove_all(d);
 }
 
