@@ -7,13 +7,15 @@
 ///                  remainder_threshold_sek (integer >= 0, optional, default 0)
 ///   [[applicant]]  name (non-empty, unique), units (integer >= 1), requested_sek (integer >= 0)
 /// Every input problem is an InputError naming file, line and key, raised before anything is
-/// written. With --out DIR the command writes DIR/allocation.csv through a temporary file in
-/// DIR and a rename; DIR is created when missing (and removed again if the write fails). Other
-/// files in DIR are left alone: unlike a run's output folder, DIR is not replaced as a whole.
+/// written. With --out DIR the command writes DIR/allocation.csv and DIR/allocate.json as one
+/// output folder (sim/output.hpp): written in a temporary sibling and renamed or swapped in
+/// whole, so a failed write leaves no trace. DIR must be new, empty or an attendsim results
+/// folder; the files of a results folder that allocate does not write are kept.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "analysis/funding_allocation.hpp"
@@ -21,6 +23,7 @@
 #include "io/funding_reader.hpp"
 #include "io/funding_writer.hpp"
 #include "sim/output.hpp"
+#include "sim/version.hpp"
 
 namespace attendsim::app {
 
@@ -38,12 +41,24 @@ struct AllocateArgs {
 int allocate_command(const AllocateArgs& args) {
   const FundingCase c = models::load_funding_case(args.config);
   const FundingAllocation a = models::allocate_funding(c.rule, c.requests);
-  if (!args.out.empty())
-    write_file_atomically(args.out, "allocation.csv", models::allocation_csv(a));
-  models::print_funding_table(std::cout, c, a);
+  fs::path written;
   if (!args.out.empty()) {
-    std::cout << "wrote " << (fs::path(args.out) / "allocation.csv").string() << "\n";
+    // One folder, whole or not at all (sim/output.hpp): allocate.json marks it as ours, so a
+    // later allocate may replace it; a failed write leaves no trace and the old folder intact.
+    OutputDir dir(args.out);
+    nlohmann::ordered_json j;
+    j["command"] = "allocate";
+    j["version"] = kVersion;
+    j["funding_file"] = args.config;
+    j["budget_sek"] = c.rule.budget_sek;
+    j["allocated_sek"] = a.allocated_total_sek;
+    dir.write("allocate.json", j.dump(2) + "\n");
+    dir.write("allocation.csv", models::allocation_csv(a));
+    dir.commit();
+    written = dir.final_path() / "allocation.csv";
   }
+  models::print_funding_table(std::cout, c, a);
+  if (!written.empty()) std::cout << "wrote " << written.string() << "\n";
   return 0;
 }
 
@@ -57,7 +72,8 @@ void add_allocate_command(CLI::App& root, Action& action) {
                   "TOML funding file (see configs/stockholm_2014_funding.toml)")
       ->required();
   sub->add_option("--out", args->out,
-                  "folder for allocation.csv (created when missing; other files are kept)");
+                  "folder for allocation.csv and allocate.json (new, empty or a results folder; "
+                  "written whole or not at all)");
   sub->footer(
       "Rule (Stockholm 2014, analysis/funding_allocation.hpp): each applicant gets its request up\n"
       "to cap_per_unit_sek x units; the rest of budget_sek is shared per unit among applicants\n"

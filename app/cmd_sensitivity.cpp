@@ -107,8 +107,17 @@ int sensitivity_command(const SensitivityArgs& a) {
                                                               << " (it takes every uncertain "
                                                                  "parameter); leave it out");
   }
+  // Only psa simulates the draws of --draws-from; the other methods would ignore them.
+  if (!a.draws_from.empty() && method != SensitivityMethod::psa)
+    ATTENDSIM_INPUT_ERROR("--draws-from " << a.draws_from << ": used by --method psa only, not by "
+                                          << a.method << "; leave it out");
   if (method == SensitivityMethod::psa) {
-    if (opt.draws <= 1) opt.draws = 100;
+    if (!opt.parameter_sets.empty() && opt.parameter_sets.size() < 2)
+      ATTENDSIM_INPUT_ERROR(a.draws_from
+                            << ": --method psa needs at least 2 draws (rows), the file "
+                               "holds "
+                            << opt.parameter_sets.size());
+    if (opt.parameter_sets.empty() && opt.draws <= 1) opt.draws = 100;
     a.check_memory(static_cast<double>(opt.draws) * opt.replications,
                    models::comparison_scenarios(cfg).size(), cfg);
     if (a.replications <= 0) opt.replications = 2;

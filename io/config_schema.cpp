@@ -242,6 +242,14 @@ void read_labels(TableReader& t, ModelConfig& cfg, const std::string& scenario) 
   if (l.sv.empty() != l.en.empty())
     t.fail(l.sv.empty() ? "label_en" : "label_sv",
            "give the scenario's label in both languages (label_sv and label_en) or in neither");
+  // Printed in tables, titles, decision.md and the HTML report: one line of bounded length.
+  for (const auto& [key, text] : {std::pair{"label_sv", &l.sv}, std::pair{"label_en", &l.en}}) {
+    if (text->size() > 200) t.fail(key, "must be at most 200 bytes long");
+    for (const unsigned char c : *text) {
+      if (c < 0x20 || c == 0x7f)
+        t.fail(key, "must not hold control characters (newline, tab, ...)");
+    }
+  }
   if (!l.sv.empty()) cfg.scenario_labels[scenario] = std::move(l);
 }
 

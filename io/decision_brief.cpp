@@ -402,9 +402,14 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   };
   std::map<std::string, std::string> label;
   for (const auto& sc : res.scenarios) label[sc.name] = in(lang, scenario_labels(cfg, sc));
-  auto name_of = [&](const std::string& code) {
+  auto name_of = [&](const std::string& code) {  // also a table cell: '|' escaped
     const auto it = label.find(code);
-    return it == label.end() ? code : it->second;
+    std::string out;
+    for (const char c : it == label.end() ? code : it->second) {
+      if (c == '|') out += '\\';
+      out += c;
+    }
+    return out;
   };
   const ScenarioDecision* best_p = nullptr;
   for (const auto& d : rep.decisions) {

@@ -1,11 +1,13 @@
 #include "io/followup_io.hpp"
 
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "analysis/metrics.hpp"
 #include "io/csv_fields.hpp"
@@ -22,19 +24,21 @@ using json = nlohmann::ordered_json;
 double number_at(const json& m, const char* key, const std::string& where) {
   if (!m.contains(key) || !m[key].is_number())
     ATTENDSIM_INPUT_ERROR(where << ": key '" << key << "' missing or not a number");
-  return m[key].get<double>();
+  const double v = m[key].get<double>();
+  if (!std::isfinite(v))
+    ATTENDSIM_INPUT_ERROR(where << ": key '" << key << "' must be a finite number");
+  return v;
 }
 
 }  // namespace
 
-std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
-                                       const std::filesystem::path& observed_csv,
-                                       std::string default_scenario) {
-  const auto summary_path = results_dir / "summary.json";
+std::vector<FollowupRow> parse_followup(const std::string& summary_text,
+                                        const std::filesystem::path& summary_path,
+                                        const std::string& observed_text, const std::string& file,
+                                        std::string default_scenario) {
   json summary;
   try {
-    summary = json::parse(
-        read_input_file(summary_path, kMaxResultsBytes, "forecast summary (run or compare first)"));
+    summary = json::parse(summary_text);
   } catch (const json::parse_error& e) {
     ATTENDSIM_INPUT_ERROR(summary_path.string() << ": not valid JSON: " << e.what());
   }
@@ -53,9 +57,7 @@ std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
       default_scenario = "baseline";
     }
   }
-  const std::string file = observed_csv.string();
-  const std::string text = read_input_file(observed_csv, kMaxTableBytes, "observed outcomes file");
-  const auto ls = csv::lines(text);  // views into text
+  const auto ls = csv::lines(observed_text);  // views into observed_text
   if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
   const auto head = csv::fields(ls[0].text);
   int c_scen = -1, c_metric = -1, c_value = -1;
@@ -118,16 +120,36 @@ std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
     const std::string where = summary_path.string() + ": scenarios." + sc + "." + metric;
     ForecastInterval fc{number_at(ms[metric], "mean", where), number_at(ms[metric], "p2_5", where),
                         number_at(ms[metric], "p97_5", where)};
+    // An interval upside down or too wide for a double gives no meaningful excess width.
+    if (!(fc.p2_5 <= fc.p97_5) || !std::isfinite(fc.p97_5 - fc.p2_5))
+      ATTENDSIM_INPUT_ERROR(where << ": p2_5 " << fc.p2_5 << " and p97_5 " << fc.p97_5
+                                  << " are no interval (p2_5 <= p97_5, finite width)");
     rows.push_back(follow_up(sc, metric, v, fc));
+    if (!std::isfinite(rows.back().excess_widths))
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "value", c_value + 1)
+                            << "observed value " << v
+                            << " is too far outside the forecast interval "
+                            << "of " << where << " to compare");
     rows.back().unit = std::string(metric_info(*find_metric(metric)).unit);
   }
   if (rows.empty()) ATTENDSIM_INPUT_ERROR(file << ": no observed values");
   return rows;
 }
 
+std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
+                                       const std::filesystem::path& observed_csv,
+                                       std::string default_scenario) {
+  const auto summary_path = results_dir / "summary.json";
+  const std::string summary =
+      read_input_file(summary_path, kMaxResultsBytes, "forecast summary (run or compare first)");
+  return parse_followup(summary, summary_path,
+                        read_input_file(observed_csv, kMaxTableBytes, "observed outcomes file"),
+                        observed_csv.string(), std::move(default_scenario));
+}
+
 std::string followup_csv(const std::vector<FollowupRow>& rows) {
   std::string out =
-      "scenario,metric,observed,forecast_mean,forecast_p2_5,forecast_p97_5,outside,"
+      "scenario,metric,unit,observed,forecast_mean,forecast_p2_5,forecast_p97_5,outside,"
       "excess_widths\n";
   for (const auto& r : rows) {
     out += r.scenario + "," + r.metric + "," + r.unit + "," + format_number(r.observed) + "," +

@@ -21,6 +21,13 @@ std::vector<FollowupRow> read_followup(const std::filesystem::path& results_dir,
                                        const std::filesystem::path& observed_csv,
                                        std::string default_scenario);
 
+/// The same from the texts of summary.json and OBSERVED.csv (paths only name them in messages).
+std::vector<FollowupRow> parse_followup(const std::string& summary_text,
+                                        const std::filesystem::path& summary_path,
+                                        const std::string& observed_text,
+                                        const std::string& observed_display_path,
+                                        std::string default_scenario);
+
 std::string followup_csv(const std::vector<FollowupRow>& rows);
 
 }  // namespace attendsim::models

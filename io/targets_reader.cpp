@@ -149,10 +149,9 @@ std::string posterior_draws_csv(const std::vector<std::string>& params,
   return out;
 }
 
-std::vector<std::vector<double>> read_parameter_draws(const std::filesystem::path& path,
-                                                      const ModelConfig& cfg, std::uint64_t seed) {
-  const std::string file = path.string();
-  const std::string text = read_input_file(path, kMaxTableBytes, "parameter draws file");
+std::vector<std::vector<double>> parse_parameter_draws(const std::string& text,
+                                                       const std::string& file,
+                                                       const ModelConfig& cfg, std::uint64_t seed) {
   const auto ls = csv::lines(text);
   if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
   const auto head = csv::fields(ls[0].text);
@@ -195,6 +194,12 @@ std::vector<std::vector<double>> read_parameter_draws(const std::filesystem::pat
   }
   if (out.empty()) ATTENDSIM_INPUT_ERROR(file << ": no draws");
   return out;
+}
+
+std::vector<std::vector<double>> read_parameter_draws(const std::filesystem::path& path,
+                                                      const ModelConfig& cfg, std::uint64_t seed) {
+  return parse_parameter_draws(read_input_file(path, kMaxTableBytes, "parameter draws file"),
+                               path.string(), cfg, seed);
 }
 
 }  // namespace attendsim::models

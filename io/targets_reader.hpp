@@ -33,6 +33,9 @@ std::string posterior_draws_csv(const std::vector<std::string>& params,
 /// values when it has no other uncertain parameter) with the file's parameters set to row d.
 /// Unknown parameter paths, non-numbers and values outside a parameter's domain throw
 /// InputError naming file, line and column.
+std::vector<std::vector<double>> parse_parameter_draws(const std::string& text,
+                                                       const std::string& display_path,
+                                                       const ModelConfig& cfg, std::uint64_t seed);
 std::vector<std::vector<double>> read_parameter_draws(const std::filesystem::path& path,
                                                       const ModelConfig& cfg, std::uint64_t seed);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# libFuzzer runs of the three readers (fuzz/): the config reader, the results reader of
-# `report` and the funding reader of `allocate`, each for SECONDS (default 45) from its seed
+# libFuzzer runs of the seven readers (fuzz/): the config reader, the results reader of
+# `report`, the funding reader of `allocate`, the register, targets and parameter-draws readers
+# (calibrate, --draws-from) and the readers of `followup`, each for SECONDS (default 20) from its seed
 # corpus fuzz/corpus/NAME (kept in the tree; new inputs go to a scratch folder, not into it).
 #   scripts/fuzz.sh [SECONDS]
 # Builds build-fuzz with clang (ATTENDSIM_FUZZ=ON: ASan + UBSan + coverage), only the fuzz
@@ -8,7 +9,7 @@
 # prints libFuzzer's closing figures (executions, cov, ft) per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-45}"
+seconds="${1:-20}"
 jobs="$(nproc)"
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DATTENDSIM_FUZZ=ON -DATTENDSIM_TESTS=OFF -DATTENDSIM_BENCH=OFF >/dev/null
@@ -16,7 +17,7 @@ cmake --build build-fuzz -j "$jobs" --target fuzzers
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 status=0
-for name in config results funding; do
+for name in config results funding register targets draws followup; do
   mkdir -p "$scratch/$name" "$scratch/artifacts-$name"
   echo "== fuzz_$name: ${seconds} s from fuzz/corpus/$name"
   if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

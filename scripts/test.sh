@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command: every test, in a Release build and in an
 # AddressSanitizer + UndefinedBehaviorSanitizer build, then a short libFuzzer run of each
-# reader (scripts/fuzz.sh: config, results, funding; FUZZ_SECONDS each, default 45).
+# reader (scripts/fuzz.sh: config, results, funding, register, targets, draws, followup;
+# FUZZ_SECONDS each, default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -18,5 +19,5 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
-echo "== libFuzzer: config, results and funding readers"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-45}"
+echo "== libFuzzer: config, results, funding, register, targets, draws and followup readers"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

@@ -237,7 +237,7 @@ OutputDir::OutputDir(fs::path final_dir, bool fresh_name)
     for (const auto& e : fs::directory_iterator(final_, ec)) {
       empty = false;
       const auto n = e.path().filename().string();
-      if (n == "run.json" || n == "calc.json") ours = true;
+      if (n == "run.json" || n == "calc.json" || n == "allocate.json") ours = true;
       fit = fit || n == "fit.json";
       calibrated = calibrated || n == "calibrated.toml";
     }
@@ -248,7 +248,8 @@ OutputDir::OutputDir(fs::path final_dir, bool fresh_name)
       ATTENDSIM_INPUT_ERROR(
           final_.string()
           << ": output folder exists and is not an attendsim results folder (no "
-             "run.json, calc.json or fit.json with calibrated.toml); give a new or empty folder");
+             "run.json, calc.json, allocate.json or fit.json with calibrated.toml); give a new or "
+             "empty folder");
     }
     struct stat a {
     }, b{};

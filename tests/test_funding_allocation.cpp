@@ -289,10 +289,13 @@ TEST(AllocateCli, StockholmCsvExact) {
             "Älvsjö,1,650000,625000\n"
             "Hässelby-Vällingby,2,2880000,1476302\n"
             "total,16,12183448,10000000\n");
-  // Only the CSV in DIR: no temporary file left behind.
+  // Only the CSV and allocate.json in DIR, nothing else in its parent: no temporary left.
   int files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(out)) ++files;
-  EXPECT_EQ(files, 1);
+  EXPECT_EQ(files, 2);
+  EXPECT_TRUE(fs::exists(out / "allocate.json"));
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().find(".out."), std::string::npos) << e.path();
   // The printed table uses the seed's thousands separators.
   EXPECT_NE(r.out.find("1 134 896"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2 952 604"), std::string::npos) << r.out;
