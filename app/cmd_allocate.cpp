@@ -49,7 +49,7 @@ int allocate_command(const AllocateArgs& args) {
     nlohmann::ordered_json j;
     j["command"] = "allocate";
     j["version"] = kVersion;
-    j["funding_file"] = args.config;
+    j["funding_file"] = fs::path(args.config).filename().string();  // no machine path
     j["budget_sek"] = c.rule.budget_sek;
     j["allocated_sek"] = a.allocated_total_sek;
     dir.write("allocate.json", j.dump(2) + "\n");
