@@ -39,7 +39,7 @@ std::vector<FollowupRow> parse_followup(const std::string& summary_text,
   json summary;
   try {
     summary = json::parse(summary_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range: a number past double
     ATTENDSIM_INPUT_ERROR(summary_path.string() << ": not valid JSON: " << e.what());
   }
   if (!summary.contains("scenarios") || !summary["scenarios"].is_object() ||

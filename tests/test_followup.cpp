@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/followup.hpp"
+#include "io/followup_io.hpp"
+#include "sim/error.hpp"
 #include "tests/support.hpp"
 
 using namespace attendsim::models;
@@ -93,4 +95,16 @@ TEST(FollowupCli, FlagsOneOutsideNotOneInsideAndRejectsBadInput) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("summary.json"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+// Found by fuzz_followup: a number past the range of double in summary.json made the JSON
+// library throw out_of_range, which ended the program (terminate) instead of an input error.
+TEST(Followup, ANumberPastDoubleInTheSummaryIsAnInputError) {
+  const std::string summary = R"({"scenarios": {"s": {"roi": {"mean": 24982.530E42832333}}}})";
+  try {
+    (void)parse_followup(summary, "res/summary.json", "metric,value\nroi,1\n", "obs.csv", "");
+    FAIL() << "no error";
+  } catch (const attendsim::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("res/summary.json"), std::string::npos) << e.what();
+  }
 }
