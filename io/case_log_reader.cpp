@@ -34,26 +34,8 @@ std::vector<Target> parse_case_log_csv(const std::string& text, const std::strin
   if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
   static const std::array<std::string, 4> kCols = {"month", "referrals", "cases_started",
                                                    "returns"};
-  std::array<int, 4> pos{-1, -1, -1, -1};
   const auto head = csv::fields(ls[0].text);
-  for (std::size_t k = 0; k < head.size(); ++k) {
-    int c = -1;
-    for (int j = 0; j < 4; ++j) {
-      if (head[k] == kCols[static_cast<std::size_t>(j)]) c = j;
-    }
-    if (c < 0 || pos[static_cast<std::size_t>(c)] >= 0)
-      ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": column '" << std::string(head[k])
-                                 << "' (" << k + 1 << "): "
-                                 << (c < 0 ? "unknown column (expected month, referrals, "
-                                             "cases_started, returns)"
-                                           : "given twice"));
-    pos[static_cast<std::size_t>(c)] = static_cast<int>(k);
-  }
-  for (int j = 0; j < 4; ++j) {
-    if (pos[static_cast<std::size_t>(j)] < 0)
-      ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": missing column '"
-                                 << kCols[static_cast<std::size_t>(j)] << "'");
-  }
+  const auto pos = csv::header_positions(head, kCols, file, ls[0].number);
   struct Row {
     int line = 0, month = 0;
     double started = 0, returns = 0;
@@ -62,10 +44,7 @@ std::vector<Target> parse_case_log_csv(const std::string& text, const std::strin
   std::set<int> seen;
   for (std::size_t n = 1; n < ls.size(); ++n) {
     const int line = ls[n].number;
-    const auto f = csv::fields(ls[n].text);
-    if (f.size() != head.size())
-      ATTENDSIM_INPUT_ERROR(file << ":" << line << ": expected " << head.size() << " columns, got "
-                                 << f.size());
+    const auto f = csv::row_fields(ls[n], head.size(), file);
     auto field = [&](int c) {
       return f[static_cast<std::size_t>(pos[static_cast<std::size_t>(c)])];
     };

@@ -1,8 +1,10 @@
 #pragma once
 /// Splitting and parsing CSV fields for the data readers (register, targets, observed
 /// outcomes): one line at a time, strict numbers, messages naming file, line and column.
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +73,47 @@ inline bool parse_int(std::string_view f, long long& v) {
   if (f.empty()) return false;
   auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
   return ec == std::errc() && p == f.data() + f.size();
+}
+
+/// Position of each of `names` in the header line `header` (fields `head`): an InputError
+/// naming the column for an unknown or repeated one ("unknown column (expected a, b, ...)")
+/// and for a missing one.
+template <std::size_t N>
+std::array<int, N> header_positions(const std::vector<std::string_view>& head,
+                                    const std::array<std::string, N>& names,
+                                    const std::string& file, int header_line) {
+  std::array<int, N> pos;
+  pos.fill(-1);
+  for (std::size_t k = 0; k < head.size(); ++k) {
+    std::size_t c = N;
+    for (std::size_t j = 0; j < N; ++j) {
+      if (head[k] == names[j]) c = j;
+    }
+    if (c == N || pos[c] >= 0) {
+      std::string expected;
+      for (const auto& n : names) expected += (expected.empty() ? "" : ", ") + n;
+      ATTENDSIM_INPUT_ERROR(file << ":" << header_line << ": column '" << std::string(head[k])
+                                 << "' (" << k + 1 << "): "
+                                 << (c == N ? "unknown column (expected " + expected + ")"
+                                            : std::string("given twice")));
+    }
+    pos[c] = static_cast<int>(k);
+  }
+  for (std::size_t j = 0; j < N; ++j) {
+    if (pos[j] < 0)
+      ATTENDSIM_INPUT_ERROR(file << ":" << header_line << ": missing column '" << names[j] << "'");
+  }
+  return pos;
+}
+
+/// Fields of data line `l`, which must have `columns` of them (InputError naming the line).
+inline std::vector<std::string_view> row_fields(const Line& l, std::size_t columns,
+                                                const std::string& file) {
+  auto f = fields(l.text);
+  if (f.size() != columns)
+    ATTENDSIM_INPUT_ERROR(file << ":" << l.number << ": expected " << columns << " columns, got "
+                               << f.size());
+  return f;
 }
 
 }  // namespace attendsim::models::csv

@@ -80,10 +80,7 @@ std::vector<FollowupRow> parse_followup(const std::string& summary_text,
   std::map<std::pair<std::string, std::string>, int> seen;
   for (std::size_t n = 1; n < ls.size(); ++n) {
     const int line = ls[n].number;
-    const auto f = csv::fields(ls[n].text);
-    if (f.size() != head.size())
-      ATTENDSIM_INPUT_ERROR(file << ":" << line << ": expected " << head.size() << " columns, got "
-                                 << f.size());
+    const auto f = csv::row_fields(ls[n], head.size(), file);
     std::string sc = c_scen >= 0 ? std::string(f[static_cast<std::size_t>(c_scen)]) : "";
     if (sc.empty()) sc = default_scenario;
     if (sc.empty())

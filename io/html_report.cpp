@@ -554,6 +554,15 @@ std::string fit_only_report(const fs::path& dir, Language lang) {
 
 using LabelOf = std::function<std::string(const std::string&)>;
 
+/// The series of `all` named `name`, appended empty when there is none yet.
+svg::Series& series_named(std::vector<svg::Series>& all, const std::string& name) {
+  for (auto& s : all) {
+    if (s.name == name) return s;
+  }
+  all.push_back({name, {}, {}, {}, {}});
+  return all.back();
+}
+
 /// The cost-effectiveness plane from the parameter draws (psa.csv of compare): per draw and
 /// scenario, extra sustained returns against extra cost, both against no coordinators.
 std::string ce_plane_html(const fs::path& dir, Language lang, const LabelOf& label_of) {
@@ -563,17 +572,12 @@ std::string ce_plane_html(const fs::path& dir, Language lang, const LabelOf& lab
   std::vector<svg::Series> clouds;
   for (const auto& r : psa.rows) {
     const std::string label = label_of(psa.at(r, "scenario"));
-    auto it = std::find_if(clouds.begin(), clouds.end(),
-                           [&](const svg::Series& c) { return c.name == label; });
-    if (it == clouds.end()) {
-      clouds.push_back({label, {}, {}, {}, {}});
-      it = clouds.end() - 1;
-    }
+    svg::Series& series = series_named(clouds, label);
     const double x = psa.num(r, "incremental_sustained_returns"),
                  y = psa.num(r, "incremental_cost_sek") / 1e6;
     if (!std::isfinite(x) || !std::isfinite(y)) continue;
-    it->x.push_back(x);
-    it->y.push_back(y);
+    series.x.push_back(x);
+    series.y.push_back(y);
   }
   clouds.erase(std::remove_if(clouds.begin(), clouds.end(),
                               [](const svg::Series& c) { return c.x.empty(); }),
@@ -1199,17 +1203,12 @@ std::string build_report(const fs::path& dir, Language lang) {
     std::vector<svg::Series> curves;
     for (const auto& r : ac.rows) {
       const std::string label = label_of(ac.at(r, "scenario"));
-      auto it = std::find_if(curves.begin(), curves.end(),
-                             [&](const svg::Series& c) { return c.name == label; });
-      if (it == curves.end()) {
-        curves.push_back({label, {}, {}, {}, {}});
-        it = curves.end() - 1;
-      }
+      svg::Series& series = series_named(curves, label);
       const double x = ac.num(r, "value_per_outcome_sek") / 1000.0,
                    y = 100.0 * ac.num(r, "probability_best");
       if (!std::isfinite(x) || !std::isfinite(y)) continue;
-      it->x.push_back(x);
-      it->y.push_back(y);
+      series.x.push_back(x);
+      series.y.push_back(y);
     }
     curves.erase(std::remove_if(curves.begin(), curves.end(),
                                 [](const svg::Series& c) { return c.x.empty(); }),

@@ -92,10 +92,7 @@ AttendanceRegister parse_register_csv(const std::string& text, const std::string
   reg.records.reserve(ls.size());
   for (std::size_t n = 1; n < ls.size(); ++n) {
     const int line = ls[n].number;
-    const auto f = csv::fields(ls[n].text);
-    if (f.size() != head.size())
-      ATTENDSIM_INPUT_ERROR(file << ":" << line << ": expected " << head.size() << " columns, got "
-                                 << f.size());
+    const auto f = csv::row_fields(ls[n], head.size(), file);
     auto bad = [&](int c, const std::string& what) {
       ATTENDSIM_INPUT_ERROR(csv::where(file, line, names[c], pos[c] + 1)
                             << what << ", got '" << std::string(f[pos[c]]) << "'");

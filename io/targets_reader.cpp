@@ -43,33 +43,12 @@ std::vector<Target> parse_targets_csv(const std::string& text, const std::string
   if (ls.empty()) ATTENDSIM_INPUT_ERROR(file << ":1: empty file: expected a header line");
   static const std::array<std::string, 6> kCols = {"target", "band",  "gender",
                                                    "period", "value", "se"};
-  std::array<int, 6> pos{-1, -1, -1, -1, -1, -1};
   const auto head = csv::fields(ls[0].text);
-  for (std::size_t k = 0; k < head.size(); ++k) {
-    int c = -1;
-    for (int j = 0; j < 6; ++j) {
-      if (head[k] == kCols[static_cast<std::size_t>(j)]) c = j;
-    }
-    if (c < 0 || pos[static_cast<std::size_t>(c)] >= 0)
-      ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": column '" << std::string(head[k])
-                                 << "' (" << k + 1 << "): "
-                                 << (c < 0 ? "unknown column (expected target, band, gender, "
-                                             "period, value, se)"
-                                           : "given twice"));
-    pos[static_cast<std::size_t>(c)] = static_cast<int>(k);
-  }
-  for (int j = 0; j < 6; ++j) {
-    if (pos[static_cast<std::size_t>(j)] < 0)
-      ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": missing column '"
-                                 << kCols[static_cast<std::size_t>(j)] << "'");
-  }
+  const auto pos = csv::header_positions(head, kCols, file, ls[0].number);
   std::vector<Target> out;
   for (std::size_t n = 1; n < ls.size(); ++n) {
     const int line = ls[n].number;
-    const auto f = csv::fields(ls[n].text);
-    if (f.size() != head.size())
-      ATTENDSIM_INPUT_ERROR(file << ":" << line << ": expected " << head.size() << " columns, got "
-                                 << f.size());
+    const auto f = csv::row_fields(ls[n], head.size(), file);
     auto field = [&](int c) {
       return f[static_cast<std::size_t>(pos[static_cast<std::size_t>(c)])];
     };
@@ -172,10 +151,7 @@ std::vector<std::vector<double>> parse_parameter_draws(const std::string& text,
   std::vector<std::vector<double>> out;
   for (std::size_t n = 1; n < ls.size(); ++n) {
     const int line = ls[n].number;
-    const auto f = csv::fields(ls[n].text);
-    if (f.size() != head.size())
-      ATTENDSIM_INPUT_ERROR(file << ":" << line << ": expected " << head.size() << " columns, got "
-                                 << f.size());
+    const auto f = csv::row_fields(ls[n], head.size(), file);
     const auto d = out.size();
     auto values = psa ? cfg.parameters.sample(seed, d) : cfg.parameters.base_values();
     for (std::size_t k = 0; k < idx.size(); ++k) {
