@@ -359,7 +359,7 @@ double mval(const json& m, const char* key) {
 
 std::string ci_cell(Language l, const json& m, int d) {
   if (!std::isfinite(mval(m, "mean"))) return "–";
-  return format_for(l, mval(m, "mean"), d) + " [" + format_for(l, mval(m, "ci_low"), d) + ", " +
+  return format_for(l, mval(m, "mean"), d) + " [" + format_for(l, mval(m, "ci_low"), d) + "; " +
          format_for(l, mval(m, "ci_high"), d) + "]";
 }
 
@@ -477,7 +477,7 @@ std::string fit_section(const fs::path& dir, Language lang) {
       const double scale = share ? 100.0 : 1.0;
       const int dec = 1;
       return fmt(scale * jnum(d, "mean", fit_path, where), dec) + " [" +
-             fmt(scale * jnum(d, "p2_5", fit_path, where), dec) + ", " +
+             fmt(scale * jnum(d, "p2_5", fit_path, where), dec) + "; " +
              fmt(scale * jnum(d, "p97_5", fit_path, where), dec) + "]" + (share ? " %" : "");
     };
     h << "<table><tr><th>" << t.target << "</th><th>" << t.observed_value << "</th><th>" << t.before
@@ -509,7 +509,7 @@ std::string fit_section(const fs::path& dir, Language lang) {
         auto iv = [&](const char* key) {
           const json& d = obj(p, key);
           return fmt(jnum(d, "mean", fit_path, where), 3) + " [" +
-                 fmt(jnum(d, "p2_5", fit_path, where), 3) + ", " +
+                 fmt(jnum(d, "p2_5", fit_path, where), 3) + "; " +
                  fmt(jnum(d, "p97_5", fit_path, where), 3) + "]";
         };
         h << "<tr><td><code>" << svg::escape(jstr(p, "path", "?", fit_path)) << "</code></td><td>"

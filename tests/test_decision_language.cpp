@@ -243,6 +243,20 @@ TEST(DecisionLanguage, SwedishReportBodyUsesLabelsNotCodeNames) {
         "varje parameterdragning"})
     EXPECT_NE(html.find(part), std::string::npos) << part;
   EXPECT_EQ(html.find("Ytterligare"), std::string::npos) << "a shipped key without words";
+  // With a decimal comma, an interval's ends are separated by "; " ("0,45 [0,36; 0,50]"):
+  // "[0,36, 0,50]" cannot be read. No interval in the page separates its ends by ", ".
+  int intervals = 0;
+  for (auto at = html.find(" ["); at != std::string::npos; at = html.find(" [", at + 2)) {
+    if (at + 2 >= html.size() || !std::isdigit(static_cast<unsigned char>(html[at + 2]))) continue;
+    const auto end = html.find(']', at);
+    ASSERT_NE(end, std::string::npos);
+    const std::string inside = html.substr(at + 2, end - at - 2);
+    if (inside.find("; ") == std::string::npos && inside.find(", ") == std::string::npos)
+      continue;  // "[95 % konfidensintervall]": a legend, not a pair of ends
+    EXPECT_EQ(inside.find(", "), std::string::npos) << inside;
+    ++intervals;
+  }
+  EXPECT_GT(intervals, 10);
   std::string body = html;
   // Drop the markup: tags and attribute values are not read.
   std::string visible;
