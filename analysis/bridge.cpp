@@ -60,6 +60,7 @@ EconomicsParams row_economics(const PlanInputs& plan, const EconomicsParams& c, 
   e.dropoff_per_year = at(BridgeStep::attribution) ? c.dropoff_per_year : 0.0;
   if (!at(BridgeStep::unit_values)) {
     e.cost_repeated_year_sek = plan.cost_per_repeated_year_sek;
+    e.cost_repeated_year_compulsory_sek = plan.cost_per_repeated_year_sek;  // S1: grund/gymnasium
     e.cost_summer_school_sek = plan.cost_summer_school_sek;
     e.longterm_loss_noncompletion_sek = plan.saving_per_completer_sek;
   }

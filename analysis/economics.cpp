@@ -89,13 +89,19 @@ EconomicResult evaluate_economics(const EconomicsParams& e, const EventSeries& b
     const double after =
         t_end >= 0 && static_cast<int>(t) > t_end ? (static_cast<int>(t) - t_end) / 12.0 : 0.0;
     const double keep = (1.0 - e.attribution) * std::pow(1.0 - e.dropoff_per_year, after) * df;
-    short_term += keep * ((b.repeated_years[t] - s.repeated_years[t]) * e.cost_repeated_year_sek +
-                          (b.summer_school[t] - s.summer_school[t]) * v_summer +
+    // Repeated years: those of compulsory school at their own price, the rest (upper
+    // secondary) at cost_repeated_year_sek.
+    const double d_comp = b.repeated_years_compulsory[t] - s.repeated_years_compulsory[t];
+    const double v_rep =
+        (b.repeated_years[t] - s.repeated_years[t] - d_comp) * e.cost_repeated_year_sek +
+        d_comp * e.cost_repeated_year_compulsory_sek;
+    short_term += keep * (v_rep + (b.summer_school[t] - s.summer_school[t]) * v_summer +
                           (b.placements[t] - s.placements[t]) * v_place);
     long_term += keep * (b.noncompletions[t] - s.noncompletions[t]) * v_noncomp;
     const std::size_t y = t / 12;
     const double rep =
-        keep * (b.repeated_years[t] - s.repeated_years[t]) * e.cost_repeated_year_sek;
+        keep * (b.repeated_years[t] - s.repeated_years[t] - d_comp) * e.cost_repeated_year_sek +
+        keep * d_comp * e.cost_repeated_year_compulsory_sek;
     const double ss = keep * (b.summer_school[t] - s.summer_school[t]) * e.cost_summer_school_sek;
     const double pl = keep * (b.placements[t] - s.placements[t]) * v_place;
     const double nc = keep * (b.noncompletions[t] - s.noncompletions[t]) * v_noncomp_all;

@@ -10,7 +10,8 @@
 ///   savings   = (1 - attribution) * sum_t df(t) * drop(t) * sum_k dE_k(t) * value_k
 ///   dE_k(t)   = baseline_k(t) - scenario_k(t) for event k in {repeated year, summer school,
 ///               social-services placement, non-completion of upper secondary school}
-///   value     = cost_repeated_year; cost_summer_school;
+///   value     = cost_repeated_year (upper secondary), cost_repeated_year_compulsory (grades
+///               1-8, EventSeries::repeated_years_compulsory); cost_summer_school;
 ///               placement_months * 365.25/12 * cost_placement_per_day;
 ///               share(perspective) * L * A, where L is the undiscounted long-term loss per
 ///               non-completer and A = (1/n) sum_{k=0}^{n-1} (1+r)^-(loss_start_age -

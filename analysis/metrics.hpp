@@ -63,6 +63,7 @@ enum class Metric : std::uint8_t {
   cases_started_grade0_6,
   cases_started_grade7_9,
   cases_started_grade10_12,
+  repeated_years_compulsory,
   // Economic metrics (scenarios other than the baseline only), last.
   cost_sek,
   savings_sek,

@@ -546,6 +546,9 @@ ModelConfig parse_model_config(const config::Document& doc) {
             [](ModelParams& m, double v) { m.outcomes.share_eligible_at_start_upper_sec = v; });
     b.param(t, "p_repeat_year_per_extensive_year_upper_sec", Domain::probability,
             [](ModelParams& m, double v) { m.outcomes.p_repeat_per_extensive_year_upper_sec = v; });
+    b.param_or(
+        t, "p_repeat_year_per_extensive_year_compulsory", 0.0, Domain::probability,
+        [](ModelParams& m, double v) { m.outcomes.p_repeat_per_extensive_year_compulsory = v; });
     b.param(t, "p_summer_school_if_high_or_extensive_grade8_9", Domain::probability,
             [](ModelParams& m, double v) {
               m.outcomes.p_summer_school_if_high_or_extensive_grade8_9 = v;
@@ -571,6 +574,8 @@ ModelConfig parse_model_config(const config::Document& doc) {
                [](ModelParams& m, double v) { m.economics.other_costs_sek_per_year = v; });
     b.param(t, "cost_repeated_year_sek", Domain::nonnegative,
             [](ModelParams& m, double v) { m.economics.cost_repeated_year_sek = v; });
+    b.param_or(t, "cost_repeated_year_compulsory_sek", 0.0, Domain::nonnegative,
+               [](ModelParams& m, double v) { m.economics.cost_repeated_year_compulsory_sek = v; });
     b.param(t, "cost_summer_school_sek", Domain::nonnegative,
             [](ModelParams& m, double v) { m.economics.cost_summer_school_sek = v; });
     b.param_or(t, "summer_school_state_grant_sek", 0.0, Domain::nonnegative,

@@ -15,7 +15,8 @@ bool perspective_includes(Perspective perspective, Payer payer) {
 }
 
 void EventSeries::resize(int steps) {
-  for (auto* v : {&fte, &repeated_years, &summer_school, &placements, &noncompletions}) {
+  for (auto* v : {&fte, &repeated_years, &repeated_years_compulsory, &summer_school, &placements,
+                  &noncompletions}) {
     v->assign(static_cast<std::size_t>(steps), 0.0);
   }
 }

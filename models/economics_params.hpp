@@ -38,7 +38,9 @@ struct EconomicsParams {
   double cost_per_fte_year_sek = 750000;
   double team_overhead_sek_per_year = 70000;
   double other_costs_sek_per_year = 0;
-  double cost_repeated_year_sek = 120000;
+  double cost_repeated_year_sek = 120000;  ///< a repeated year in upper secondary school
+  /// A repeated year in compulsory school (S41: a grundskola pupil-year, 115 000 SEK in 2018).
+  double cost_repeated_year_compulsory_sek = 0;
   double cost_summer_school_sek = 7000;
   double cost_placement_per_day_sek = 4000;
   double placement_months = 8;
@@ -62,7 +64,8 @@ struct EconomicsParams {
 /// Per-step event counts of one simulated scenario (what economics needs).
 struct EventSeries {
   std::vector<double> fte;
-  std::vector<double> repeated_years;
+  std::vector<double> repeated_years;  ///< every repeated year (compulsory and upper secondary)
+  std::vector<double> repeated_years_compulsory;  ///< the part in compulsory school (grades 1-8)
   std::vector<double> summer_school;
   std::vector<double> placements;
   std::vector<double> noncompletions;

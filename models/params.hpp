@@ -114,6 +114,9 @@ struct OutcomeParams {
   Row p_complete_if_eligible_by_state{0.90, 0.80, 0.60, 0.35};
   double p_complete_if_not_eligible = 0.15;
   double p_repeat_per_extensive_year_upper_sec = 0.25;
+  /// P(repeating a year of grades 1-8) per year spent in extensive absence (x the year's
+  /// share of school months in extensive absence): an assumption, no source gives a rate.
+  double p_repeat_per_extensive_year_compulsory = 0;
   double p_summer_school_if_high_or_extensive_grade8_9 = 0.5;
   double p_placement_per_year_if_extensive = 0.03;
   double share_eligible_at_start_upper_sec = 0.86;  ///< for pupils already in grades 10-12 at start

@@ -134,6 +134,8 @@ inline void add_difference(ReplicationOutcome& out, const ReplicationOutcome& pl
     for (std::size_t t = 0; t < o.size(); ++t) o[t] += p[t] - m[t];
   };
   series(out.events.repeated_years, plus.events.repeated_years, minus.events.repeated_years);
+  series(out.events.repeated_years_compulsory, plus.events.repeated_years_compulsory,
+         minus.events.repeated_years_compulsory);
   series(out.events.summer_school, plus.events.summer_school, minus.events.summer_school);
   series(out.events.placements, plus.events.placements, minus.events.placements);
   series(out.events.noncompletions, plus.events.noncompletions, minus.events.noncompletions);
@@ -456,6 +458,19 @@ class PupilRules {
       p.flags |= kRepeatThisYear;
       out.events.repeated_years[ts] += 1;
       count([](OutcomeCounts& c) { c.repeated_years += 1; });
+    }
+    // A repeated year in compulsory school (grades 1-8) on the high word, which July leaves
+    // unused below grade 9: no other draw moves, and a probability of 0 changes nothing.
+    if (p.grade >= 1 && p.grade <= 8 &&
+        uniform_hi(x) < o.p_repeat_per_extensive_year_compulsory * p.extensive_months_year /
+                            kSchoolMonthsPerYear) {
+      p.flags |= kRepeatThisYear;
+      out.events.repeated_years[ts] += 1;
+      out.events.repeated_years_compulsory[ts] += 1;
+      count([](OutcomeCounts& c) {
+        c.repeated_years += 1;
+        c.repeated_years_compulsory += 1;
+      });
     }
     if (p.grade == 12 && !(p.flags & kRepeatThisYear)) {
       count([](OutcomeCounts& c) { c.upper_sec_finishers += 1; });

@@ -132,7 +132,8 @@ struct OutcomeCounts {
   /// the programme or (censored) the end of the horizon.
   double wait_months_sum[kGenders] = {0, 0};
   double eligible_pupils[kGenders] = {0, 0};  ///< distinct pupils ever in high or extensive
-  double repeated_years = 0;
+  double repeated_years = 0;                  ///< every repeated year, compulsory ones included
+  double repeated_years_compulsory = 0;       ///< repeated years of grades 1-8
   double summer_school = 0;
   double placements = 0;
   double grade9_finishers = 0;

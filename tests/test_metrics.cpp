@@ -35,7 +35,7 @@ TEST(Metrics, NamesUniqueLabelledAndEconomicLast) {
   }
   EXPECT_EQ(metric_names(true).size(), metric_table().size());
   EXPECT_EQ(metric_names(false).size(), metric_count(false));
-  EXPECT_EQ(metric_names(false).back(), "cases_started_grade10_12");
+  EXPECT_EQ(metric_names(false).back(), "repeated_years_compulsory");
 }
 
 TEST(Metrics, FindByNameAndUnknownNameIsAnInputErrorNamingTheKnownOnes) {
