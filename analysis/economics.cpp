@@ -17,9 +17,6 @@ double longterm_annuity_factor(const EconomicsParams& e) {
   return a / n;
 }
 
-namespace {
-
-/// The shares of a non-completion's long-term loss borne by each payer (Payer order).
 std::array<double, kPayers> longterm_payer_shares(const EconomicsParams& e) {
   const double pub = e.longterm_loss_public_share;
   const double mun = e.longterm_loss_municipal_share_of_public;
@@ -29,8 +26,6 @@ std::array<double, kPayers> longterm_payer_shares(const EconomicsParams& e) {
   s[static_cast<std::size_t>(Payer::labour_market)] = 1.0 - pub;
   return s;
 }
-
-}  // namespace
 
 double perspective_share(const EconomicsParams& e) {
   switch (e.perspective) {

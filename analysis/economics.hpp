@@ -71,6 +71,8 @@ double longterm_annuity_factor(const EconomicsParams& e);
 /// file comment): municipality public_share * municipal_share_of_public, public sector
 /// public_share, society 1.
 double perspective_share(const EconomicsParams& e);
+/// The shares of a non-completion's long-term loss borne by each payer (Payer order).
+std::array<double, kPayers> longterm_payer_shares(const EconomicsParams& e);
 /// Value of one avoided non-completion in the chosen perspective, at the age of completion.
 double value_per_noncompletion(const EconomicsParams& e);
 

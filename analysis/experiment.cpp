@@ -120,7 +120,7 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
             for (auto c : row) occ.push_back(static_cast<float>(c));
           }
           res.occupancy.push_back(std::move(occ));
-          res.subgroup_metrics.push_back(subgroup_metrics(o));
+          if (s == 0) res.subgroup_metrics.push_back(subgroup_metrics(o));
           res.queue.emplace_back(o.queue_length.begin(), o.queue_length.end());
           if (s == 0) {
             res.metrics.push_back(outcome_metrics(o, nullptr));
@@ -131,6 +131,7 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
           } else {
             const EconomicResult econ = evaluate_economics(p.economics, base.events, o.events);
             res.metrics.push_back(outcome_metrics(o, &econ));
+            res.subgroup_metrics.push_back(subgroup_metrics(o, &base, &p.economics, &econ));
             std::vector<double> net;
             for (std::size_t y = 0; y < econ.cumulative_cost_by_year.size(); ++y) {
               net.push_back(econ.cumulative_savings_by_year[y] - econ.cumulative_cost_by_year[y]);

@@ -59,8 +59,8 @@ struct RunOptions {
 struct UnitResult {
   /// metrics[scenario][metric] in the order of the metric table (analysis/metrics.hpp).
   std::vector<std::vector<double>> metrics;
-  /// subgroup_metrics[scenario][subgroup - 1][metric]: the non-economic metrics of each
-  /// subgroup but the total (analysis/metrics.hpp, kProperSubgroups).
+  /// subgroup_metrics[scenario][subgroup - 1][metric]: the metrics of each subgroup but the
+  /// total (analysis/metrics.hpp, kProperSubgroups), the money metrics for scenarios only.
   std::vector<std::vector<std::vector<double>>> subgroup_metrics;
   /// occupancy[scenario][step * kStates + state]
   std::vector<std::vector<float>> occupancy;
@@ -90,7 +90,7 @@ struct ExperimentResult {
   /// Values of one metric across independent units: the replications when draws == 1,
   /// else the per-draw means over replications.
   std::vector<double> unit_values(std::size_t scenario, std::size_t metric) const;
-  /// The same for a subgroup (Subgroup::total: unit_values); non-economic metrics only.
+  /// The same for a subgroup (Subgroup::total: unit_values).
   std::vector<double> unit_values(std::size_t scenario, Subgroup subgroup,
                                   std::size_t metric) const;
   /// The same for element `i` of unit extra `k` (RunOptions::unit_extras).

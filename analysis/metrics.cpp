@@ -3,6 +3,7 @@
 #include <limits>
 #include <sstream>
 
+#include "analysis/subgroup_economics.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::models {
@@ -288,17 +289,30 @@ bool additive_over_subgroups(Metric m) {
     case Metric::mean_wait_admitted_months:
     case Metric::mean_queue_time_not_admitted_months:
     case Metric::sustained_return_within_12_months_share:
+    case Metric::roi:
       return false;
     default:
-      return m < kFirstEconomicMetric;
+      return true;
   }
 }
 
-std::vector<std::vector<double>> subgroup_metrics(const ReplicationOutcome& o) {
+std::vector<std::vector<double>> subgroup_metrics(const ReplicationOutcome& o,
+                                                  const ReplicationOutcome* base,
+                                                  const EconomicsParams* e,
+                                                  const EconomicResult* econ) {
+  ATTENDSIM_REQUIRE((base == nullptr) == (e == nullptr) && (e == nullptr) == (econ == nullptr),
+                    "subgroup economics need the baseline, the parameters and the total");
   std::vector<std::vector<double>> out;
   out.reserve(kProperSubgroups.size());
-  for (Subgroup g : kProperSubgroups)
-    out.push_back(outcome_metrics(subgroup_outcome(o, g), nullptr));
+  const CellEconomics split = base ? split_economics(*e, *base, o) : CellEconomics{};
+  for (Subgroup g : kProperSubgroups) {
+    if (!base) {
+      out.push_back(outcome_metrics(subgroup_outcome(o, g), nullptr));
+      continue;
+    }
+    const EconomicResult eg = subgroup_economic_result(*e, split, *econ, g);
+    out.push_back(outcome_metrics(subgroup_outcome(o, g), &eg));
+  }
   return out;
 }
 

@@ -139,12 +139,18 @@ ReplicationOutcome subgroup_outcome(const ReplicationOutcome& o, Subgroup g);
 /// (grades 0-6 + 7-9 + 10-12), add up to its total: every count, and counts over a
 /// denominator all subgroups share (per year, per FTE-year, per school month with FTE).
 /// False for means and shares over the subgroup's own pupils (waits, the share of returns
-/// within 12 months) and for the economic metrics.
+/// within 12 months) and for ROI. The money metrics are additive: a subgroup's cost and
+/// savings are split from the total's (analysis/subgroup_economics.hpp), so that they add up
+/// to it to rounding.
 bool additive_over_subgroups(Metric m);
 
-/// The non-economic metrics of every subgroup but the total, [subgroup - 1][metric]: for the
-/// baseline and the scenarios alike (economic metrics are in the total only: the cost of a
-/// team is not split by who it served).
-std::vector<std::vector<double>> subgroup_metrics(const ReplicationOutcome& o);
+/// The metrics of every subgroup but the total, [subgroup - 1][metric]: the non-economic
+/// ones for the baseline (`base` null), every metric for a scenario against its baseline
+/// `base` with parameters `e` and total economics `econ` (analysis/subgroup_economics.hpp:
+/// the money split by cell; ROI by gender only, NaN for a grade band).
+std::vector<std::vector<double>> subgroup_metrics(const ReplicationOutcome& o,
+                                                  const ReplicationOutcome* base = nullptr,
+                                                  const EconomicsParams* e = nullptr,
+                                                  const EconomicResult* econ = nullptr);
 
 }  // namespace attendsim::models

@@ -60,12 +60,13 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   json subgroups = json::object();
   std::string csv = "scenario,subgroup,metric,mean,se,ci_low,ci_high,p2_5,p97_5\n";
   for (std::size_t s = 0; s < res.scenarios.size(); ++s) {
-    // The total first (every metric), then each subgroup (the non-economic metrics).
+    // The total first, then each subgroup (every metric of the scenario; money split by cell,
+    // analysis/subgroup_economics.hpp).
     const auto names = metric_names(s > 0);
     json by_subgroup = json::object();
     for (std::size_t gi = 0; gi < kSubgroupCount; ++gi) {
       const auto g = static_cast<Subgroup>(gi);
-      const std::size_t count = g == Subgroup::total ? names.size() : metric_count(false);
+      const std::size_t count = names.size();
       json metrics = json::object();
       for (std::size_t m = 0; m < count; ++m) {
         const auto vals = res.unit_values(s, g, m);

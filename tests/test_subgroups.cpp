@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "analysis/economics.hpp"
 #include "analysis/experiment.hpp"
 #include "analysis/metrics.hpp"
 #include "analysis/model_config.hpp"
+#include "analysis/subgroup_economics.hpp"
 #include "io/config_schema.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "sim/config.hpp"
@@ -37,6 +39,10 @@ ModelConfig config(std::vector<std::array<std::string, 3>> edits, int pupils = 4
   for (const auto& e : edits) t = testsupport::set_key(t, e[0], e[1], e[2]);
   return attendsim::models::parse_model_config(
       attendsim::config::Document::parse(t, "reference.toml"));
+}
+
+std::size_t metric_pos(Metric m) {
+  return attendsim::models::metric_position(m);
 }
 
 ModelParams params_of(const ModelConfig& cfg) {
@@ -191,6 +197,165 @@ TEST(Subgroups, ExperimentMeansAddUp) {
           << m;
     }
   }
+}
+
+// Money by subgroup (analysis/subgroup_economics.hpp): every money metric but ROI adds up to
+// the total over the genders and over the bands (to rounding: the split is of doubles);
+// ROI is savings / cost for a gender and not given (NaN) for a band.
+TEST(SubgroupMoney, AddsUpToTheTotalAndRoiIsByGenderOnly) {
+  const StreamKey key{17, 0, 1, 0, 0};
+  ModelParams p = params_of(config({}));
+  for (const bool terminal : {false, true}) {
+    p.economics.terminal_value = terminal;
+    const auto base = attendsim::models::simulate(p, ScenarioSpec{}, key);
+    const auto scen = attendsim::models::simulate(p, team(5), key);
+    const auto econ = attendsim::models::evaluate_economics(p.economics, base.events, scen.events);
+    const auto total = attendsim::models::outcome_metrics(scen, &econ);
+    const auto sub = attendsim::models::subgroup_metrics(scen, &base, &p.economics, &econ);
+    ASSERT_EQ(sub.size(), 5U);
+    ASSERT_EQ(sub[0].size(), total.size());
+    const double scale = std::max(std::abs(econ.cost_sek), std::abs(econ.savings_sek));
+    int money = 0;
+    for (std::size_t m =
+             attendsim::models::metric_position(attendsim::models::kFirstEconomicMetric);
+         m < total.size(); ++m) {
+      const auto metric = static_cast<Metric>(m);
+      const auto name = std::string(attendsim::models::metric_info(metric).name);
+      if (metric == Metric::roi) {
+        EXPECT_DOUBLE_EQ(sub[0][m], sub[0][metric_pos(Metric::savings_sek)] /
+                                        sub[0][metric_pos(Metric::cost_sek)]);
+        EXPECT_DOUBLE_EQ(sub[1][m], sub[1][metric_pos(Metric::savings_sek)] /
+                                        sub[1][metric_pos(Metric::cost_sek)]);
+        for (int b = 2; b < 5; ++b) EXPECT_TRUE(std::isnan(sub[b][m])) << "band " << b;
+        continue;
+      }
+      ASSERT_TRUE(attendsim::models::additive_over_subgroups(metric)) << name;
+      ++money;
+      const double tol = 1e-9 * std::max(1.0, scale);
+      EXPECT_NEAR(sub[0][m] + sub[1][m], total[m], tol) << name << ", terminal " << terminal;
+      EXPECT_NEAR(sub[2][m] + sub[3][m] + sub[4][m], total[m], tol)
+          << name << ", terminal " << terminal;
+    }
+    EXPECT_EQ(money, 11);  // cost, 5 savings, net benefit, 5 payers less ROI
+    EXPECT_GT(econ.savings_sek, 0);
+    // The cost follows the cases started.
+    for (int g = 0; g < kGenders; ++g) {
+      double cases = 0;
+      for (int b = 0; b < kBands; ++b)
+        cases += scen.cells[static_cast<std::size_t>(attendsim::models::subgroup_cell(g, b))]
+                     .cases_started[g];
+      EXPECT_NEAR(sub[g][metric_pos(Metric::cost_sek)],
+                  econ.cost_sek * cases / (scen.cases_started[0] + scen.cases_started[1]),
+                  1e-9 * econ.cost_sek);
+    }
+  }
+}
+
+// Without discounting, attribution or drop-off every event keeps its value, so a subgroup's
+// saving is its own avoided events times their values: computed here from the cell counts.
+TEST(SubgroupMoney, UndiscountedSavingsAreTheCellsOwnEvents) {
+  const StreamKey key{23, 0, 0, 0, 0};
+  ModelParams p = params_of(config({}));
+  p.economics.discount_rate = 0;
+  p.economics.attribution = 0;
+  p.economics.dropoff_per_year = 0;
+  p.economics.terminal_value = false;
+  p.outcomes.p_repeat_per_extensive_year_compulsory = 0.5;  // events of every kind
+  p.economics.cost_repeated_year_compulsory_sek = 115000;
+  const auto& e = p.economics;
+  const auto base = attendsim::models::simulate(p, ScenarioSpec{}, key);
+  const auto scen = attendsim::models::simulate(p, team(8), key);
+  const auto econ = attendsim::models::evaluate_economics(e, base.events, scen.events);
+  const auto sub = attendsim::models::subgroup_metrics(scen, &base, &e, &econ);
+  const double v_place = e.placement_months * (365.25 / 12.0) * e.cost_placement_per_day_sek;
+  const double ss_state = std::min(e.summer_school_state_grant_sek, e.cost_summer_school_sek) /
+                          e.cost_summer_school_sek;
+  for (int g = 0; g < kGenders; ++g) {
+    double education = 0, state = 0, social = 0, noncomp = 0;
+    for (int b = 0; b < kBands; ++b) {
+      const auto c = static_cast<std::size_t>(attendsim::models::subgroup_cell(g, b));
+      const auto& bc = base.cells[c];
+      const auto& sc = scen.cells[c];
+      const double comp = bc.repeated_years_compulsory - sc.repeated_years_compulsory;
+      const double upper = bc.repeated_years - sc.repeated_years - comp;
+      const double summer = bc.summer_school - sc.summer_school;
+      education += upper * e.cost_repeated_year_sek + comp * e.cost_repeated_year_compulsory_sek +
+                   summer * e.cost_summer_school_sek * (1 - ss_state);
+      state += summer * e.cost_summer_school_sek * ss_state;
+      social += (bc.placements - sc.placements) * v_place;
+      noncomp += (bc.upper_sec_finishers - bc.completed_upper_secondary) -
+                 (sc.upper_sec_finishers - sc.completed_upper_secondary);
+    }
+    const double v_nc =
+        e.longterm_loss_noncompletion_sek * attendsim::models::longterm_annuity_factor(e);
+    const double pub = e.longterm_loss_public_share,
+                 mun = e.longterm_loss_municipal_share_of_public;
+    const double tol = 1e-6 * std::max(1.0, std::abs(econ.savings_sek));
+    EXPECT_NEAR(sub[g][metric_pos(Metric::savings_education_sek)], education, tol) << g;
+    EXPECT_NEAR(sub[g][metric_pos(Metric::savings_state_sek)],
+                state + noncomp * v_nc * pub * (1 - mun), tol)
+        << g;
+    EXPECT_NEAR(sub[g][metric_pos(Metric::savings_social_services_sek)],
+                social + noncomp * v_nc * pub * mun, tol)
+        << g;
+    EXPECT_NEAR(sub[g][metric_pos(Metric::savings_labour_market_sek)], noncomp * v_nc * (1 - pub),
+                tol)
+        << g;
+    EXPECT_EQ(sub[g][metric_pos(Metric::savings_health_sek)], 0.0);
+  }
+}
+
+// The split by hand (docs/methods.md §5, savings by subgroup): two upper-secondary repeated
+// years avoided by boys in grades 10-12 at step 10, and one girl in grades 7-9 repeating at
+// step 22 in both runs. With k(t) = 1.035^(-t/12): D = 2 k(10); u = (2 k(10) + 2 k(22)) / 4;
+// the rest D - 2u = k(10) - k(22) goes half to each cell (two events each), so the boys keep
+// 1.5 k(10) + 0.5 k(22) and the girls 0.5 (k(10) - k(22)). The cost follows 3 boys' cases and
+// 1 girl's.
+TEST(SubgroupMoney, HandBuiltSplit) {
+  using attendsim::models::subgroup_cell;
+  attendsim::models::EconomicsParams e;
+  e.discount_rate = 0.035;
+  e.attribution = 0;
+  e.dropoff_per_year = 0;
+  e.terminal_value = false;
+  e.cost_repeated_year_sek = 100000;
+  e.cost_per_fte_year_sek = 600000;
+  e.team_overhead_sek_per_year = 0;
+  ReplicationOutcome base, scen;
+  for (auto* o : {&base, &scen}) {
+    o->steps = 24;
+    o->school_years = 2;
+    o->events.resize(24);
+  }
+  for (auto& f : scen.events.fte) f = 1;
+  const auto boys = static_cast<std::size_t>(subgroup_cell(0, 2));
+  const auto girls = static_cast<std::size_t>(subgroup_cell(1, 1));
+  base.events.repeated_years[10] = 2;
+  base.cells[boys].repeated_years = 2;
+  base.events.repeated_years[22] = 1;
+  base.cells[girls].repeated_years = 1;
+  scen.events.repeated_years[22] = 1;
+  scen.cells[girls].repeated_years = 1;
+  base.repeated_years = 3;
+  scen.repeated_years = 1;
+  scen.cells[boys].cases_started[0] = 3;
+  scen.cells[girls].cases_started[1] = 1;
+  scen.cases_started[0] = 3;
+  scen.cases_started[1] = 1;
+  const auto econ = attendsim::models::evaluate_economics(e, base.events, scen.events);
+  const auto k = [](double t) { return std::pow(1.035, -t / 12.0); };
+  ASSERT_NEAR(econ.savings_sek, 2 * k(10) * 100000, 1e-6);
+  const auto sub = attendsim::models::subgroup_metrics(scen, &base, &e, &econ);
+  const std::size_t sv = metric_pos(Metric::savings_sek), co = metric_pos(Metric::cost_sek);
+  EXPECT_NEAR(sub[0][sv], (1.5 * k(10) + 0.5 * k(22)) * 100000, 1e-6);  // boys
+  EXPECT_NEAR(sub[1][sv], 0.5 * (k(10) - k(22)) * 100000, 1e-6);        // girls
+  EXPECT_NEAR(sub[4][sv], sub[0][sv], 1e-9);                            // grades 10-12
+  EXPECT_NEAR(sub[3][sv], sub[1][sv], 1e-9);                            // grades 7-9
+  EXPECT_EQ(sub[2][sv], 0.0);                                           // grades 0-6
+  EXPECT_NEAR(sub[0][co], 0.75 * econ.cost_sek, 1e-6);
+  EXPECT_NEAR(sub[1][co], 0.25 * econ.cost_sek, 1e-6);
+  EXPECT_NEAR(sub[0][metric_pos(Metric::roi)], sub[0][sv] / sub[0][co], 1e-12);
+  EXPECT_TRUE(std::isnan(sub[4][metric_pos(Metric::roi)]));
 }
 
 }  // namespace
