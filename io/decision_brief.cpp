@@ -13,6 +13,7 @@
 #include "analysis/metrics.hpp"
 #include "analysis/sensitivity.hpp"
 #include "io/results_writer.hpp"
+#include "io/subgroup_tables.hpp"
 #include "io/threshold_text.hpp"
 #include "sim/error.hpp"
 
@@ -362,6 +363,28 @@ std::string threshold_part(const ComparisonReport& rep,
 
 /// Whether the savings include the value past the horizon ([economics] terminal_value), in
 /// the brief's language: one sentence.
+namespace {
+/// The table by gender and grade band (io/subgroup_tables.hpp) for the recommended scenario,
+/// else the one with the highest mean net benefit.
+std::string subgroup_part(const ExperimentResult& res, const ComparisonReport& rep,
+                          const std::map<std::string, std::string>& label, Language lang) {
+  std::vector<std::string> names;
+  std::vector<double> net;
+  for (const auto& sc : res.scenarios) {
+    names.push_back(sc.name);
+    double v = std::nan("");
+    for (const auto& d : rep.decisions) {
+      if (d.name == sc.name) v = d.net_benefit.mean;
+    }
+    net.push_back(v);
+  }
+  const auto pick = subgroup_table_scenario(names, rep.recommended, net);
+  if (!pick) return "";
+  const auto it = label.find(names[*pick]);
+  return subgroup_brief_section(res, *pick, it == label.end() ? names[*pick] : it->second, lang);
+}
+}  // namespace
+
 std::string terminal_value_note(bool swedish, bool terminal_value) {
   if (terminal_value) {
     return swedish ? "Värdet efter horisonten är med: elever som fortfarande går i skolan när "
@@ -645,6 +668,8 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   }
 
   md << plan_and_fund_markdown(cfg, res, rep.plan_fund, lang);
+
+  md << subgroup_part(res, rep, label, lang);
 
   md << T("## Vem får stöd: flickor och pojkar\n\n", "## Who gets support: girls and boys\n\n");
   md << T(

@@ -9,11 +9,13 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "analysis/metrics.hpp"
 #include "io/report_threshold.hpp"
+#include "io/subgroup_tables.hpp"
 #include "io/svg_chart.hpp"
 #include "sim/config.hpp"
 #include "sim/csv.hpp"
@@ -1174,6 +1176,15 @@ std::string build_report(const fs::path& dir, Language lang) {
     }
   } else {
     h << "<p>" << t.no_comparison << "</p>";
+  }
+
+  // By gender and grade band (io/subgroup_tables.hpp): the recommended scenario, else the
+  // one with the highest mean net benefit.
+  {
+    std::optional<std::string> recommended;
+    if (cmp.contains("recommended") && cmp["recommended"].is_string())
+      recommended = cmp["recommended"].get<std::string>();
+    h << subgroup_report_section(summary, recommended, label_of, lang);
   }
 
   // Sensitivity

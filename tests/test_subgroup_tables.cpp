@@ -1,0 +1,94 @@
+// The table by gender and grade band of decision.md and the report (io/subgroup_tables.hpp):
+// which scenario it shows, its Swedish and English words, escaping, and that it is in the
+// brief and the report (the whole-text Swedish checks of test_decision_language.cpp read it
+// too).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "analysis/comparison.hpp"
+#include "analysis/experiment.hpp"
+#include "io/config_schema.hpp"
+#include "io/decision_brief.hpp"
+#include "io/subgroup_tables.hpp"
+#include "sim/config.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace attendsim::models;
+
+namespace {
+
+TEST(SubgroupTables, ShowsTheRecommendedElseTheBestNetBenefit) {
+  const std::vector<std::string> names = {"baseline", "1fte", "3fte", "5fte"};
+  const std::vector<double> net = {NAN, -5, -1, -3};
+  EXPECT_EQ(subgroup_table_scenario(names, std::string("5fte"), net), 3U);
+  EXPECT_EQ(subgroup_table_scenario(names, std::string("baseline"), net), 2U);
+  EXPECT_EQ(subgroup_table_scenario(names, std::nullopt, net), 2U);
+  EXPECT_EQ(subgroup_table_scenario(names, std::string("unknown"), {NAN, NAN, NAN, NAN}), 1U);
+  EXPECT_FALSE(subgroup_table_scenario({"baseline"}, std::nullopt, {NAN}).has_value());
+}
+
+TEST(SubgroupTables, ReportSectionEscapesAndLeavesOutWhatIsNotGiven) {
+  using nlohmann::json;
+  const json m = {{"mean", 12.5}, {"ci_low", 10.0}, {"ci_high", 15.0}};
+  json summary;
+  summary["scenarios"]["baseline"]["cases_started"] = {{"mean", 0}, {"ci_low", 0}, {"ci_high", 0}};
+  summary["scenarios"]["team"]["cases_started"] = m;
+  summary["scenarios"]["team"]["roi"] = {{"mean", 0.4}, {"ci_low", 0.3}, {"ci_high", 0.5}};
+  summary["scenarios"]["team"]["net_benefit_sek"] = {
+      {"mean", -1000}, {"ci_low", -2000}, {"ci_high", 0}};
+  for (const char* g : {"boys", "girls", "grade0_6", "grade7_9", "grade10_12"})
+    summary["subgroups"]["team"][g]["cases_started"] = m;
+  summary["subgroups"]["team"]["boys"]["roi"] = {
+      {"mean", 0.5}, {"ci_low", 0.25}, {"ci_high", 0.75}};
+  const auto label = [](const std::string&) { return std::string("Plan | B <i>"); };
+  const auto sv = subgroup_report_section(summary, std::nullopt, label, Language::sv);
+  EXPECT_NE(sv.find("Resultat per kön och årskurser"), std::string::npos) << sv;
+  EXPECT_NE(sv.find("Plan | B &lt;i&gt;"), std::string::npos) << sv;
+  EXPECT_EQ(sv.find("<i>"), std::string::npos);
+  for (const char* w : {"totalt", "pojkar", "flickor", "förskoleklass–åk 6", "åk 7–9",
+                        "gymnasieskolan", "12,5 [10,0; 15,0]", "0,50 [0,25; 0,75]"})
+    EXPECT_NE(sv.find(w), std::string::npos) << w << "\n" << sv;
+  // ROI of a band is not given: its cells show "–".
+  const auto roi_row = sv.find(std::string(metric_info(Metric::roi).label_sv));
+  ASSERT_NE(roi_row, std::string::npos);
+  EXPECT_NE(sv.find("<td>–</td>", roi_row), std::string::npos);
+  const auto en = subgroup_report_section(summary, std::nullopt, label, Language::en);
+  EXPECT_NE(en.find("Results by gender and grade band"), std::string::npos);
+  EXPECT_NE(en.find("12.5 [10.0; 15.0]"), std::string::npos) << en;
+  // An older folder without subgroups: no section.
+  summary.erase("subgroups");
+  EXPECT_EQ(subgroup_report_section(summary, std::nullopt, label, Language::sv), "");
+}
+
+TEST(SubgroupTables, InTheBriefInBothLanguages) {
+  auto text =
+      testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "uppsala_2020.toml");
+  text = testsupport::set_key(text, "population", "pupils", "3000");
+  const auto cfg = parse_model_config(attendsim::config::Document::parse(text, "small.toml"));
+  RunOptions opt;
+  opt.seed = 3;
+  opt.replications = 3;
+  opt.threads = 2;
+  const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
+  const auto rep = analyse_comparison(cfg, res);
+  const auto sv = decision_markdown(cfg, res, rep, Language::sv);
+  for (const char* part :
+       {"## Resultat per kön och årskurser",
+        "| mått | totalt | pojkar | flickor | "
+        "förskoleklass–åk 6 | åk 7–9 | gymnasieskolan |",
+        "Kostnaden fördelas efter påbörjade ärenden", "påbörjade ärenden |", "kostnad (kr"})
+    EXPECT_NE(sv.find(part), std::string::npos) << part << "\n" << sv;
+  const auto en = decision_markdown(cfg, res, rep, Language::en);
+  for (const char* part : {"## Results by gender and grade band",
+                           "| metric | total | boys | girls | grades 0–6 | grades 7–9 | "
+                           "upper secondary |",
+                           "The cost is shared out by cases started"})
+    EXPECT_NE(en.find(part), std::string::npos) << part << "\n" << en;
+}
+
+}  // namespace
