@@ -47,7 +47,9 @@ void expect_clean_error(const testsupport::CliResult& r, const std::string& file
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(file), std::string::npos) << "file not named: " << r.err;
-  if (!also.empty()) EXPECT_NE(r.err.find(also), std::string::npos) << r.err;
+  if (!also.empty()) {
+    EXPECT_NE(r.err.find(also), std::string::npos) << r.err;
+  }
 }
 
 /// A small results folder of `run` (1000 pupils, 3 years, 2 replications), made once.
@@ -518,7 +520,7 @@ TEST(Hostile, FormerInternalErrorsAreInputErrors) {
   const fs::path d = testsupport::scratch_dir("hostile-internal");
   const auto cfg = testsupport::small_reference_config(d);
   const std::string out = " --quiet --out " + q(d / "out");
-  for (const std::string args :
+  for (const std::string& args :
        {"sensitivity " + cfg + " --target-se roi=0.1 --batch 50 --max-replications 10" + out,
         "sensitivity " + cfg +
             " --method twoway --params detection.p_consent,detection.p_consent --grid 2" + out,
