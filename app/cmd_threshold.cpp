@@ -40,6 +40,9 @@ double parse_double(const std::string& s, const std::string& option) {
   const double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
     ATTENDSIM_INPUT_ERROR(option << ": expected a number, got '" << s << "'");
+  // The config's bound on values (config_schema): beyond it costs and net benefits overflow.
+  if (std::abs(v) > 1e15)
+    ATTENDSIM_INPUT_ERROR(option << ": must be at most 1e15 in size, got '" << s << "'");
   return v;
 }
 

@@ -130,3 +130,150 @@ TEST(HostileCommands, SensitivityRefusesOptionsItsMethodDoesNotUse) {
   expect_no_output(d);
   fs::remove_all(d);
 }
+
+TEST(HostileCommands, SynthRegisterReplacesOnlyARegister) {
+  const fs::path d = testsupport::scratch_dir("hc-synth");
+  write_file(d / "c.toml", small_text());
+  const std::string s = "synth-register " + q(d / "c.toml") + " --pupils 20 --months 2 --out ";
+  // It replaced a results file, a FIFO (and, as root, /dev/null) with the register.
+  write_file(d / "summary.json", "{}");
+  expect_refused(run_cli(s + q(d / "summary.json"), d), ".csv file");
+  EXPECT_EQ(read_file(d / "summary.json"), "{}");
+  write_file(d / "mine.csv", "a,b\n1,2\n");
+  expect_refused(run_cli(s + q(d / "mine.csv"), d), "not a register");
+  EXPECT_EQ(read_file(d / "mine.csv"), "a,b\n1,2\n");
+  ASSERT_EQ(::mkfifo((d / "pipe.csv").c_str(), 0600), 0);
+  expect_refused(run_cli(s + q(d / "pipe.csv"), d), "not a regular file");
+  EXPECT_TRUE(fs::is_fifo(d / "pipe.csv"));
+  fs::create_directories(d / "dir.csv");
+  expect_refused(run_cli(s + q(d / "dir.csv"), d), "not a regular file");
+  // A register it wrote before is replaced.
+  ASSERT_EQ(run_cli(s + q(d / "reg.csv"), d).exit_code, 0);
+  const auto again = run_cli(
+      "synth-register " + q(d / "c.toml") + " --pupils 30 --months 2 --out " + q(d / "reg.csv"), d);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(read_file(d / "reg.csv").find("P0000029"), std::string::npos);
+  // 5 000 000 pupils x 1200 months grew without bound; now refused at once: up to 5e9
+  // records of at least 27 bytes, beyond the 1 GiB a register file can have.
+  const auto t0 = std::chrono::steady_clock::now();
+  expect_refused(run_cli("synth-register " + q(d / "c.toml") +
+                             " --pupils 5000000 --months 1200 --out " + q(d / "big.csv"),
+                         d),
+                 "lower --pupils or --months");
+  EXPECT_LT(seconds_since(t0), 20);
+  EXPECT_FALSE(fs::exists(d / "big.csv"));
+  for (const auto& e : fs::directory_iterator(d))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos);
+  fs::remove_all(d);
+}
+
+TEST(HostileCommands, DrawsFromRefusesRepeatsAndMoreRowsThanDrawsMayHave) {
+  const fs::path d = testsupport::scratch_dir("hc-drawsfrom");
+  write_file(d / "c.toml", small_text());
+  const std::string r =
+      "run " + q(d / "c.toml") + " --quiet --out " + q(d / "out") + " --draws-from ";
+  // A column given twice ran with the second value silently.
+  write_file(d / "col.csv",
+             "draw,transitions.relapse.mult,transitions.relapse.mult\n0,1,1.2\n1,1,1.2\n");
+  expect_refused(run_cli(r + q(d / "col.csv"), d),
+                 "col.csv:1: column 'transitions.relapse.mult' (3)");
+  write_file(d / "dup.csv", "draw,transitions.relapse.mult\n0,1\n0,1.2\n");
+  expect_refused(run_cli(r + q(d / "dup.csv"), d),
+                 "dup.csv:3: column 'draw' (1): draw 0 given twice");
+  write_file(d / "word.csv", "draw,transitions.relapse.mult\nfirst,1\n");
+  expect_refused(run_cli(r + q(d / "word.csv"), d), "word.csv:2: column 'draw' (1)");
+  // More rows than --draws may ask for: refused before a parameter set is allocated.
+  std::string big = "draw,transitions.relapse.mult\n";
+  for (int i = 0; i <= 1000000; ++i) big += std::to_string(i) + ",1\n";
+  write_file(d / "big.csv", big);
+  expect_refused(run_cli(r + q(d / "big.csv"), d), "1000001 draws, more than the 1000000");
+  EXPECT_FALSE(fs::exists(d / "out"));
+  fs::remove_all(d);
+}
+
+TEST(HostileCommands, CalcChecksItsOutFolderBeforeItSimulates) {
+  const fs::path d = testsupport::scratch_dir("hc-calc");
+  write_file(d / "c.toml", small_text());
+  ASSERT_EQ(run_cli("run " + q(d / "c.toml") + " --quiet --out " + q(d / "res"), d).exit_code, 0);
+  const std::string before = read_file(d / "res" / "run.json");
+  const std::string uppsala = (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "uppsala_2018.toml");
+  // calc.json of uppsala went into the run folder of another config, with exit 0.
+  const auto r = run_cli("calc " + q(uppsala) + " --replications 2 --out " + q(d / "res"), d);
+  expect_refused(r, "another config");
+  EXPECT_TRUE(r.out.empty()) << "printed before it refused: " << r.out;
+  EXPECT_FALSE(fs::exists(d / "res" / "calc.json"));
+  EXPECT_EQ(read_file(d / "res" / "run.json"), before);
+  // --out "" wrote nothing (calc) or a default folder (run), with exit 0.
+  expect_refused(run_cli("calc " + q(uppsala) + " --replications 2 --out ''", d), "--out");
+  expect_refused(run_cli("run " + q(d / "c.toml") + " --quiet --out ''", d), "--out");
+  EXPECT_FALSE(fs::exists(d / "results"));
+  fs::remove_all(d);
+}
+
+TEST(HostileCommands, CompareNeedsAScenarioBesidesTheBaseline) {
+  const fs::path d = testsupport::scratch_dir("hc-compare-none");
+  // It recommended "no coordinators" among the baseline alone, with exit 0.
+  write_file(d / "c.toml", small_text() + "\n[compare]\nstaffing_levels_fte = []\n");
+  const auto r =
+      run_cli("compare " + q(d / "c.toml") + " --draws 1 --quiet --out " + q(d / "out"), d);
+  expect_refused(r, "c.toml:");
+  EXPECT_NE(r.err.find("'compare.staffing_levels_fte'"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(d / "out"));
+  fs::remove_all(d);
+}
+
+TEST(HostileCommands, ThresholdRangeEndsAreBoundedAsConfigValues) {
+  const fs::path d = testsupport::scratch_dir("hc-threshold");
+  write_file(d / "c.toml", small_text());
+  // --range 1,1e300 gave a threshold of 3.5e295 with the interval [-inf, inf], exit 0.
+  const auto r = run_cli(
+      "threshold " + q(d / "c.toml") +
+          " --range 1,1e300 --replications 4 --batches 2 --grid 3 --quiet --out " + q(d / "out"),
+      d);
+  expect_refused(r, "at most 1e15");
+  EXPECT_FALSE(fs::exists(d / "out"));
+  fs::remove_all(d);
+}
+
+TEST(HostileCommands, AKeyGivenTwiceInAResultsFileIsAnError) {
+  const fs::path d = testsupport::scratch_dir("hc-jsondup");
+  write_file(d / "c.toml", small_text());
+  ASSERT_EQ(run_cli("run " + q(d / "c.toml") + " --quiet --out " + q(d / "res"), d).exit_code, 0);
+  // nlohmann keeps the last of two equal keys: followup compared with the second interval.
+  write_file(d / "res" / "summary.json",
+             R"({"scenarios":{"baseline":{},"x":{"sustained_returns":{"mean":1,"p2_5":0,)"
+             R"("p97_5":2},"sustained_returns":{"mean":5,"p2_5":4,"p97_5":6}}}})");
+  write_file(d / "obs.csv", "metric,value\nsustained_returns,0.5\n");
+  expect_refused(run_cli("followup " + q(d / "res") + " " + q(d / "obs.csv") + " --quiet", d),
+                 "key 'scenarios.x.sustained_returns' given twice");
+  EXPECT_FALSE(fs::exists(d / "res" / "followup.csv"));
+  expect_refused(run_cli("report " + q(d / "res"), d), "summary.json: key 'scenarios.x");
+  write_file(d / "res" / "summary.json", R"({"a":[{"k":1,"k":2}]})");
+  expect_refused(run_cli("report " + q(d / "res"), d), "key 'a[].k' given twice");
+  fs::remove_all(d);
+}
+
+TEST(HostileCommands, AnApplicantCannotBeNamedAsTheTotalRow) {
+  const fs::path d = testsupport::scratch_dir("hc-total");
+  // allocation.csv had two rows "total", the applicant's and the sum.
+  write_file(d / "f.toml",
+             "[funding]\nbudget_sek = 1000\ncap_per_unit_sek = 100\n[[applicant]]\nname = "
+             "\"total\"\nunits = 1\nrequested_sek = 5\n");
+  expect_refused(run_cli("allocate " + q(d / "f.toml") + " --out " + q(d / "out"), d),
+                 "f.toml:5: key 'applicant[0].name'");
+  EXPECT_FALSE(fs::exists(d / "out"));
+  fs::remove_all(d);
+}
+
+TEST(HostileCommands, ACsvWithAByteOrderMarkIsRead) {
+  const fs::path d = testsupport::scratch_dir("hc-bom");
+  write_file(d / "c.toml", small_text());
+  ASSERT_EQ(run_cli("run " + q(d / "c.toml") + " --quiet --out " + q(d / "res"), d).exit_code, 0);
+  // A spreadsheet's UTF-8 BOM made the header "\xEF\xBB\xBFmetric": "unknown column 'metric'".
+  write_file(d / "obs.csv", "\xEF\xBB\xBFmetric,value\r\nsustained_returns,0.5\r\n");
+  const auto r = run_cli("followup " + q(d / "res") + " " + q(d / "obs.csv") + " --quiet", d);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(d / "res" / "followup.csv").find("sustained_returns,pupils,0.5"),
+            std::string::npos);
+  fs::remove_all(d);
+}
