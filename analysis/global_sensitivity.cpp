@@ -293,6 +293,12 @@ VoiResult value_of_information(const ModelConfig& cfg, const RunOptions& opt,
       }
       targets.push_back({name, {uncertain_parameters(cfg, name).front()}});
     }
+    for (std::size_t a = 0; a < targets.size(); ++a) {
+      for (std::size_t b = 0; b < a; ++b) {
+        if (targets[a].name == targets[b].name)
+          ATTENDSIM_INPUT_ERROR("--params: parameter '" << targets[a].name << "' given twice");
+      }
+    }
   }
   if (targets.empty()) ATTENDSIM_INPUT_ERROR(cfg.file << ": no parameter has a distribution");
   VoiResult out;

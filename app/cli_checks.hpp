@@ -28,6 +28,12 @@ inline CLI::Validator number_in(double lo, double hi, const std::string& what) {
       what);
 }
 
+/// A non-empty value (an empty --out "" would silently mean the default, or nothing).
+inline CLI::Validator non_empty() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string { return s.empty() ? "must not be empty" : ""; }, "");
+}
+
 /// A positive count of at most `hi`.
 inline CLI::Validator count_up_to(double hi) {
   return number_in(

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "analysis/funding_allocation.hpp"
+#include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "io/funding_reader.hpp"
 #include "io/funding_writer.hpp"
@@ -73,7 +74,8 @@ void add_allocate_command(CLI::App& root, Action& action) {
       ->required();
   sub->add_option("--out", args->out,
                   "folder for allocation.csv and allocate.json (new, empty or a results folder; "
-                  "written whole or not at all)");
+                  "written whole or not at all)")
+      ->check(non_empty());
   sub->footer(
       "Rule (Stockholm 2014, analysis/funding_allocation.hpp): each applicant gets its request up\n"
       "to cap_per_unit_sek x units; the rest of budget_sek is shared per unit among applicants\n"

@@ -8,8 +8,8 @@
 #include <optional>
 #include <thread>
 
-#include "analysis/economics.hpp"
 #include "analysis/bridge.hpp"
+#include "analysis/economics.hpp"
 #include "analysis/experiment.hpp"
 #include "analysis/fund.hpp"
 #include "analysis/model_config.hpp"
@@ -63,6 +63,13 @@ int calc_command(const CalcArgs& a) {
   if (!cfg.plan.present) {
     ATTENDSIM_INPUT_ERROR(
         a.config << ": missing key 'plan': calc needs a [plan] table with the plan's own inputs");
+  }
+  // The --out folder is checked (another config's results are refused) and made before
+  // anything is simulated or printed.
+  std::unique_ptr<OutputDir> out_dir;
+  if (!a.out.empty()) {
+    models::check_output_folder(a.out, cfg, false);
+    out_dir = std::make_unique<OutputDir>(a.out);
   }
   const auto plan = models::calculate_plan(cfg.plan);
   models::RunOptions opt;
@@ -153,8 +160,8 @@ int calc_command(const CalcArgs& a) {
     if (std::isfinite(fund->median_first_year))
       std::cout << "  effect met (median) year " << fund->median_first_year << " of the horizon\n";
   }
-  if (!a.out.empty()) {
-    OutputDir dir(a.out);
+  if (out_dir) {
+    OutputDir& dir = *out_dir;
     nlohmann::ordered_json j;
     j["plan"] = {{"cost_sek", plan.cost_sek},
                  {"short_term_savings_sek", plan.short_term_sek},
@@ -213,7 +220,7 @@ void add_calc_command(CLI::App& root, Action& action) {
   sub->add_option("--seed", args->seed, "master seed")
       ->check(number_in(0, 9.2e18, "a whole number >= 0"));
   sub->add_option("--threads", args->threads, "worker threads")->check(count_up_to(1024));
-  sub->add_option("--out", args->out, "also write calc.json into this folder");
+  sub->add_option("--out", args->out, "also write calc.json into this folder")->check(non_empty());
   sub->callback([args, &action] { action = [args] { return calc_command(*args); }; });
 }
 

@@ -7,10 +7,13 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "analysis/calibration.hpp"
 #include "analysis/calibration_fit.hpp"
+#include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "io/calibration_writer.hpp"
 #include "io/case_log_reader.hpp"
@@ -39,8 +42,48 @@ struct CalibrateArgs {
   int fit_draws = 40;
   long long seed = -1;
   int threads = 0;
+  double max_memory_gib = 8;
   bool quiet = false;
 };
+
+/// Option checks of --targets/--case-log, before anything is read or allocated: each
+/// parameter once; no more posterior draws than prior samples (systematic resampling of K > M
+/// draws from M samples only repeats them); and the memory of the run within --max-memory-gib:
+/// per thread one simulation with its trace (pupils x (months + 1) pupil states of 16 bytes),
+/// the prior samples (parameters and targets of each) and the posterior draws with their text.
+void check_target_options(const CalibrateArgs& a, const models::ModelConfig& prior,
+                          std::size_t targets, int threads) {
+  std::set<std::string> seen;
+  for (const auto& p : a.params) {
+    if (p.empty()) ATTENDSIM_INPUT_ERROR("--params: an empty parameter name");
+    if (!seen.insert(p).second)
+      ATTENDSIM_INPUT_ERROR("--params: parameter '" << p << "' given twice");
+  }
+  if (a.posterior_draws > a.prior_draws)
+    ATTENDSIM_INPUT_ERROR("--posterior-draws " << a.posterior_draws
+                                               << " is more than --prior-draws " << a.prior_draws
+                                               << ": resampling more draws than prior samples "
+                                                  "only repeats them; raise --prior-draws");
+  const double pupils = a.pupils > 0 ? a.pupils : prior.structure.population.pupils;
+  const double months = 12.0 * prior.structure.horizon_years;
+  const double per_simulation = pupils * ((months + 2) * 16 + 4);
+  const double params = static_cast<double>(a.params.size());
+  const double per_sample = (params + static_cast<double>(targets) + 3) * 8 + 2 * 40;
+  const double per_posterior = params * (8 + 24) + 40 + 8;
+  const double bytes = std::min(threads, a.prior_draws) * per_simulation +
+                       a.prior_draws * per_sample + a.posterior_draws * per_posterior;
+  const double gib = bytes / (1024.0 * 1024.0 * 1024.0);
+  if (gib > a.max_memory_gib) {
+    std::ostringstream os;
+    os.precision(3);
+    os << "calibrate would need about " << gib << " GiB of memory (" << pupils
+       << " pupils traced over " << months << " months on " << threads << " thread(s), "
+       << a.prior_draws << " prior samples, " << a.posterior_draws
+       << " posterior draws), more than --max-memory-gib " << a.max_memory_gib
+       << "; lower --pupils, --threads or the draws, or raise --max-memory-gib";
+    throw InputError(os.str());
+  }
+}
 
 int calibrate_register_command(const CalibrateArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -95,6 +138,10 @@ int calibrate_targets_command(const CalibrateArgs& a) {
   }
   if (a.params.empty())
     ATTENDSIM_INPUT_ERROR("calibrate --targets/--case-log: name the parameters with --params");
+  const int threads = a.threads > 0
+                          ? a.threads
+                          : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  check_target_options(a, prior, targets.size(), threads);
   models::TargetOptions opt;
   opt.params = a.params;
   opt.prior_draws = a.prior_draws;
@@ -102,8 +149,7 @@ int calibrate_targets_command(const CalibrateArgs& a) {
   opt.pupils = a.pupils;
   opt.scenario = a.scenario;
   opt.seed = a.seed >= 0 ? static_cast<std::uint64_t>(a.seed) : prior.run.seed;
-  opt.threads = a.threads > 0 ? a.threads
-                              : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  opt.threads = threads;
   const auto cal = models::calibrate_targets(prior, targets, opt);
   const auto out_dir = std::filesystem::path(a.out);
   const std::string toml = models::target_calibrated_config_toml(prior, cal, name);
@@ -146,32 +192,49 @@ void add_calibrate_command(CLI::App& root, Action& action) {
                               "(targets by month; with or without --targets; needs --scenario)");
   reg->excludes(tgt);
   reg->excludes(log);
-  sub->add_option("--params", args->params,
-                  "with --targets: parameter paths to calibrate (each with a prior distribution "
-                  "in CONFIG), comma-separated")
-      ->delimiter(',');
-  sub->add_option("--prior-draws", args->prior_draws,
-                  "with --targets: prior samples simulated (default 1000)")
-      ->check(CLI::Range(2, 10'000'000));
-  sub->add_option("--posterior-draws", args->posterior_draws,
-                  "with --targets: posterior draws resampled (default 200)")
-      ->check(CLI::Range(1, 10'000'000));
-  sub->add_option("--pupils", args->pupils,
-                  "with --targets: simulated pupils per sample (default: the config's)")
-      ->check(CLI::Range(1, 50'000'000));
-  sub->add_option("--scenario", args->scenario,
-                  "with --targets: the scenario simulated (a scenario name of compare; default "
-                  "the baseline); the team's staffing, required by cases_started and returns");
-  sub->add_option("--out", args->out, "output folder")->required();
-  sub->add_option("--fit-draws", args->fit_draws,
-                  "simulated runs for the fit report's intervals (default 40)")
-      ->check(CLI::Range(2, 100000));
+  auto* params = sub->add_option("--params", args->params,
+                                 "with --targets: parameter paths to calibrate (each with a prior "
+                                 "distribution in CONFIG), comma-separated, each once")
+                     ->delimiter(',')
+                     ->allow_extra_args(false);
+  auto* prior = sub->add_option("--prior-draws", args->prior_draws,
+                                "with --targets: prior samples simulated (default 1000)")
+                    ->check(CLI::Range(2, 10'000'000));
+  auto* posterior =
+      sub->add_option("--posterior-draws", args->posterior_draws,
+                      "with --targets: posterior draws resampled, at most --prior-draws "
+                      "(default 200)")
+          ->check(CLI::Range(1, 1'000'000));  // as --draws-from reads back
+  auto* pupils = sub->add_option("--pupils", args->pupils,
+                                 "with --targets: simulated pupils per sample (default: the "
+                                 "config's)")
+                     ->check(CLI::Range(1, 50'000'000));
+  auto* scenario =
+      sub->add_option("--scenario", args->scenario,
+                      "with --targets: the scenario simulated (a scenario name of compare; default "
+                      "the baseline); the team's staffing, required by cases_started and returns");
+  sub->add_option("--out", args->out, "output folder")->required()->check(non_empty());
+  auto* fit_draws = sub->add_option("--fit-draws", args->fit_draws,
+                                    "with --register: simulated runs for the fit report's "
+                                    "intervals (default 40)")
+                        ->check(CLI::Range(2, 100000));
+  // Options of one kind of calibration are refused with the other, not silently ignored.
+  for (auto* o : {params, prior, posterior, pupils, scenario}) reg->excludes(o);
+  tgt->excludes(fit_draws);
+  log->excludes(fit_draws);
   sub->add_option("--seed", args->seed, "master seed [config: simulation.seed, default 1]")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_in(0, 9.2e18, "a whole number >= 0"));
   sub->add_option("--threads", args->threads, "worker threads (default: all cores)")
-      ->check(CLI::PositiveNumber);
+      ->check(count_up_to(1024));
+  reg->excludes(sub->add_option("--max-memory-gib", args->max_memory_gib,
+                                "with --targets: refuse a calibration that would need more "
+                                "memory than this (default 8)")
+                    ->check(number_in(1e-6, 1e6, "between 0 and 1e6")));
   sub->add_flag("--quiet", args->quiet, "no summary on stdout");
-  sub->callback([args, &action] {
+  sub->callback([args, posterior, &action] {
+    // Not given: the default 200, or fewer when there are fewer prior samples.
+    if (posterior->count() == 0)
+      args->posterior_draws = std::min(args->posterior_draws, args->prior_draws);
     if (args->register_file.empty() && args->targets_file.empty() && args->case_log.empty())
       throw CLI::ValidationError(
           "calibrate", "give --register FILE.csv, --targets FILE.csv or --case-log FILE.csv");

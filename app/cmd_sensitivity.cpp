@@ -1,6 +1,7 @@
 /// `attendsim sensitivity CONFIG --method psa|oneway|twoway|sobol|voi [...]` and `--target-se
 /// METRIC=VALUE`.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -34,7 +35,23 @@ struct SensitivityArgs : ExperimentArgs {
   int batch = 10;
   int max_replications = 2000;
   std::vector<double> values_per_return{0, 100000, 250000, 500000, 1000000, 2000000, 4000000};
+  bool values_per_return_given = false;
 };
+
+/// --values-per-return: SEK values of one sustained return, each finite, in [0, 1e15] (the
+/// config's bound on money values: beyond it net benefits overflow) and given once.
+std::string check_values_per_return(const std::vector<double>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!(values[i] >= 0 && values[i] <= 1e15))
+      return "each value must be a number of SEK between 0 and 1e15, got " +
+             CLI::detail::to_string(values[i]);
+    for (std::size_t j = 0; j < i; ++j) {
+      if (values[j] == values[i])
+        return "value " + CLI::detail::to_string(values[i]) + " given twice";
+    }
+  }
+  return "";
+}
 
 int sensitivity_command(const SensitivityArgs& a) {
   auto cfg = models::load_model_config(a.config);
@@ -74,8 +91,9 @@ int sensitivity_command(const SensitivityArgs& a) {
     models::metric_by_name(metric, "--target-se");
     char* end = nullptr;
     const double target = std::strtod(a.target_se.c_str() + eq + 1, &end);
-    if (end == a.target_se.c_str() + eq + 1 || *end != '\0' || !(target > 0)) {
-      ATTENDSIM_INPUT_ERROR("--target-se: VALUE must be a number > 0, got '"
+    if (end == a.target_se.c_str() + eq + 1 || *end != '\0' || !(target > 0) ||
+        !std::isfinite(target)) {
+      ATTENDSIM_INPUT_ERROR("--target-se: VALUE must be a finite number > 0, got '"
                             << a.target_se.substr(eq + 1) << "'");
     }
     if (a.max_replications < a.batch) {
@@ -101,6 +119,14 @@ int sensitivity_command(const SensitivityArgs& a) {
   }
   const auto method = chosen<models::SensitivityMethod>(a.method);
   using models::SensitivityMethod;
+  // Options a method does not use are refused, not silently ignored or overridden.
+  if (a.values_per_return_given && method != SensitivityMethod::psa)
+    ATTENDSIM_INPUT_ERROR("--values-per-return is used by --method psa only, not by "
+                          << a.method << "; leave it out");
+  if (a.draws == 1 && (method == SensitivityMethod::psa || method == SensitivityMethod::voi))
+    ATTENDSIM_INPUT_ERROR("--draws 1 is the base values only: --method "
+                          << a.method << " samples the parameters (give --draws 2 or more, "
+                          << "or leave it out)");
   if (!a.params.empty() &&
       (method == SensitivityMethod::psa || method == SensitivityMethod::oneway)) {
     ATTENDSIM_INPUT_ERROR("--params is not used by --method " << a.method
@@ -290,17 +316,25 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
       ->check(one_of<SobolEstimator>());
   sub->add_option("--grid", args->grid, "points per parameter in twoway (default 5)")
       ->check(CLI::Range(2, 50));
-  sub->add_option("--target-se", args->target_se,
-                  "METRIC=VALUE: add replications in seeded batches until the scenario's standard "
-                  "error of METRIC is <= VALUE");
+  auto* target_se = sub->add_option(
+      "--target-se", args->target_se,
+      "METRIC=VALUE: add replications in seeded batches until the scenario's standard "
+      "error of METRIC is <= VALUE (instead of --method)");
+  target_se->excludes("--method");
   sub->add_option("--batch", args->batch, "replications per batch for --target-se (default 10)")
       ->check(CLI::Range(2, 100000));
   sub->add_option("--max-replications", args->max_replications,
                   "upper limit for --target-se (default 2000)")
       ->check(count_up_to(1e6));
-  sub->add_option("--values-per-return", args->values_per_return,
-                  "SEK values placed on one extra sustained return for the acceptability curve");
-  sub->callback([args, &action] { action = [args] { return sensitivity_command(*args); }; });
+  auto* vpr = sub->add_option("--values-per-return", args->values_per_return,
+                              "psa: SEK values placed on one extra sustained return for the "
+                              "acceptability curve (each in 0..1e15, once)");
+  sub->callback([args, vpr, &action] {
+    args->values_per_return_given = vpr->count() > 0;
+    if (const auto bad = check_values_per_return(args->values_per_return); !bad.empty())
+      throw CLI::ValidationError("--values-per-return", bad);
+    action = [args] { return sensitivity_command(*args); };
+  });
 }
 
 }  // namespace attendsim::app

@@ -13,6 +13,7 @@
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
 #include "io/config_schema.hpp"
+#include "io/decision_brief.hpp"
 #include "io/labels.hpp"
 #include "io/results_writer.hpp"
 #include "io/threshold_text.hpp"
@@ -39,6 +40,9 @@ double parse_double(const std::string& s, const std::string& option) {
   const double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
     ATTENDSIM_INPUT_ERROR(option << ": expected a number, got '" << s << "'");
+  // The config's bound on values (config_schema): beyond it costs and net benefits overflow.
+  if (std::abs(v) > 1e15)
+    ATTENDSIM_INPUT_ERROR(option << ": must be at most 1e15 in size, got '" << s << "'");
   return v;
 }
 
@@ -91,7 +95,7 @@ int threshold_command(const ThresholdArgs& a) {
     const auto lang = models::decision_language(text);
     std::map<std::string, std::string> label;
     for (const auto& s : models::comparison_scenarios(cfg))
-      label[s.name] = models::in(lang, models::scenario_labels(cfg, s));
+      label[s.name] = models::markdown_text(models::in(lang, models::scenario_labels(cfg, s)));
     const auto section = models::threshold_markdown(
         r.rows, [&](const std::string& n) { return label.count(n) ? label.at(n) : n; }, lang);
     dir.write("decision.md", models::with_threshold_section(text, section));

@@ -48,7 +48,7 @@ struct ExperimentArgs {
     sub->add_option("--threads", threads,
                     "worker threads (default: all cores); results do not depend on it")
         ->check(count_up_to(1024));
-    sub->add_option("--out", out, out_help);
+    sub->add_option("--out", out, out_help)->check(non_empty());
     sub->add_flag("--quiet", quiet, "no progress bar and no table");
     sub->add_flag("--write-draws", write_draws, "also write draws.csv with per-unit values");
     sub->add_option("--max-memory-gib", max_memory_gib,

@@ -36,11 +36,11 @@ std::vector<Target> parse_case_log_csv(const std::string& text, const std::strin
                                                    "returns"};
   const auto head = csv::fields(ls[0].text);
   const auto pos = csv::header_positions(head, kCols, file, ls[0].number);
-  struct Row {
+  struct LogRow {
     int line = 0, month = 0;
     double started = 0, returns = 0;
   };
-  std::vector<Row> rows;
+  std::vector<LogRow> rows;
   std::set<int> seen;
   for (std::size_t n = 1; n < ls.size(); ++n) {
     const int line = ls[n].number;
@@ -53,7 +53,7 @@ std::vector<Target> parse_case_log_csv(const std::string& text, const std::strin
                                        pos[static_cast<std::size_t>(c)] + 1)
                             << what << ", got '" << std::string(field(c)).substr(0, 40) << "'");
     };
-    Row r;
+    LogRow r;
     r.line = line;
     r.month = parse_month(field(0));
     if (r.month < 0) bad(0, "expected a month YYYY-MM");

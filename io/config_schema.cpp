@@ -664,6 +664,11 @@ ModelConfig parse_model_config(const config::Document& doc) {
     }
     t->finish();
     const auto all = comparison_scenarios(cfg);
+    if (all.size() < 2) {  // compare would recommend among the baseline alone, with exit 0
+      t->fail("staffing_levels_fte",
+              "no scenario to compare with the baseline: give staffing levels or "
+              "[[compare.scenario]]");
+    }
     if (all.size() > 256) {
       t->fail("staffing_levels_fte",
               "levels x allocation_policies x referral_policies and [[compare.scenario]] give " +

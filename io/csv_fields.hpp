@@ -13,14 +13,15 @@
 
 namespace attendsim::models::csv {
 
-/// Lines of `text` (LF or CRLF), with their 1-based line numbers; blank lines are skipped.
+/// Lines of `text` (LF or CRLF), with their 1-based line numbers; blank lines are skipped. A
+/// UTF-8 byte order mark at the start (spreadsheets write one) is not part of the header.
 struct Line {
   int number = 0;
   std::string_view text;
 };
 inline std::vector<Line> lines(const std::string& text) {
   std::vector<Line> out;
-  std::size_t pos = 0;
+  std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
   int n = 0;
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);

@@ -346,6 +346,30 @@ void print_comparison(std::ostream& os, const ModelConfig& cfg, const Experiment
      << (rep.break_even ? *rep.break_even : "none") << "\n";
 }
 
+std::string markdown_text(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '|':
+        out += "\\|";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 namespace {
 /// decision.md's threshold section (io/threshold_text.hpp) for the scenarios of this
 /// comparison; "" without a threshold analysis.
@@ -424,15 +448,11 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
     return pct(p) + " ± " + n(100 * mc, 0) + T(" procentenheter", " percentage points");
   };
   std::map<std::string, std::string> label;
-  for (const auto& sc : res.scenarios) label[sc.name] = in(lang, scenario_labels(cfg, sc));
-  auto name_of = [&](const std::string& code) {  // also a table cell: '|' escaped
+  for (const auto& sc : res.scenarios)
+    label[sc.name] = markdown_text(in(lang, scenario_labels(cfg, sc)));
+  auto name_of = [&](const std::string& code) {  // also a table cell
     const auto it = label.find(code);
-    std::string out;
-    for (const char c : it == label.end() ? code : it->second) {
-      if (c == '|') out += '\\';
-      out += c;
-    }
-    return out;
+    return it == label.end() ? markdown_text(code) : it->second;
   };
   const ScenarioDecision* best_p = nullptr;
   for (const auto& d : rep.decisions) {
@@ -460,7 +480,7 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   md << T("# Beslutsunderlag: närvarokoordinatorer\n\n",
           "# Decision brief: attendance coordinators\n\n");
   const auto description = config_description(cfg, lang);
-  if (!description.empty()) md << description << ".";
+  if (!description.empty()) md << markdown_text(description) << ".";
   if (const auto shared = ladder_policy_words(cfg, lang); !shared.empty()) md << " " << shared;
   md << "\n\n";
 

@@ -69,6 +69,11 @@ void print_comparison(std::ostream& os, const ModelConfig& cfg, const Experiment
 /// their labels (io/labels.hpp), never by their code names.
 std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& res,
                               const ComparisonReport& rep, Language lang);
+/// Text from a config (labels, names, descriptions) as it goes into decision.md: '|' escaped
+/// (it may stand in a table cell) and '<', '>', '&' as entities, so that nothing a config
+/// says is read as inline HTML (the report escapes the same text the same way).
+std::string markdown_text(const std::string& text);
+
 /// The sentence of decision.md that says whether the value past the horizon is counted.
 std::string terminal_value_note(bool swedish, bool terminal_value);
 

@@ -11,6 +11,7 @@
 
 #include "analysis/metrics.hpp"
 #include "io/csv_fields.hpp"
+#include "io/json_input.hpp"
 #include "sim/error.hpp"
 #include "sim/input_file.hpp"
 #include "sim/output.hpp"
@@ -36,12 +37,7 @@ std::vector<FollowupRow> parse_followup(const std::string& summary_text,
                                         const std::filesystem::path& summary_path,
                                         const std::string& observed_text, const std::string& file,
                                         std::string default_scenario) {
-  json summary;
-  try {
-    summary = json::parse(summary_text);
-  } catch (const json::exception& e) {  // parse_error, or out_of_range: a number past double
-    ATTENDSIM_INPUT_ERROR(summary_path.string() << ": not valid JSON: " << e.what());
-  }
+  json summary = parse_json_input(summary_text, summary_path.string());
   if (!summary.contains("scenarios") || !summary["scenarios"].is_object() ||
       summary["scenarios"].empty())
     ATTENDSIM_INPUT_ERROR(summary_path.string() << ": key 'scenarios' missing or empty");

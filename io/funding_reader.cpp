@@ -78,6 +78,8 @@ FundingCase parse_funding_case(const config::Document& doc) {
     r.name = a.string("name");
     if (r.name.empty()) a.fail("name", "must not be empty");
     if (const auto bad = printable_problem(r.name); !bad.empty()) a.fail("name", bad);
+    if (r.name == "total")  // allocation.csv's last row: an applicant of that name is ambiguous
+      a.fail("name", "'total' is the name of allocation.csv's total row; give another name");
     const auto [it, inserted] = first_index.emplace(r.name, i);
     if (!inserted) {
       a.fail("name", "duplicate applicant name '" + r.name + "' (also applicant[" +

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analysis/metrics.hpp"
+#include "io/json_input.hpp"
 #include "io/report_threshold.hpp"
 #include "io/subgroup_tables.hpp"
 #include "io/svg_chart.hpp"
@@ -36,12 +37,7 @@ std::string read_text(const fs::path& p) {
 json read_json(const fs::path& p) {
   if (!fs::exists(p))
     ATTENDSIM_INPUT_ERROR(p.string() << ": missing (not a complete results folder)");
-  json j;
-  try {
-    j = json::parse(read_text(p));
-  } catch (const json::exception& e) {
-    ATTENDSIM_INPUT_ERROR(p.string() << ": not valid JSON: " << e.what());
-  }
+  json j = parse_json_input(read_text(p), p.string());
   if (!j.is_object()) ATTENDSIM_INPUT_ERROR(p.string() << ": must hold a JSON object {...}");
   return j;
 }
@@ -761,11 +757,11 @@ std::string config_value_words(Language lang, const std::string& key, const std:
   if (!v.empty() && v.front() == '{') {
     // An inline distribution table: its base value and its kind.
     // A linear scan (no std::regex over input text: its recursion overflows on long lines).
-    const auto value_of = [&v](const std::string& key, const char* chars) -> std::string {
-      for (std::size_t at = v.find(key); at != std::string::npos; at = v.find(key, at + 1)) {
+    const auto value_of = [&v](const std::string& name, const char* chars) -> std::string {
+      for (std::size_t at = v.find(name); at != std::string::npos; at = v.find(name, at + 1)) {
         if (at > 0 && (std::isalnum(static_cast<unsigned char>(v[at - 1])) || v[at - 1] == '_'))
           continue;  // e.g. "database"
-        std::size_t k = at + key.size();
+        std::size_t k = at + name.size();
         while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
         if (k >= v.size() || v[k] != '=') continue;
         ++k;
@@ -887,8 +883,12 @@ std::string format_for(Language lang, double v, int decimals) {
 }
 
 std::string build_report(const fs::path& dir, Language lang) {
-  if (!fs::is_directory(dir))
-    ATTENDSIM_INPUT_ERROR(dir.string() << ": not a results folder (no such directory)");
+  if (!fs::is_directory(dir)) {
+    std::error_code ec;
+    ATTENDSIM_INPUT_ERROR(dir.string()
+                          << ": not a results folder ("
+                          << (fs::exists(dir, ec) ? "not a folder" : "no such folder") << ")");
+  }
   // A calibration folder (attendsim calibrate) without a run: the fit report alone.
   if (!fs::exists(dir / "summary.json") && fs::exists(dir / "fit.json"))
     return fit_only_report(dir, lang);

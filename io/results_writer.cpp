@@ -8,6 +8,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "io/json_input.hpp"
 #include "models/attendance.hpp"
 #include "sim/error.hpp"
 #include "sim/input_file.hpp"
@@ -206,10 +207,10 @@ void check_output_folder(const std::filesystem::path& dir, const ModelConfig& cf
   const std::string text = read_input_file(run_json, kMaxResultsBytes, "results file");
   std::string hash;
   try {
-    const auto j = json::parse(text);
+    const auto j = parse_json_input(text, run_json.string());
     if (j.is_object() && j.contains("config_hash") && j["config_hash"].is_string())
       hash = j["config_hash"].get<std::string>();
-  } catch (const json::exception&) {
+  } catch (const InputError&) {  // unreadable: no hash, refused below unless allowed
   }
   if (hash.empty() && !allow_other_config) {
     ATTENDSIM_INPUT_ERROR(run_json.string()

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "io/csv_fields.hpp"
@@ -143,15 +144,34 @@ std::vector<std::vector<double>> parse_parameter_draws(const std::string& text,
     if (!i)
       ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": column '" << std::string(head[k])
                                  << "' (" << k + 1 << "): no such parameter in " << cfg.file);
+    for (std::size_t j = 0; j < idx.size(); ++j) {
+      if (idx[j] == *i)
+        ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": column '" << std::string(head[k])
+                                   << "' (" << k + 1 << "): given twice (also column " << j + 2
+                                   << ")");
+    }
     idx.push_back(*i);
   }
   if (idx.empty())
     ATTENDSIM_INPUT_ERROR(file << ":" << ls[0].number << ": no parameter columns after 'draw'");
+  // As many draws as --draws may ask for, checked before they are allocated (each row holds
+  // every parameter of the config).
+  if (ls.size() - 1 > kMaxParameterDraws)
+    ATTENDSIM_INPUT_ERROR(file << ": " << ls.size() - 1 << " draws, more than the "
+                               << kMaxParameterDraws << " a run can have (as --draws)");
+  std::set<long long> draw_numbers;
   const bool psa = cfg.parameters.any_uncertain();
   std::vector<std::vector<double>> out;
   for (std::size_t n = 1; n < ls.size(); ++n) {
     const int line = ls[n].number;
     const auto f = csv::row_fields(ls[n], head.size(), file);
+    long long number = 0;
+    if (!csv::parse_int(f[0], number) || number < 0)
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "draw", 1)
+                            << "expected a whole number >= 0, got '" << std::string(f[0]) << "'");
+    if (!draw_numbers.insert(number).second)
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "draw", 1)
+                            << "draw " << number << " given twice");
     const auto d = out.size();
     auto values = psa ? cfg.parameters.sample(seed, d) : cfg.parameters.base_values();
     for (std::size_t k = 0; k < idx.size(); ++k) {

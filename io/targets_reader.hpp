@@ -31,8 +31,10 @@ std::string posterior_draws_csv(const std::vector<std::string>& params,
 
 /// The parameter vectors of `--draws-from FILE`: draw d is the config's PSA draw d (its base
 /// values when it has no other uncertain parameter) with the file's parameters set to row d.
-/// Unknown parameter paths, non-numbers and values outside a parameter's domain throw
-/// InputError naming file, line and column.
+/// Unknown parameter paths, a column given twice, a draw number that is not a whole number
+/// >= 0 or is given twice, more than kMaxParameterDraws rows, non-numbers and values outside a
+/// parameter's domain throw InputError naming file, line and column.
+inline constexpr std::size_t kMaxParameterDraws = 1'000'000;  // the limit of --draws
 std::vector<std::vector<double>> parse_parameter_draws(const std::string& text,
                                                        const std::string& display_path,
                                                        const ModelConfig& cfg, std::uint64_t seed);

@@ -279,7 +279,8 @@ void OutputDir::make_temporary() {
   fs::create_directory(tmp_, ec);
   if (ec) {
     unregister_temporary(tmp_);
-    ATTENDSIM_INPUT_ERROR(tmp_.string() << ": cannot create output folder: " << ec.message());
+    ATTENDSIM_INPUT_ERROR(final_.string() << ": cannot create output folder (its temporary "
+                                          << tmp_.filename().string() << "): " << ec.message());
   }
 }
 

@@ -80,7 +80,9 @@ TEST(CounterBounds, ACaseAtTheLargestMaxCaseMonthsClosesAfterExactlyThatMany) {
   int closed_at = -1;
   for (int t = 0; t < calls && closed_at < 0; ++t) {
     book.manage(t, 1, cp, eligible, pupils.data(), out);
-    if (t == 0) ASSERT_EQ(pupils[0].status, static_cast<std::uint8_t>(PupilStatus::in_case));
+    if (t == 0) {
+      ASSERT_EQ(pupils[0].status, static_cast<std::uint8_t>(PupilStatus::in_case));
+    }
     if (pupils[0].status != static_cast<std::uint8_t>(PupilStatus::in_case)) closed_at = t;
   }
   EXPECT_EQ(closed_at, 255);
