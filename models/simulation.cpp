@@ -142,6 +142,7 @@ class Simulator {
     std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
                                                                         static_cast<std::size_t>(n_)
                                          : nullptr;
+    if (m == 0) count_cells();
     MonthTally tally;
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
@@ -152,10 +153,7 @@ class Simulator {
         if constexpr (kRecord) draws[i] = x;
         Pupil& w = pupils[i];
         const int s = w.state;
-        if (s == kLeft) {
-          ++tally.occ[cell_of(w)][kLeft];
-          continue;
-        }
+        if (s == kLeft) continue;  // counted from cell_left_ after the loop
         int ns = -1;
         if (s == kRegular && w.status == kNone && (w.after_close | w.relapse_left) == 0 &&
             (x & 0xffffffffULL) >= leave_bits) {
@@ -171,8 +169,7 @@ class Simulator {
               ++tally.sustained[cell_of(w)];
               w.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
             }
-            ++tally.occ[cell_of(w)][kRegular];
-            continue;
+            continue;  // counted as the rest of its cell after the loop
           }
         }
         Pupil q = w;
@@ -194,7 +191,30 @@ class Simulator {
         w = q;
       }
     }
+    // The pupils that the loop did not count: those left before the month, and the regular
+    // pupils of the fast path that stayed regular (the rest of their cell, whose size does
+    // not change between Augusts).
+    for (int c = 0; c < kSubgroupCells; ++c) {
+      auto& occ = tally.occ[c];
+      occ[kLeft] += cell_left_[static_cast<std::size_t>(c)];
+      cell_left_[static_cast<std::size_t>(c)] = occ[kLeft];
+      std::uint32_t counted = 0;
+      for (int s = 0; s < kStates; ++s) counted += occ[s];
+      occ[kRegular] += cell_pupils_[static_cast<std::size_t>(c)] - counted;
+    }
     add_tally(tally, t, out_);
+  }
+
+  /// Pupils and pupils left, by subgroup cell, at the start of a school year: a pupil's cell
+  /// changes only in August, and a pupil who leaves stays in its cell.
+  void count_cells() {
+    cell_pupils_.fill(0);
+    cell_left_.fill(0);
+    for (const Pupil& q : pupils_) {
+      const auto c = static_cast<std::size_t>(cell_of(q));
+      ++cell_pupils_[c];
+      cell_left_[c] += q.state == kLeft;
+    }
   }
 
   /// July (end-of-year events) or August (a new school year) for every pupil.
@@ -235,6 +255,8 @@ class Simulator {
   std::vector<Pupil> pupils_;
   std::vector<std::uint16_t> generation_;  ///< per pupil, when recording (HighMonth)
   std::vector<Engine> engines_;
+  std::array<std::uint32_t, kSubgroupCells> cell_pupils_{};  ///< pupils by cell this school year
+  std::array<std::uint32_t, kSubgroupCells> cell_left_{};    ///< of them, left so far
   ReplicationOutcome out_;
 };
 
