@@ -34,6 +34,9 @@ class Simulator {
     ATTENDSIM_REQUIRE(steps_ > 0 && steps_ < 65535, "horizon must be 1..5000 years");
     ATTENDSIM_REQUIRE(record_ == nullptr || sc.staffing.periods.empty(),
                       "only the baseline is recorded");
+    // The replay (models/baseline/) steps summers by year_end and new_school_year alone.
+    ATTENDSIM_REQUIRE(record_ == nullptr || p.transitions.months == TransitionMonths::school,
+                      "a baseline with transitions in every month is not recorded");
     chunks_ = (n_ + kChunkPupils - 1) / kChunkPupils;
   }
 
@@ -220,6 +223,10 @@ class Simulator {
   /// July (end-of-year events) or August (a new school year) for every pupil.
   template <bool kRecord>
   void summer_month(int t, bool july) {
+    if (p_.transitions.months == TransitionMonths::all) {
+      summer_month_with_transitions<kRecord>(t);
+      return;
+    }
     auto& occ = out_.occupancy[static_cast<std::size_t>(t)];
     std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
                                                                         static_cast<std::size_t>(n_)
@@ -240,6 +247,33 @@ class Simulator {
         }
       }
     }
+  }
+
+  /// July or August with a transition step for every pupil (TransitionMonths::all).
+  template <bool kRecord>
+  void summer_month_with_transitions(int t) {
+    const SchoolMonth k = rules_.summer_month_constants(t);
+    std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
+                                                                        static_cast<std::size_t>(n_)
+                                         : nullptr;
+    MonthTally tally;
+    for (int c = 0; c < chunks_; ++c) {
+      Engine& e = engines_[static_cast<std::size_t>(c)];
+      const int end = std::min(n_, (c + 1) * kChunkPupils);
+      for (int i = c * kChunkPupils; i < end; ++i) {
+        const std::uint64_t x = e();
+        if constexpr (kRecord) draws[i] = x;
+        Pupil& p = pupils_[static_cast<std::size_t>(i)];
+        Pupil q = p;
+        if (rules_.summer_step(q, x, k, tally, out_) && kRecord) {
+          ++generation_[static_cast<std::size_t>(i)];
+          record_->replacements.push_back(
+              {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
+        }
+        p = q;
+      }
+    }
+    add_summer_tally(tally, t, out_);
   }
 
   const ModelParams& p_;
@@ -276,6 +310,24 @@ Row initial_distribution(const PopulationParams& p, Band band, Gender gender) {
   const double r0 = 1.0 - w - h - x;
   ATTENDSIM_REQUIRE(r0 >= 0.0, "prevalence shares of band " << kBandNames[b] << " exceed 1");
   return {r0, w, h, x};
+}
+
+bool scenario_has_cases(const ModelParams& params, const ScenarioSpec& scenario) {
+  const auto& c = params.coordinators;
+  if (!c.enabled) return false;
+  const int steps = params.horizon_years * kMonthsPerYear;
+  for (int t = 0; t < steps; ++t) {
+    if (case_slots(scenario.staffing.fte_at(t), c.caseload_per_fte, c.share_fte_on_casework) > 0)
+      return true;
+  }
+  return false;
+}
+
+ReplicationOutcome idle_scenario(const ReplicationOutcome& baseline, const ScenarioSpec& scenario) {
+  ReplicationOutcome out = baseline;
+  for (int t = 0; t < out.steps; ++t)
+    out.events.fte[static_cast<std::size_t>(t)] = scenario.staffing.fte_at(t);
+  return out;
 }
 
 ReplicationOutcome simulate(const ModelParams& params, const ScenarioSpec& scenario,
