@@ -425,8 +425,10 @@ class PupilRules {
     const int ns = q.state;
     if (ns == kLeft) return Decision::none;  // left with the transition (leaving by state)
     if (q.status == kNone) {
-      if (ns >= kHigh && residual_uniform(leave_draw, k.leave_bits, k.place_bits) <
-                             p_.detection.p_detect_per_month) {
+      // (r >= 0: no detection, and no division, when p_detect is 0)
+      if (ns >= kHigh && p_.detection.p_detect_per_month > 0 &&
+          residual_uniform(leave_draw, k.leave_bits, k.place_bits) <
+              p_.detection.p_detect_per_month) {
         q.status = kSchoolAction;
         q.status_months = 0;
         ++tally.detected[cell_of(q)];

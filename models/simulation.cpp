@@ -129,14 +129,18 @@ class Simulator {
   }
 
   /// One school month for every pupil. The common pupil-month (regular, no case, no relapse
-  /// window, not leaving) takes a fast path on the pupil's bytes in place; every other goes
-  /// through PupilRules::school_month on a local copy, written back. Counters are kept in a
-  /// local tally: uint8_t fields are char types that may alias anything, so working on the
+  /// window, not leaving) takes a fast path on the pupil's bytes in place, and so does a
+  /// pupil without status, case or window who stays in worrying (or, when nobody is detected,
+  /// in high or extensive absence); every other goes through PupilRules::school_month on a
+  /// local copy, written back (tests/test_fast_path.cpp checks them against it). Counters are kept
+  /// in a local tally: uint8_t fields are char types that may alias anything, so working on the
   /// outcome directly would force reloads of every invariant.
   template <bool kRecord>
   void school_month(int t, int m, bool program_active) {
     const SchoolMonth k = rules_.school_month_constants(t, program_active, book_.waiting());
     const std::uint64_t leave_bits = k.leave_bits;
+    const std::uint64_t place_bits = k.place_bits;
+    const bool detect = p_.detection.p_detect_per_month > 0;
     const int sustained = p_.outcomes.sustained_return_months;
     const TransitionTable& table = rules_.table();
     const Thresholds* const fast_rows[kBands] = {&table.bits(0, kRegular, 0, m),
@@ -173,6 +177,27 @@ class Simulator {
               w.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
             }
             continue;  // counted as the rest of its cell after the loop
+          }
+        } else if (s != kRegular && w.status == kNone &&
+                   (w.after_close | w.relapse_left | w.case_start) == 0 &&
+                   (s < kHigh || (!kRecord && !detect && (w.flags & kEverHighOrExtensive))) &&
+                   (x & 0xffffffffULL) >= (s == kExtensive ? place_bits : leave_bits)) {
+          // Fast path of a stay outside regular: no leaving, placement, detection or record.
+          const int bucket = s >= kHigh ? duration_bucket(w.months_in_state) : 0;
+          ns = invert_bits(table.bits(w.band, s, bucket, m), static_cast<std::uint32_t>(x >> 32));
+          if (ns == s) {
+            const auto months = w.months_in_state;
+            w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
+            w.regular_run = 0;
+            if (s >= kHigh) {
+              w.flags |= kHadHighOrExtensive | kEverHighOrExtensive;
+              if (s == kExtensive) {
+                w.flags |= kExtensiveThisYear;
+                ++w.extensive_months_year;
+              }
+            }
+            ++tally.occ[cell_of(w)][s];
+            continue;
           }
         }
         Pupil q = w;
