@@ -1,5 +1,6 @@
 #include "analysis/experiment.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -106,13 +107,23 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         UnitResult res;
         // The baseline is simulated and recorded once; every scenario is simulated from it
         // (only the pupils it changes), bit-identical to simulating it in full.
-        const bool from_baseline = opt.from_baseline && record_fits(p);
+        // A scenario without a case slot in any month is the baseline itself but for its FTE
+        // series (scenario_has_cases): it is not simulated again. When no scenario has one,
+        // the baseline is simulated alone, without recording its draws.
+        std::vector<char> has_cases(scenarios.size(), 0);
+        for (std::size_t s = 1; s < scenarios.size(); ++s)
+          has_cases[s] = scenario_has_cases(p, scenarios[s]) ? 1 : 0;
+        const bool any_cases = std::find(has_cases.begin(), has_cases.end(), 1) != has_cases.end();
+        // The record's replay steps summers without transitions (models/baseline/).
+        const bool from_baseline = opt.from_baseline && any_cases && record_fits(p) &&
+                                   p.transitions.months == TransitionMonths::school;
         if (from_baseline) record_baseline(p, key, record);
         ReplicationOutcome base;
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
-          ReplicationOutcome o = !from_baseline ? simulate(p, scenarios[s], key)
-                                 : s == 0       ? record.outcome
-                                                : simulate_from_baseline(record, p, scenarios[s]);
+          ReplicationOutcome o = s > 0 && !has_cases[s] ? idle_scenario(base, scenarios[s])
+                                 : !from_baseline       ? simulate(p, scenarios[s], key)
+                                 : s == 0               ? record.outcome
+                                          : simulate_from_baseline(record, p, scenarios[s]);
           res.pupil_months += o.pupil_months_simulated;
           std::vector<float> occ;
           occ.reserve(o.occupancy.size() * kStates);

@@ -151,7 +151,8 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
         std::size_t made = 0, derived = 0, runs = 0;
         for (std::size_t j = 0; j < d + 2; ++j) {
           p[j] = realise(cfg, point_values(q, j * n + k));
-          if (!reuse_simulations || !opt.from_baseline || !record_fits(p[j])) {
+          if (!reuse_simulations || !opt.from_baseline || !record_fits(p[j]) ||
+              p[j].transitions.months != TransitionMonths::school) {
             base_out[j] = simulate(p[j], scenarios[0], key);
             scen[j] = simulate(p[j], scenarios[1], key);
             out[j] = outputs(p[j], base_out[j], scen[j]);

@@ -139,6 +139,27 @@ BENCHMARK(BM_Experiment)
 
 }  // namespace
 
+// The peers' 5-state chain of issue 17 (bench/peer_chain.toml: transitions in every month,
+// leaving by state, no coordinators, so the baseline is simulated alone) at 100 000 pupils:
+// run_experiment over R replications on T threads (real time). Args: threads, replications;
+// items = pupil-months of the chain (pupils x 36 x R), so T=2 / T=1 is the speed-up.
+void BM_PeerChain(benchmark::State& state) {
+  static const auto cfg = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) +
+                                                               "/bench/peer_chain.toml");
+  attendsim::models::RunOptions opt;
+  opt.threads = static_cast<int>(state.range(0));
+  opt.replications = static_cast<int>(state.range(1));
+  const auto scenarios = attendsim::models::baseline_and_configured(cfg);
+  for (auto _ : state) {
+    const auto res = attendsim::models::run_experiment(cfg, scenarios, opt);
+    benchmark::DoNotOptimize(res.units.data());
+  }
+  const auto months = static_cast<std::int64_t>(cfg.structure.horizon_years) * 12;
+  state.SetItemsProcessed(state.iterations() * cfg.structure.population.pupils * months *
+                          opt.replications);
+}
+BENCHMARK(BM_PeerChain)->Args({1, 2})->Args({2, 2})->UseRealTime()->Unit(benchmark::kMillisecond);
+
 BENCHMARK_MAIN();
 
 namespace {

@@ -437,8 +437,18 @@ ModelConfig parse_model_config(const config::Document& doc) {
       tp.leaving_enabled = l.boolean("enabled");
       b.param(l, "p_leave_per_month", Domain::probability,
               [](ModelParams& m, double v) { m.transitions.p_leave_per_month = v; });
+      // Leaving by state, drawn with the transition (models/params.hpp); absent: none.
+      if (l.has("p_leave_by_state")) {
+        b.param_array(
+            l, "p_leave_by_state", kAttendanceStates, Domain::probability,
+            [](ModelParams& m, std::size_t i, double v) { m.transitions.p_leave_by_state[i] = v; });
+      } else {
+        l.node("p_leave_by_state");
+      }
       l.finish();
     }
+    // Transitions in the school months only (default) or in every month.
+    tp.months = enum_or(t, "months", TransitionMonths::school, "choice of transition months");
     t.finish();
   }
   {  // [detection]

@@ -31,6 +31,19 @@ struct PopulationParams {
   bool operator==(const PopulationParams&) const = default;
 };
 
+/// Which months carry an attendance transition (docs/methods.md §4.3, §4.9).
+enum class TransitionMonths : std::uint8_t {
+  school,  ///< the 10 school months; July and August only test leaving (the default)
+  all,     ///< every month: July and August also take a transition step after their events
+};
+inline constexpr std::array<Named<TransitionMonths>, 2> kTransitionMonthsNames{{
+    {TransitionMonths::school, "school"},
+    {TransitionMonths::all, "all"},
+}};
+constexpr const auto& name_table(TransitionMonths) {
+  return kTransitionMonthsNames;
+}
+
 struct TransitionParams {
   std::array<Matrix, kBands> base{};  ///< monthly matrices per band, rows sum to 1
   bool duration_enabled = true;
@@ -42,7 +55,11 @@ struct TransitionParams {
   bool seasonality_enabled = true;
   std::array<double, kSchoolMonthsPerYear> worsen_mult{1, 1, 1, 1, 1, 1, 1, 1, 1, 1};  ///< Sep..Jun
   bool leaving_enabled = true;
-  double p_leave_per_month = 0.0;
+  double p_leave_per_month = 0.0;  ///< any state, tested first on the low word (§2.4)
+  /// Leaving by the state at the start of the month, drawn with the transition on the high
+  /// word: the row of state s becomes (1 - l_s) P[s] with l_s on `left` (§4.3 step 3).
+  Row p_leave_by_state{0, 0, 0, 0};
+  TransitionMonths months = TransitionMonths::school;
   bool operator==(const TransitionParams&) const = default;
 };
 

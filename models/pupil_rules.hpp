@@ -169,7 +169,22 @@ struct SchoolMonth {
   int queue = 0;                 ///< pupils waiting after the last case management
   std::uint64_t leave_bits = 0;  ///< c1 of §2.4
   std::uint64_t place_bits = 0;  ///< c2 of §2.4
+  /// False for July and August under TransitionMonths::all: no placement, and the month does
+  /// not count among the school year's months in extensive absence.
+  bool school = true;
 };
+
+/// Adds a summer month's tally (TransitionMonths::all) to an outcome: its occupancy and
+/// sustained returns (no school pupil-months; no detection, referral or placement in summer).
+inline void add_summer_tally(const MonthTally& k, int t, ReplicationOutcome& out) {
+  auto& occ = out.occupancy[static_cast<std::size_t>(t)];
+  for (int c = 0; c < kSubgroupCells; ++c) {
+    const int g = c / kBands;
+    for (int s = 0; s < kStates; ++s) occ[s] += k.occ[c][s];
+    for (OutcomeCounts* o : {&out.counts(), &out.cells[static_cast<std::size_t>(c)]})
+      o->sustained_returns[g] += k.sustained[c];
+  }
+}
 
 /// A scenario's rules for one pupil-month, derived once from the parameters.
 class PupilRules {
@@ -202,6 +217,28 @@ class PupilRules {
   SchoolMonth school_month_constants(int t, bool program_active, int queue) const {
     return {t,     t % kMonthsPerYear, program_active,
             queue, leave_bits_,        threshold_bits(p_leave_ + p_place_month_)};
+  }
+  /// The constants of July or August's transition step (TransitionMonths::all).
+  SchoolMonth summer_month_constants(int t) const {
+    return {t, t % kMonthsPerYear, false, 0, leave_bits_, leave_bits_, false};
+  }
+
+  /// The thresholds of the row pupil q in state s (duration bucket `bucket`) takes this
+  /// month: the table's outside a case, else the base row with the case's effect (§4.5).
+  Thresholds row_bits(const Pupil& q, int s, int bucket, const SchoolMonth& k) const {
+    if (q.status != kInCase && q.after_close == 0) return table_.bits(q.band, s, bucket, k.m);
+    const auto& cp = p_.coordinators;
+    const double mfx = effect_scale(q, k.t);
+    const Row row = modified_row(p_.transitions.base[q.band][s], s, table_.exit_mult(s, bucket),
+                                 table_.worsen_mult(s, bucket, k.m), std::pow(cp.rr_improve, mfx),
+                                 std::pow(cp.rr_worsen, mfx));
+    return thresholds(cumulative(row), table_.leave_by_state(s));
+  }
+
+  /// The duration bucket of the table row of a pupil in state s.
+  static int bucket_of(const Pupil& q, int s) {
+    return s >= kHigh ? duration_bucket(q.months_in_state)
+                      : (s == kRegular ? (q.relapse_left > 0) : 0);
   }
 
   /// The factor on a pupil's referral probability from the referral rule and triage, with
@@ -333,20 +370,19 @@ class PupilRules {
     // A case's 12 months for a sustained return are over (the count is once per case).
     if (q.case_start != 0 && k.t + 1 - q.case_start > kMonthsPerYear) q.case_start = 0;
     const int band = q.band;
-    const int bucket = s >= kHigh ? duration_bucket(q.months_in_state)
-                                  : (s == kRegular ? (q.relapse_left > 0) : 0);
     int ns = ns_hint;
     if (ns >= 0) {
-      // drawn by the caller (a move out of regular on the fast path)
+      // drawn by the caller (a move out of regular on the fast path, a summer step)
     } else if (q.status != kInCase && q.after_close == 0) {
-      ns = invert_bits(table_.bits(band, s, bucket, k.m), static_cast<std::uint32_t>(x >> 32));
+      ns = invert_bits(table_.bits(band, s, bucket_of(q, s), k.m),
+                       static_cast<std::uint32_t>(x >> 32));
     } else {
-      const auto& cp = p_.coordinators;
-      const double mfx = effect_scale(q, k.t);
-      const Row row = modified_row(p_.transitions.base[band][s], s, table_.exit_mult(s, bucket),
-                                   table_.worsen_mult(s, bucket, k.m), std::pow(cp.rr_improve, mfx),
-                                   std::pow(cp.rr_worsen, mfx));
-      ns = invert(cumulative(row), uniform_hi(x));
+      ns = invert_bits(row_bits(q, s, bucket_of(q, s), k), static_cast<std::uint32_t>(x >> 32));
+    }
+    if (ns == kLeft) {  // leaving by state, drawn with the transition
+      leave(q, k.t, out);
+      ++tally.occ[cell][kLeft];
+      return false;
     }
     // Bookkeeping of durations, returns and relapse risk.
     q.months_in_state =
@@ -371,7 +407,7 @@ class PupilRules {
         if (!(q.flags & kEverHighOrExtensive))
           out.count(q.gender, band, [&](OutcomeCounts& o) { o.eligible_pupils[q.gender] += 1; });
         q.flags |= kHadHighOrExtensive | kEverHighOrExtensive;
-        if (ns == kExtensive) {
+        if (ns == kExtensive && k.school) {
           q.flags |= kExtensiveThisYear;
           ++q.extensive_months_year;
         }
@@ -389,9 +425,12 @@ class PupilRules {
                                MonthTally& tally) const {
     const std::uint64_t leave_draw = x & 0xffffffffULL;
     const int ns = q.state;
+    if (ns == kLeft) return Decision::none;  // left with the transition (leaving by state)
     if (q.status == kNone) {
-      if (ns >= kHigh && residual_uniform(leave_draw, k.leave_bits, k.place_bits) <
-                             p_.detection.p_detect_per_month) {
+      // (r >= 0: no detection, and no division, when p_detect is 0)
+      if (ns >= kHigh && p_.detection.p_detect_per_month > 0 &&
+          residual_uniform(leave_draw, k.leave_bits, k.place_bits) <
+              p_.detection.p_detect_per_month) {
         q.status = kSchoolAction;
         q.status_months = 0;
         ++tally.detected[cell_of(q)];
@@ -489,6 +528,46 @@ class PupilRules {
     p.flags &= static_cast<std::uint8_t>(~(kExtensiveThisYear | kPlacedThisYear));
     p.extensive_months_year = 0;
     ++occ[p.state];
+  }
+
+  /// July or August under TransitionMonths::all (§4.9): the month's events as year_end and
+  /// new_school_year take them, then a transition step on the high word (school_month_path
+  /// with k = summer_month_constants(t)). In July the transition is drawn first on the June
+  /// state, and the events that year_end draws on the high word (eligibility, completion)
+  /// take the high word's residual within the chosen state's interval instead. A pupil who
+  /// leaves, or is replaced by a new entrant in August, takes no transition. The pupil's
+  /// state after the month is counted in `tally`. Returns true when a new entrant took the
+  /// pupil's place.
+  bool summer_step(Pupil& p, std::uint64_t x, const SchoolMonth& k, MonthTally& tally,
+                   ReplicationOutcome& out) const {
+    std::array<std::uint32_t, kStates> uncounted{};
+    if (p.state == kLeft) {
+      ++tally.occ[cell_of(p)][kLeft];
+      return false;
+    }
+    if (k.m == kJulyStep) {
+      const int s = p.state;
+      const auto hi = static_cast<std::uint32_t>(x >> 32);
+      const Thresholds th = row_bits(p, s, bucket_of(p, s), k);
+      const int ns = invert_bits(th, hi);
+      // year_end reads the high word in grades 9 and 12 only.
+      const std::uint64_t events_x = p.grade == 9 || p.grade == 12
+                                         ? (residual_bits(th, hi, ns) << 32) | (x & 0xffffffffULL)
+                                         : x;
+      year_end(p, events_x, k.t, out, uncounted);
+      if (p.state == kLeft) {
+        ++tally.occ[cell_of(p)][kLeft];
+        return false;
+      }
+      school_month_path(p, x, k, ns, tally, out);
+      return false;
+    }
+    if (new_school_year(p, x, k.t, out, uncounted) || p.state == kLeft) {
+      ++tally.occ[cell_of(p)][p.state];
+      return p.state != kLeft;
+    }
+    school_month_path(p, x, k, -1, tally, out);
+    return false;
   }
 
   /// Pupil i of the initial population (§4.1) from its two population-stream outputs;

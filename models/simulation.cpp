@@ -34,6 +34,9 @@ class Simulator {
     ATTENDSIM_REQUIRE(steps_ > 0 && steps_ < 65535, "horizon must be 1..5000 years");
     ATTENDSIM_REQUIRE(record_ == nullptr || sc.staffing.periods.empty(),
                       "only the baseline is recorded");
+    // The replay (models/baseline/) steps summers by year_end and new_school_year alone.
+    ATTENDSIM_REQUIRE(record_ == nullptr || p.transitions.months == TransitionMonths::school,
+                      "a baseline with transitions in every month is not recorded");
     chunks_ = (n_ + kChunkPupils - 1) / kChunkPupils;
   }
 
@@ -126,14 +129,18 @@ class Simulator {
   }
 
   /// One school month for every pupil. The common pupil-month (regular, no case, no relapse
-  /// window, not leaving) takes a fast path on the pupil's bytes in place; every other goes
-  /// through PupilRules::school_month on a local copy, written back. Counters are kept in a
-  /// local tally: uint8_t fields are char types that may alias anything, so working on the
+  /// window, not leaving) takes a fast path on the pupil's bytes in place, and so does a
+  /// pupil without status, case or window who stays in worrying (or, when nobody is detected,
+  /// in high or extensive absence); every other goes through PupilRules::school_month on a
+  /// local copy, written back (tests/test_fast_path.cpp checks them against it). Counters are kept
+  /// in a local tally: uint8_t fields are char types that may alias anything, so working on the
   /// outcome directly would force reloads of every invariant.
   template <bool kRecord>
   void school_month(int t, int m, bool program_active) {
     const SchoolMonth k = rules_.school_month_constants(t, program_active, book_.waiting());
     const std::uint64_t leave_bits = k.leave_bits;
+    const std::uint64_t place_bits = k.place_bits;
+    const bool detect = p_.detection.p_detect_per_month > 0;
     const int sustained = p_.outcomes.sustained_return_months;
     const TransitionTable& table = rules_.table();
     const Thresholds* const fast_rows[kBands] = {&table.bits(0, kRegular, 0, m),
@@ -142,6 +149,7 @@ class Simulator {
     std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
                                                                         static_cast<std::size_t>(n_)
                                          : nullptr;
+    if (m == 0) count_cells();
     MonthTally tally;
     for (int c = 0; c < chunks_; ++c) {
       Engine& e = engines_[static_cast<std::size_t>(c)];
@@ -152,10 +160,7 @@ class Simulator {
         if constexpr (kRecord) draws[i] = x;
         Pupil& w = pupils[i];
         const int s = w.state;
-        if (s == kLeft) {
-          ++tally.occ[cell_of(w)][kLeft];
-          continue;
-        }
+        if (s == kLeft) continue;  // counted from cell_left_ after the loop
         int ns = -1;
         if (s == kRegular && w.status == kNone && (w.after_close | w.relapse_left) == 0 &&
             (x & 0xffffffffULL) >= leave_bits) {
@@ -171,7 +176,27 @@ class Simulator {
               ++tally.sustained[cell_of(w)];
               w.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
             }
-            ++tally.occ[cell_of(w)][kRegular];
+            continue;  // counted as the rest of its cell after the loop
+          }
+        } else if (s != kRegular && w.status == kNone &&
+                   (w.after_close | w.relapse_left | w.case_start) == 0 &&
+                   (s < kHigh || (!kRecord && !detect && (w.flags & kEverHighOrExtensive))) &&
+                   (x & 0xffffffffULL) >= (s == kExtensive ? place_bits : leave_bits)) {
+          // Fast path of a stay outside regular: no leaving, placement, detection or record.
+          const int bucket = s >= kHigh ? duration_bucket(w.months_in_state) : 0;
+          ns = invert_bits(table.bits(w.band, s, bucket, m), static_cast<std::uint32_t>(x >> 32));
+          if (ns == s) {
+            const auto months = w.months_in_state;
+            w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
+            w.regular_run = 0;
+            if (s >= kHigh) {
+              w.flags |= kHadHighOrExtensive | kEverHighOrExtensive;
+              if (s == kExtensive) {
+                w.flags |= kExtensiveThisYear;
+                ++w.extensive_months_year;
+              }
+            }
+            ++tally.occ[cell_of(w)][s];
             continue;
           }
         }
@@ -194,12 +219,39 @@ class Simulator {
         w = q;
       }
     }
+    // The pupils that the loop did not count: those left before the month, and the regular
+    // pupils of the fast path that stayed regular (the rest of their cell, whose size does
+    // not change between Augusts).
+    for (int c = 0; c < kSubgroupCells; ++c) {
+      auto& occ = tally.occ[c];
+      occ[kLeft] += cell_left_[static_cast<std::size_t>(c)];
+      cell_left_[static_cast<std::size_t>(c)] = occ[kLeft];
+      std::uint32_t counted = 0;
+      for (int s = 0; s < kStates; ++s) counted += occ[s];
+      occ[kRegular] += cell_pupils_[static_cast<std::size_t>(c)] - counted;
+    }
     add_tally(tally, t, out_);
+  }
+
+  /// Pupils and pupils left, by subgroup cell, at the start of a school year: a pupil's cell
+  /// changes only in August, and a pupil who leaves stays in its cell.
+  void count_cells() {
+    cell_pupils_.fill(0);
+    cell_left_.fill(0);
+    for (const Pupil& q : pupils_) {
+      const auto c = static_cast<std::size_t>(cell_of(q));
+      ++cell_pupils_[c];
+      cell_left_[c] += q.state == kLeft;
+    }
   }
 
   /// July (end-of-year events) or August (a new school year) for every pupil.
   template <bool kRecord>
   void summer_month(int t, bool july) {
+    if (p_.transitions.months == TransitionMonths::all) {
+      summer_month_with_transitions<kRecord>(t);
+      return;
+    }
     auto& occ = out_.occupancy[static_cast<std::size_t>(t)];
     std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
                                                                         static_cast<std::size_t>(n_)
@@ -222,6 +274,33 @@ class Simulator {
     }
   }
 
+  /// July or August with a transition step for every pupil (TransitionMonths::all).
+  template <bool kRecord>
+  void summer_month_with_transitions(int t) {
+    const SchoolMonth k = rules_.summer_month_constants(t);
+    std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
+                                                                        static_cast<std::size_t>(n_)
+                                         : nullptr;
+    MonthTally tally;
+    for (int c = 0; c < chunks_; ++c) {
+      Engine& e = engines_[static_cast<std::size_t>(c)];
+      const int end = std::min(n_, (c + 1) * kChunkPupils);
+      for (int i = c * kChunkPupils; i < end; ++i) {
+        const std::uint64_t x = e();
+        if constexpr (kRecord) draws[i] = x;
+        Pupil& p = pupils_[static_cast<std::size_t>(i)];
+        Pupil q = p;
+        if (rules_.summer_step(q, x, k, tally, out_) && kRecord) {
+          ++generation_[static_cast<std::size_t>(i)];
+          record_->replacements.push_back(
+              {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
+        }
+        p = q;
+      }
+    }
+    add_summer_tally(tally, t, out_);
+  }
+
   const ModelParams& p_;
   const ScenarioSpec& sc_;
   StreamKey key_;
@@ -235,6 +314,8 @@ class Simulator {
   std::vector<Pupil> pupils_;
   std::vector<std::uint16_t> generation_;  ///< per pupil, when recording (HighMonth)
   std::vector<Engine> engines_;
+  std::array<std::uint32_t, kSubgroupCells> cell_pupils_{};  ///< pupils by cell this school year
+  std::array<std::uint32_t, kSubgroupCells> cell_left_{};    ///< of them, left so far
   ReplicationOutcome out_;
 };
 
@@ -254,6 +335,24 @@ Row initial_distribution(const PopulationParams& p, Band band, Gender gender) {
   const double r0 = 1.0 - w - h - x;
   ATTENDSIM_REQUIRE(r0 >= 0.0, "prevalence shares of band " << kBandNames[b] << " exceed 1");
   return {r0, w, h, x};
+}
+
+bool scenario_has_cases(const ModelParams& params, const ScenarioSpec& scenario) {
+  const auto& c = params.coordinators;
+  if (!c.enabled) return false;
+  const int steps = params.horizon_years * kMonthsPerYear;
+  for (int t = 0; t < steps; ++t) {
+    if (case_slots(scenario.staffing.fte_at(t), c.caseload_per_fte, c.share_fte_on_casework) > 0)
+      return true;
+  }
+  return false;
+}
+
+ReplicationOutcome idle_scenario(const ReplicationOutcome& baseline, const ScenarioSpec& scenario) {
+  ReplicationOutcome out = baseline;
+  for (int t = 0; t < out.steps; ++t)
+    out.events.fte[static_cast<std::size_t>(t)] = scenario.staffing.fte_at(t);
+  return out;
 }
 
 ReplicationOutcome simulate(const ModelParams& params, const ScenarioSpec& scenario,

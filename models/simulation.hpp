@@ -286,6 +286,15 @@ BaselineRecord record_baseline(const ModelParams& params, const StreamKey& key);
 /// The same into `record`, reusing its buffers (every field is overwritten).
 void record_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record);
 
+/// True when the scenario has a case slot in some month of the horizon (coordinators
+/// enabled and round(fte x caseload x share on casework) > 0). Without one no pupil is referred
+/// or enters a case, so the scenario's outcome is the baseline's (same key) but for its FTE
+/// series: idle_scenario.
+bool scenario_has_cases(const ModelParams& params, const ScenarioSpec& scenario);
+/// The outcome of a scenario without case slots from the baseline's outcome: the same, with
+/// the scenario's FTE by step.
+ReplicationOutcome idle_scenario(const ReplicationOutcome& baseline, const ScenarioSpec& scenario);
+
 /// Initial cumulative state distribution for a band and gender (prevalence with gender
 /// multipliers, regular = 1 - rest).
 Row initial_distribution(const PopulationParams& p, Band band, Gender gender);

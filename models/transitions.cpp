@@ -41,10 +41,16 @@ Row cumulative(const Row& r) {
   return c;
 }
 
-Thresholds thresholds(const Row& cum) {
+Thresholds thresholds(const Row& cum, double p_leave) {
   Thresholds th{};
-  for (int k = 0; k < 3; ++k) th[k] = static_cast<std::uint64_t>(std::ceil(cum[k] * 0x1p32));
+  const double stay = 1.0 - p_leave;
+  for (int k = 0; k < 3; ++k) th[k] = static_cast<std::uint64_t>(std::ceil(cum[k] * stay * 0x1p32));
+  th[3] = static_cast<std::uint64_t>(std::ceil(stay * 0x1p32));
   return th;
+}
+
+double TransitionTable::leave_by_state(int state) const {
+  return p_->leaving_enabled ? p_->p_leave_by_state[state] : 0.0;
 }
 
 double TransitionTable::exit_mult(int state, int bucket) const {
@@ -55,7 +61,9 @@ double TransitionTable::exit_mult(int state, int bucket) const {
 }
 
 double TransitionTable::worsen_mult(int state, int bucket, int school_month) const {
-  double m = p_->seasonality_enabled ? p_->worsen_mult[school_month] : 1.0;
+  double m = p_->seasonality_enabled && school_month < kSchoolMonthsPerYear
+                 ? p_->worsen_mult[school_month]
+                 : 1.0;
   if (state == static_cast<int>(State::regular) && bucket == 1 && p_->relapse_enabled) {
     m *= p_->relapse_mult;
   }
@@ -63,16 +71,16 @@ double TransitionTable::worsen_mult(int state, int bucket, int school_month) con
 }
 
 TransitionTable::TransitionTable(const TransitionParams& p) : p_(&p) {
-  rows_.resize(kBands * kAttendanceStates * 3 * kSchoolMonthsPerYear);
+  rows_.resize(kBands * kAttendanceStates * 3 * kMonthsPerYear);
   bits_.resize(rows_.size());
   for (int b = 0; b < kBands; ++b) {
     for (int s = 0; s < kAttendanceStates; ++s) {
       for (int k = 0; k < 3; ++k) {
-        for (int m = 0; m < kSchoolMonthsPerYear; ++m) {
+        for (int m = 0; m < kMonthsPerYear; ++m) {
           const Row r =
               modified_row(p.base[b][s], s, exit_mult(s, k), worsen_mult(s, k, m), 1.0, 1.0);
           rows_[index(b, s, k, m)] = cumulative(r);
-          bits_[index(b, s, k, m)] = thresholds(rows_[index(b, s, k, m)]);
+          bits_[index(b, s, k, m)] = thresholds(rows_[index(b, s, k, m)], leave_by_state(s));
         }
       }
     }

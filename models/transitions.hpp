@@ -36,18 +36,30 @@ inline int invert(const Row& cum, double u) {
          static_cast<int>(u >= cum[2]);
 }
 
-/// Integer form of a cumulative row for 32-bit draws: th_k = ceil(c_k * 2^32). For a draw
-/// b in [0, 2^32), u = b 2^-32 < c_k  <=>  b < th_k exactly (2^32 c_k is exact in double), so
-/// inversion on th gives the same state as inversion on c, without int-to-double work.
-using Thresholds = std::array<std::uint64_t, 3>;
-Thresholds thresholds(const Row& cum);
+/// Integer form of a cumulative row for 32-bit draws, with leaving by state l:
+/// th_k = ceil(c_k (1 - l) 2^32) for k < 3 and th_3 = ceil((1 - l) 2^32), so that the draw
+/// b in [0, 2^32) goes to state k = #{th_j <= b} (4 = left, the top l of the range). For a
+/// u = b 2^-32, u < c  <=>  b < ceil(c 2^32) exactly (2^32 c is exact in double), so with l = 0
+/// inversion on th gives the same state as inversion on c, and th_3 = 2^32 is never reached.
+using Thresholds = std::array<std::uint64_t, 4>;
+Thresholds thresholds(const Row& cum, double p_leave = 0.0);
 inline int invert_bits(const Thresholds& th, std::uint32_t bits) {
   return static_cast<int>(bits >= th[0]) + static_cast<int>(bits >= th[1]) +
-         static_cast<int>(bits >= th[2]);
+         static_cast<int>(bits >= th[2]) + static_cast<int>(bits >= th[3]);
+}
+/// The draw's position within the interval of the state it chose, as 32 bits: for
+/// k = invert_bits(th, b) and [a, e) that interval, floor((b - a) 2^32 / (e - a)), uniform on a
+/// grid of 1 / (e - a) and independent of k (the high word's residual, docs/methods.md §2.4).
+inline std::uint64_t residual_bits(const Thresholds& th, std::uint32_t bits, int k) {
+  const std::uint64_t a = k == 0 ? 0 : th[static_cast<std::size_t>(k - 1)];
+  const std::uint64_t e = k == 4 ? 0x100000000ULL : th[static_cast<std::size_t>(k)];
+  return ((static_cast<std::uint64_t>(bits) - a) << 32) / (e - a);
 }
 
-/// Cumulative rows of pupils outside a case, indexed [band][state][bucket][school month].
+/// Cumulative rows of pupils outside a case, indexed [band][state][bucket][month of the year]
+/// (0 = September; July and August, months 10 and 11, without seasonal multiplier).
 /// bucket: duration bucket for high/extensive, relapse flag (0/1) for regular, 0 for worrying.
+/// bits() carries the state's leaving (TransitionParams::p_leave_by_state).
 class TransitionTable {
  public:
   explicit TransitionTable(const TransitionParams& p);
@@ -60,11 +72,13 @@ class TransitionTable {
   /// The modifiers of one cell (shared with the in-case path).
   double exit_mult(int state, int bucket) const;
   double worsen_mult(int state, int bucket, int school_month) const;
+  /// The probability of leaving from `state` with the transition (0 when leaving is off).
+  double leave_by_state(int state) const;
   const TransitionParams& params() const { return *p_; }
 
  private:
   static int index(int band, int state, int bucket, int school_month) {
-    return ((band * kAttendanceStates + state) * 3 + bucket) * kSchoolMonthsPerYear + school_month;
+    return ((band * kAttendanceStates + state) * 3 + bucket) * kMonthsPerYear + school_month;
   }
   const TransitionParams* p_;
   std::vector<Row> rows_;

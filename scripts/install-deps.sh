@@ -9,7 +9,7 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  python3
+  python3 python3-numpy
   python3-matplotlib python3-pandas python3-nbconvert python3-ipykernel python3-nbformat
   chromium
 )

@@ -101,4 +101,23 @@ TEST(FastPath, SameStateAndCountersWithFrequentMovesAndShortSustainedReturns) {
   check_fast_path_against_general_rules(t, 3);
 }
 
+TEST(FastPath, SameStateAndCountersWithoutDetection) {
+  // Nobody detected: pupils staying in high or extensive take the fast path too.
+  std::string t = testsupport::reference_config_text();
+  t = testsupport::set_key(t, "population", "pupils", "3000");
+  t = testsupport::set_key(t, "simulation", "horizon_years", "2");
+  t = testsupport::set_key(t, "detection", "p_detect_per_month", "0");
+  check_fast_path_against_general_rules(t, 5);
+}
+
+TEST(FastPath, SameStateAndCountersOnThePeerChain) {
+  // The peers' chain (leaving by state, no detection), at one chunk; in school months only,
+  // as the check steps school months (summer returns would not be in its sums).
+  std::string t =
+      testsupport::read_file(std::string(ATTENDSIM_SOURCE_DIR) + "/bench/peer_chain.toml");
+  t = testsupport::set_key(t, "population", "pupils", "4000");
+  t = testsupport::set_key(t, "transitions", "months", "\"school\"");
+  check_fast_path_against_general_rules(t, 7);
+}
+
 }  // namespace
