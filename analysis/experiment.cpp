@@ -9,6 +9,7 @@
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
+#include "sim/work_split.hpp"
 
 namespace attendsim::models {
 
@@ -46,6 +47,28 @@ std::vector<double> ExperimentResult::extra_values(std::size_t scenario, std::si
   per_unit.reserve(units.size());
   for (const auto& u : units) per_unit.push_back(u.extras.at(scenario).at(k).at(i));
   return fold_units(per_unit);
+}
+
+void encode_unit(ByteWriter& w, const UnitResult& u) {
+  w.put(u.metrics);
+  w.put(u.subgroup_metrics);
+  w.put(u.occupancy);
+  w.put(u.cumulative_net_by_year);
+  w.put(u.queue);
+  w.put(u.savings_by_payer_year);
+  w.put(u.pupil_months);
+  w.put(u.extras);
+}
+
+void decode_unit(ByteReader& r, UnitResult& u) {
+  r.get(u.metrics);
+  r.get(u.subgroup_metrics);
+  r.get(u.occupancy);
+  r.get(u.cumulative_net_by_year);
+  r.get(u.queue);
+  r.get(u.savings_by_payer_year);
+  r.get(u.pupil_months);
+  r.get(u.extras);
 }
 
 std::vector<double> fold_units(const std::vector<double>& per_unit, int draws, int replications) {
@@ -96,7 +119,8 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   const std::size_t n_units =
       static_cast<std::size_t>(opt.draws) * static_cast<std::size_t>(opt.replications);
   ProgressBar bar(n_units, "simulating", opt.progress);
-  auto units = run_indexed_with_scratch<UnitResult, BaselineRecord>(
+  // Split across the ranks of an mpirun (sim/work_split.hpp); gathered in unit order.
+  auto units = run_split<UnitResult, BaselineRecord>(
       n_units, opt.threads,
       [&](std::size_t u, BaselineRecord& record) {
         const auto d = u / static_cast<std::size_t>(opt.replications);
@@ -159,7 +183,7 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         }
         return res;
       },
-      [&bar] { bar.tick(); });
+      encode_unit, decode_unit, [&bar] { bar.tick(); });
   bar.finish();
   ExperimentResult out;
   out.options = opt;

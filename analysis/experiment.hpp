@@ -16,6 +16,7 @@
 #include "analysis/metrics.hpp"
 #include "analysis/model_config.hpp"
 #include "models/simulation.hpp"
+#include "sim/work_split.hpp"
 
 namespace attendsim::models {
 
@@ -74,6 +75,10 @@ struct UnitResult {
   /// extras[scenario][k]: the values of RunOptions::unit_extras[k] (baseline: empty).
   std::vector<std::vector<std::vector<double>>> extras;
 };
+
+/// A unit's result as bytes between MPI ranks (sim/work_split.hpp), every field bit for bit.
+void encode_unit(ByteWriter& w, const UnitResult& u);
+void decode_unit(ByteReader& r, UnitResult& u);
 
 /// Per-unit values (unit order: d * replications + r) folded into independent units: as they
 /// are with one draw, else the mean of each draw's defined (non-NaN) values (NaN when none).

@@ -15,6 +15,7 @@
 #include "sim/runner.hpp"
 #include "sim/statistics.hpp"
 #include "sim/voi.hpp"
+#include "sim/work_split.hpp"
 
 namespace attendsim::models {
 
@@ -121,9 +122,13 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
   // noise), independent streams between rows and replications (so that the noise averages
   // out over the rows, the row bootstrap sees it, and the replications estimate it).
   using RowOutputs = std::vector<std::array<double, 3>>;  // [block j] -> outputs
-  // Per unit: baselines simulated (recorded, or in full) and scenario simulations.
-  std::vector<std::array<std::size_t, 3>> counts(nq * n * reps);
-  const auto rows = run_indexed_with_scratch<RowOutputs, std::vector<BaselineRecord>>(
+  struct RowResult {
+    RowOutputs outputs;
+    /// Baselines recorded or simulated in full, baselines derived, scenario simulations.
+    std::array<std::uint64_t, 3> counts{};
+  };
+  // Units split across the ranks of an mpirun (sim/work_split.hpp), gathered in unit order.
+  const auto rows = run_split<RowResult, std::vector<BaselineRecord>>(
       nq * n * reps, opt.threads,
       [&](std::size_t u, std::vector<BaselineRecord>& pool) {
         const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
@@ -190,8 +195,15 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
           }
           out[j] = outputs(p[j], base_out[j], scen[j]);
         }
-        counts[u] = {made, derived, runs};
-        return out;
+        return RowResult{std::move(out), {made, derived, runs}};
+      },
+      [](ByteWriter& w, const RowResult& row) {
+        w.put(row.outputs);
+        w.put(row.counts);
+      },
+      [](ByteReader& rd, RowResult& row) {
+        rd.get(row.outputs);
+        rd.get(row.counts);
       },
       [&bar] { bar.tick(); });
   bar.finish();
@@ -199,11 +211,12 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
     const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
     for (std::size_t j = 0; j < d + 2; ++j) {
       for (std::size_t o = 0; o < names.size(); ++o)
-        values[o][(q * block + j * n + k) * reps + r] = rows[u][j][o];
+        values[o][(q * block + j * n + k) * reps + r] = rows[u].outputs[j][o];
     }
   }
   std::size_t baselines = 0, derived_baselines = 0, scenario_runs = 0;
-  for (const auto& c : counts) {
+  for (const auto& row : rows) {
+    const auto& c = row.counts;
     baselines += c[0];
     derived_baselines += c[1];
     scenario_runs += c[2];

@@ -88,6 +88,14 @@ struct Bilingual {
   std::string en;
 };
 
+/// One municipality of a config that lists several (`[[municipalities]]`): its own population
+/// and staffing; every other value is the config's (analysis/municipalities.hpp).
+struct Municipality {
+  std::string name;
+  int pupils = 0;
+  StaffingSchedule staffing;
+};
+
 struct ModelConfig {
   std::string file;
   std::string text;  ///< raw config bytes (hashed into run.json)
@@ -107,6 +115,7 @@ struct ModelConfig {
   PlanInputs plan;  ///< optional [plan] table
   FundTerms fund;   ///< optional [fund] table
   CompareSpec compare;
+  std::vector<Municipality> municipalities;  ///< empty: the config is one population
 };
 
 /// The scenarios `attendsim compare` runs: baseline first, then the ladder and explicit ones.

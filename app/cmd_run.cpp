@@ -7,6 +7,7 @@
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
+#include "analysis/municipalities.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
 #include "io/config_schema.hpp"
@@ -18,14 +19,35 @@ namespace attendsim::app {
 
 namespace {
 
+/// A config of several municipalities: each one's results in DIR/municipality-NAME/, the
+/// whole's in DIR itself (analysis/municipalities.hpp).
+models::ExperimentResult run_municipalities(const ExperimentArgs& a, const models::ModelConfig& cfg,
+                                            const models::RunOptions& opt, OutputDir& dir) {
+  return models::run_municipalities(
+      cfg, opt,
+      [&](const models::Municipality& m, const models::ModelConfig& mc,
+          const models::ExperimentResult& res) {
+        OutputDir sub(dir.file("municipality-" + m.name));
+        models::write_run_outputs(sub, mc, res, {"run", res.wall_seconds, opt.threads},
+                                  a.write_draws || opt.draws > 1);
+        sub.commit();
+        if (!a.quiet) {
+          std::cout << m.name << ": " << m.pupils << " pupils, " << res.pupil_months_simulated
+                    << " pupil-months in " << res.wall_seconds << " s\n";
+        }
+      });
+}
+
 int run_command(const ExperimentArgs& a) {
   const auto cfg = models::load_model_config(a.config);
   const auto opt = a.options(cfg);
   const auto scenarios = models::baseline_and_configured(cfg);
-  a.check_memory(static_cast<double>(opt.draws) * opt.replications, scenarios.size(), cfg);
+  a.check_memory(static_cast<double>(opt.draws) * opt.replications,
+                 scenarios.size() * std::max<std::size_t>(1, cfg.municipalities.size()), cfg);
   const auto dir_ptr = a.open_output("", cfg);  // a temporary folder until commit()
   OutputDir& dir = *dir_ptr;
-  const auto res = models::run_experiment(cfg, scenarios, opt);
+  const auto res = cfg.municipalities.empty() ? models::run_experiment(cfg, scenarios, opt)
+                                              : run_municipalities(a, cfg, opt, dir);
   models::Provenance prov{"run", res.wall_seconds, opt.threads};
   models::write_run_outputs(dir, cfg, res, prov, a.write_draws || opt.draws > 1);
   dir.commit();
@@ -42,6 +64,7 @@ int run_command(const ExperimentArgs& a) {
 
 void add_run_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<ExperimentArgs>();
+  args->reads_municipalities = true;
   auto* sub = root.add_subcommand(
       "run", "Simulate the configured scenario against the no-coordinator baseline");
   args->add_to(sub, "output folder (default: results/CONFIG-DATE-TIME)");

@@ -1,13 +1,36 @@
 /// attendsim: the command-line front end. Thin by design: parse, dispatch, map errors to
 /// exit codes (0 success, 2 bad usage or bad input, 1 internal error).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "app/commands.hpp"
 #include "sim/error.hpp"
 #include "sim/version.hpp"
+#include "sim/work_split.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+/// Reports an error and returns its exit code. Under mpirun with several ranks it ends every
+/// rank instead (a rank that failed alone would leave the others waiting in a gather); the
+/// temporary output folder is already removed by then. Rank 0 reports first: an error that
+/// every rank finds (bad input) is printed once.
+int fail(int code, const std::string& message) {
+  const auto& split = attendsim::process_work_split();
+  if (split.ranks() == 1) {
+    std::cerr << "attendsim: " << message << "\n";
+    return code;
+  }
+  if (split.rank() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::cerr << "attendsim";
+  if (split.rank() != 0) std::cerr << " (rank " << split.rank() << ")";
+  std::cerr << ": " << message << std::endl;
+  split.abort_all(code);
+  return code;  // not reached: abort_all ends the process
+}
+
+int run(int argc, char** argv) {
   CLI::App root{
       "attendsim: Monte Carlo simulation and evaluation of school-attendance interventions"};
   root.set_version_flag("--version", std::string("attendsim ") + attendsim::kVersion + " (" +
@@ -33,10 +56,28 @@ int main(int argc, char** argv) {
   try {
     return action ? action() : 2;
   } catch (const attendsim::InputError& e) {
+    return fail(2, std::string("error: ") + e.what());
+  } catch (const std::exception& e) {
+    return fail(1, std::string("internal error: ") + e.what());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    attendsim::start_work_split(argc, argv);
+  } catch (const attendsim::InputError& e) {
     std::cerr << "attendsim: error: " << e.what() << "\n";
     return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "attendsim: internal error: " << e.what() << "\n";
-    return 1;
   }
+  const int rc = run(argc, argv);
+  const auto& split = attendsim::process_work_split();
+  if (split.ranks() > 1 && split.rank() == 0 && split.bytes_gathered > 0) {
+    std::cerr << "attendsim: " << split.ranks() << " ranks; rank 0 waited " << split.wait_seconds
+              << " s for the others and gathered " << split.bytes_gathered / 1e6 << " MB in "
+              << split.exchange_seconds << " s\n";
+  }
+  attendsim::finish_work_split();
+  return rc;
 }

@@ -33,6 +33,8 @@ struct ExperimentArgs {
   bool allow_other_config = false;
   double max_memory_gib = 8;
   std::string draws_from;
+  /// The command runs a config's [[municipalities]] (run); the others refuse such a config.
+  bool reads_municipalities = false;
 
   /// Adds CONFIG, --draws, --replications, --seed, --threads, --out, --quiet, --write-draws.
   void add_to(CLI::App* sub, const std::string& out_help) {
@@ -67,6 +69,11 @@ struct ExperimentArgs {
 
   /// Run options: command line first, then the config's [simulation] values.
   models::RunOptions options(const models::ModelConfig& cfg) const {
+    if (!cfg.municipalities.empty() && !reads_municipalities) {
+      throw InputError(cfg.file +
+                       ": [[municipalities]] is read by `attendsim run` only; give this command "
+                       "a config of one population");
+    }
     models::RunOptions opt;
     opt.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : cfg.run.seed;
     opt.draws = draws > 0 ? draws : cfg.run.draws;

@@ -1,5 +1,6 @@
 #include "io/config_schema.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -719,6 +720,27 @@ ModelConfig parse_model_config(const config::Document& doc) {
     t->finish();
   }
   if (auto t = root.table_if("fund")) read_fund(*t, cfg);
+  // [[municipalities]]: several populations in one run (analysis/municipalities.hpp).
+  for (auto& m : root.tables("municipalities")) {
+    Municipality mu;
+    mu.name = m.string("name");
+    if (const auto bad = config::name_problem(mu.name); !bad.empty()) m.fail("name", bad);
+    for (const unsigned char c : mu.name) {
+      if (!std::isalnum(c) && c != '_' && c != '-')
+        m.fail("name", "must hold only letters a-z, digits, '_' and '-' (it names a folder)");
+    }
+    for (const auto& other : cfg.municipalities) {
+      if (other.name == mu.name) m.fail("name", "municipality '" + mu.name + "' is listed twice");
+    }
+    const auto n = m.integer("pupils");
+    if (n < 1 || n > 50'000'000) m.fail("pupils", "must be between 1 and 50 000 000");
+    mu.pupils = static_cast<int>(n);
+    mu.staffing = read_staffing(m, "staffing");
+    if (mu.staffing.periods.empty())
+      m.fail("staffing", "a municipality needs [[municipalities.staffing]] periods");
+    m.finish();
+    cfg.municipalities.push_back(std::move(mu));
+  }
   root.finish();
   // Check the base case realises (rows, prevalences).
   try {

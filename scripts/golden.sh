@@ -16,6 +16,8 @@ make_all() {  # make_all OUTDIR THREADS
   local common=(--seed 5 --threads "$threads" --quiet)
   for c in "$root"/configs/*.toml; do
     name="$(basename "$c" .toml)"
+    # A config too large for every commit's check (configs/sweden.toml) says so on a line.
+    if grep -q '^# golden: skip' "$c"; then continue; fi
     if grep -q '^\[funding\]' "$c"; then
       "$bin" allocate "$c" --out "$out/$name.allocate" >/dev/null
       continue

@@ -8,6 +8,7 @@ PACKAGES=(
   libboost-dev libboost-random-dev libeigen3-dev libtbb-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libopenmpi-dev openmpi-bin
   clang libclang-rt-14-dev
   python3 python3-numpy
   python3-matplotlib python3-pandas python3-nbconvert python3-ipykernel python3-nbformat

@@ -12,12 +12,14 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <mutex>
 
 #include "sim/error.hpp"
+#include "sim/work_split.hpp"
 
 namespace attendsim {
 
@@ -267,6 +269,19 @@ OutputDir::OutputDir(fs::path final_dir, bool fresh_name)
 }
 
 void OutputDir::make_temporary() {
+  if (process_work_split().rank() != 0) {
+    // Under mpirun only rank 0 writes the folder. The other ranks run the same writers into
+    // a private scratch folder of their own, which commit() and the destructor remove; they
+    // never touch the output's parent (nor its stale temporaries, which may be rank 0's).
+    std::string pattern = (fs::temp_directory_path() / "attendsim-rank-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+      ATTENDSIM_INPUT_ERROR(pattern << ": cannot create a scratch folder: "
+                                    << std::strerror(errno));
+    tmp_ = pattern;
+    scratch_ = true;
+    register_temporary(tmp_);
+    return;
+  }
   fs::path parent = final_.parent_path();
   if (parent.empty()) parent = ".";
   std::error_code ec;
@@ -302,6 +317,12 @@ void OutputDir::write(const std::string& name, const std::string& content) const
 
 void OutputDir::commit() {
   std::error_code ec;
+  if (scratch_) {
+    fs::remove_all(tmp_, ec);
+    unregister_temporary(tmp_);
+    committed_ = true;
+    return;
+  }
   if (fresh_) {
     // Take the first free name with a rename that never replaces: a run started in the same
     // second gets the next name instead of sharing (and losing) a folder.
@@ -394,6 +415,7 @@ std::string format_number(double v) {
 
 void write_file_atomically(const fs::path& out_dir, const std::string& name,
                            const std::string& content) {
+  if (process_work_split().rank() != 0) return;  // under mpirun rank 0 writes
   fs::path dir = fs::absolute(out_dir).lexically_normal();
   if (dir.filename().empty()) dir = dir.parent_path();  // trailing slash
   std::error_code ec;

@@ -12,6 +12,9 @@
 /// On SIGINT, SIGTERM and SIGHUP a handler removes every registered temporary folder and
 /// re-raises the signal; folders left by a killed process (SIGKILL, power loss) are removed
 /// by the next OutputDir in the same parent folder once /proc shows their PID is gone.
+///
+/// Under mpirun (sim/work_split.hpp) only rank 0's folder is moved into place; the other ranks
+/// write into a private scratch folder that is removed.
 #include <filesystem>
 #include <set>
 #include <string>
@@ -47,6 +50,7 @@ class OutputDir {
   std::filesystem::path tmp_;
   bool fresh_ = false;
   bool committed_ = false;
+  bool scratch_ = false;  ///< a rank other than 0 under mpirun: tmp_ is discarded, not moved
   mutable std::set<std::string> dropped_;
 };
 
