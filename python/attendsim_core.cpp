@@ -510,7 +510,8 @@ py::dict sensitivity(const Config& cfg, const py::dict& options, const Sensitivi
 py::dict evaluate(const Config& cfg, const std::vector<std::string>& keys,
                   py::array_t<double, py::array::c_style | py::array::forcecast> values,
                   const std::string& scenario, const std::vector<std::string>& metrics,
-                  int replications, long long seed, int threads, bool full_scenarios) {
+                  int replications, long long seed, int threads, bool full_scenarios,
+                  const std::string& terminal_events) {
   if (values.ndim() != 2)
     ATTENDSIM_INPUT_ERROR("evaluate: a 2-D table of values is needed (one row per parameter set)");
   const auto rows = static_cast<std::size_t>(values.shape(0));
@@ -528,7 +529,17 @@ py::dict evaluate(const Config& cfg, const std::vector<std::string>& keys,
   {
     py::gil_scoped_release release;
     started = monotonic_seconds();
-    const auto& mc = cfg.model;
+    // "config": terminal events as the config says; "expected" or "drawn" as the CLI's
+    // sensitivity --terminal-events.
+    models::ModelConfig with_events;
+    const models::ModelConfig* chosen = &cfg.model;
+    if (terminal_events != "config") {
+      with_events = cfg.model;
+      with_events.structure.outcomes.terminal_events =
+          named<models::TerminalEvents>(terminal_events, "terminal_events");
+      chosen = &with_events;
+    }
+    const auto& mc = *chosen;
     std::vector<std::size_t> index;
     for (const auto& k : keys) {
       const auto i = mc.parameters.find(k);
@@ -679,5 +690,5 @@ PYBIND11_MODULE(_core, m) {
       py::arg("terminal_events"), py::arg("estimator"), py::arg("values_per_return"));
   m.def("evaluate", &evaluate, py::arg("config"), py::arg("keys"), py::arg("values"),
         py::arg("scenario"), py::arg("metrics"), py::arg("replications"), py::arg("seed"),
-        py::arg("threads"), py::arg("full_scenarios"));
+        py::arg("threads"), py::arg("full_scenarios"), py::arg("terminal_events"));
 }

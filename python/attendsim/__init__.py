@@ -175,14 +175,17 @@ def evaluate(config, params, *, names: Optional[Sequence[str]] = None,
              metrics: Optional[Iterable[str]] = None, scenario: Optional[str] = None,
              replications: Optional[int] = None, seed: Optional[int] = None,
              threads: Optional[int] = None, with_se: bool = False,
-             full_scenarios: bool = False) -> pd.DataFrame:
+             full_scenarios: bool = False, terminal_events: str = "config") -> pd.DataFrame:
     """The model as a function: one row per parameter set in, metrics out, no files.
 
     `params` is a DataFrame whose columns are dotted parameter keys, or a 2-D array with
     `names`. Each row is simulated `replications` times on the streams of a single run (common
     random numbers across rows), so row i equals run(load(config, overrides=row i)) bit for
     bit. Returns the input columns and the mean of each metric (all by default) of `scenario`
-    (default: the config's coordinator scenario); with_se adds METRIC_se columns."""
+    (default: the config's coordinator scenario); with_se adds METRIC_se columns.
+    terminal_events "expected" counts completion, summer school and eligibility by their
+    probabilities, as sensitivity does (the same expectation, less noise); "config" (the
+    default) as the config says, as run does."""
     if isinstance(params, pd.DataFrame):
         names = [str(c) for c in params.columns]
         values = params.to_numpy(dtype=float)
@@ -198,7 +201,8 @@ def evaluate(config, params, *, names: Optional[Sequence[str]] = None,
     cfg = load(config)
     r = _core.evaluate(cfg, names, np.ascontiguousarray(values), scenario or "",
                        list(metrics or []), int(replications or 0),
-                       -1 if seed is None else int(seed), int(threads or 0), bool(full_scenarios))
+                       -1 if seed is None else int(seed), int(threads or 0), bool(full_scenarios),
+                       terminal_events)
     out = pd.DataFrame(values, columns=names, index=index)
     means = pd.DataFrame(r["mean"], columns=r["metrics"], index=out.index)
     out = pd.concat([out, means], axis=1)
