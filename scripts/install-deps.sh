@@ -12,6 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   python3 python3-numpy
   python3-matplotlib python3-pandas python3-nbconvert python3-ipykernel python3-nbformat
+  python3-dev pybind11-dev python3-numpy python3-pytest
   chromium
 )
 missing=()

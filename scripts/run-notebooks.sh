@@ -19,6 +19,12 @@ if [ ! -x "$bin" ]; then
   exit 2
 fi
 unset PYTHONPATH PYTHONHOME ATTENDSIM_SCENARIO
+# The notebooks read the results folder through the attendsim Python module built beside the
+# binary (build/python; ATTENDSIM_PYTHON=ON), and the sensitivity notebook simulates with it.
+pydir="$(cd "$(dirname "$bin")" && pwd)/python"
+if [ -d "$pydir/attendsim" ]; then
+  export PYTHONPATH="$pydir" ATTENDSIM_REQUIRE_MODULE=1
+fi
 if ! "$py" -c "import matplotlib, pandas, nbconvert, nbformat, ipykernel" 2>/dev/null; then
   echo "run-notebooks: $py lacks matplotlib/pandas/nbconvert/ipykernel; run scripts/install-deps.sh" >&2
   exit 2
