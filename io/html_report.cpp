@@ -847,7 +847,7 @@ std::string assumptions_html(const std::string& config_text, Language lang) {
   std::istringstream cfg(config_text);
   std::string line, section;
   h << "<table><tr><th>" << (sv ? "antagande" : "assumption") << "</th><th>" << t.value
-    << "</th><th>" << (sv ? "källa" : t.source) << "</th></tr>";
+    << "</th><th>" << (sv ? "källa" : "source") << "</th></tr>";
   std::string key, value, comment;
   int without_words = 0;
   while (std::getline(cfg, line)) {
