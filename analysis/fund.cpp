@@ -68,7 +68,7 @@ std::vector<double> savings_by_year(const EconomicResult& e) {
 }
 
 FundUnit fund_unit(const FundTerms& t, const std::vector<double>& measure_by_year,
-                   const std::vector<double>& savings) {
+                   const std::vector<double>& savings, double discount_rate) {
   ATTENDSIM_REQUIRE(t.by_year >= 1, "the fund's by_year must be >= 1");
   FundUnit u;
   u.first_year = std::numeric_limits<double>::quiet_NaN();
@@ -96,21 +96,31 @@ FundUnit fund_unit(const FundTerms& t, const std::vector<double>& measure_by_yea
   }
   u.repaid = u.repayment_sek > 0;
   u.full = u.repayment_sek >= t.amount_sek;
+  u.present_value_sek = u.repayment_sek;
+  if (t.rule == FundRule::effect && u.repaid) {
+    ATTENDSIM_REQUIRE(t.repay_over_years >= 1, "the fund's repay_over_years must be >= 1");
+    const double part = u.repayment_sek / t.repay_over_years;
+    u.present_value_sek = 0;
+    for (int k = 1; k <= t.repay_over_years; ++k)
+      u.present_value_sek += part * std::pow(1.0 + discount_rate, -(u.first_year + k));
+  }
   return u;
 }
 
 FundOutcome summarise_fund(const FundTerms& t, const std::vector<FundUnit>& units, int draws,
                            int replications) {
   ATTENDSIM_REQUIRE(!units.empty(), "no units to summarise");
-  std::vector<double> r, repaid, full, first;
+  std::vector<double> r, pv, repaid, full, first;
   for (const auto& u : units) {
     r.push_back(u.repayment_sek);
+    pv.push_back(u.present_value_sek);
     repaid.push_back(u.repaid ? 1.0 : 0.0);
     full.push_back(u.full ? 1.0 : 0.0);
     if (u.repaid) first.push_back(u.first_year);
   }
   FundOutcome out;
   out.repayment = summarise(fold_units(r, draws, replications));
+  out.present_value = summarise(fold_units(pv, draws, replications));
   out.repaid = summarise(fold_units(repaid, draws, replications));
   out.full = summarise(fold_units(full, draws, replications));
   for (int y = 1; y <= t.by_year; ++y) {
@@ -134,9 +144,9 @@ UnitExtra fund_extra(const FundTerms& terms) {
   return {"fund", [terms](const ModelParams& p, const ReplicationOutcome& base,
                           const ReplicationOutcome& scen, const EconomicResult& econ) {
             const auto m = fund_measure_by_year(terms.measure, base, scen, p.horizon_years);
-            const auto u = fund_unit(terms, m, savings_by_year(econ));
+            const auto u = fund_unit(terms, m, savings_by_year(econ), p.economics.discount_rate);
             return std::vector<double>{u.repayment_sek, u.repaid ? 1.0 : 0.0, u.full ? 1.0 : 0.0,
-                                       u.first_year};
+                                       u.first_year, u.present_value_sek};
           }};
 }
 
@@ -150,6 +160,7 @@ FundOutcome summarise_fund(const FundTerms& terms, const ExperimentResult& res,
     f.repaid = v.at(1) > 0;
     f.full = v.at(2) > 0;
     f.first_year = v.at(3);
+    f.present_value_sek = v.at(4);
     units.push_back(f);
   }
   auto out = summarise_fund(terms, units, res.options.draws, res.options.replications);

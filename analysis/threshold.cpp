@@ -118,6 +118,40 @@ std::pair<double, double> threshold_range(const ModelConfig& cfg, const Threshol
   return {lo, hi};
 }
 
+ModelConfig threshold_config(ModelConfig cfg) {
+  cfg.structure.outcomes.terminal_events = TerminalEvents::expected;
+  return cfg;
+}
+
+bool has_compare_threshold(const ModelConfig& cfg) {
+  const auto i = cfg.parameters.find(kDefaultThresholdParameter);
+  return i && cfg.parameters.at(*i).dist.has_value();
+}
+
+ThresholdSpec compare_threshold_spec(const ModelConfig& cfg) {
+  ThresholdSpec spec;
+  const auto [lo, hi] = threshold_range(cfg, spec);  // the plausible range, checked
+  double top = lo + 3 * (hi - lo);
+  if (cfg.parameters.at(parameter_index(cfg, spec.parameter)).domain == Domain::probability)
+    top = std::min(top, 1.0);
+  spec.range = std::make_pair(lo, std::max(top, hi));
+  spec.grid_points = kCompareThresholdGridPoints;
+  spec.batches = 5;
+  spec.refine = false;
+  return spec;
+}
+
+ThresholdResult compare_threshold(const ModelConfig& cfg, const RunOptions& opt) {
+  RunOptions o;
+  o.seed = opt.seed;
+  o.threads = opt.threads;
+  o.from_baseline = opt.from_baseline;
+  o.progress = false;
+  o.draws = 1;
+  o.replications = kCompareThresholdReplications;
+  return threshold_analysis(threshold_config(cfg), o, compare_threshold_spec(cfg));
+}
+
 ThresholdResult threshold_analysis(const ModelConfig& cfg, const RunOptions& opt,
                                    const ThresholdSpec& spec) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -190,6 +224,9 @@ ThresholdResult threshold_analysis(const ModelConfig& cfg, const RunOptions& opt
   out.replications = reps;
   out.grid_points = g;
   const double tol = spec.x_tolerance * (hi - lo);
+  const auto& param = cfg.parameters.at(pi);
+  const double plausible_low = param.dist ? param.dist->quantile(0.025) : kNaN;
+  const double plausible_high = param.dist ? param.dist->quantile(0.975) : kNaN;
   const boost::math::students_t t_dist(static_cast<double>(spec.batches - 1));
   const double t975 = boost::math::quantile(t_dist, 0.975);
   for (std::size_t s = 1; s < scenarios.size(); ++s) {
@@ -202,6 +239,11 @@ ThresholdResult threshold_analysis(const ModelConfig& cfg, const RunOptions& opt
     row.range_low = lo;
     row.range_high = hi;
     row.batches = spec.batches;
+    row.plausible_low = plausible_low;
+    row.plausible_high = plausible_high;
+    row.refined = spec.refine;
+    row.replications = reps;
+    row.grid_points = g;
     // The root for replications `b`: bracketed on the grid, refined by TOMS 748 on runs of
     // {baseline, s} at those replications.
     auto root_for = [&](const Batch& b, int& crossings, int& direction) {
@@ -211,6 +253,11 @@ ThresholdResult threshold_analysis(const ModelConfig& cfg, const RunOptions& opt
       if (j < 0) return kNaN;
       const auto ju = static_cast<std::size_t>(j);
       direction = v[ju + 1] > v[ju] ? 1 : -1;
+      if (!spec.refine) {
+        const double a = v[ju] - target, c = v[ju + 1] - target;
+        if (a == 0) return grid[ju];
+        return grid[ju] + (grid[ju + 1] - grid[ju]) * a / (a - c);
+      }
       auto f = [&](double x) {
         RunOptions e = opt;
         e.draws = 1;

@@ -29,6 +29,13 @@
 /// replications varies as the mean of B roots of R / B does (to first order, the root is a
 /// smooth function of a mean). When a batch has no crossing within [lo, hi] the interval is
 /// not given (NaN), and `batches_crossed` says how many did.
+///
+/// Interpolated (compare's threshold, `refine = false`). No experiment beyond the grid: the
+/// root of the bracketing interval [x_j, x_{j+1}] is the linear interpolation
+/// x_j + (x_{j+1} - x_j) a / (a - b), a = f_s(x_j) - target, b = f_s(x_{j+1}) - target, for
+/// the pooled replications and for each batch alike. Its cost is the grid experiment alone
+/// (G x R units); the error of the interpolation is of the order of the curvature of f_s
+/// times the grid step squared, and is not in the interval.
 #include <optional>
 #include <string>
 #include <utility>
@@ -58,6 +65,9 @@ struct ThresholdSpec {
   int grid_points = 9;                             ///< G >= 2
   int batches = 5;                                 ///< B >= 2; needs R >= 2 B replications
   double x_tolerance = 1e-4;                       ///< of (hi - lo)
+  /// true: TOMS 748 refines the bracket with further experiments; false: linear
+  /// interpolation between the bracketing grid values (see the file comment).
+  bool refine = true;
 };
 
 struct ThresholdRow {
@@ -77,6 +87,12 @@ struct ThresholdRow {
   double ci_low = 0, ci_high = 0;  ///< batch-means interval (NaN when not every batch crossed)
   int batches = 0, batches_crossed = 0;
   int evaluations = 0;  ///< experiments run by the root finder for this row (grid excluded)
+  /// The parameter's plausible range: its distribution's 2.5 % and 97.5 % quantiles (NaN for
+  /// a fixed parameter). The searched range may be wider (compare's threshold).
+  double plausible_low = 0, plausible_high = 0;
+  bool refined = true;   ///< ThresholdSpec::refine
+  int replications = 0;  ///< R of the grid experiment
+  int grid_points = 0;   ///< G
 };
 
 struct ThresholdResult {
@@ -94,5 +110,31 @@ ThresholdResult threshold_analysis(const ModelConfig& cfg, const RunOptions& opt
 
 /// The parameter's default range [F^{-1}(0.025), F^{-1}(0.975)], or the given one, checked.
 std::pair<double, double> threshold_range(const ModelConfig& cfg, const ThresholdSpec& spec);
+
+/// `cfg` as a threshold analysis runs it: terminal events by their probabilities (the same
+/// expectation as drawing them, and a smoother function of the parameter).
+ModelConfig threshold_config(ModelConfig cfg);
+
+/// Replications of compare's threshold grid (5 batches of 2), and its grid points: the
+/// plausible range's ends and two more steps of its width above it.
+inline constexpr int kCompareThresholdReplications = 10;
+inline constexpr int kCompareThresholdGridPoints = 4;
+
+/// compare's threshold (cheap, on by default): the coordinators' effect at which net benefit
+/// is 0, every scenario, a grid of 4 values over [q2.5, q2.5 + 3 (q97.5 - q2.5)] (the
+/// plausible range and twice its width above it, so that an effect beyond the plausible range
+/// is found and said to be beyond it), interpolated (refine = false), 5 batches. The range
+/// stops at 1 for a probability. Throws InputError when the config has no coordinators' effect
+/// with a distribution (compare then has no threshold to give).
+ThresholdSpec compare_threshold_spec(const ModelConfig& cfg);
+
+/// Whether compare can compute its threshold for `cfg` (the default parameter exists and has
+/// a distribution).
+bool has_compare_threshold(const ModelConfig& cfg);
+
+/// compare's threshold: threshold_analysis(threshold_config(cfg), o, compare_threshold_spec)
+/// with `opt`'s seed and threads, one draw at base values and kCompareThresholdReplications
+/// replications on common random numbers.
+ThresholdResult compare_threshold(const ModelConfig& cfg, const RunOptions& opt);
 
 }  // namespace attendsim::models

@@ -8,6 +8,7 @@
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
+#include "analysis/threshold.hpp"
 #include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
@@ -27,6 +28,7 @@ struct CompareArgs : ExperimentArgs {
   double roi_target = -1;
   double confidence = -1;
   std::string lang = "sv";
+  bool no_threshold = false;
 };
 
 int compare_command(const CompareArgs& a) {
@@ -47,10 +49,16 @@ int compare_command(const CompareArgs& a) {
   const models::Provenance prov{"compare", res.wall_seconds, opt.threads};
   models::write_run_outputs(dir, cfg, res, prov, a.write_draws || opt.draws > 1);
   auto report = models::analyse_comparison(cfg, res);
-  // A threshold analysis already in the folder (attendsim threshold --out DIR) goes into
-  // decision.md.
+  // What the coordinators would need to achieve: a finer threshold analysis already in the
+  // folder (attendsim threshold --out DIR) is kept; otherwise compare's own, on a coarse grid.
   if (!a.out.empty()) {
     if (auto t = models::read_threshold_csv(dir.final_path())) report.threshold = std::move(*t);
+  }
+  const bool refined = !report.threshold.empty() && report.threshold.front().refined;
+  if (!a.no_threshold && !refined && models::has_compare_threshold(cfg)) {
+    const auto t = models::compare_threshold(cfg, opt);
+    report.threshold = t.rows;
+    models::write_threshold_outputs(dir, t);
   }
   models::write_comparison_outputs(dir, cfg, res, report, models::parse_language(a.lang, "--lang"));
   dir.commit();
@@ -75,7 +83,10 @@ void add_compare_command(CLI::App& root, Action& action) {
       "By default compare samples the config's parameter distributions: [compare] draws (100) "
       "parameter draws, each simulated [compare] replications_per_draw (2) times on common random "
       "numbers; the probabilities and the recommendation come from the draws. --draws 1 compares "
-      "at the base values only.");
+      "at the base values only. compare also finds the coordinators' effect at which net "
+      "benefit is 0 (threshold.csv; a grid of 4 values x 10 replications at base values, "
+      "interpolated); a threshold.csv of `attendsim threshold` in the --out folder is kept "
+      "instead.");
   sub->add_option("--roi-target", args->roi_target,
                   "ROI target of the recommendation [compare.roi_target, 1.0]")
       ->check(number_in(0, 1e6, "between 0 and 1e6"));
@@ -84,6 +95,9 @@ void add_compare_command(CLI::App& root, Action& action) {
       ->check(number_in(1e-9, 1 - 1e-9, "between 0 and 1 (exclusive)"));
   sub->add_option("--lang", args->lang, "language of decision.md: sv or en (default sv, as report)")
       ->check(one_of<models::Language>());
+  sub->add_flag("--no-threshold", args->no_threshold,
+                "skip the coarse threshold analysis (the coordinators' effect at which net "
+                "benefit is 0; on by default, about a quarter of compare's time)");
   sub->callback([args, &action] { action = [args] { return compare_command(*args); }; });
 }
 

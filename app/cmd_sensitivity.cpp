@@ -2,21 +2,16 @@
 /// METRIC=VALUE`.
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 
-#include "analysis/global_sensitivity.hpp"
-#include "analysis/sensitivity.hpp"
 #include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
 #include "io/config_schema.hpp"
-#include "io/decision_brief.hpp"
-#include "io/results_writer.hpp"
-#include "io/sensitivity_writer.hpp"
-#include "sim/error.hpp"
+#include "io/sensitivity_run.hpp"
 
 namespace attendsim::app {
 
@@ -53,73 +48,11 @@ std::string check_values_per_return(const std::vector<double>& values) {
   return "";
 }
 
-int sensitivity_command(const SensitivityArgs& a) {
-  auto cfg = models::load_model_config(a.config);
-  // Sensitivity analyses estimate functions of the expected outputs: terminal events are
-  // counted by their probabilities (less noise, the same expectation) unless asked not to.
-  if (a.terminal_events != "config")
-    cfg.structure.outcomes.terminal_events = chosen<models::TerminalEvents>(a.terminal_events);
-  auto opt = a.options(cfg);
-  const auto out_dir = a.output_dir("-sensitivity");
-  if (!a.out.empty()) models::check_output_folder(out_dir, cfg, a.allow_other_config);
-  // Into a results folder that already holds a run or compare, a method adds only its own
-  // files: summary.*, occupancy.csv, draws.csv and run.json stay those of the wider run, so
-  // `run`, `compare`, then `sensitivity` into one folder give one consistent report.
-  const bool keep_run_files = std::filesystem::exists(out_dir / "summary.json");
-  OutputDir dir(out_dir, a.out.empty());
-  auto write_run = [&](const models::ExperimentResult& res, const models::Provenance& prov,
-                       bool with_draws) {
-    if (!keep_run_files) models::write_run_outputs(dir, cfg, res, prov, with_draws);
-  };
-  // oneway, twoway and sobol accompany their CSV with a base-case run (one draw at base
-  // values); it is simulated only when its files will be written. `wall_seconds` defaults to
-  // the base run's own.
-  auto write_base_run = [&](const std::string& what, std::optional<double> wall_seconds) {
-    if (keep_run_files) return;
-    auto o = opt;
-    o.draws = 1;
-    o.parameter_sets.clear();  // the base case, not --draws-from
-    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), o);
-    models::write_run_outputs(dir, cfg, base,
-                              {what, wall_seconds.value_or(base.wall_seconds), opt.threads}, false);
-  };
-  if (!a.target_se.empty()) {
-    const auto eq = a.target_se.find('=');
-    if (eq == std::string::npos)
-      ATTENDSIM_INPUT_ERROR("--target-se: expected METRIC=VALUE, got '" << a.target_se << "'");
-    const std::string metric = a.target_se.substr(0, eq);
-    models::metric_by_name(metric, "--target-se");
-    char* end = nullptr;
-    const double target = std::strtod(a.target_se.c_str() + eq + 1, &end);
-    if (end == a.target_se.c_str() + eq + 1 || *end != '\0' || !(target > 0) ||
-        !std::isfinite(target)) {
-      ATTENDSIM_INPUT_ERROR("--target-se: VALUE must be a finite number > 0, got '"
-                            << a.target_se.substr(eq + 1) << "'");
-    }
-    if (a.max_replications < a.batch) {
-      ATTENDSIM_INPUT_ERROR("--max-replications " << a.max_replications
-                                                  << " must be at least --batch " << a.batch);
-    }
-    const auto r = models::run_to_target_se(cfg, opt, metric, target, a.batch, a.max_replications);
-    models::write_run_outputs(
-        dir, cfg, r.result, {"sensitivity --target-se", r.result.wall_seconds, opt.threads}, false);
-    dir.write("target_se.csv", models::target_se_csv(metric, target, r));
-    dir.commit();
-    if (!a.quiet) {
-      std::cout << metric << ": se " << r.se << (r.reached ? " <= " : " > ") << target << " after "
-                << r.result.options.replications << " replications (batches of " << a.batch
-                << ")\n";
-      std::cout << "results: " << dir.final_path().string() << "\n";
-    }
-    return 0;
-  }
-  if (a.method.empty()) {
-    ATTENDSIM_INPUT_ERROR("sensitivity: give --method (" << known_names<models::SensitivityMethod>()
-                                                         << ") or --target-se");
-  }
-  const auto method = chosen<models::SensitivityMethod>(a.method);
+/// Options a method does not use are refused, not silently ignored or overridden.
+void check_method_options(const SensitivityArgs& a) {
+  if (a.method.empty()) return;
   using models::SensitivityMethod;
-  // Options a method does not use are refused, not silently ignored or overridden.
+  const auto method = chosen<SensitivityMethod>(a.method);
   if (a.values_per_return_given && method != SensitivityMethod::psa)
     ATTENDSIM_INPUT_ERROR("--values-per-return is used by --method psa only, not by "
                           << a.method << "; leave it out");
@@ -127,153 +60,43 @@ int sensitivity_command(const SensitivityArgs& a) {
     ATTENDSIM_INPUT_ERROR("--draws 1 is the base values only: --method "
                           << a.method << " samples the parameters (give --draws 2 or more, "
                           << "or leave it out)");
-  if (!a.params.empty() &&
-      (method == SensitivityMethod::psa || method == SensitivityMethod::oneway)) {
-    ATTENDSIM_INPUT_ERROR("--params is not used by --method " << a.method
-                                                              << " (it takes every uncertain "
-                                                                 "parameter); leave it out");
-  }
-  // Only psa simulates the draws of --draws-from; the other methods would ignore them.
-  if (!a.draws_from.empty() && method != SensitivityMethod::psa)
-    ATTENDSIM_INPUT_ERROR("--draws-from " << a.draws_from << ": used by --method psa only, not by "
-                                          << a.method << "; leave it out");
-  if (method == SensitivityMethod::psa) {
-    if (!opt.parameter_sets.empty() && opt.parameter_sets.size() < 2)
-      ATTENDSIM_INPUT_ERROR(a.draws_from
-                            << ": --method psa needs at least 2 draws (rows), the file "
-                               "holds "
-                            << opt.parameter_sets.size());
-    if (opt.parameter_sets.empty() && opt.draws <= 1) opt.draws = 100;
-    a.check_memory(static_cast<double>(opt.draws) * opt.replications,
-                   models::comparison_scenarios(cfg).size(), cfg);
-    if (a.replications <= 0) opt.replications = 2;
-    const auto res = models::run_experiment(cfg, models::comparison_scenarios(cfg), opt);
-    write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
-    dir.write("psa.csv", models::psa_csv(res));
-    dir.write("acceptability.csv",
-              models::acceptability_csv(models::acceptability(res, a.values_per_return)));
-    dir.commit();
-    if (!a.quiet) {
-      std::cout << "PSA: " << opt.draws << " parameter draws x " << opt.replications
-                << " replications, " << res.scenarios.size()
-                << " scenarios; psa.csv, acceptability.csv" << (keep_run_files ? "" : ", draws.csv")
-                << " in " << dir.final_path().string() << "\n";
-    }
-    return 0;
-  }
-  if (method == SensitivityMethod::oneway) {
-    if (a.replications <= 0) opt.replications = 10;
-    const auto rows = models::one_way(cfg, opt);
-    write_base_run("sensitivity --method oneway", std::nullopt);
-    dir.write("tornado.csv", models::tornado_csv(rows));
-    dir.commit();
-    if (!a.quiet) {
-      std::cout << "one-way analysis, net benefit (SEK), largest swings first:\n";
-      int k = 0;
-      for (const auto& r : rows) {
-        if (r.output != "net_benefit_sek" || k++ >= 10) continue;
-        std::cout << "  " << r.parameter << ": " << models::group_thousands(r.output_low) << " .. "
-                  << models::group_thousands(r.output_high) << " (swing "
-                  << models::group_thousands(r.swing) << ")\n";
-      }
-      std::cout << "results: " << dir.final_path().string() << "\n";
-    }
-    return 0;
-  }
-  if (method == SensitivityMethod::twoway) {
-    const auto comma = a.params.find(',');
-    if (comma != std::string::npos && a.params.substr(0, comma) == a.params.substr(comma + 1))
-      ATTENDSIM_INPUT_ERROR("--params: a two-way analysis needs two different parameters, got '"
-                            << a.params << "'");
-    if (comma == std::string::npos)
-      ATTENDSIM_INPUT_ERROR("--method twoway needs --params A,B (two parameter keys)");
-    if (a.replications <= 0) opt.replications = 10;
-    const auto rows =
-        models::two_way(cfg, opt, a.params.substr(0, comma), a.params.substr(comma + 1), a.grid);
-    write_base_run("sensitivity --method twoway", std::nullopt);
-    dir.write("twoway.csv", models::twoway_csv(rows));
-    dir.commit();
-    if (!a.quiet)
-      std::cout << "two-way grid " << a.grid << "x" << a.grid << ": twoway.csv in "
-                << dir.final_path().string() << "\n";
-    return 0;
-  }
-  if (method == SensitivityMethod::sobol) {
-    if (a.sobol_n < 2)
-      ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << a.sobol_n);
-    if (a.replications <= 0) opt.replications = 2;
-    const auto estimator = chosen<SobolEstimator>(a.estimator);
-    if (opt.replications < 2 && !a.quiet) {
-      std::cerr << "attendsim: note: with --replications 1 the simulator's noise cannot be "
-                   "estimated; the indices keep its bias (use 2 or more)\n";
-    }
-    const auto params = models::uncertain_parameters(cfg, a.params);
-    {  // values[output][point x replication] and the design, before they are allocated
-      const double points = static_cast<double>(a.randomisations) * static_cast<double>(a.sobol_n) *
-                            static_cast<double>(params.size() + 2);
-      a.check_memory(0, 1, cfg,
-                     points * (8.0 * 3 * opt.replications + 8.0 * params.size()) +
-                         static_cast<double>(a.randomisations) * a.sobol_n * opt.replications * 24);
-    }
-    const auto r = models::sobol_sensitivity(
-        cfg, opt, params, static_cast<std::size_t>(a.sobol_n), a.bootstrap,
-        static_cast<std::size_t>(a.randomisations), true, estimator);
-    write_base_run("sensitivity --method sobol", r.wall_seconds);
-    dir.write("sobol.csv", models::sobol_csv(r));
-    dir.write("sobol_noise.csv", models::sobol_noise_csv(r));
-    dir.write("sobol_status.csv", models::sobol_status_csv(r));
-    dir.commit();
-    if (!a.quiet) {
-      std::cout << "Sobol indices: N = " << r.n
-                << (r.randomisations > 1
-                        ? " x " + std::to_string(r.randomisations) + " randomisations"
-                        : std::string())
-                << ", " << r.parameters.size() << " parameters, " << r.design_points
-                << " design points x " << r.replications << " replications (" << r.baselines
-                << " baselines recorded, " << r.derived_baselines << " derived, " << r.scenario_runs
-                << " scenarios simulated from them, " << format_number(r.wall_seconds) << " s)\n";
-      for (const auto& row : r.rows) {
-        if (row.output != "net_benefit_sek") continue;
-        std::cout << "  " << row.parameter << ": S " << format_number(row.index.first_order) << " ["
-                  << format_number(row.index.first_order_ci_low) << ", "
-                  << format_number(row.index.first_order_ci_high) << "], ST "
-                  << format_number(row.index.total) << " [" << format_number(row.index.total_ci_low)
-                  << ", " << format_number(row.index.total_ci_high) << "]\n";
-      }
-      for (const auto& z : r.noise) {
-        if (!z.identifiable) {
-          std::cout << "  " << z.output << ": not identifiable (" << z.note << "); no indices\n";
-          continue;
-        }
-        std::cout << "  noise share of " << z.output << ": " << format_number(z.noise_share)
-                  << "\n";
-      }
-      std::cout << "results: " << dir.final_path().string() << "\n";
-    }
-    return 0;
-  }
-  if (method == SensitivityMethod::voi) {
-    if (opt.draws <= 1) opt.draws = 200;
-    a.check_memory(static_cast<double>(opt.draws) * opt.replications,
-                   models::comparison_scenarios(cfg).size(), cfg);
-    if (a.replications <= 0) opt.replications = 2;
-    const auto r = models::value_of_information(cfg, opt, a.params);
-    write_run(r.result, {"sensitivity --method voi", r.result.wall_seconds, opt.threads}, true);
-    dir.write("voi.csv", models::voi_csv(r));
-    dir.commit();
-    if (!a.quiet) {
-      std::cout << "value of information (SEK, per decision, " << opt.draws << " draws x "
-                << opt.replications << " replications, " << r.result.scenarios.size()
-                << " options):\n";
-      for (const auto& row : r.rows) {
-        std::cout << "  " << row.measure << " " << row.parameter << ": "
-                  << models::group_thousands(row.voi_sek) << "\n";
-      }
-      std::cout << "results: " << dir.final_path().string() << "\n";
-    }
-    return 0;
-  }
-  ATTENDSIM_REQUIRE(false, "--method " << a.method << " has no analysis");
+}
+
+int sensitivity_command(const SensitivityArgs& a) {
+  auto cfg = models::load_model_config(a.config);
+  check_method_options(a);
+  // Sensitivity analyses estimate functions of the expected outputs: terminal events are
+  // counted by their probabilities (less noise, the same expectation) unless asked not to.
+  if (a.terminal_events != "config")
+    cfg.structure.outcomes.terminal_events = chosen<models::TerminalEvents>(a.terminal_events);
+  const auto opt = a.options(cfg);
+  const auto out_dir = a.output_dir("-sensitivity");
+  if (!a.out.empty()) models::check_output_folder(out_dir, cfg, a.allow_other_config);
+  // Into a results folder that already holds a run or compare, a method adds only its own
+  // files: summary.*, occupancy.csv, draws.csv and run.json stay those of the wider run, so
+  // `run`, `compare`, then `sensitivity` into one folder give one consistent report.
+  const bool keep_run_files = std::filesystem::exists(out_dir / "summary.json");
+  OutputDir dir(out_dir, a.out.empty());
+  models::SensitivityRequest req;
+  req.method = a.method;
+  req.params = a.params;
+  req.grid = a.grid;
+  req.sobol_n = a.sobol_n;
+  req.bootstrap = a.bootstrap;
+  req.randomisations = a.randomisations;
+  req.estimator = chosen<SobolEstimator>(a.estimator);
+  req.target_se = a.target_se;
+  req.batch = a.batch;
+  req.max_replications = a.max_replications;
+  req.values_per_return = a.values_per_return;
+  req.replications_given = a.replications > 0;
+  req.draws_from = a.draws_from;
+  req.quiet = a.quiet;
+  req.check_memory = [&](double units, std::size_t scenarios, double extra_bytes) {
+    a.check_memory(units, scenarios, cfg, extra_bytes);
+  };
+  models::run_sensitivity(cfg, opt, req, dir, keep_run_files, std::cout);
+  return 0;
 }
 
 }  // namespace

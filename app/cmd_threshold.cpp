@@ -12,6 +12,7 @@
 #include "analysis/threshold.hpp"
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
+#include "io/base_case_run.hpp"
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
 #include "io/labels.hpp"
@@ -47,10 +48,7 @@ double parse_double(const std::string& s, const std::string& option) {
 }
 
 int threshold_command(const ThresholdArgs& a) {
-  auto cfg = models::load_model_config(a.config);
-  // As in sensitivity: terminal events by their probabilities (the same expectation, a
-  // smoother function of the parameter).
-  cfg.structure.outcomes.terminal_events = models::TerminalEvents::expected;
+  const auto cfg = models::threshold_config(models::load_model_config(a.config));
   if (a.draws > 1 || !a.draws_from.empty())
     ATTENDSIM_INPUT_ERROR(
         "threshold: the other parameters stay at their base values; "
@@ -82,12 +80,7 @@ int threshold_command(const ThresholdArgs& a) {
   // A new folder gets the run files of a base-case run (as sensitivity's oneway), so that it
   // is a results folder that compare can add to and report can read; into a folder of a run or
   // compare, only threshold.csv (and decision.md's section) are added.
-  if (!keep_run_files) {
-    auto o = opt;
-    o.progress = false;
-    const auto base = models::run_experiment(cfg, models::baseline_and_configured(cfg), o);
-    models::write_run_outputs(dir, cfg, base, {"threshold", r.wall_seconds, opt.threads}, false);
-  }
+  if (!keep_run_files) models::write_base_case_run(dir, cfg, opt, "threshold", r.wall_seconds);
   // Into a folder that holds a compare's decision.md, the brief gets the threshold section.
   const auto brief = out_dir / "decision.md";
   if (!a.out.empty() && std::filesystem::exists(brief)) {

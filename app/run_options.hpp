@@ -20,6 +20,18 @@
 
 namespace attendsim::app {
 
+/// Run options at base values: seed, replications and threads from the command line when
+/// given (>= 0, > 0, > 0), else the config's [simulation] values and every core.
+inline models::RunOptions base_run_options(const models::ModelConfig& cfg, long long seed,
+                                           int replications, int threads) {
+  models::RunOptions opt;
+  opt.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : cfg.run.seed;
+  opt.replications = replications > 0 ? replications : cfg.run.replications;
+  opt.threads =
+      threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  return opt;
+}
+
 struct ExperimentArgs {
   std::string config;
   int draws = 0;
@@ -74,12 +86,8 @@ struct ExperimentArgs {
                        ": [[municipalities]] is read by `attendsim run` only; give this command "
                        "a config of one population");
     }
-    models::RunOptions opt;
-    opt.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : cfg.run.seed;
+    auto opt = base_run_options(cfg, seed, replications, threads);
     opt.draws = draws > 0 ? draws : cfg.run.draws;
-    opt.replications = replications > 0 ? replications : cfg.run.replications;
-    opt.threads =
-        threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     opt.progress = !quiet && stderr_is_terminal();
     opt.from_baseline = !full_scenarios;
     if (!draws_from.empty()) {

@@ -12,7 +12,9 @@
 
 #include "analysis/metrics.hpp"
 #include "analysis/sensitivity.hpp"
+#include "io/json_fields.hpp"
 #include "io/results_writer.hpp"
+#include "io/sensitivity_writer.hpp"
 #include "io/subgroup_tables.hpp"
 #include "io/threshold_text.hpp"
 #include "sim/error.hpp"
@@ -23,14 +25,7 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-json num(double v) {
-  return std::isfinite(v) ? json(v) : json(nullptr);
-}
-
-json summary_json(const Summary& s) {
-  return json{{"mean", num(s.mean)},       {"se", num(s.se)},     {"ci_low", num(s.ci_low)},
-              {"ci_high", num(s.ci_high)}, {"p2_5", num(s.p2_5)}, {"p97_5", num(s.p97_5)}};
-}
+const auto num = json_number;
 
 std::string cell(double v) {
   return std::isfinite(v) ? format_number(v) : "";
@@ -290,30 +285,8 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
   if (rep.from_draws) {
     // The draws behind the probabilities: the cost-effectiveness plane (psa.csv, the same
     // columns as `sensitivity --method psa` writes) and the acceptability curve.
-    const auto i_ret = res.metric_index("sustained_returns");
-    const auto i_comp = res.metric_index("completed_upper_secondary");
-    const auto base_ret = res.unit_values(0, i_ret), base_comp = res.unit_values(0, i_comp);
-    std::string psa =
-        "draw,scenario,incremental_cost_sek,incremental_sustained_returns,"
-        "incremental_completed_upper_secondary,net_benefit_sek,roi\n";
-    for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
-      const auto cost = res.unit_values(s, res.metric_index("cost_sek")),
-                 ret = res.unit_values(s, i_ret), comp = res.unit_values(s, i_comp),
-                 net = res.unit_values(s, res.metric_index("net_benefit_sek")),
-                 roi = res.unit_values(s, res.metric_index("roi"));
-      for (std::size_t d = 0; d < cost.size(); ++d) {
-        psa += std::to_string(d) + "," + res.scenarios[s].name + "," + cell(cost[d]) + "," +
-               cell(ret[d] - base_ret[d]) + "," + cell(comp[d] - base_comp[d]) + "," +
-               cell(net[d]) + "," + cell(roi[d]) + "\n";
-      }
-    }
-    dir.write("psa.csv", psa);
-    std::string ac = "value_per_outcome_sek,scenario,probability_best\n";
-    for (const auto& p : acceptability(res, acceptability_values())) {
-      ac += format_number(p.value_per_return_sek) + "," + p.scenario + "," +
-            format_number(p.probability_best) + "\n";
-    }
-    dir.write("acceptability.csv", ac);
+    dir.write("psa.csv", psa_csv(res));
+    dir.write("acceptability.csv", acceptability_csv(acceptability(res, acceptability_values())));
   }
 }
 
@@ -445,7 +418,10 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   auto pct_with_error = [&](double p, std::size_t k) {
     if (!std::isfinite(p) || k == 0) return std::string("–");
     const double mc = std::sqrt(p * (1 - p) / static_cast<double>(k));
-    return pct(p) + " ± " + n(100 * mc, 0) + T(" procentenheter", " percentage points");
+    const std::string points = n(100 * mc, 0);
+    return pct(p) + " ± " + points +
+           (points == "1" ? T(" procentenhet", " percentage point")
+                          : T(" procentenheter", " percentage points"));
   };
   std::map<std::string, std::string> label;
   for (const auto& sc : res.scenarios)
@@ -534,9 +510,24 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   if (const auto* d = decision_of(best))
     md << " (" << money(d->net_benefit.mean) << T(" kr)", " SEK)");
   md << "\n";
-  md << T("- Sannolikhet att ", "- Probability that ") << nobody
+  md << T("- Sannolikheten att alternativet ", "- Probability that the option ") << nobody
      << T(" ger störst nettonytta: ", " has the highest net benefit: ")
      << pct_with_error(rep.p_best_no_coordinators, rep.units) << "\n";
+  // What it would take, for the configured staffing (else the recommended, else the first).
+  const ThresholdRow* headline = nullptr;
+  for (const auto& r : rep.threshold) {
+    if (!label.count(r.scenario)) continue;
+    if (!headline) headline = &r;
+    if (r.scenario == rep.plan_fund.bridge_scenario ||
+        (rep.plan_fund.bridge_scenario.empty() && rep.recommended == r.scenario))
+      headline = &r;
+  }
+  if (headline) {
+    md << "- " << threshold_headline(lang, *headline, name_of(headline->scenario))
+       << T(" Se avsnittet Vad som krävs för att det ska löna sig.",
+            " See the section What it would take to pay.")
+       << "\n";
+  }
   md << (rep.from_draws
              ? T("- Osäkerheten i parametrarna är med: sannolikheterna är andelar av ",
                  "- The parameters' uncertainty is included: probabilities are shares of ") +
@@ -568,7 +559,7 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   md << T("## Kostnad och avkastning\n\n", "## Cost and return\n\n");
   // Column labels from the metric table (analysis/metrics.hpp).
   auto metric_label = [sv](Metric m) { return std::string(metric_info(m).label(sv)); };
-  md << "| " << T("alternativ", "option") << " | " << T("heltider", "FTE") << " | "
+  md << "| " << T("alternativ", "option") << " | " << T("årsarbetare", "FTE") << " | "
      << metric_label(Metric::cost_sek) << " | " << metric_label(Metric::savings_sek) << " | "
      << metric_label(Metric::net_benefit_sek) << " | " << metric_label(Metric::roi) << " | "
      << T("sannolikhet att avkastningen är minst ", "probability that the return is at least ")

@@ -290,11 +290,15 @@ std::string metric_label(Language l, const std::string& m) {
   return id ? std::string(metric_info(*id).label(l == Language::sv)) : m;
 }
 
-/// Scenario names as shown: the baseline named for the language, "5fte" as "5 FTE" / "5 heltider".
+/// Scenario names as shown: the baseline named for the language, "5fte" as "5 FTE" /
+/// "5 årsarbetare" ("1fte" as "1 heltid").
 std::string scenario_label(Language l, const std::string& name) {
   if (name == "baseline") return text_for(l).baseline;
-  // "5fte" / "2_5fte" -> "5 FTE" / "2_5 heltider"; then "2_5" -> "2.5" / "2,5".
-  const std::string fte = l == Language::sv ? " heltider" : " FTE";
+  // "5fte" / "2_5fte" -> "5 FTE" / "2_5 årsarbetare"; then "2_5" -> "2.5" / "2,5".
+  auto fte = [l](const std::string& number) {
+    if (l == Language::en) return std::string(" FTE");
+    return std::string(number == "1" ? " heltid" : " årsarbetare");
+  };
   std::string s;
   for (std::size_t i = 0; i < name.size();) {
     if (!is_digit(name[i])) {
@@ -308,13 +312,13 @@ std::string scenario_label(Language l, const std::string& name) {
       ++k;
       while (k < name.size() && is_digit(name[k])) ++k;
       if (name.compare(k, 3, "fte") == 0) {
-        s += name.substr(i, k - i) + fte;
+        s += name.substr(i, k - i) + fte(name.substr(i, k - i));
         i = k + 3;
         continue;
       }
     }
     if (name.compare(j, 3, "fte") == 0) {
-      s += name.substr(i, j - i) + fte;
+      s += name.substr(i, j - i) + fte(name.substr(i, j - i));
       i = j + 3;
       continue;
     }
@@ -561,25 +565,33 @@ svg::Series& series_named(std::vector<svg::Series>& all, const std::string& name
   return all.back();
 }
 
+/// The series of a CSV: one per scenario (by its label), points (x_col / x_div,
+/// y_mul * y_col / y_div) in row order, non-finite points and empty series left out.
+std::vector<svg::Series> series_of(const Csv& csv, const std::string& x_col, double x_div,
+                                   const std::string& y_col, double y_mul, double y_div,
+                                   const LabelOf& label_of) {
+  std::vector<svg::Series> all;
+  for (const auto& r : csv.rows) {
+    svg::Series& series = series_named(all, label_of(csv.at(r, "scenario")));
+    const double x = csv.num(r, x_col) / x_div, y = y_mul * csv.num(r, y_col) / y_div;
+    if (!std::isfinite(x) || !std::isfinite(y)) continue;
+    series.x.push_back(x);
+    series.y.push_back(y);
+  }
+  all.erase(
+      std::remove_if(all.begin(), all.end(), [](const svg::Series& c) { return c.x.empty(); }),
+      all.end());
+  return all;
+}
+
 /// The cost-effectiveness plane from the parameter draws (psa.csv of compare): per draw and
 /// scenario, extra sustained returns against extra cost, both against no coordinators.
 std::string ce_plane_html(const fs::path& dir, Language lang, const LabelOf& label_of) {
   if (!fs::exists(dir / "psa.csv")) return "";
   const Csv psa = read_csv(dir / "psa.csv",
                            {"scenario", "incremental_cost_sek", "incremental_sustained_returns"});
-  std::vector<svg::Series> clouds;
-  for (const auto& r : psa.rows) {
-    const std::string label = label_of(psa.at(r, "scenario"));
-    svg::Series& series = series_named(clouds, label);
-    const double x = psa.num(r, "incremental_sustained_returns"),
-                 y = psa.num(r, "incremental_cost_sek") / 1e6;
-    if (!std::isfinite(x) || !std::isfinite(y)) continue;
-    series.x.push_back(x);
-    series.y.push_back(y);
-  }
-  clouds.erase(std::remove_if(clouds.begin(), clouds.end(),
-                              [](const svg::Series& c) { return c.x.empty(); }),
-               clouds.end());
+  const auto clouds = series_of(psa, "incremental_sustained_returns", 1.0, "incremental_cost_sek",
+                                1.0, 1e6, label_of);
   if (clouds.empty()) return "";
   const bool sv = lang == Language::sv;
   const svg::ChartText text{
@@ -682,6 +694,7 @@ std::string plan_and_fund_html(const json& cmp, const fs::path& cmp_path, Langua
       << "</h2><p>" << svg::escape(jstr(f, "terms_" + code, "", cmp_path)) << "</p>"
       << "<table><tr><th>" << (sv ? "alternativ" : "option") << "</th><th>"
       << (sv ? "förväntad återbetalning, kr" : "expected repayment, SEK") << "</th><th>"
+      << (sv ? "nuvärde, kr" : "present value, SEK") << "</th><th>"
       << (sv ? "sannolikhet för återbetalning" : "probability of repayment") << "</th><th>"
       << (sv ? "år (median) då villkoret uppfylls" : "year (median) the condition is met")
       << "</th></tr>";
@@ -691,17 +704,27 @@ std::string plan_and_fund_html(const json& cmp, const fs::path& cmp_path, Langua
       const json none = json::object();
       const auto& r = o.contains("expected_repayment_sek") ? o["expected_repayment_sek"] : none;
       const double mean = jnum(r, "mean", cmp_path, where + ".expected_repayment_sek");
+      const auto& pv = o.contains("expected_repayment_present_value_sek")
+                           ? o["expected_repayment_present_value_sek"]
+                           : none;
+      const double pv_mean =
+          jnum(pv, "mean", cmp_path, where + ".expected_repayment_present_value_sek");
       const double p = jnum(o, "p_repaid", cmp_path, where),
                    pe = jnum(o, "p_repaid_mc_error", cmp_path, where),
                    year = jnum(o, "median_first_year", cmp_path, where);
       if (std::isfinite(p) && !(p >= 0 && p <= 1)) bad(where + ".p_repaid", "a share in [0, 1]");
       h << "<tr><td>" << svg::escape(label_of(name)) << "</td><td>" << format_for(lang, mean, 0)
+        << "</td><td>" << (std::isfinite(pv_mean) ? format_for(lang, pv_mean, 0) : "–")
         << "</td><td>" << (std::isfinite(p) ? format_for(lang, 100 * p, 0) + " %" : "–");
       if (std::isfinite(pe) && pe > 0)
         h << " ± " << format_for(lang, 100 * pe, 0) << (sv ? " procentenheter" : " points");
       h << "</td><td>" << (std::isfinite(year) ? format_for(lang, year, 0) : "–") << "</td></tr>";
     }
-    h << "</table>\n";
+    h << "</table><p class=\"note\">"
+      << (sv ? "Nuvärde: återbetalningen diskonterad till simuleringens start med kalkylräntan."
+             : "Present value: the repayment discounted to the start of the simulation at the "
+               "discount rate.")
+      << "</p>\n";
   }
   return h.str();
 }
@@ -811,18 +834,18 @@ std::string config_value_words(Language lang, const std::string& key, const std:
   return config_number(lang, v);
 }
 
-/// The appendix: the config's commented parameter lines that cite a source. In Swedish each
-/// row is the key in words (io/labels.hpp), its value in words and the sources it cites, no
-/// raw key and no English comment; a key without words is counted, not shown. In English the
-/// raw key, value and comment (for the researcher who reads the config).
+/// The appendix: the config's commented parameter lines that cite a source. In both languages
+/// each row is the key in words (io/labels.hpp), its value in words and the sources it cites,
+/// no raw key and no comment text; a key without words is counted, not shown (the config file
+/// in the results folder has them all).
 std::string assumptions_html(const std::string& config_text, Language lang) {
   const Text& t = text_for(lang);
   const bool sv = lang == Language::sv;
   std::ostringstream h;
   std::istringstream cfg(config_text);
   std::string line, section;
-  h << "<table><tr><th>" << (sv ? "antagande" : t.key) << "</th><th>" << t.value << "</th><th>"
-    << (sv ? "källa" : t.source) << "</th></tr>";
+  h << "<table><tr><th>" << (sv ? "antagande" : "assumption") << "</th><th>" << t.value
+    << "</th><th>" << (sv ? "källa" : "source") << "</th></tr>";
   std::string key, value, comment;
   int without_words = 0;
   while (std::getline(cfg, line)) {
@@ -835,17 +858,12 @@ std::string assumptions_html(const std::string& config_text, Language lang) {
     }
     if (!split_commented_line(line, key, value, comment) || !cites_source(comment)) continue;
     const std::string path = section + "." + key;
-    if (!sv) {
-      h << "<tr><td>" << svg::escape(path) << "</td><td>" << svg::escape(value) << "</td><td>"
-        << svg::escape(comment) << "</td></tr>";
-      continue;
-    }
     const auto words = config_key_words(path);
     if (!words) {
       ++without_words;
       continue;
     }
-    h << "<tr><td>" << svg::escape(words->sv) << "</td><td>"
+    h << "<tr><td>" << svg::escape(sv ? words->sv : words->en) << "</td><td>"
       << svg::escape(config_value_words(lang, path, value)) << "</td><td>"
       << svg::escape(source_words(lang, comment)) << "</td></tr>";
   }
@@ -1211,19 +1229,8 @@ std::string build_report(const fs::path& dir, Language lang) {
   if (fs::exists(dir / "acceptability.csv")) {
     const Csv ac = read_csv(dir / "acceptability.csv",
                             {"value_per_outcome_sek", "scenario", "probability_best"});
-    std::vector<svg::Series> curves;
-    for (const auto& r : ac.rows) {
-      const std::string label = label_of(ac.at(r, "scenario"));
-      svg::Series& series = series_named(curves, label);
-      const double x = ac.num(r, "value_per_outcome_sek") / 1000.0,
-                   y = 100.0 * ac.num(r, "probability_best");
-      if (!std::isfinite(x) || !std::isfinite(y)) continue;
-      series.x.push_back(x);
-      series.y.push_back(y);
-    }
-    curves.erase(std::remove_if(curves.begin(), curves.end(),
-                                [](const svg::Series& c) { return c.x.empty(); }),
-                 curves.end());
+    const auto curves =
+        series_of(ac, "value_per_outcome_sek", 1000.0, "probability_best", 100.0, 1.0, label_of);
     if (!curves.empty()) {
       h << "<figure>"
         << svg::line_chart(

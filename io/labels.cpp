@@ -47,7 +47,8 @@ std::string fte_words(Language l, double fte) {
     ++d;
   const std::string n = format_number_in(l, fte, d);
   if (l == Language::en) return n + " FTE";
-  return n + (std::abs(fte - 1.0) < 1e-9 ? " heltid" : " heltider");
+  // As a Swedish official writes it: "1 heltid", "2,5 årsarbetare", "5 årsarbetare".
+  return n + (std::abs(fte - 1.0) < 1e-9 ? " heltid" : " årsarbetare");
 }
 
 std::string allocation_policy_words(Language l, Allocation policy) {
@@ -397,20 +398,19 @@ std::string fund_terms_words(Language l, const FundTerms& f) {
   const std::string year = std::to_string(f.by_year);
   if (f.rule == FundRule::effect) {
     const std::string over = std::to_string(f.repay_over_years);
+    const std::string at_least =
+        format_number_in(l, f.threshold, f.threshold == std::round(f.threshold) ? 0 : 1);
     return sv ? "Fonden finansierar insatsen med " + amount +
-                    ". Hela beloppet betalas tillbaka om effekten (" +
-                    fund_measure_words(l, f.measure) + ") når minst " +
-                    format_number_in(l, f.threshold,
-                                     f.threshold == std::round(f.threshold) ? 0 : 1) +
-                    " senast vid slutet av år " + year + ", fördelat på " + over +
-                    (f.repay_over_years == 1 ? " år" : " år") + " från året efter."
+                    ". Hela beloppet betalas tillbaka, fördelat på " + over +
+                    " år från året efter, om effekten når minst " + at_least +
+                    " senast vid slutet av år " + year +
+                    ". Som effekt räknas: " + fund_measure_words(l, f.measure) + "."
               : "The fund finances the effort with " + amount +
-                    ". The whole amount is repaid if the effect (" +
-                    fund_measure_words(l, f.measure) + ") reaches at least " +
-                    format_number_in(l, f.threshold,
-                                     f.threshold == std::round(f.threshold) ? 0 : 1) +
-                    " by the end of year " + year + ", spread over " + over +
-                    (f.repay_over_years == 1 ? " year" : " years") + " from the year after.";
+                    ". The whole amount is repaid, spread over " + over +
+                    (f.repay_over_years == 1 ? " year" : " years") +
+                    " from the year after, if the effect reaches at least " + at_least +
+                    " by the end of year " + year +
+                    ". The effect counted: " + fund_measure_words(l, f.measure) + ".";
   }
   const std::string share = format_number_in(l, 100 * f.share_of_savings, 0) + " %";
   return sv ? "Fonden finansierar insatsen med " + amount + " och får " + share +

@@ -2,7 +2,7 @@
 /// Words a reader sees, in Swedish and English: scenario labels (the config's label_sv /
 /// label_en, else made from the staffing level and the policies), the config's description,
 /// the economic perspective. Swedish is written as a Swedish official would write it:
-/// "1 heltid", "2,5 heltider", "utan koordinatorer"; no code name reaches the reader.
+/// "1 heltid", "2,5 årsarbetare", "utan koordinatorer"; no code name reaches the reader.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -35,7 +35,7 @@ inline const std::string& in(Language l, const Bilingual& b) {
 /// A number as the language writes it: sv "1 234 567,5", en "1,234,567.5".
 std::string format_number_in(Language l, double v, int decimals);
 
-/// "1 heltid", "2,5 heltider" / "1 FTE", "2.5 FTE".
+/// "1 heltid", "2,5 årsarbetare" / "1 FTE", "2.5 FTE".
 std::string fte_words(Language l, double fte);
 /// Allocation policy in words ("först till kvarn" / "first come, first served").
 std::string allocation_policy_words(Language l, Allocation policy);

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "analysis/plan_calculator.hpp"
+#include "io/json_fields.hpp"
 
 namespace attendsim::models {
 
@@ -11,14 +12,7 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-json num(double v) {
-  return std::isfinite(v) ? json(v) : json(nullptr);
-}
-
-json summary_json(const Summary& s) {
-  return {{"mean", num(s.mean)},       {"se", num(s.se)},     {"ci_low", num(s.ci_low)},
-          {"ci_high", num(s.ci_high)}, {"p2_5", num(s.p2_5)}, {"p97_5", num(s.p97_5)}};
-}
+const auto num = json_number;
 
 /// Whether a compared scenario is the configured one: the same staffing and policies.
 bool is_configured(const ModelConfig& cfg, const ScenarioSpec& s) {
@@ -104,6 +98,7 @@ void add_plan_and_fund_json(json& j, const ModelConfig& cfg, const PlanAndFund& 
     json sc = json::object();
     for (const auto& r : pf.funds) {
       sc[r.scenario] = {{"expected_repayment_sek", summary_json(r.repayment)},
+                        {"expected_repayment_present_value_sek", summary_json(r.present_value)},
                         {"p_repaid", num(r.repaid.mean)},
                         {"p_repaid_mc_error", num(r.repaid.se)},
                         {"p_repaid_in_full", num(r.full.mean)},
@@ -181,21 +176,24 @@ std::string plan_and_fund_markdown(const ModelConfig& cfg, const ExperimentResul
     md << T("## Vad fonden kan räkna med att få tillbaka\n\n",
             "## What the fund can expect back\n\n");
     md << fund_terms_words(lang, f) << "\n\n";
-    md << T("| alternativ | förväntad återbetalning, kr | sannolikhet för återbetalning | ",
-            "| option | expected repayment, SEK | probability of repayment | ")
+    md << T("| alternativ | förväntad återbetalning, kr | nuvärde, kr | sannolikhet för "
+            "återbetalning | ",
+            "| option | expected repayment, SEK | present value, SEK | probability of repayment | ")
        << (effect ? T("effekten nådd, år (median) | återbetalas under år |",
                       "effect reached, year (median) | repaid in years |")
                   : T("första återbetalning, år (median) | hela beloppet återbetalt |",
                       "first repayment, year (median) | whole amount repaid |"));
     for (int y = 1; y <= f.by_year; ++y) md << T(" senast år ", " by year ") << y << " |";
-    md << "\n|---|---:|---:|---:|---:|";
+    md << "\n|---|---:|---:|---:|---:|---:|";
     for (int y = 1; y <= f.by_year; ++y) md << "---:|";
     md << "\n";
     auto pct = [&](double p) { return std::isfinite(p) ? n(100 * p, 0) + " %" : "–"; };
     for (const auto& r : pf.funds) {
       md << "| " << label_of(r.scenario) << " | " << spread(r.repayment, 0) << " | "
-         << pct(r.repaid.mean)
-         << (r.repaid.n > 1 ? " ± " + n(100 * r.repaid.se, 0) + T(" procentenheter", " points")
+         << spread(r.present_value, 0) << " | " << pct(r.repaid.mean)
+         << (r.repaid.n > 1 ? " ± " + n(100 * r.repaid.se, 0) +
+                                  (n(100 * r.repaid.se, 0) == "1" ? T(" procentenhet", " point")
+                                                                  : T(" procentenheter", " points"))
                             : "")
          << " | ";
       const bool any = std::isfinite(r.median_first_year);
@@ -215,11 +213,22 @@ std::string plan_and_fund_markdown(const ModelConfig& cfg, const ExperimentResul
        << T(std::string(from_draws ? "Sannolikheterna är andelar av parameterdragningarna"
                                    : "Sannolikheterna är andelar av de upprepade simuleringarna") +
                 "; ± är osäkerheten från det begränsade antalet simuleringar. Åren räknas från "
-                "simuleringens start.\n\n",
+                "simuleringens start. Återbetalningen är beloppet i kronor när det betalas; "
+                "nuvärdet är "
+                "samma belopp diskonterat till simuleringens start med " +
+                n(100 * e.discount_rate, 1) + " % per år" +
+                (effect ? ", varje delbetalning vid slutet av sitt år.\n\n"
+                        : " (andelen av besparingar som redan är diskonterade, så nuvärdet är "
+                          "lika med återbetalningen).\n\n"),
             std::string(from_draws ? "Probabilities are shares of the parameter draws"
                                    : "Probabilities are shares of the repeated simulations") +
                 "; ± is the uncertainty from the limited number of simulations. Years count from "
-                "the start of the simulation.\n\n");
+                "the start of the simulation. The repayment is in kronor when paid; the present "
+                "value is the same amount discounted to the start of the simulation at " +
+                n(100 * e.discount_rate, 1) + " % a year" +
+                (effect ? ", each instalment at the end of its year.\n\n"
+                        : " (a share of savings that are already discounted, so the present value "
+                          "equals the repayment).\n\n"));
   }
   return md.str();
 }

@@ -26,6 +26,19 @@ struct Frame {
   }
 };
 
+/// A frame over [x0, x1] x [y0, y1] with room on the right for the series' legend: about
+/// 7 px per character of the longest series name.
+Frame legend_frame(double x0, double x1, double y0, double y1, int width, int height,
+                   const std::vector<Series>& series) {
+  Frame f{x0, x1, y0, y1};
+  f.width = width;
+  f.height = height;
+  std::size_t longest = 0;
+  for (const auto& s : series) longest = std::max(longest, s.name.size());
+  f.right = std::clamp(40 + 7 * static_cast<int>(longest), 150, width / 2);
+  return f;
+}
+
 std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", v);
@@ -192,13 +205,7 @@ std::string line_chart(const ChartText& text, const std::vector<Series>& series,
     for (double x : s.x) integer_x = integer_x && x == std::floor(x);
   }
   const auto yt = nice_ticks(std::min(0.0, ymin), std::max(ymax, y_max_at_least), 5);
-  Frame f{xmin, xmax, yt.front(), yt.back()};
-  f.width = width;
-  f.height = height;
-  // Room for the legend: about 7 px per character of the longest series name.
-  std::size_t longest = 0;
-  for (const auto& s : series) longest = std::max(longest, s.name.size());
-  f.right = std::clamp(40 + 7 * static_cast<int>(longest), 150, width / 2);
+  const Frame f = legend_frame(xmin, xmax, yt.front(), yt.back(), width, height, series);
   std::vector<std::pair<double, std::string>> xt;
   for (double x : nice_ticks(xmin, xmax, 8)) {
     if (x >= xmin && x <= xmax && (!integer_x || x == std::floor(x))) xt.emplace_back(x, fmt(x));
@@ -246,12 +253,8 @@ std::string scatter_chart(const ChartText& text, const std::vector<Series>& seri
                     "scatter chart '" << text.title << "' has no data");
   const auto xt_values = nice_ticks(std::min(0.0, xmin), std::max(0.0, xmax), 6);
   const auto yt = nice_ticks(std::min(0.0, ymin), std::max(0.0, ymax), 5);
-  Frame f{xt_values.front(), xt_values.back(), yt.front(), yt.back()};
-  f.width = width;
-  f.height = height;
-  std::size_t longest = 0;
-  for (const auto& s : series) longest = std::max(longest, s.name.size());
-  f.right = std::clamp(40 + 7 * static_cast<int>(longest), 150, width / 2);
+  const Frame f = legend_frame(xt_values.front(), xt_values.back(), yt.front(), yt.back(), width,
+                               height, series);
   std::vector<std::pair<double, std::string>> xt;
   for (double x : xt_values) xt.emplace_back(x, x_fmt(x));
   std::ostringstream os;

@@ -81,15 +81,26 @@ std::string threshold_sentence(Language l, const ThresholdRow& r) {
   const int d = decimals_for(r.range_low, r.range_high);
   auto num = [&](double v) { return format_number_in(l, v, d); };
   const std::string range = num(r.range_low) + "–" + num(r.range_high);
+  const bool has_plausible = std::isfinite(r.plausible_low) && std::isfinite(r.plausible_high);
+  const std::string plausible =
+      has_plausible ? num(r.plausible_low) + "–" + num(r.plausible_high) : std::string();
+  // Searched wider than the plausible range (compare's threshold): say which is which.
+  const bool wider = has_plausible && (num(r.plausible_low) != num(r.range_low) ||
+                                       num(r.plausible_high) != num(r.range_high));
   std::ostringstream os;
   if (!r.crossed) {
     const bool pays = r.metric_at_low >= r.target && r.metric_at_high >= r.target;
-    os << (sv ? "Inom det rimliga intervallet " : "Within the plausible range ") << range
+    os << (wider ? (sv ? "Inom det undersökta intervallet " : "Within the range searched ")
+                 : (sv ? "Inom det rimliga intervallet " : "Within the plausible range "))
+       << range
        << (pays ? (sv ? " lönar det sig överallt" : " it pays throughout")
                 : (sv ? " lönar det sig inte för något värde" : " it does not pay for any value"))
        << " (" << metric_value(l, r, r.metric_at_low) << (sv ? " vid " : " at ") << num(r.range_low)
        << ", " << metric_value(l, r, r.metric_at_high) << (sv ? " vid " : " at ")
-       << num(r.range_high) << ").";
+       << num(r.range_high) << ")";
+    if (wider)
+      os << (sv ? "; det rimliga intervallet är " : "; the plausible range is ") << plausible;
+    os << ".";
     return os.str();
   }
   os << (sv ? "Värdet behöver vara " : "The value would need to be ")
@@ -106,8 +117,77 @@ std::string threshold_sentence(Language l, const ThresholdRow& r) {
        << range;
   }
   os << ").";
+  if (has_plausible && r.threshold > r.plausible_high) {
+    os << (sv ? " Det är mer än det rimliga intervallet " : " That is beyond the plausible range ")
+       << plausible << (sv ? " medger." : ".");
+  } else if (has_plausible && r.threshold < r.plausible_low) {
+    os << (sv ? " Det är mindre än det rimliga intervallet "
+              : " That is below the plausible range ")
+       << plausible << (sv ? " medger." : ".");
+  }
   return os.str();
 }
+
+std::string threshold_headline(Language l, const ThresholdRow& r, const std::string& label) {
+  const bool sv = l == Language::sv;
+  if (!r.crossed) return label + ": " + threshold_sentence(l, r);
+  const int d = decimals_for(r.range_low, r.range_high);
+  auto num = [&](double v) { return format_number_in(l, v, d); };
+  std::ostringstream os;
+  os << (sv ? "För att " : "For ") << label << (sv ? " ska löna sig behöver " : " to pay, ")
+     << threshold_parameter_words(l, r.parameter) << (sv ? " vara " : " would need to be ")
+     << (r.direction > 0 ? (sv ? "minst " : "at least ") : (sv ? "högst " : "at most "))
+     << num(r.threshold) << (sv ? "; i dag antas " : "; assumed now: ") << num(r.base_value);
+  if (std::isfinite(r.plausible_high) && r.threshold > r.plausible_high)
+    os << (sv ? ", och rimligt är högst " : ", and at most ") << num(r.plausible_high)
+       << (sv ? "" : " is plausible");
+  else if (std::isfinite(r.plausible_low) && r.threshold < r.plausible_low)
+    os << (sv ? ", och rimligt är minst " : ", and at least ") << num(r.plausible_low)
+       << (sv ? "" : " is plausible");
+  os << ".";
+  return os.str();
+}
+
+namespace {
+
+/// How the values were computed, for the section's introduction.
+std::string method_words(Language l, const ThresholdRow& f) {
+  const bool sv = l == Language::sv;
+  const int d = decimals_for(f.range_low, f.range_high);
+  auto num = [&](double v) { return format_number_in(l, v, d); };
+  std::ostringstream os;
+  if (!f.refined) {
+    os << (sv ? "Beräknat på ett grovt rutnät: " : "Computed on a coarse grid: ") << f.grid_points
+       << (sv ? " värden från " : " values from ") << num(f.range_low) << (sv ? " till " : " to ")
+       << num(f.range_high) << (sv ? ", vart och ett simulerat " : ", each simulated ")
+       << f.replications
+       << (sv ? " gånger med samma slumptal; mellan rutnätets värden är resultatet linjärt "
+                "interpolerat. "
+              : " times on the same random numbers; between the grid values the result is "
+                "interpolated linearly. ");
+  }
+  os << (sv ? "Intervallet är ett 95 % konfidensintervall från "
+            : "The interval is a 95 % confidence interval from ")
+     << f.batches
+     << (sv ? " oberoende delomgångar av simuleringen, med samma slumptal vid varje värde."
+            : " independent batches of the simulation, on the same random numbers at every value.");
+  if (!f.refined) {
+    os << (sv ? " En separat, noggrannare tröskelanalys kan ersätta avsnittet."
+              : " A separate, finer threshold analysis can replace this section.");
+  }
+  return os.str();
+}
+
+/// The section's first sentence.
+std::string lead_words(Language l, const ThresholdRow& f) {
+  const bool sv = l == Language::sv;
+  return std::string(sv ? "Så här stor behöver " : "How large ") +
+         threshold_parameter_words(l, f.parameter) + (sv ? " vara " : " would need to be ") +
+         goal(l, f) +
+         (sv ? ", med alla andra antaganden oförändrade." : ", every other assumption unchanged.");
+}
+
+}  // namespace
 
 std::string threshold_markdown(const std::vector<ThresholdRow>& rows, const ScenarioLabeler& label,
                                Language l) {
@@ -117,16 +197,7 @@ std::string threshold_markdown(const std::vector<ThresholdRow>& rows, const Scen
   std::ostringstream md;
   md << "<!-- brytpunkt -->\n"
      << (sv ? "## Vad som krävs för att det ska löna sig\n\n" : "## What it would take to pay\n\n")
-     << (sv ? "Det värde som " : "The value that ") << threshold_parameter_words(l, f.parameter)
-     << (sv ? " behöver nå " : " would need to reach ") << goal(l, f)
-     << (sv ? ", med alla andra antaganden oförändrade. Intervallet är ett 95 % "
-              "konfidensintervall från "
-            : ", every other assumption unchanged. The interval is a 95 % confidence interval "
-              "from ")
-     << f.batches
-     << (sv ? " oberoende delomgångar av simuleringen, med samma slumptal vid varje värde.\n\n"
-            : " independent batches of the simulation, on the same random numbers at every "
-              "value.\n\n");
+     << lead_words(l, f) << " " << method_words(l, f) << "\n\n";
   for (const auto& r : rows)
     md << "- **" << label(r.scenario) << "**: " << threshold_sentence(l, r) << "\n";
   md << "<!-- /brytpunkt -->\n";
@@ -156,13 +227,7 @@ std::string threshold_html(const std::vector<ThresholdRow>& rows, const Scenario
   const auto& f = rows.front();
   std::ostringstream h;
   h << "<h2>" << (sv ? "Vad som krävs för att det ska löna sig" : "What it would take to pay")
-    << "</h2><p>"
-    << svg::escape(std::string(sv ? "Det värde som " : "The value that ") +
-                   threshold_parameter_words(l, f.parameter) +
-                   (sv ? " behöver nå " : " would need to reach ") + goal(l, f) +
-                   (sv ? ", med alla andra antaganden oförändrade (95 % konfidensintervall)."
-                       : ", every other assumption unchanged (95 % confidence interval)."))
-    << "</p><ul>";
+    << "</h2><p>" << svg::escape(lead_words(l, f) + " " + method_words(l, f)) << "</p><ul>";
   for (const auto& r : rows) {
     h << "<li><strong>" << svg::escape(label(r.scenario))
       << "</strong>: " << svg::escape(threshold_sentence(l, r)) << "</li>";

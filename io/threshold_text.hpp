@@ -23,6 +23,11 @@ std::string threshold_parameter_words(Language l, const std::string& path);
 /// the scenario to pay, or that it pays / does not pay anywhere within the range.
 std::string threshold_sentence(Language l, const ThresholdRow& row);
 
+/// One line for the brief's recommendation: what the parameter would need to be for the
+/// scenario `label` to pay ("För att 5 årsarbetare ska löna sig behöver koordinatorernas
+/// effekt (...) vara minst 3,39; i dag antas 1,50."), or that it does not pay within the range.
+std::string threshold_headline(Language l, const ThresholdRow& row, const std::string& label);
+
 /// decision.md's section "Vad som krävs för att det ska löna sig" / "What it would take to
 /// pay", between the markers <!-- brytpunkt --> and <!-- /brytpunkt --> (so that a later
 /// threshold run can replace it). "" when `rows` is empty.

@@ -20,7 +20,8 @@ const std::vector<std::string>& columns() {
       "scenario",        "parameter",  "metric",        "target",         "base_value",
       "range_low",       "range_high", "metric_at_low", "metric_at_high", "crossed",
       "direction",       "threshold",  "ci_low",        "ci_high",        "batches",
-      "batches_crossed", "crossings",  "replications",  "grid_points"};
+      "batches_crossed", "crossings",  "replications",  "grid_points",    "plausible_low",
+      "plausible_high",  "method"};
   return c;
 }
 
@@ -56,12 +57,28 @@ std::string threshold_csv(const ThresholdResult& r) {
   std::string out = csv::row(columns());
   const auto n = [](double v) { return format_number(v); };
   for (const auto& x : r.rows) {
-    out += csv::row({x.scenario, x.parameter, x.metric, n(x.target), n(x.base_value),
-                     n(x.range_low), n(x.range_high), n(x.metric_at_low), n(x.metric_at_high),
-                     x.crossed ? "true" : "false", std::to_string(x.direction), n(x.threshold),
-                     n(x.ci_low), n(x.ci_high), std::to_string(x.batches),
-                     std::to_string(x.batches_crossed), std::to_string(x.crossings),
-                     std::to_string(r.replications), std::to_string(r.grid_points)});
+    out += csv::row({x.scenario,
+                     x.parameter,
+                     x.metric,
+                     n(x.target),
+                     n(x.base_value),
+                     n(x.range_low),
+                     n(x.range_high),
+                     n(x.metric_at_low),
+                     n(x.metric_at_high),
+                     x.crossed ? "true" : "false",
+                     std::to_string(x.direction),
+                     n(x.threshold),
+                     n(x.ci_low),
+                     n(x.ci_high),
+                     std::to_string(x.batches),
+                     std::to_string(x.batches_crossed),
+                     std::to_string(x.crossings),
+                     std::to_string(r.replications),
+                     std::to_string(r.grid_points),
+                     n(x.plausible_low),
+                     n(x.plausible_high),
+                     x.refined ? "refined" : "interpolated"});
   }
   return out;
 }
@@ -76,7 +93,8 @@ void print_threshold_table(std::ostream& os, const ThresholdResult& r) {
   os << "threshold of " << f.parameter << " (base " << short_number(f.base_value) << ") where "
      << f.metric << " = " << short_number(f.target) << ", range [" << short_number(f.range_low)
      << ", " << short_number(f.range_high) << "], " << r.replications
-     << " replications on common random numbers:\n";
+     << " replications on common random numbers"
+     << (f.refined ? "" : ", interpolated between grid values") << ":\n";
   for (const auto& x : r.rows) {
     os << "  " << std::left << std::setw(28) << x.scenario << " ";
     if (!x.crossed) {
@@ -142,6 +160,14 @@ std::optional<std::vector<ThresholdRow>> read_threshold_csv(
     r.batches = static_cast<int>(num(14));
     r.batches_crossed = static_cast<int>(num(15));
     r.crossings = static_cast<int>(num(16));
+    r.replications = static_cast<int>(num(17));
+    r.grid_points = static_cast<int>(num(18));
+    r.plausible_low = num(19);
+    r.plausible_high = num(20);
+    if (c[21] != "refined" && c[21] != "interpolated")
+      ATTENDSIM_INPUT_ERROR(where << "column 'method': refined or interpolated, got '" << c[21]
+                                  << "'");
+    r.refined = c[21] == "refined";
     if (r.crossed && !std::isfinite(r.threshold))
       ATTENDSIM_INPUT_ERROR(where << "column 'threshold': a crossed row needs a number");
     rows.push_back(r);

@@ -7,7 +7,9 @@
 /// crossed (true | false), direction (1: the metric reaches the target above the threshold,
 /// -1: below, 0: no crossing), threshold, ci_low, ci_high (batch-means 95 % interval; nan when
 /// not every batch crosses), batches, batches_crossed, crossings (sign changes on the grid),
-/// replications, grid_points. Numbers as format_number; nan where there is none.
+/// replications, grid_points, plausible_low, plausible_high (the parameter's 2.5 % and 97.5 %
+/// quantiles; nan for a fixed parameter), method (refined: TOMS 748 by `attendsim threshold`;
+/// interpolated: compare's cheap threshold). Numbers as format_number; nan where there is none.
 #include <filesystem>
 #include <iosfwd>
 #include <optional>

@@ -67,13 +67,6 @@ void unregister_temporary(const std::filesystem::path& p);
 std::filesystem::path default_output_dir(const std::filesystem::path& parent,
                                          const std::string& stem);
 
-/// Writes `content` to DIR/NAME through DIR/.NAME.tmp-PID and a rename, so that NAME is whole
-/// or absent; other files in DIR are left alone (DIR is not replaced as a whole, unlike an
-/// OutputDir). DIR is created when missing, and removed again if the write fails. Throws
-/// InputError naming `out_dir` when DIR is not a folder or cannot be written.
-void write_file_atomically(const std::filesystem::path& out_dir, const std::string& name,
-                           const std::string& content);
-
 /// Formats a double for CSV/JSON text with 12 significant digits, deterministic.
 std::string format_number(double v);
 

@@ -184,6 +184,44 @@ TEST(Fund, EffectRuleOnHandBuiltDraws) {
   EXPECT_NEAR(d.repaid.se, std::sqrt(0.5) / std::sqrt(2.0), 1e-12);  // sd of {1, 0} / sqrt(2)
 }
 
+TEST(Fund, PresentValueOfTheRepaymentOnHandBuiltDraws) {
+  // A = 900 000 repaid over 3 years once the effect is met; the rate is 5 % a year.
+  FundTerms t;
+  t.present = true;
+  t.amount_sek = 900000;
+  t.rule = FundRule::effect;
+  t.threshold = 1;
+  t.by_year = 2;
+  t.repay_over_years = 3;
+  const double r = 0.05;
+  // Met in year 2: 300 000 at the end of years 3, 4 and 5, each discounted to the start:
+  // 300 000 (1.05^-3 + 1.05^-4 + 1.05^-5) = 300 000 (0.863838 + 0.822702 + 0.783526)
+  // = 741 019.9 (by hand: 1 / 1.157625, 1 / 1.21550625, 1 / 1.2762815625).
+  const auto met2 = fund_unit(t, {0.5, 1.5}, {}, r);
+  EXPECT_DOUBLE_EQ(met2.repayment_sek, 900000);  // nominal: the whole amount
+  EXPECT_NEAR(met2.present_value_sek,
+              300000 * (1 / 1.157625 + 1 / 1.21550625 + 1 / 1.2762815625), 1e-6);
+  EXPECT_NEAR(met2.present_value_sek, 741019.9, 0.1);
+  // Met in year 1: one year earlier, so worth 1.05 times as much.
+  const auto met1 = fund_unit(t, {3, 3}, {}, r);
+  EXPECT_NEAR(met1.present_value_sek, 1.05 * met2.present_value_sek, 1e-6);
+  // Never met: 0. At rate 0 the present value is the nominal repayment.
+  const auto never = fund_unit(t, {0, 0}, {}, r);
+  EXPECT_EQ(never.present_value_sek, 0);
+  EXPECT_DOUBLE_EQ(fund_unit(t, {0.5, 1.5}, {}, 0.0).present_value_sek, 900000);
+  // Across the three units (one draw, three replications): the mean of the unit values.
+  const auto o = summarise_fund(t, {met2, met1, never}, 1, 3);
+  EXPECT_DOUBLE_EQ(o.repayment.mean, 600000);
+  EXPECT_NEAR(o.present_value.mean, (2.05 * met2.present_value_sek) / 3, 1e-6);
+  // share_of_savings: the payments are shares of savings already discounted: PV = R.
+  FundTerms s = t;
+  s.rule = FundRule::share_of_savings;
+  s.share_of_savings = 0.5;
+  const auto u = fund_unit(s, {}, {400000, 100000}, r);
+  EXPECT_DOUBLE_EQ(u.repayment_sek, 250000);
+  EXPECT_DOUBLE_EQ(u.present_value_sek, 250000);
+}
+
 TEST(Fund, ShareOfSavingsRuleOnHandBuiltDraws) {
   FundTerms t;
   t.present = true;

@@ -13,6 +13,7 @@
 #include "analysis/experiment.hpp"
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
+#include "analysis/threshold.hpp"
 #include "io/labels.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
@@ -99,7 +100,7 @@ TEST(DecisionLanguage, LabelsFromTheConfigOrMadeFromStaffingAndPolicies) {
             "Där inget annat anges: lika tillgång för flickor och pojkar, flickor remitteras som "
             "pojkar.");
   EXPECT_EQ(scenario_labels(cfg, scen.back()).sv,
-            "5 heltider som 2018: först till kvarn, remittering som förut");
+            "5 årsarbetare som 2018: först till kvarn, remittering som förut");
   ScenarioSpec half = scen[1];  // an explicit scenario without labels names its policies
   half.name = "2_5fte";
   auto with_half = cfg;
@@ -107,7 +108,7 @@ TEST(DecisionLanguage, LabelsFromTheConfigOrMadeFromStaffingAndPolicies) {
   half.allocation_policy = Allocation::fifo;
   half.referral_policy = ReferralPolicy::as_configured;
   for (auto& p : half.staffing.periods) p.fte = p.fte > 0 ? 2.5 : 0;
-  EXPECT_EQ(scenario_labels(with_half, half).sv, "2,5 heltider, först till kvarn");
+  EXPECT_EQ(scenario_labels(with_half, half).sv, "2,5 årsarbetare, först till kvarn");
   EXPECT_EQ(scenario_labels(with_half, half).en, "2.5 FTE, first come, first served");
   EXPECT_EQ(config_description(cfg, Language::sv),
             "Uppsala 2020: 5 koordinatorer med lika tillgång till stöd för flickor och pojkar");
@@ -135,7 +136,39 @@ TEST(DecisionLanguage, SwedishBriefHasNoEnglishWordRawKeyOrCodeName) {
   opt.threads = 2;
   add_plan_and_fund_extras(cfg, opt);  // as compare does: the bridge and the fund sections
   const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
-  const auto rep = analyse_comparison(cfg, res);
+  auto rep = analyse_comparison(cfg, res);
+  // compare's threshold section, hand-built: one row crossed beyond the plausible range (the
+  // configured staffing), one not crossed within the range searched.
+  ThresholdRow crossed;
+  crossed.scenario = rep.plan_fund.bridge_scenario;
+  crossed.parameter = kDefaultThresholdParameter;
+  crossed.metric = "net_benefit";
+  crossed.base_value = 1.5;
+  crossed.range_low = crossed.plausible_low = 1.0;
+  crossed.range_high = 4.75;
+  crossed.plausible_high = 2.25;
+  crossed.crossed = true;
+  crossed.direction = 1;
+  crossed.threshold = 3.39;
+  crossed.ci_low = 2.8;
+  crossed.ci_high = 3.9;
+  crossed.batches = crossed.batches_crossed = 5;
+  crossed.refined = false;
+  crossed.replications = 10;
+  crossed.grid_points = 4;
+  ThresholdRow flat = crossed;
+  flat.scenario = res.scenarios.at(1).name;
+  flat.crossed = false;
+  flat.direction = 0;
+  flat.threshold = flat.ci_low = flat.ci_high = NAN;
+  flat.metric_at_low = -2e6;
+  flat.metric_at_high = -1e6;
+  ThresholdRow no_interval = crossed;
+  no_interval.scenario = res.scenarios.at(2).name;
+  no_interval.ci_low = no_interval.ci_high = NAN;
+  no_interval.batches_crossed = 4;
+  ASSERT_FALSE(crossed.scenario.empty());
+  rep.threshold = {flat, no_interval, crossed};
   const auto md = decision_markdown(cfg, res, rep, Language::sv);
   const auto w = words(md);
   for (const char* e : kEnglish) EXPECT_EQ(w.count(e), 0u) << "English word '" << e << "'";
@@ -148,12 +181,15 @@ TEST(DecisionLanguage, SwedishBriefHasNoEnglishWordRawKeyOrCodeName) {
   EXPECT_EQ(md.find(cfg.name), std::string::npos);
   // The parts a council member looks for.
   for (const char* part :
-       {"## Rekommendation", "utan koordinatorer", "| 1 heltid |", "5 heltider",
+       {"## Rekommendation", "utan koordinatorer", "| 1 heltid |", "5 årsarbetare",
         "flickors tillgång i förhållande till pojkars", "per 100 flickor",
         "kostnad per extra varaktig återgång", "kostnad per extra elev som fullföljer gymnasiet",
         "elever som gått om ett år", "## Från planens 2,80 kr till simuleringens",
         "| 0 | Planens egen kalkyl", "## Vad fonden kan räkna med att få tillbaka",
-        "förväntad återbetalning, kr", "4 875 772 kr"}) {
+        "förväntad återbetalning, kr", "nuvärde, kr", "4 875 772 kr",
+        "## Vad som krävs för att det ska löna sig", "grovt rutnät",
+        "ska löna sig behöver koordinatorernas effekt", "vara minst 3,39",
+        "mer än det rimliga intervallet 1,00–2,25", "lönar det sig inte för något värde"}) {
     EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
   }
   // Whether the value past the horizon is counted is said (the config has it on).
@@ -167,6 +203,9 @@ TEST(DecisionLanguage, SwedishBriefHasNoEnglishWordRawKeyOrCodeName) {
   EXPECT_NE(en.find("5 FTE as in 2018"), std::string::npos);
   EXPECT_NE(en.find("## From the plan's 2.80 to the simulated"), std::string::npos);
   EXPECT_NE(en.find("## What the fund can expect back"), std::string::npos);
+  EXPECT_NE(en.find("present value, SEK"), std::string::npos);
+  EXPECT_NE(en.find("## What it would take to pay"), std::string::npos);
+  EXPECT_NE(en.find("would need to be at least 3.39"), std::string::npos) << en;
   EXPECT_EQ(en.find("5fte"), std::string::npos);
 }
 
@@ -274,8 +313,21 @@ TEST(DecisionLanguage, SwedishReportBodyUsesLabelsNotCodeNames) {
     EXPECT_EQ(visible.find(code), std::string::npos) << code;
   for (const auto& t : tokens(visible))
     EXPECT_EQ(t.find('_'), std::string::npos) << "raw key or code name '" << t << "'";
-  EXPECT_NE(visible.find("5 heltider som 2018"), std::string::npos);
+  EXPECT_NE(visible.find("5 årsarbetare som 2018"), std::string::npos);
   EXPECT_NE(visible.find("lika tillgång till stöd för flickor och pojkar"), std::string::npos);
+  // compare alone gives what it would take (its coarse threshold) and the fund's present value.
+  EXPECT_NE(visible.find("Vad som krävs för att det ska löna sig"), std::string::npos);
+  EXPECT_NE(visible.find("nuvärde, kr"), std::string::npos);
+  // The English appendix also shows the keys in words, not raw keys.
+  r = testsupport::run_cli("report '" + (dir / "out").string() + "' --lang en", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto en = testsupport::read_file(dir / "out" / "report_en.html");
+  const auto en_appendix = en.find("</h2>", en.find("assumption"));
+  ASSERT_NE(en_appendix, std::string::npos);
+  EXPECT_NE(en.find("cost per FTE-year (SEK)"), std::string::npos);
+  for (const char* key : {"economics.cost_per_fte_year_sek", "coordinators.caseload_per_fte",
+                          "cost_per_fte_year_sek", "rr_improve_in_case"})
+    EXPECT_EQ(en.find(key), std::string::npos) << key;
   std::filesystem::remove_all(dir);
 }
 

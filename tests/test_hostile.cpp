@@ -169,8 +169,11 @@ TEST(Hostile, ReportReadsCrlfConfigAndTheRealDescription) {
   const std::string html = read_file(d / "res" / "report_en.html");
   EXPECT_EQ(html.find("OLD TEXT"), std::string::npos);
   EXPECT_NE(html.find("Mid-sized Swedish municipality"), std::string::npos);
-  // The assumptions table has rows (reference.toml cites sources: "# ...; S9").
-  EXPECT_NE(html.find("<td>detection.school_action_months</td>"), std::string::npos);
+  // The assumptions table has rows (reference.toml cites sources: "# ...; S9"), the key in
+  // words in English as in Swedish.
+  EXPECT_NE(html.find("<td>school's own measures before referral (months)</td>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("<td>detection.school_action_months</td>"), std::string::npos);
   fs::remove_all(d);
 }
 

@@ -143,6 +143,51 @@ TEST(Threshold, LinearInTheCostEqualsTheClosedForm) {
   EXPECT_NEAR(row.threshold, c1 + 0.3 * (c2 - c1), 1e-3 * (c2 - c1));
 }
 
+TEST(Threshold, InterpolatedRootIsTheLinearInterpolationBetweenTheGridValues) {
+  // compare's cheap threshold (refine = false): no experiment beyond the grid; the root is
+  // the straight line between the two grid values around the sign change, computed here from
+  // run_experiment at the same grid values.
+  const auto cfg = small_reference();
+  auto opt = small_options();
+  const auto scen = comparison_scenarios(cfg).at(1);
+  const std::string key = "coordinators.rr_improve_in_case";
+  const double lo = 1.0, hi = 5.0;
+  const std::vector<double> xs = {1.0, 2.0, 3.0, 4.0, 5.0};
+  const auto f = metric_on_values(cfg, opt, scen, key, xs, Metric::roi);
+  const double target = 0.5 * (f[1] + f[2]);  // crossed between 2 and 3
+  ThresholdSpec spec;
+  spec.parameter = key;
+  spec.metric = ThresholdMetric::roi;
+  spec.target = target;
+  spec.range = std::make_pair(lo, hi);
+  spec.scenarios = {scen.name};
+  spec.grid_points = 5;
+  spec.refine = false;
+  const auto r = threshold_analysis(cfg, opt, spec);
+  ASSERT_EQ(r.rows.size(), 1u);
+  const auto& row = r.rows.front();
+  ASSERT_TRUE(row.crossed);
+  EXPECT_EQ(row.evaluations, 0);  // nothing run beyond the grid
+  EXPECT_FALSE(row.refined);
+  EXPECT_NEAR(row.threshold, 2.0 + (target - f[1]) / (f[2] - f[1]), 1e-12);
+  EXPECT_NEAR(row.threshold, 2.5, 1e-12);  // the target is the midpoint of the two values
+  // The plausible range is the distribution's 2.5 % and 97.5 % quantiles, not the range given.
+  const auto& d = *cfg.parameters.at(*cfg.parameters.find(key)).dist;
+  EXPECT_DOUBLE_EQ(row.plausible_low, d.quantile(0.025));
+  EXPECT_DOUBLE_EQ(row.plausible_high, d.quantile(0.975));
+  // Beyond the plausible range, the sentence says so.
+  const auto sv = threshold_sentence(Language::sv, row);
+  EXPECT_NE(sv.find("mer än det rimliga intervallet"), std::string::npos) << sv;
+  // compare's spec: the plausible range and twice its width above it, 5 values, interpolated.
+  const auto c = compare_threshold_spec(cfg);
+  ASSERT_TRUE(c.range.has_value());
+  EXPECT_DOUBLE_EQ(c.range->first, d.quantile(0.025));
+  EXPECT_NEAR(c.range->second, d.quantile(0.025) + 3 * (d.quantile(0.975) - d.quantile(0.025)),
+              1e-12);
+  EXPECT_EQ(c.grid_points, kCompareThresholdGridPoints);
+  EXPECT_FALSE(c.refine);
+}
+
 TEST(Threshold, NoCrossingWithinTheRangeIsReported) {
   const auto cfg = small_reference();
   const auto opt = small_options();
@@ -185,6 +230,10 @@ TEST(Threshold, CsvRoundTripsAndTheSwedishTextHasNoEnglishOrRawKey) {
   a.ci_low = 1.8;
   a.ci_high = 1.95;
   a.batches = a.batches_crossed = 5;
+  a.plausible_low = 1.0;
+  a.plausible_high = 2.25;
+  a.replications = 10;
+  a.grid_points = 9;
   ThresholdRow b = a;
   b.scenario = "a, \"quoted\" name";
   b.crossed = false;
@@ -199,12 +248,16 @@ TEST(Threshold, CsvRoundTripsAndTheSwedishTextHasNoEnglishOrRawKey) {
   EXPECT_EQ((*back)[1].scenario, b.scenario);
   EXPECT_DOUBLE_EQ((*back)[0].threshold, 1.87);
   EXPECT_TRUE(std::isnan((*back)[1].threshold));
+  EXPECT_EQ((*back)[0].replications, 10);
+  EXPECT_EQ((*back)[0].grid_points, 9);
+  EXPECT_EQ((*back)[0].refined, a.refined);
+  EXPECT_DOUBLE_EQ((*back)[0].plausible_high, a.plausible_high);
   EXPECT_FALSE(read_threshold_csv(dir / "none").has_value());
   testsupport::write_file(dir / "threshold.csv", "scenario,x\n");
   EXPECT_THROW((void)read_threshold_csv(dir), std::exception);
 
   const auto md = threshold_markdown(
-      {a}, [](const std::string&) { return std::string("5 heltider"); }, Language::sv);
+      {a}, [](const std::string&) { return std::string("5 årsarbetare"); }, Language::sv);
   EXPECT_NE(md.find("minst 1,87"), std::string::npos) << md;
   EXPECT_NE(md.find("koordinatorernas effekt"), std::string::npos) << md;
   for (const char* e : {"the", "and", "of", "net", "benefit", "roi", "sek", "fte", "interval",
@@ -249,6 +302,38 @@ TEST(Threshold, BadInputExitsTwoNamingTheKey) {
   expect_exit2("--param detection.p_consent --range -0.5,0.9", "detection.p_consent");
   expect_exit2("--metric irr", "--metric");
   expect_exit2("--scenario nope", "nope");
+}
+
+TEST(Threshold, CompareAloneSaysWhatItTakesAndNoThresholdLeavesItOut) {
+  const auto dir = testsupport::scratch_dir("threshold-compare");
+  const auto cfg = testsupport::small_reference_config(dir);
+  const auto c = testsupport::run_cli("compare " + cfg +
+                                          " --draws 2 --replications 2 --threads 2 --seed 3 "
+                                          "--quiet --out '" +
+                                          (dir / "a").string() + "'",
+                                      dir);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const auto rows = read_threshold_csv(dir / "a");
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_GE(rows->size(), 2u);
+  for (const auto& r : *rows) {
+    EXPECT_FALSE(r.refined);
+    EXPECT_EQ(r.parameter, kDefaultThresholdParameter);
+    EXPECT_EQ(r.replications, kCompareThresholdReplications);
+    EXPECT_EQ(r.grid_points, kCompareThresholdGridPoints);
+  }
+  const auto md = testsupport::read_file(dir / "a" / "decision.md");
+  EXPECT_NE(md.find("## Vad som krävs för att det ska löna sig"), std::string::npos) << md;
+  EXPECT_NE(md.find("grovt rutnät"), std::string::npos) << md;
+  const auto n = testsupport::run_cli("compare " + cfg +
+                                          " --draws 2 --replications 2 --threads 2 --seed 3 "
+                                          "--quiet --no-threshold --out '" +
+                                          (dir / "b").string() + "'",
+                                      dir);
+  ASSERT_EQ(n.exit_code, 0) << n.err;
+  EXPECT_FALSE(fs::exists(dir / "b" / "threshold.csv"));
+  EXPECT_EQ(testsupport::read_file(dir / "b" / "decision.md").find("## Vad som krävs"),
+            std::string::npos);
 }
 
 TEST(Threshold, CommandWritesThresholdCsvAndTheBriefAndReportSayWhatItTakes) {

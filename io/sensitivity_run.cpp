@@ -1,0 +1,210 @@
+#include "io/sensitivity_run.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <ostream>
+
+#include "analysis/global_sensitivity.hpp"
+#include "analysis/metrics.hpp"
+#include "io/base_case_run.hpp"
+#include "io/results_writer.hpp"
+#include "io/sensitivity_writer.hpp"
+#include "sim/error.hpp"
+#include "sim/names.hpp"
+
+namespace attendsim::models {
+
+void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRequest& req,
+                     OutputDir& dir, bool keep_run_files, std::ostream& os) {
+  auto write_run = [&](const ExperimentResult& res, const Provenance& prov, bool with_draws) {
+    if (!keep_run_files) write_run_outputs(dir, cfg, res, prov, with_draws);
+  };
+  // oneway, twoway and sobol accompany their CSV with a base-case run (one draw at base
+  // values); it is simulated only when its files will be written. `wall_seconds` defaults to
+  // the base run's own.
+  auto write_base_run = [&](const std::string& what, std::optional<double> wall_seconds) {
+    if (!keep_run_files) write_base_case_run(dir, cfg, opt, what, wall_seconds);
+  };
+  if (!req.target_se.empty()) {
+    const auto eq = req.target_se.find('=');
+    if (eq == std::string::npos)
+      ATTENDSIM_INPUT_ERROR("--target-se: expected METRIC=VALUE, got '" << req.target_se << "'");
+    const std::string metric = req.target_se.substr(0, eq);
+    metric_by_name(metric, "--target-se");
+    char* end = nullptr;
+    const double target = std::strtod(req.target_se.c_str() + eq + 1, &end);
+    if (end == req.target_se.c_str() + eq + 1 || *end != '\0' || !(target > 0) ||
+        !std::isfinite(target)) {
+      ATTENDSIM_INPUT_ERROR("--target-se: VALUE must be a finite number > 0, got '"
+                            << req.target_se.substr(eq + 1) << "'");
+    }
+    if (req.max_replications < req.batch) {
+      ATTENDSIM_INPUT_ERROR("--max-replications " << req.max_replications
+                                                  << " must be at least --batch " << req.batch);
+    }
+    const auto r = run_to_target_se(cfg, opt, metric, target, req.batch, req.max_replications);
+    write_run_outputs(dir, cfg, r.result,
+                      {"sensitivity --target-se", r.result.wall_seconds, opt.threads}, false);
+    dir.write("target_se.csv", target_se_csv(metric, target, r));
+    dir.commit();
+    if (!req.quiet) {
+      os << metric << ": se " << r.se << (r.reached ? " <= " : " > ") << target << " after "
+         << r.result.options.replications << " replications (batches of " << req.batch << ")\n";
+      os << "results: " << dir.final_path().string() << "\n";
+    }
+    return;
+  }
+  if (req.method.empty()) {
+    ATTENDSIM_INPUT_ERROR("sensitivity: give --method (" << known_names<SensitivityMethod>()
+                                                         << ") or --target-se");
+  }
+  const auto method = *parse_name<SensitivityMethod>(req.method);
+  if (!req.params.empty() &&
+      (method == SensitivityMethod::psa || method == SensitivityMethod::oneway)) {
+    ATTENDSIM_INPUT_ERROR("--params is not used by --method " << req.method
+                                                              << " (it takes every uncertain "
+                                                                 "parameter); leave it out");
+  }
+  // Only psa simulates the draws of --draws-from; the other methods would ignore them.
+  if (!req.draws_from.empty() && method != SensitivityMethod::psa)
+    ATTENDSIM_INPUT_ERROR("--draws-from " << req.draws_from
+                                          << ": used by --method psa only, not by " << req.method
+                                          << "; leave it out");
+  if (method == SensitivityMethod::psa) {
+    if (!opt.parameter_sets.empty() && opt.parameter_sets.size() < 2)
+      ATTENDSIM_INPUT_ERROR(req.draws_from
+                            << ": --method psa needs at least 2 draws (rows), the file "
+                               "holds "
+                            << opt.parameter_sets.size());
+    if (opt.parameter_sets.empty() && opt.draws <= 1) opt.draws = 100;
+    req.check_memory(static_cast<double>(opt.draws) * opt.replications,
+                     comparison_scenarios(cfg).size(), 0);
+    if (!req.replications_given) opt.replications = 2;
+    const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
+    write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
+    dir.write("psa.csv", psa_csv(res));
+    dir.write("acceptability.csv", acceptability_csv(acceptability(res, req.values_per_return)));
+    dir.commit();
+    if (!req.quiet) {
+      os << "PSA: " << opt.draws << " parameter draws x " << opt.replications << " replications, "
+         << res.scenarios.size() << " scenarios; psa.csv, acceptability.csv"
+         << (keep_run_files ? "" : ", draws.csv") << " in " << dir.final_path().string() << "\n";
+    }
+    return;
+  }
+  if (method == SensitivityMethod::oneway) {
+    if (!req.replications_given) opt.replications = 10;
+    const auto rows = one_way(cfg, opt);
+    write_base_run("sensitivity --method oneway", std::nullopt);
+    dir.write("tornado.csv", tornado_csv(rows));
+    dir.commit();
+    if (!req.quiet) {
+      os << "one-way analysis, net benefit (SEK), largest swings first:\n";
+      int k = 0;
+      for (const auto& r : rows) {
+        if (r.output != "net_benefit_sek" || k++ >= 10) continue;
+        os << "  " << r.parameter << ": " << group_thousands(r.output_low) << " .. "
+           << group_thousands(r.output_high) << " (swing " << group_thousands(r.swing) << ")\n";
+      }
+      os << "results: " << dir.final_path().string() << "\n";
+    }
+    return;
+  }
+  if (method == SensitivityMethod::twoway) {
+    const auto comma = req.params.find(',');
+    if (comma != std::string::npos && req.params.substr(0, comma) == req.params.substr(comma + 1))
+      ATTENDSIM_INPUT_ERROR("--params: a two-way analysis needs two different parameters, got '"
+                            << req.params << "'");
+    if (comma == std::string::npos)
+      ATTENDSIM_INPUT_ERROR("--method twoway needs --params A,B (two parameter keys)");
+    if (!req.replications_given) opt.replications = 10;
+    const auto rows =
+        two_way(cfg, opt, req.params.substr(0, comma), req.params.substr(comma + 1), req.grid);
+    write_base_run("sensitivity --method twoway", std::nullopt);
+    dir.write("twoway.csv", twoway_csv(rows));
+    dir.commit();
+    if (!req.quiet)
+      os << "two-way grid " << req.grid << "x" << req.grid << ": twoway.csv in "
+         << dir.final_path().string() << "\n";
+    return;
+  }
+  if (method == SensitivityMethod::sobol) {
+    if (req.sobol_n < 2)
+      ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << req.sobol_n);
+    if (!req.replications_given) opt.replications = 2;
+    const auto estimator = req.estimator;
+    if (opt.replications < 2 && !req.quiet) {
+      std::cerr << "attendsim: note: with --replications 1 the simulator's noise cannot be "
+                   "estimated; the indices keep its bias (use 2 or more)\n";
+    }
+    const auto params = uncertain_parameters(cfg, req.params);
+    {  // values[output][point x replication] and the design, before they are allocated
+      const double points = static_cast<double>(req.randomisations) *
+                            static_cast<double>(req.sobol_n) *
+                            static_cast<double>(params.size() + 2);
+      req.check_memory(
+          0, 1,
+          points * (8.0 * 3 * opt.replications + 8.0 * params.size()) +
+              static_cast<double>(req.randomisations) * req.sobol_n * opt.replications * 24);
+    }
+    const auto r =
+        sobol_sensitivity(cfg, opt, params, static_cast<std::size_t>(req.sobol_n), req.bootstrap,
+                          static_cast<std::size_t>(req.randomisations), true, estimator);
+    write_base_run("sensitivity --method sobol", r.wall_seconds);
+    dir.write("sobol.csv", sobol_csv(r));
+    dir.write("sobol_noise.csv", sobol_noise_csv(r));
+    dir.write("sobol_status.csv", sobol_status_csv(r));
+    dir.commit();
+    if (!req.quiet) {
+      os << "Sobol indices: N = " << r.n
+         << (r.randomisations > 1 ? " x " + std::to_string(r.randomisations) + " randomisations"
+                                  : std::string())
+         << ", " << r.parameters.size() << " parameters, " << r.design_points << " design points x "
+         << r.replications << " replications (" << r.baselines << " baselines recorded, "
+         << r.derived_baselines << " derived, " << r.scenario_runs
+         << " scenarios simulated from them, " << format_number(r.wall_seconds) << " s)\n";
+      for (const auto& row : r.rows) {
+        if (row.output != "net_benefit_sek") continue;
+        os << "  " << row.parameter << ": S " << format_number(row.index.first_order) << " ["
+           << format_number(row.index.first_order_ci_low) << ", "
+           << format_number(row.index.first_order_ci_high) << "], ST "
+           << format_number(row.index.total) << " [" << format_number(row.index.total_ci_low)
+           << ", " << format_number(row.index.total_ci_high) << "]\n";
+      }
+      for (const auto& z : r.noise) {
+        if (!z.identifiable) {
+          os << "  " << z.output << ": not identifiable (" << z.note << "); no indices\n";
+          continue;
+        }
+        os << "  noise share of " << z.output << ": " << format_number(z.noise_share) << "\n";
+      }
+      os << "results: " << dir.final_path().string() << "\n";
+    }
+    return;
+  }
+  if (method == SensitivityMethod::voi) {
+    if (opt.draws <= 1) opt.draws = 200;
+    req.check_memory(static_cast<double>(opt.draws) * opt.replications,
+                     comparison_scenarios(cfg).size(), 0);
+    if (!req.replications_given) opt.replications = 2;
+    const auto r = value_of_information(cfg, opt, req.params);
+    write_run(r.result, {"sensitivity --method voi", r.result.wall_seconds, opt.threads}, true);
+    dir.write("voi.csv", voi_csv(r));
+    dir.commit();
+    if (!req.quiet) {
+      os << "value of information (SEK, per decision, " << opt.draws << " draws x "
+         << opt.replications << " replications, " << r.result.scenarios.size() << " options):\n";
+      for (const auto& row : r.rows) {
+        os << "  " << row.measure << " " << row.parameter << ": " << group_thousands(row.voi_sek)
+           << "\n";
+      }
+      os << "results: " << dir.final_path().string() << "\n";
+    }
+    return;
+  }
+  ATTENDSIM_REQUIRE(false, "--method " << req.method << " has no analysis");
+}
+
+}  // namespace attendsim::models
