@@ -177,8 +177,9 @@ const FitLabels& fit_labels(Language l) {
       "apriorifördelning",
       "aposteriorifördelning",
       "sekunder för kalibreringen",
-      "Skattas inte: varaktighetsberoende, återfallsrisk och skillnader mellan flickor och pojkar "
-      "i övergångarna.",
+      "Säsong, varaktighet och återfallsrisk skattas med maximal likelihood när "
+      "grundkonfigurationen har dem påslagna (skattningar och medelfel i fit.json). Skattas inte: "
+      "skillnader mellan flickor och pojkar i övergångarna.",
       "Kalibreringsrapport",
       "Mappen innehåller bara kalibreringen (kör attendsim run med den kalibrerade "
       "konfigurationen och samma mapp för effektrapporten)."};
@@ -217,8 +218,9 @@ const FitLabels& fit_labels(Language l) {
       "prior",
       "posterior",
       "seconds to calibrate",
-      "Not estimated: duration dependence, relapse risk and differences between girls and boys "
-      "in the transitions.",
+      "Seasonal, duration and relapse multipliers are estimated by maximum likelihood when the "
+      "prior config has them on (estimates and standard errors in fit.json). Not estimated: "
+      "differences between girls and boys in the transitions.",
       "Calibration report",
       "The folder holds the calibration only (run attendsim run with the calibrated config into "
       "the same folder for the effect report)."};
