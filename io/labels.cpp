@@ -271,6 +271,8 @@ std::string target_words(Language l, const std::string& label) {
   else if (f[0] == "returns")
     kind = sv ? "varaktiga återgångar inom 12 månader från ärendets start"
               : "sustained returns within 12 months of a case's start";
+  else if (f[0] == "referrals")
+    kind = sv ? "remisser till koordinatorerna" : "referrals to the team";
   else
     return label;
   std::string gender;
