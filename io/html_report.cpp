@@ -458,7 +458,7 @@ std::string fit_section(const fs::path& dir, Language lang) {
       << "</td></tr>"
       << "<tr><td>" << t.pupil_months << "</td><td>"
       << fmt(jnum(reg, "records", fit_path, "register"), 0) << "</td></tr>"
-      << "<tr><td>" << t.transitions << " (" << t.ess << ")</td><td>"
+      << "<tr><td>" << t.transitions << "</td><td>"
       << fmt(jnum(reg, "transitions", fit_path, "register"), 0) << "</td></tr>"
       << "<tr><td>" << t.pupils_first_month << "</td><td>"
       << fmt(jnum(reg, "first_month_pupils", fit_path, "register"), 0) << "</td></tr>"
