@@ -174,7 +174,7 @@ Row fit_row(const Counts& n, int i, const Multipliers& mu, Row p) {
   }
   const int nf = static_cast<int>(free.size());
   if (nf == 0) return p;
-  while (!std::isfinite(row_loglik(n, i, mu, p))) {
+  for (int h = 0; h < 200 && !std::isfinite(row_loglik(n, i, mu, p)); ++h) {
     for (int j : free) p[j] *= 0.5;
   }
   double ll = row_loglik(n, i, mu, p);
@@ -319,10 +319,9 @@ struct Param {
 ///   d2 l / dq_j dq_l = -[j = l] n_j / q_j^2 - n_i / D^2,   dl / dq_j = n_j / q_j - n_i / D,
 ///   d2 l / dth_a dth_b = sum_jl (d2 l / dq_j dq_l) (q_j / th_a) (q_l / th_b)
 ///                        + sum_j (dl / dq_j) q_j / (th_a th_b) [a != b, both factors of q_j].
-/// Returns the standard error of each parameter (0 when the matrix is singular).
-std::vector<double> standard_errors(const BandCounts& n, const detail_rows& p,
-                                    const Multipliers& mu, const Estimated& est,
-                                    std::vector<Param>& params) {
+/// Returns the covariance of the parameters (all 0 when the matrix is singular).
+Eigen::MatrixXd covariance(const BandCounts& n, const detail_rows& p, const Multipliers& mu,
+                           const Estimated& est, std::vector<Param>& params) {
   // Parameter indices.
   std::array<std::array<std::array<int, kAttendanceStates>, kAttendanceStates>, kBands> pi{};
   for (auto& a : pi)
@@ -465,15 +464,34 @@ std::vector<double> standard_errors(const BandCounts& n, const detail_rows& p,
       big(a, np + g) = 1.0;
     }
   }
-  std::vector<double> se(static_cast<std::size_t>(np), 0.0);
+  Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(np, np);
   Eigen::FullPivLU<Eigen::MatrixXd> lu(big);
-  if (!lu.isInvertible()) return se;
-  const Eigen::MatrixXd inv = lu.inverse();
+  if (!lu.isInvertible()) return cov;
+  cov = lu.inverse().topLeftCorner(np, np);
   for (int a = 0; a < np; ++a) {
-    const double v = inv(a, a);
-    se[static_cast<std::size_t>(a)] = info(a, a) > 0 && v > 0 ? std::sqrt(v) : 0.0;
+    if (!(info(a, a) > 0)) {
+      cov.row(a).setZero();
+      cov.col(a).setZero();
+    }
   }
-  return se;
+  return cov;
+}
+
+/// Whether the estimate is usable: multipliers finite and positive, rows in [0, 1]. A register
+/// too small to inform the multipliers (a bucket without stays has its maximum at infinity)
+/// fails it.
+bool usable(const detail_rows& p, const Multipliers& mu) {
+  auto ok = [](double v) { return std::isfinite(v) && v > 0 && v < 1e3; };
+  for (double v : mu.w)
+    if (!ok(v)) return false;
+  for (int k = 0; k < kBuckets; ++k)
+    if (!ok(mu.high[k]) || !ok(mu.extensive[k])) return false;
+  if (!ok(mu.relapse)) return false;
+  for (const auto& band : p)
+    for (const auto& row : band)
+      for (double v : row)
+        if (!std::isfinite(v) || v < -1e-12 || v > 1 + 1e-12) return false;
+  return true;
 }
 
 }  // namespace
@@ -503,7 +521,7 @@ RegisterCalibration calibrate_register(const ModelConfig& prior, const Attendanc
     out.first_month = std::min(out.first_month, r.month);
     out.last_month = std::max(out.last_month, r.month);
   }
-  Estimated est;
+  Estimated est;  // (reset when the register cannot inform the multipliers)
   est.season = tp.seasonality_enabled;
   est.duration = tp.duration_enabled;
   est.relapse = tp.relapse_enabled && tp.relapse_months > 0;
@@ -578,6 +596,7 @@ RegisterCalibration calibrate_register(const ModelConfig& prior, const Attendanc
 
   // Base rows and multipliers by maximum likelihood (coordinate ascent).
   detail_rows p{};
+  std::array<std::array<double, kAttendanceStates>, kBands> effective{};
   auto has_data = [&](int b, int i) {
     const Row& n = out.rows[b][i].counts;
     return n[0] + n[1] + n[2] + n[3] > 0;
@@ -646,16 +665,53 @@ RegisterCalibration calibrate_register(const ModelConfig& prior, const Attendanc
           for (int j = 0; j < kAttendanceStates; ++j)
             change = std::max(change, std::abs(p[b][i][j] - p_before[b][i][j]));
       out.iterations = it + 1;
-      if (change < 1e-10) break;
+      if (change < 1e-10 || !usable(p, mu)) break;
     }
-    std::vector<Param> params;
-    const auto se = standard_errors(c, p, mu, est, params);
-    for (std::size_t a = 0; a < params.size(); ++a) {
-      const Param& q = params[a];
-      if (q.kind == 1) out.worsen_mult_se[q.k] = se[a];
-      if (q.kind == 2) out.high_exit_mult_se[q.k] = se[a];
-      if (q.kind == 3) out.extensive_exit_mult_se[q.k] = se[a];
-      if (q.kind == 4) out.relapse_mult_se = se[a];
+    if (!usable(p, mu)) {
+      // Not estimable: the counted rows (conjugate) and the prior's multipliers.
+      out.multipliers_not_estimable = true;
+      est = Estimated{};
+      out.seasonality_estimated = out.duration_estimated = out.relapse_estimated = false;
+      for (int b = 0; b < kBands; ++b) {
+        for (int i = 0; i < kAttendanceStates; ++i) {
+          const Row& n = out.rows[b][i].counts;
+          const double all = n[0] + n[1] + n[2] + n[3];
+          p[b][i] = all > 0 ? Row{n[0] / all, n[1] / all, n[2] / all, n[3] / all} : tp.base[b][i];
+        }
+      }
+    } else {
+      std::vector<Param> params;
+      const Eigen::MatrixXd cov = covariance(c, p, mu, est, params);
+      std::array<std::array<std::vector<int>, kAttendanceStates>, kBands> row_params{};
+      for (std::size_t a = 0; a < params.size(); ++a) {
+        const Param& q = params[a];
+        const double se = std::sqrt(std::max(0.0, cov(static_cast<int>(a), static_cast<int>(a))));
+        if (q.kind == 0) row_params[q.b][q.i].push_back(static_cast<int>(a));
+        if (q.kind == 1) out.worsen_mult_se[q.k] = se;
+        if (q.kind == 2) out.high_exit_mult_se[q.k] = se;
+        if (q.kind == 3) out.extensive_exit_mult_se[q.k] = se;
+        if (q.kind == 4) out.relapse_mult_se = se;
+      }
+      // Effective transitions of each row: the largest N whose multinomial variance
+      // p(1 - p) / (N + 1) is at least the ML variance of every entry (the diagonal's from the
+      // row's block), so that the row's Dirichlet is no narrower than the estimate.
+      for (int b = 0; b < kBands; ++b) {
+        for (int i = 0; i < kAttendanceStates; ++i) {
+          const Row& n = out.rows[b][i].counts;
+          double ne = n[0] + n[1] + n[2] + n[3];
+          const auto& idx = row_params[b][i];
+          double var_diag = 0;
+          for (int a : idx) {
+            for (int a2 : idx) var_diag += cov(a, a2);
+            const double pj = p[b][i][params[static_cast<std::size_t>(a)].j], v = cov(a, a);
+            if (v > 0 && pj > 0 && pj < 1) ne = std::min(ne, pj * (1 - pj) / v - 1);
+          }
+          const double pi = p[b][i][i];
+          if (!idx.empty() && var_diag > 0 && pi > 0 && pi < 1)
+            ne = std::min(ne, pi * (1 - pi) / var_diag - 1);
+          effective[b][i] = std::max(0.0, ne);
+        }
+      }
     }
   }
   out.worsen_mult = est.season ? mu.w : tp.worsen_mult;
@@ -667,9 +723,11 @@ RegisterCalibration calibrate_register(const ModelConfig& prior, const Attendanc
   for (int b = 0; b < kBands; ++b) {
     for (int i = 0; i < kAttendanceStates; ++i) {
       auto& rp = out.rows[b][i];
-      const double n = rp.counts[0] + rp.counts[1] + rp.counts[2] + rp.counts[3];
+      rp.effective_transitions =
+          est.any() ? effective[b][i] : rp.counts[0] + rp.counts[1] + rp.counts[2] + rp.counts[3];
       for (int j = 0; j < kAttendanceStates; ++j) {
-        rp.data[j] = est.any() ? n * std::max(0.0, p[b][i][j]) : rp.counts[j];
+        rp.data[j] =
+            est.any() ? rp.effective_transitions * std::max(0.0, p[b][i][j]) : rp.counts[j];
         rp.alpha[j] = rp.prior[j] + rp.data[j];
       }
       const double a0 = rp.concentration();

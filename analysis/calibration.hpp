@@ -10,12 +10,12 @@
 /// September counts as the September transition (the model makes none in summer); a pair
 /// across a missing month is skipped (counted in `gaps`) and starts a new chain.
 ///
-/// Multipliers (docs/methods.md §13, "Seasonal, duration and relapse multipliers"). Those the prior config switches on are estimated with
-/// the base rows: seasonal w_m (school month), duration d_s,k (exits from high and extensive by
-/// months in state, bucket k of 1-2, 3-5, 6+) and relapse r (worsening from regular for
-/// `relapse_months` after a return). A transition from state i in school month m and bucket k
-/// (the duration bucket of rows high and extensive, the relapse flag of row regular, else 0)
-/// follows the model's row outside a case,
+/// Multipliers (docs/methods.md §13, "Seasonal, duration and relapse multipliers"). Those the prior
+/// config switches on are estimated with the base rows: seasonal w_m (school month), duration d_s,k
+/// (exits from high and extensive by months in state, bucket k of 1-2, 3-5, 6+) and relapse r
+/// (worsening from regular for `relapse_months` after a return). A transition from state i in
+/// school month m and bucket k (the duration bucket of rows high and extensive, the relapse flag of
+/// row regular, else 0) follows the model's row outside a case,
 ///   p'_j = p_j d_i,k (j > i ? w_m r^[i = regular, k = 1] : 1)  (j != i),  p'_i = 1 - sum p'_j.
 /// Each transition's bucket is read off the pupil's chain of months by the model's own
 /// bookkeeping (months in state; the high-or-extensive mark; relapse months left). A bucket the
@@ -29,8 +29,13 @@
 /// (the entries they multiply inversely; the likelihood is unchanged). Standard errors from the
 /// inverse of the observed information of all free parameters (base-row entries and
 /// multipliers) bordered by the groups' mean constraints (Aitchison-Silvey).
-/// The row posterior is Dirichlet(alpha0_i + N_i p^_i), N_i the row's transitions: exactly the
-/// conjugate posterior when no multiplier is estimated, the Laplace-style equivalent otherwise.
+/// The row posterior is Dirichlet(alpha0_i + N_i p^_i): exactly the conjugate posterior when no
+/// multiplier is estimated (N_i the row's transitions); otherwise N_i is the row's effective
+/// transitions, the largest N (at most the count) whose multinomial variance p^_j (1 - p^_j) /
+/// (N + 1) is at least the ML variance of every entry of the row, so that the Dirichlet is no
+/// narrower than the estimate (the multipliers' uncertainty widens the rows). A register that
+/// cannot inform the multipliers (a non-finite or out-of-range maximum: too few transitions)
+/// keeps the prior's multipliers and the conjugate rows (`multipliers_not_estimable`).
 /// Entry intervals: the 2.5 and 97.5 % quantiles of the marginal Beta(alpha_j, A - alpha_j).
 ///
 /// Initial prevalence per band: pupils in the register's first month by state,
@@ -51,11 +56,12 @@ namespace attendsim::models {
 inline constexpr int kBuckets = 3;
 
 struct RowPosterior {
-  Row prior{};        ///< alpha0: the prior Dirichlet parameters
-  Row counts{};       ///< transition counts from this row, all months and buckets (not censored)
-  Row data{};         ///< N p^ (equal to counts when no multiplier is estimated)
-  Row alpha{};        ///< posterior Dirichlet parameters
-  Row low{}, high{};  ///< 95 % marginal credible interval of each entry
+  Row prior{};   ///< alpha0: the prior Dirichlet parameters
+  Row counts{};  ///< transition counts from this row, all months and buckets (not censored)
+  Row data{};    ///< N_eff p^ (equal to counts when no multiplier is estimated)
+  double effective_transitions = 0;  ///< N_eff (the counted transitions without multipliers)
+  Row alpha{};                       ///< posterior Dirichlet parameters
+  Row low{}, high{};                 ///< 95 % marginal credible interval of each entry
   double concentration() const { return alpha[0] + alpha[1] + alpha[2] + alpha[3]; }
   Row mean() const;
 };
@@ -78,6 +84,7 @@ struct RegisterCalibration {
   bool relapse_estimated = false;
   double relapse_mult = 1, relapse_mult_se = 0;
   int relapse_months = 0;
+  bool multipliers_not_estimable = false;
   int iterations = 0;
   std::array<std::array<BetaPosterior, 3>, kBands> prevalence{};  ///< worrying, high, extensive
   BetaPosterior leave;

@@ -262,6 +262,7 @@ std::string fit_json(const ModelConfig& prior, const RegisterCalibration& cal,
                       {"counts", row_json(rp.counts)},
                       {"prior_alpha", row_json(rp.prior)},
                       {"posterior_alpha", row_json(rp.alpha)},
+                      {"effective_transitions", rp.effective_transitions},
                       {"mean", row_json(rp.mean())},
                       {"ci_low", row_json(rp.low)},
                       {"ci_high", row_json(rp.high)}});
@@ -311,6 +312,10 @@ std::string fit_json(const ModelConfig& prior, const RegisterCalibration& cal,
                   {"ci_low", cal.leave.quantile(0.025)},
                   {"ci_high", cal.leave.quantile(0.975)}};
   json not_estimated = json::array();
+  if (cal.multipliers_not_estimable)
+    not_estimated.push_back(
+        "multipliers (the register has too few transitions to estimate them: the prior's values "
+        "kept)");
   if (!cal.seasonality_estimated)
     not_estimated.push_back("seasonal multipliers (off in the prior)");
   if (!cal.duration_estimated) not_estimated.push_back("duration dependence (off in the prior)");

@@ -297,7 +297,9 @@ TEST(TargetCalibration, CaseCountsAddUpToTheModelsOwnCounters) {
     for (int c = 0; c < kSubgroupCells; ++c) {
       const double v = trace.referrals[t][static_cast<std::size_t>(c)];
       EXPECT_GE(v, 0.0);
-      if (t % kMonthsPerYear >= kSchoolMonthsPerYear) EXPECT_EQ(v, 0.0) << "summer step " << t;
+      if (t % kMonthsPerYear >= kSchoolMonthsPerYear) {
+        EXPECT_EQ(v, 0.0) << "summer step " << t;
+      }
       traced += v;
     }
   }
