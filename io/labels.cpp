@@ -178,7 +178,8 @@ const FitLabels& fit_labels(Language l) {
       "aposteriorifördelning",
       "sekunder för kalibreringen",
       "Säsong, varaktighet och återfallsrisk skattas med maximal likelihood när "
-      "grundkonfigurationen har dem påslagna (skattningar och medelfel i fit.json). Skattas inte: "
+      "grundkonfigurationen har dem påslagna (skattningar och medelfel i kalibreringsmappen). "
+      "Skattas inte: "
       "skillnader mellan flickor och pojkar i övergångarna.",
       "Kalibreringsrapport",
       "Mappen innehåller bara kalibreringen (kör attendsim run med den kalibrerade "
