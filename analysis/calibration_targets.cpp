@@ -52,6 +52,15 @@ std::vector<double> simulate_targets(const ModelConfig& cfg, const std::vector<d
         const auto& before =
             t == 0 ? trace.initial : trace.after_step[static_cast<std::size_t>(t - 1)];
         const auto& after = trace.after_step[static_cast<std::size_t>(t)];
+        if (tg.kind == TargetKind::referrals) {
+          // Counted where referrals happen, once per month, by subgroup cell (Trace).
+          for (int c = 0; c < kSubgroupCells; ++c) {
+            if ((tg.band < 0 || c % kBands == tg.band) &&
+                (tg.gender < 0 || c / kBands == tg.gender))
+              num += trace.referrals[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)];
+          }
+          continue;
+        }
         for (int i = 0; i < n; ++i) {
           const Pupil& q0 = before[static_cast<std::size_t>(i)];
           const Pupil& q = after[static_cast<std::size_t>(i)];
@@ -138,11 +147,11 @@ TargetCalibration calibrate_targets(const ModelConfig& cfg, const std::vector<Ta
   }
   if (counts && scenario.staffing.periods.empty())
     ATTENDSIM_INPUT_ERROR(
-        "targets cases_started and returns are the team's counts: name the "
+        "targets cases_started, returns and referrals are the team's counts: name the "
         "scenario of the team's staffing with --scenario");
   if (counts && opt.pupils > 0 && opt.pupils != cfg.structure.population.pupils)
     ATTENDSIM_INPUT_ERROR(
-        "targets cases_started and returns are counts of the municipality's "
+        "targets cases_started, returns and referrals are counts of the municipality's "
         "pupils: simulate the config's "
         << cfg.structure.population.pupils << " pupils (omit --pupils)");
   const auto base = cfg.parameters.base_values();

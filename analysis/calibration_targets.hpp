@@ -15,6 +15,8 @@
 ///   cases_started                 cases that started (pupils admitted from the queue)
 ///   returns                       sustained returns within 12 months of a case's start (the
 ///                                 model's returns_within_12_months, counted by month)
+///   referrals                     referrals to the team (with or without consent, the model's
+///                                 referrals), from the trace's monthly referral count
 /// SIR: M prior samples theta_i of the chosen parameters (their config distributions, draw i of
 /// ParameterSet::sample(seed, i); the others at base values); for each, the baseline is
 /// simulated with key {seed, i, 0} and the targets computed, giving the Gaussian
@@ -37,12 +39,13 @@ enum class TargetKind {
   prevalence_extensive,
   long_term_absent_share,
   cases_started,
-  returns
+  returns,
+  referrals
 };
 
-/// A count of the team (cases_started, returns), not a share.
+/// A count of the team (cases_started, returns, referrals), not a share.
 inline bool is_count(TargetKind k) {
-  return k == TargetKind::cases_started || k == TargetKind::returns;
+  return k == TargetKind::cases_started || k == TargetKind::returns || k == TargetKind::referrals;
 }
 
 struct Target {

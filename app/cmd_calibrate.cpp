@@ -209,10 +209,10 @@ void add_calibrate_command(CLI::App& root, Action& action) {
                                  "with --targets: simulated pupils per sample (default: the "
                                  "config's)")
                      ->check(CLI::Range(1, 50'000'000));
-  auto* scenario =
-      sub->add_option("--scenario", args->scenario,
-                      "with --targets: the scenario simulated (a scenario name of compare; default "
-                      "the baseline); the team's staffing, required by cases_started and returns");
+  auto* scenario = sub->add_option(
+      "--scenario", args->scenario,
+      "with --targets: the scenario simulated (a scenario name of compare; default "
+      "the baseline); the team's staffing, required by cases_started, returns and referrals");
   sub->add_option("--out", args->out, "output folder")->required()->check(non_empty());
   auto* fit_draws = sub->add_option("--fit-draws", args->fit_draws,
                                     "with --register: simulated runs for the fit report's "

@@ -81,6 +81,36 @@ void set_path(toml::table& root, const std::string& path, double value) {
   arr->replace(arr->cbegin() + static_cast<std::ptrdiff_t>(i), value);
 }
 
+/// Multipliers estimated by maximum likelihood, each a lognormal with median the estimate and
+/// sigma = se / estimate (the delta method's sd of its log), or the bare estimate without a se.
+template <std::size_t N>
+toml::array estimates(const std::array<double, N>& est, const std::array<double, N>& se) {
+  toml::array w;
+  for (std::size_t m = 0; m < N; ++m) {
+    if (se[m] > 0 && est[m] > 0) {
+      toml::table t{{"base", est[m]},
+                    {"dist", "lognormal"},
+                    {"mu", std::log(est[m])},
+                    {"sigma", se[m] / est[m]}};
+      t.is_inline(true);
+      w.push_back(t);
+    } else {
+      w.push_back(est[m]);
+    }
+  }
+  return w;
+}
+
+template <std::size_t N>
+json estimates_json(const std::array<double, N>& est, const std::array<double, N>& se) {
+  json j = {{"estimate", json::array()}, {"se", json::array()}};
+  for (std::size_t m = 0; m < N; ++m) {
+    j["estimate"].push_back(est[m]);
+    j["se"].push_back(se[m]);
+  }
+  return j;
+}
+
 }  // namespace
 
 std::string target_calibrated_config_toml(const ModelConfig& prior, const TargetCalibration& cal,
@@ -178,30 +208,28 @@ std::string calibrated_config_toml(const ModelConfig& prior, const RegisterCalib
     }
     mt.insert_or_assign("dirichlet_concentration", conc);
   }
-  sub(tr, "duration").insert_or_assign("enabled", false);
-  sub(tr, "relapse").insert_or_assign("enabled", false);
-  if (cal.seasonality_estimated) {
-    toml::array w;
-    for (int m = 0; m < kSchoolMonthsPerYear; ++m) {
-      const double est = cal.worsen_mult[m], se = cal.worsen_mult_se[m];
-      if (se > 0 && est > 0) {
-        toml::table t{
-            {"base", est}, {"dist", "lognormal"}, {"mu", std::log(est)}, {"sigma", se / est}};
-        t.is_inline(true);
-        w.push_back(t);
-      } else {
-        w.push_back(est);
-      }
-    }
-    sub(tr, "seasonality").insert_or_assign("worsen_mult_sep_to_jun", w);
+  if (cal.duration_estimated) {
+    auto& d = sub(tr, "duration");
+    d.insert_or_assign("high_exit_mult", estimates(cal.high_exit_mult, cal.high_exit_mult_se));
+    d.insert_or_assign("extensive_exit_mult",
+                       estimates(cal.extensive_exit_mult, cal.extensive_exit_mult_se));
   }
+  if (cal.relapse_estimated) {
+    toml::array one = estimates(std::array<double, 1>{cal.relapse_mult},
+                                std::array<double, 1>{cal.relapse_mult_se});
+    sub(tr, "relapse").insert_or_assign("mult", *one.get(0));
+  }
+  if (cal.seasonality_estimated)
+    sub(tr, "seasonality")
+        .insert_or_assign("worsen_mult_sep_to_jun", estimates(cal.worsen_mult, cal.worsen_mult_se));
   sub(tr, "leaving").insert_or_assign("p_leave_per_month", beta_table(cal.leave));
   std::ostringstream os;
   os << "# Calibrated by `attendsim calibrate` from the register " << register_name << ":\n"
      << "# " << cal.records << " pupil-months, " << cal.transitions << " transitions, "
      << year_month(cal.first_month) << " to " << year_month(cal.last_month) << ".\n"
      << "# Transition rows: posterior means, dirichlet_concentration = posterior concentration;\n"
-     << "# duration dependence and relapse off (not estimated). See fit.json beside this file.\n"
+     << "# seasonal, duration and relapse multipliers (those on in the prior) by maximum\n"
+     << "# likelihood, as lognormals (sigma = se / estimate). See fit.json beside this file.\n"
      << "# Prior config: " << prior.file << " (its comments are not kept).\n\n";
   os << toml::toml_formatter(
       root, toml::toml_formatter::default_flags & ~toml::format_flags::allow_literal_strings);
@@ -220,6 +248,7 @@ std::string fit_json(const ModelConfig& prior, const RegisterCalibration& cal,
                    {"pupils", cal.pupils},
                    {"transitions", cal.transitions},
                    {"gaps_skipped", cal.gaps},
+                   {"censored_transitions", cal.censored},
                    {"summer_rows_ignored", cal.summer_rows_ignored},
                    {"first_month", year_month(cal.first_month)},
                    {"last_month", year_month(cal.last_month)},
@@ -233,6 +262,7 @@ std::string fit_json(const ModelConfig& prior, const RegisterCalibration& cal,
                       {"counts", row_json(rp.counts)},
                       {"prior_alpha", row_json(rp.prior)},
                       {"posterior_alpha", row_json(rp.alpha)},
+                      {"effective_transitions", rp.effective_transitions},
                       {"mean", row_json(rp.mean())},
                       {"ci_low", row_json(rp.low)},
                       {"ci_high", row_json(rp.high)}});
@@ -248,6 +278,15 @@ std::string fit_json(const ModelConfig& prior, const RegisterCalibration& cal,
   }
   season["iterations"] = cal.iterations;
   j["seasonality"] = season;
+  json duration = {{"estimated", cal.duration_estimated}};
+  duration["high_exit_mult"] = estimates_json(cal.high_exit_mult, cal.high_exit_mult_se);
+  duration["extensive_exit_mult"] =
+      estimates_json(cal.extensive_exit_mult, cal.extensive_exit_mult_se);
+  j["duration"] = duration;
+  j["relapse"] = {{"estimated", cal.relapse_estimated},
+                  {"mult", cal.relapse_mult},
+                  {"se", cal.relapse_mult_se},
+                  {"months", cal.relapse_months}};
   json prev = json::array();
   static const char* kPrev[] = {"worrying", "high", "extensive"};
   for (int b = 0; b < kBands; ++b) {
@@ -272,11 +311,18 @@ std::string fit_json(const ModelConfig& prior, const RegisterCalibration& cal,
                   {"mean", cal.leave.mean()},
                   {"ci_low", cal.leave.quantile(0.025)},
                   {"ci_high", cal.leave.quantile(0.975)}};
-  j["not_estimated"] =
-      json::array({"duration dependence (turned off: the counted rows average over durations)",
-                   "relapse multiplier (turned off)",
-                   "gender differences in transitions (the config has "
-                   "transition rows per grade band only)"});
+  json not_estimated = json::array();
+  if (cal.multipliers_not_estimable)
+    not_estimated.push_back(
+        "multipliers (the register has too few transitions to estimate them: the prior's values "
+        "kept)");
+  if (!cal.seasonality_estimated)
+    not_estimated.push_back("seasonal multipliers (off in the prior)");
+  if (!cal.duration_estimated) not_estimated.push_back("duration dependence (off in the prior)");
+  if (!cal.relapse_estimated) not_estimated.push_back("relapse multiplier (off in the prior)");
+  not_estimated.push_back(
+      "gender differences in transitions (the config has transition rows per grade band only)");
+  j["not_estimated"] = not_estimated;
   j["fit"] = {{"draws", fit.draws},
               {"simulated_pupils", fit.pupils},
               {"cells", fit.cells.size()},

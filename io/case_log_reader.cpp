@@ -38,7 +38,7 @@ std::vector<Target> parse_case_log_csv(const std::string& text, const std::strin
   const auto pos = csv::header_positions(head, kCols, file, ls[0].number);
   struct LogRow {
     int line = 0, month = 0;
-    double started = 0, returns = 0;
+    double started = 0, returns = 0, referrals = 0;
   };
   std::vector<LogRow> rows;
   std::set<int> seen;
@@ -65,6 +65,7 @@ std::vector<Target> parse_case_log_csv(const std::string& text, const std::strin
         bad(c, "expected a whole number >= 0");
       v[static_cast<std::size_t>(c)] = static_cast<double>(x);
     }
+    r.referrals = v[1];
     r.started = v[2];
     r.returns = v[3];
     rows.push_back(r);
@@ -83,14 +84,18 @@ std::vector<Target> parse_case_log_csv(const std::string& text, const std::strin
                             << " years from the September on or before the log's first month");
     char ym[16];
     std::snprintf(ym, sizeof ym, "%04d-%02d", r.month / 12, r.month % 12 + 1);
-    for (auto kind : {TargetKind::cases_started, TargetKind::returns}) {
+    for (auto kind : {TargetKind::cases_started, TargetKind::returns, TargetKind::referrals}) {
       Target tg;
       tg.kind = kind;
       tg.year = t / 12 + 1;
       tg.month = t % 12;
-      tg.value = kind == TargetKind::cases_started ? r.started : r.returns;
+      tg.value = kind == TargetKind::cases_started ? r.started
+                 : kind == TargetKind::returns     ? r.returns
+                                                   : r.referrals;
       tg.se = std::sqrt(std::max(1.0, tg.value));
-      tg.label = std::string(kind == TargetKind::cases_started ? "cases_started" : "returns") +
+      tg.label = std::string(kind == TargetKind::cases_started ? "cases_started"
+                             : kind == TargetKind::returns     ? "returns"
+                                                               : "referrals") +
                  " all all " + ym;
       out.push_back(tg);
     }

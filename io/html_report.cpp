@@ -462,7 +462,7 @@ std::string fit_section(const fs::path& dir, Language lang) {
       << "</td></tr>"
       << "<tr><td>" << t.pupil_months << "</td><td>"
       << fmt(jnum(reg, "records", fit_path, "register"), 0) << "</td></tr>"
-      << "<tr><td>" << t.transitions << " (" << t.ess << ")</td><td>"
+      << "<tr><td>" << t.transitions << "</td><td>"
       << fmt(jnum(reg, "transitions", fit_path, "register"), 0) << "</td></tr>"
       << "<tr><td>" << t.pupils_first_month << "</td><td>"
       << fmt(jnum(reg, "first_month_pupils", fit_path, "register"), 0) << "</td></tr>"
@@ -490,7 +490,8 @@ std::string fit_section(const fs::path& dir, Language lang) {
       if (!tg.is_object())
         ATTENDSIM_INPUT_ERROR(fit_path.string() << ": key '" << where << "' must be an object");
       const std::string label = jstr(tg, "target", "", fit_path);
-      const bool share = label.rfind("cases_started", 0) != 0 && label.rfind("returns", 0) != 0;
+      const bool share = label.rfind("cases_started", 0) != 0 && label.rfind("returns", 0) != 0 &&
+                         label.rfind("referrals", 0) != 0;
       const double scale = share ? 100.0 : 1.0;
       h << "<tr><td>" << svg::escape(target_words(lang, label)) << "</td><td>"
         << fmt(scale * jnum(tg, "value", fit_path, where), share ? 2 : 1) << " ("

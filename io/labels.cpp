@@ -178,8 +178,10 @@ const FitLabels& fit_labels(Language l) {
       "apriorifördelning",
       "aposteriorifördelning",
       "sekunder för kalibreringen",
-      "Skattas inte: varaktighetsberoende, återfallsrisk och skillnader mellan flickor och pojkar "
-      "i övergångarna.",
+      "Säsong, varaktighet och återfallsrisk skattas med maximal likelihood när "
+      "grundkonfigurationen har dem påslagna (skattningar och medelfel i kalibreringsmappen). "
+      "Skattas inte: "
+      "skillnader mellan flickor och pojkar i övergångarna.",
       "Kalibreringsrapport",
       "Mappen innehåller bara kalibreringen (kör attendsim run med den kalibrerade "
       "konfigurationen och samma mapp för effektrapporten)."};
@@ -218,8 +220,9 @@ const FitLabels& fit_labels(Language l) {
       "prior",
       "posterior",
       "seconds to calibrate",
-      "Not estimated: duration dependence, relapse risk and differences between girls and boys "
-      "in the transitions.",
+      "Seasonal, duration and relapse multipliers are estimated by maximum likelihood when the "
+      "prior config has them on (estimates and standard errors in fit.json). Not estimated: "
+      "differences between girls and boys in the transitions.",
       "Calibration report",
       "The folder holds the calibration only (run attendsim run with the calibrated config into "
       "the same folder for the effect report)."};
@@ -270,6 +273,8 @@ std::string target_words(Language l, const std::string& label) {
   else if (f[0] == "returns")
     kind = sv ? "varaktiga återgångar inom 12 månader från ärendets start"
               : "sustained returns within 12 months of a case's start";
+  else if (f[0] == "referrals")
+    kind = sv ? "remisser till koordinatorerna" : "referrals to the team";
   else
     return label;
   std::string gender;

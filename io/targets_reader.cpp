@@ -70,10 +70,12 @@ std::vector<Target> parse_targets_csv(const std::string& text, const std::string
       t.kind = TargetKind::cases_started;
     else if (kind == "returns")
       t.kind = TargetKind::returns;
+    else if (kind == "referrals")
+      t.kind = TargetKind::referrals;
     else
       bad(0,
           "unknown target (expected prevalence_high_or_extensive, prevalence_extensive, "
-          "long_term_absent_share, cases_started or returns)");
+          "long_term_absent_share, cases_started, returns or referrals)");
     const auto band = field(1);
     t.band = -2;
     if (band == "all") t.band = -1;

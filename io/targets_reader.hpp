@@ -3,12 +3,12 @@
 ///
 /// Header (any order): target, band, gender, period, value, se.
 ///   target  prevalence_high_or_extensive | prevalence_extensive | long_term_absent_share
-///           (shares) | cases_started | returns (the team's counts in the period)
+///           (shares) | cases_started | returns | referrals (the team's counts in the period)
 ///   band    grade0_6 | grade7_9 | grade10_12 | all
 ///   gender  boys | girls | all
 ///   period  Yk (school year k of the simulation, k >= 1), Yk-autumn (Sep-Dec), Yk-spring
 ///           (Jan-Jun)
-///   value   share in [0, 1]; a count >= 0 for cases_started and returns
+///   value   share in [0, 1]; a count >= 0 for cases_started, returns and referrals
 ///   se      its standard error, > 0 (required)
 /// Errors (unknown target, band, gender or column, a bad period or one beyond the config's
 /// horizon, a value outside [0, 1], a missing or non-positive se) throw InputError naming

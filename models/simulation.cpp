@@ -68,6 +68,7 @@ class Simulator {
     out_.open_cases.assign(static_cast<std::size_t>(steps_), 0.0);
     out_.school_exits.assign(school_exit_cells(p_.horizon_years), 0.0);
     initialise();
+    std::array<double, kSubgroupCells> referred_before{};  // for the trace
     engines_.reserve(static_cast<std::size_t>(chunks_));
     for (int c = 0; c < chunks_; ++c) {
       engines_.push_back(make_engine({key_.master_seed, key_.draw, key_.replication, kPupilPurpose,
@@ -95,6 +96,14 @@ class Simulator {
         std::vector<Pupil> snap;
         for (auto i : trace_->pupils) snap.push_back(pupils_[i]);
         trace_->after_step.push_back(std::move(snap));
+        std::array<double, kSubgroupCells> referred{};
+        for (int c = 0; c < kSubgroupCells; ++c) {
+          const auto& r = out_.cells[static_cast<std::size_t>(c)].referrals;
+          referred[static_cast<std::size_t>(c)] =
+              r[0] + r[1] - referred_before[static_cast<std::size_t>(c)];
+          referred_before[static_cast<std::size_t>(c)] = r[0] + r[1];
+        }
+        trace_->referrals.push_back(referred);
       }
     }
     finish_outcome(out_);

@@ -218,11 +218,14 @@ static_assert(sizeof(ReplicationOutcome) ==
               "a field of ReplicationOutcome belongs in OutcomeCounts, OutcomeCells or "
               "OutcomeSeries");
 
-/// Optional observer for tests: the state of selected pupils after each step.
+/// Optional observer (tests, calibration): the state of selected pupils after each step, and
+/// the referrals made in each step by subgroup cell (all pupils, not only the selected: taken
+/// once per step from the replication's own counter, so they add up to it exactly).
 struct Trace {
   std::vector<std::uint32_t> pupils;
   std::vector<std::vector<Pupil>> after_step;  ///< [step][i]
   std::vector<Pupil> initial;
+  std::vector<std::array<double, kSubgroupCells>> referrals;  ///< [step][cell]
 };
 
 ReplicationOutcome simulate(const ModelParams& params, const ScenarioSpec& scenario,

@@ -240,6 +240,70 @@ TEST(TargetCalibration, CaseCountsAddUpToTheModelsOwnCounters) {
   // in the term and no pupil returns (no transitions in July and August).
   EXPECT_LE(started_terms, started);
   EXPECT_EQ(returns_terms, returns);
+  // Referrals: the trace's monthly counts (taken where referrals happen, once per month, by
+  // subgroup cell) over every month add up to the model's counter; so do boys + girls, the
+  // bands, and the two terms (no referral in July and August: no school month).
+  std::vector<Target> rs;
+  Target r;
+  r.kind = TargetKind::referrals;
+  for (int year = 1; year <= 2; ++year) {
+    r.year = year;
+    r.band = -1;
+    r.gender = -1;
+    r.term = 0;
+    r.month = -1;
+    rs.push_back(r);  // whole year
+    for (int g = 0; g < 2; ++g) {
+      r.gender = g;
+      rs.push_back(r);
+    }
+    r.gender = -1;
+    for (int b = 0; b < kBands; ++b) {
+      r.band = b;
+      rs.push_back(r);
+    }
+    r.band = -1;
+    for (int m = 0; m < kMonthsPerYear; ++m) {
+      r.month = m;
+      rs.push_back(r);
+    }
+    r.month = -1;
+  }
+  const auto rsim = simulate_targets(cfg, values, rs, 0, key, scen);
+  double whole = 0, by_gender = 0, by_band = 0, by_month = 0;
+  for (std::size_t k = 0; k < rs.size(); ++k) {
+    if (rs[k].month >= 0)
+      by_month += rsim[k];
+    else if (rs[k].gender >= 0)
+      by_gender += rsim[k];
+    else if (rs[k].band >= 0)
+      by_band += rsim[k];
+    else
+      whole += rsim[k];
+  }
+  const double want_referrals = out.referrals[0] + out.referrals[1];
+  std::printf("referrals %.0f by month %.0f (model %.0f)\n", whole, by_month, want_referrals);
+  EXPECT_GT(want_referrals, 50.0);
+  EXPECT_EQ(whole, want_referrals);
+  EXPECT_EQ(by_gender, want_referrals);
+  EXPECT_EQ(by_band, want_referrals);
+  EXPECT_EQ(by_month, want_referrals);
+  // The same count from the trace directly, step by step and cell by cell.
+  Trace trace;
+  (void)simulate(p, scen, key, &trace);
+  ASSERT_EQ(trace.referrals.size(), static_cast<std::size_t>(p.horizon_years * kMonthsPerYear));
+  double traced = 0;
+  for (std::size_t t = 0; t < trace.referrals.size(); ++t) {
+    for (int c = 0; c < kSubgroupCells; ++c) {
+      const double v = trace.referrals[t][static_cast<std::size_t>(c)];
+      EXPECT_GE(v, 0.0);
+      if (t % kMonthsPerYear >= kSchoolMonthsPerYear) {
+        EXPECT_EQ(v, 0.0) << "summer step " << t;
+      }
+      traced += v;
+    }
+  }
+  EXPECT_EQ(traced, want_referrals);
   // The baseline has no team: no cases, and count targets need --scenario.
   TargetOptions opt;
   opt.params = {"coordinators.rr_improve_in_case"};
@@ -317,7 +381,7 @@ TEST(CaseLogReader, MonthsBecomeCountTargetsAndBadDataNamesFileLineAndColumn) {
   // A log from November 2024: month 0 is September 2024, so 2024-11 is month 2 of year 1 and
   // 2025-09 month 0 of year 2.
   const auto ok = parse_case_log_csv(head + "2024-11,9,4,1\n2025-09,3,0,2\n", "log.csv", 2);
-  ASSERT_EQ(ok.size(), 4U);
+  ASSERT_EQ(ok.size(), 6U);
   EXPECT_EQ(ok[0].kind, TargetKind::cases_started);
   EXPECT_EQ(ok[0].year, 1);
   EXPECT_EQ(ok[0].month, 2);
@@ -325,10 +389,14 @@ TEST(CaseLogReader, MonthsBecomeCountTargetsAndBadDataNamesFileLineAndColumn) {
   EXPECT_EQ(ok[0].se, 2.0);  // sqrt(4)
   EXPECT_EQ(ok[1].kind, TargetKind::returns);
   EXPECT_EQ(ok[1].se, 1.0);  // sqrt(max(1, 1))
-  EXPECT_EQ(ok[2].year, 2);
-  EXPECT_EQ(ok[2].month, 0);
-  EXPECT_EQ(ok[2].se, 1.0);  // a zero count: sqrt(max(0, 1))
-  EXPECT_EQ(ok[3].value, 2.0);
+  EXPECT_EQ(ok[2].kind, TargetKind::referrals);
+  EXPECT_EQ(ok[2].value, 9.0);
+  EXPECT_EQ(ok[2].se, 3.0);  // sqrt(9)
+  EXPECT_EQ(ok[3].year, 2);
+  EXPECT_EQ(ok[3].month, 0);
+  EXPECT_EQ(ok[3].se, 1.0);  // a zero count: sqrt(max(0, 1))
+  EXPECT_EQ(ok[4].value, 2.0);
+  EXPECT_EQ(ok[5].value, 3.0);
   struct Case {
     std::string text, expect;
   };
@@ -374,6 +442,7 @@ TEST(CaseLogCli, CalibratesFromTheLogAndRejectsBadDataWritingNothing) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto fit = testsupport::read_file(dir / "cal" / "fit.json");
   EXPECT_NE(fit.find("\"cases_started all all 2024-10\""), std::string::npos);
+  EXPECT_NE(fit.find("\"referrals all all 2024-11\""), std::string::npos);
   EXPECT_NE(fit.find("\"scenario\": \"5fte\""), std::string::npos);
   // Bad data: exit 2 naming file, line and column; no output folder.
   testsupport::write_file(dir / "bad.csv",
