@@ -51,15 +51,7 @@ int compare_command(const CompareArgs& a) {
   auto report = models::analyse_comparison(cfg, res);
   // What the coordinators would need to achieve: a finer threshold analysis already in the
   // folder (attendsim threshold --out DIR) is kept; otherwise compare's own, on a coarse grid.
-  if (!a.out.empty()) {
-    if (auto t = models::read_threshold_csv(dir.final_path())) report.threshold = std::move(*t);
-  }
-  const bool refined = !report.threshold.empty() && report.threshold.front().refined;
-  if (!a.no_threshold && !refined && models::has_compare_threshold(cfg)) {
-    const auto t = models::compare_threshold(cfg, opt);
-    report.threshold = t.rows;
-    models::write_threshold_outputs(dir, t);
-  }
+  report.threshold = models::compare_threshold_rows(cfg, opt, dir, !a.out.empty(), !a.no_threshold);
   models::write_comparison_outputs(dir, cfg, res, report, models::parse_language(a.lang, "--lang"));
   dir.commit();
   if (!a.quiet) {

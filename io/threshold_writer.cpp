@@ -175,4 +175,20 @@ std::optional<std::vector<ThresholdRow>> read_threshold_csv(
   return rows;
 }
 
+std::vector<ThresholdRow> compare_threshold_rows(const ModelConfig& cfg, const RunOptions& opt,
+                                                 const OutputDir& dir, bool read_existing,
+                                                 bool compute) {
+  std::vector<ThresholdRow> rows;
+  if (read_existing) {
+    if (auto t = read_threshold_csv(dir.final_path())) rows = std::move(*t);
+  }
+  const bool refined = !rows.empty() && rows.front().refined;
+  if (compute && !refined && has_compare_threshold(cfg)) {
+    const auto t = compare_threshold(cfg, opt);
+    rows = t.rows;
+    write_threshold_outputs(dir, t);
+  }
+  return rows;
+}
+
 }  // namespace attendsim::models

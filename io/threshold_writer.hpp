@@ -36,4 +36,12 @@ void print_threshold_table(std::ostream& os, const ThresholdResult& r);
 std::optional<std::vector<ThresholdRow>> read_threshold_csv(
     const std::filesystem::path& results_dir);
 
+/// compare's "what it would take" (compare and the Python module share it): the rows of a
+/// threshold.csv already in `dir`'s final folder when `read_existing` (a refined one from
+/// `attendsim threshold` is kept as it is); otherwise, when `compute` and the config has an
+/// effect to vary, compare's own coarse threshold, also written as threshold.csv into `dir`.
+std::vector<ThresholdRow> compare_threshold_rows(const ModelConfig& cfg, const RunOptions& opt,
+                                                 const OutputDir& dir, bool read_existing,
+                                                 bool compute);
+
 }  // namespace attendsim::models

@@ -348,7 +348,7 @@ py::dict run(const Config& cfg, const py::dict& options) {
 }
 
 py::dict compare(const Config& cfg, const py::dict& options, double roi_target, double confidence,
-                 const std::string& lang) {
+                 const std::string& lang, bool threshold) {
   const auto c = read_common(options);
   Outcome o;
   {
@@ -374,7 +374,7 @@ py::dict compare(const Config& cfg, const py::dict& options, double roi_target, 
     models::write_run_outputs(dir, mc, res, {"compare", res.wall_seconds, opt.threads},
                               c.write_draws || opt.draws > 1);
     auto report = models::analyse_comparison(mc, res);
-    if (auto t = models::read_threshold_csv(dir.final_path())) report.threshold = std::move(*t);
+    report.threshold = models::compare_threshold_rows(mc, opt, dir, true, threshold);
     models::write_comparison_outputs(dir, mc, res, report, language);
     dir.commit();
     fill_means(o, res);
@@ -666,7 +666,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("load_dict", &load_dict, py::arg("config"), py::arg("overrides"));
   m.def("run", &run, py::arg("config"), py::arg("options"));
   m.def("compare", &compare, py::arg("config"), py::arg("options"), py::arg("roi_target"),
-        py::arg("confidence"), py::arg("lang"));
+        py::arg("confidence"), py::arg("lang"), py::arg("threshold"));
   m.def(
       "sensitivity",
       [](const Config& cfg, const py::dict& options, const std::string& method,

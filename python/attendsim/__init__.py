@@ -142,13 +142,14 @@ def compare(config, *, out=None, draws: Optional[int] = None,
             threads: Optional[int] = None, write_draws: bool = False,
             full_scenarios: bool = False, allow_other_config: bool = False, draws_from=None,
             roi_target: Optional[float] = None, confidence: Optional[float] = None,
-            lang: str = "sv") -> Results:
-    """`attendsim compare CONFIG`: comparison.csv is results.comparison."""
+            lang: str = "sv", threshold: bool = True) -> Results:
+    """`attendsim compare CONFIG`: comparison.csv is results.comparison; threshold=False is
+    the CLI's --no-threshold."""
     return _command(_core.compare, config, out,
                     _options(draws, replications, seed, threads, write_draws, full_scenarios,
                              allow_other_config, draws_from),
                     -1.0 if roi_target is None else float(roi_target),
-                    -1.0 if confidence is None else float(confidence), lang)
+                    -1.0 if confidence is None else float(confidence), lang, bool(threshold))
 
 
 def sensitivity(config, method: str, *, params: Union[str, Sequence[str], None] = None,
