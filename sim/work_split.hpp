@@ -143,7 +143,10 @@ std::vector<Result> run_split(std::size_t n, int threads, Fn&& fn, Encode&& enco
     return run_indexed_with_scratch<Result, Scratch>(n, threads, std::forward<Fn>(fn), on_done);
   }
   detail::fail_if_asked(split);
-  const auto [first, last] = split.share(n, split.rank());
+  // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+  const auto share = split.share(n, split.rank());
+  const std::size_t first = share.first;
+  const std::size_t last = share.second;
   auto mine = run_indexed_with_scratch<Result, Scratch>(
       last - first, threads, [&](std::size_t i, Scratch& s) { return fn(first + i, s); }, on_done);
   ByteWriter w;
