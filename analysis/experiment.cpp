@@ -139,9 +139,10 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
           has_cases[s] = scenario_has_cases(p, scenarios[s]) ? 1 : 0;
         const bool any_cases = std::find(has_cases.begin(), has_cases.end(), 1) != has_cases.end();
         // The record's replay steps summers without transitions (models/baseline/).
-        const bool from_baseline = opt.from_baseline && any_cases && record_fits(p) &&
-                                   p.transitions.months == TransitionMonths::school;
-        if (from_baseline) record_baseline(p, key, record);
+        const bool from_baseline =
+            opt.from_baseline && any_cases && p.transitions.months == TransitionMonths::school;
+        // Every scenario has the record's detection parameters: no high months needed.
+        if (from_baseline) record_baseline(p, key, record, /*keep_high_months=*/false);
         ReplicationOutcome base;
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
           ReplicationOutcome o = s > 0 && !has_cases[s] ? idle_scenario(base, scenarios[s])

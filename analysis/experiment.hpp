@@ -48,9 +48,8 @@ struct RunOptions {
   /// first_replication .. first_replication + replications - 1).
   int first_replication = 0;
   /// True: each unit records its baseline and simulates the scenarios from the record
-  /// (models/baseline/scenario_from_baseline.hpp; about 600 bytes per pupil in flight on the
-  /// reference, per worker thread), unless the record would exceed kRecordBudgetBytes.
-  /// False: every scenario simulated in full (16 bytes per pupil). The results are the
+  /// (models/baseline/scenario_from_baseline.hpp; the record stores no draws, so its memory
+  /// is flat in the number of pupils: tests/memory_in_flight.cpp). False: every scenario simulated in full (16 bytes per pupil). The results are the
   /// same, bit for bit.
   bool from_baseline = true;
   /// Figures computed per unit and non-baseline scenario (UnitResult::extras); none by default.

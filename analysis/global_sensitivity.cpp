@@ -148,15 +148,14 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
         // baseline path, or from a new record (reuse_simulations = false: every point's
         // baseline and scenario simulated in full, the independent check).
         std::vector<ModelParams> p(d + 2);
-        // pool[0, records) are this row's baselines; derived ones point into recorded ones'
-        // draws, so the pool must not reallocate while the row is worked on.
+        // pool[0, records) are this row's baselines (recorded or derived).
         pool.reserve(d + 2);
         std::size_t records = 0;
         std::vector<ReplicationOutcome> scen(d + 2), base_out(d + 2);
         std::size_t made = 0, derived = 0, runs = 0;
         for (std::size_t j = 0; j < d + 2; ++j) {
           p[j] = realise(cfg, point_values(q, j * n + k));
-          if (!reuse_simulations || !opt.from_baseline || !record_fits(p[j]) ||
+          if (!reuse_simulations || !opt.from_baseline ||
               p[j].transitions.months != TransitionMonths::school) {
             base_out[j] = simulate(p[j], scenarios[0], key);
             scen[j] = simulate(p[j], scenarios[1], key);
@@ -180,7 +179,7 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
               // the population differs (models/baseline/derived_baseline.hpp), else recorded.
               std::size_t from = records;
               for (std::size_t e = 0; e < records && from == records; ++e)
-                if (!pool[e].borrows_draws && derivable_baseline(pool[e].params, p[j])) from = e;
+                if (!pool[e].derived && derivable_baseline(pool[e].params, p[j])) from = e;
               if (pool.size() == records) pool.emplace_back();
               if (from < records) {
                 derive_baseline(pool[from], p[j], pool[records++]);

@@ -20,8 +20,9 @@ using namespace detail;
 class Simulator {
  public:
   Simulator(const ModelParams& p, const ScenarioSpec& sc, const StreamKey& key, Trace* trace,
-            BaselineRecord* record)
-      : p_(p),
+            BaselineRecord* record, bool keep_high_months = true)
+      : keep_high_months_(keep_high_months),
+        p_(p),
         sc_(sc),
         key_(key),
         trace_(trace),
@@ -29,7 +30,8 @@ class Simulator {
         steps_(p.horizon_years * kMonthsPerYear),
         n_(p.population.pupils),
         rules_(p, sc, steps_),
-        book_(sc.allocation_policy) {
+        book_(sc.allocation_policy),
+        draws_(pupil_month_stream(key)) {
     ATTENDSIM_REQUIRE(n_ > 0, "population.pupils must be > 0");
     ATTENDSIM_REQUIRE(steps_ > 0 && steps_ < 65535, "horizon must be 1..5000 years");
     ATTENDSIM_REQUIRE(record_ == nullptr || sc.staffing.periods.empty(),
@@ -43,14 +45,11 @@ class Simulator {
   ReplicationOutcome run() {
     if (record_ != nullptr) {
       record_->pupils = n_;
-      // A buffer of its own: the old one is reused unless a derived record still shares it.
-      if (!record_->draws || record_->draws.use_count() > 1)
-        record_->draws = std::make_shared<std::vector<std::uint64_t>>();
-      record_->draws->resize(static_cast<std::size_t>(n_) * static_cast<std::size_t>(steps_));
       record_->referral_points.clear();
       record_->high_months.clear();
       record_->replacements.clear();
-      record_->borrows_draws = false;
+      record_->derived = false;
+      record_->has_high_months = keep_high_months_;
       generation_.assign(static_cast<std::size_t>(n_), 0);
       record_->eligible_after_step.assign(static_cast<std::size_t>(steps_), {0, 0});
       return run_steps<true>();
@@ -69,11 +68,7 @@ class Simulator {
     out_.school_exits.assign(school_exit_cells(p_.horizon_years), 0.0);
     initialise();
     std::array<double, kSubgroupCells> referred_before{};  // for the trace
-    engines_.reserve(static_cast<std::size_t>(chunks_));
-    for (int c = 0; c < chunks_; ++c) {
-      engines_.push_back(make_engine({key_.master_seed, key_.draw, key_.replication, kPupilPurpose,
-                                      static_cast<std::uint64_t>(c)}));
-    }
+    block_.resize(static_cast<std::size_t>(std::min(n_, kChunkPupils)));
     for (int t = 0; t < steps_; ++t) {
       const int m = t % kMonthsPerYear;
       const double fte = sc_.staffing.fte_at(t);
@@ -155,18 +150,15 @@ class Simulator {
     const Thresholds* const fast_rows[kBands] = {&table.bits(0, kRegular, 0, m),
                                                  &table.bits(1, kRegular, 0, m),
                                                  &table.bits(2, kRegular, 0, m)};
-    std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
-                                                                        static_cast<std::size_t>(n_)
-                                         : nullptr;
     if (m == 0) count_cells();
     MonthTally tally;
     for (int c = 0; c < chunks_; ++c) {
-      Engine& e = engines_[static_cast<std::size_t>(c)];
-      const int end = std::min(n_, (c + 1) * kChunkPupils);
+      const int begin = c * kChunkPupils;
+      const int end = std::min(n_, begin + kChunkPupils);
+      const std::uint64_t* const xs = fill_block(t, begin, end);
       Pupil* const pupils = pupils_.data();
-      for (int i = c * kChunkPupils; i < end; ++i) {
-        const std::uint64_t x = e();
-        if constexpr (kRecord) draws[i] = x;
+      for (int i = begin; i < end; ++i) {
+        const std::uint64_t x = xs[i - begin];
         Pupil& w = pupils[i];
         const int s = w.state;
         if (s == kLeft) continue;  // counted from cell_left_ after the loop
@@ -217,7 +209,8 @@ class Simulator {
             const double r = residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits);
             const auto pupil = static_cast<std::uint32_t>(i);
             const auto step = static_cast<std::uint16_t>(t);
-            record_->high_months.push_back({pupil, step, generation_[pupil], r, q});
+            if (keep_high_months_)
+              record_->high_months.push_back({pupil, step, generation_[pupil], r, q});
             if (d == Decision::not_referred) {
               Pupil at = q;
               at.status = kSchoolAction;
@@ -262,15 +255,12 @@ class Simulator {
       return;
     }
     auto& occ = out_.occupancy[static_cast<std::size_t>(t)];
-    std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
-                                                                        static_cast<std::size_t>(n_)
-                                         : nullptr;
     for (int c = 0; c < chunks_; ++c) {
-      Engine& e = engines_[static_cast<std::size_t>(c)];
-      const int end = std::min(n_, (c + 1) * kChunkPupils);
-      for (int i = c * kChunkPupils; i < end; ++i) {
-        const std::uint64_t x = e();
-        if constexpr (kRecord) draws[i] = x;
+      const int begin = c * kChunkPupils;
+      const int end = std::min(n_, begin + kChunkPupils);
+      const std::uint64_t* const xs = fill_block(t, begin, end);
+      for (int i = begin; i < end; ++i) {
+        const std::uint64_t x = xs[i - begin];
         Pupil& p = pupils_[static_cast<std::size_t>(i)];
         if (july) {
           rules_.year_end(p, x, t, out_, occ);
@@ -287,16 +277,13 @@ class Simulator {
   template <bool kRecord>
   void summer_month_with_transitions(int t) {
     const SchoolMonth k = rules_.summer_month_constants(t);
-    std::uint64_t* const draws = kRecord ? record_->draws->data() + static_cast<std::size_t>(t) *
-                                                                        static_cast<std::size_t>(n_)
-                                         : nullptr;
     MonthTally tally;
     for (int c = 0; c < chunks_; ++c) {
-      Engine& e = engines_[static_cast<std::size_t>(c)];
-      const int end = std::min(n_, (c + 1) * kChunkPupils);
-      for (int i = c * kChunkPupils; i < end; ++i) {
-        const std::uint64_t x = e();
-        if constexpr (kRecord) draws[i] = x;
+      const int begin = c * kChunkPupils;
+      const int end = std::min(n_, begin + kChunkPupils);
+      const std::uint64_t* const xs = fill_block(t, begin, end);
+      for (int i = begin; i < end; ++i) {
+        const std::uint64_t x = xs[i - begin];
         Pupil& p = pupils_[static_cast<std::size_t>(i)];
         Pupil q = p;
         if (rules_.summer_step(q, x, k, tally, out_) && kRecord) {
@@ -310,6 +297,14 @@ class Simulator {
     add_summer_tally(tally, t, out_);
   }
 
+  /// The step-t draws of pupils begin .. end - 1 (one chunk), in block_.
+  const std::uint64_t* fill_block(int t, int begin, int end) {
+    draws_.fill(static_cast<std::uint64_t>(begin), static_cast<std::uint32_t>(t),
+                static_cast<std::size_t>(end - begin), block_.data());
+    return block_.data();
+  }
+
+  bool keep_high_months_ = true;
   const ModelParams& p_;
   const ScenarioSpec& sc_;
   StreamKey key_;
@@ -322,9 +317,10 @@ class Simulator {
   CaseBook book_;
   std::vector<Pupil> pupils_;
   std::vector<std::uint16_t> generation_;  ///< per pupil, when recording (HighMonth)
-  std::vector<Engine> engines_;
   std::array<std::uint32_t, kSubgroupCells> cell_pupils_{};  ///< pupils by cell this school year
   std::array<std::uint32_t, kSubgroupCells> cell_left_{};    ///< of them, left so far
+  CounterStream draws_;
+  std::vector<std::uint64_t> block_;  ///< one chunk's draws of the step
   ReplicationOutcome out_;
 };
 
@@ -370,9 +366,10 @@ ReplicationOutcome simulate(const ModelParams& params, const ScenarioSpec& scena
   return sim.run();
 }
 
-void record_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record) {
+void record_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record,
+                     bool keep_high_months) {
   const ScenarioSpec baseline;
-  Simulator sim(params, baseline, key, nullptr, &record);
+  Simulator sim(params, baseline, key, nullptr, &record, keep_high_months);
   sim.run();
 }
 

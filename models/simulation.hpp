@@ -14,8 +14,10 @@
 ///                 r summer school (grades 8-9) or repeated year (grades 10-12)
 ///   August:       hi new entrant's gender, lo leaving, r new entrant's state
 /// (the events that share r never happen to one pupil in one month).
-/// Pupils are in chunks of kChunkPupils; chunk c draws from the stream keyed
-/// {seed, draw, replication, kPupilPurpose, c}; initial pupils from {.., kPopulationPurpose, c}.
+/// Pupil i's output at step t is draw (i, t) of the counter-based stream keyed
+/// {seed, draw, replication, kPupilPurpose, 0} (pupil_month_stream, sim/counter_stream.hpp):
+/// addressable, so that a recorded baseline needs no stored draws. Initial pupils are in
+/// chunks of kChunkPupils; chunk c's come from the mt19937_64 stream {.., kPopulationPurpose, c}.
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -28,6 +30,7 @@
 #include "models/params.hpp"
 #include "models/policies/allocation_policy.hpp"
 #include "models/staffing.hpp"
+#include "sim/counter_stream.hpp"
 #include "sim/streams.hpp"
 
 namespace attendsim::models {
@@ -35,6 +38,12 @@ namespace attendsim::models {
 inline constexpr std::uint32_t kPopulationPurpose = 0x706f7075U;  // "popu"
 inline constexpr std::uint32_t kPupilPurpose = 0x7075706dU;       // "pupm"
 inline constexpr int kChunkPupils = 4096;
+
+/// The pupil-month draws of the replication keyed `key` (its purpose and sub are ignored):
+/// pupil i's output at step t is pupil_month_stream(key).at(i, t).
+inline CounterStream pupil_month_stream(const StreamKey& key) {
+  return CounterStream({key.master_seed, key.draw, key.replication, kPupilPurpose, 0});
+}
 
 /// Who is referred: as the detection parameters say, or girls at the boys' probability.
 enum class ReferralPolicy : std::uint8_t { as_configured, equal_referral };
@@ -266,28 +275,27 @@ struct BaselineRecord {
   StreamKey key;
   ReplicationOutcome outcome;  ///< equal to simulate(params, ScenarioSpec{}, key)
   int pupils = 0;
-  /// (*draws)[t * pupils + i]: the engine output pupil i consumed at step t (§2.4). A record
-  /// derived from another (derive_baseline) shares its source's draws (borrows_draws): they
-  /// live as long as either record holds them, and recording into the source again while
-  /// they are shared records into a new buffer.
-  std::shared_ptr<std::vector<std::uint64_t>> draws;
-  bool borrows_draws = false;
+  /// True for a record made by derive_baseline. The draws pupil i consumed at step t are not
+  /// stored: they are pupil_month_stream(key).at(i, t) (§2.4).
+  bool derived = false;
+  /// False when recorded without high_months (record_baseline's keep_high_months): such a
+  /// record serves only scenarios with the record's own detection parameters.
+  bool has_high_months = true;
   std::vector<ReferralPoint> referral_points;  ///< in step order, then pupil order
   std::vector<HighMonth> high_months;          ///< in step order, then pupil order
   std::vector<Replacement> replacements;       ///< in step order, then pupil order
   /// Running count of pupils ever in high or extensive absence, after school month t.
   std::vector<std::array<double, kGenders>> eligible_after_step;
-
-  /// The draws of step t, one per pupil.
-  const std::uint64_t* draws_at(int t) const {
-    return draws->data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(pupils);
-  }
 };
 
 /// Simulates the baseline (empty staffing) and records it.
 BaselineRecord record_baseline(const ModelParams& params, const StreamKey& key);
-/// The same into `record`, reusing its buffers (every field is overwritten).
-void record_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record);
+/// The same into `record`, reusing its buffers (every field is overwritten). Without
+/// `keep_high_months` the record keeps no HighMonth (about 8 % of pupil-months at 32 bytes
+/// each on the reference): enough for scenarios with the record's own detection parameters,
+/// which is every scenario of a run, compare or PSA unit (run_experiment).
+void record_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record,
+                     bool keep_high_months = true);
 
 /// True when the scenario has a case slot in some month of the horizon (coordinators
 /// enabled and round(fte x caseload x share on casework) > 0). Without one no pupil is referred

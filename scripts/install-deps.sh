@@ -5,7 +5,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PACKAGES=(
   build-essential cmake git pkg-config
-  libboost-dev libboost-random-dev libeigen3-dev libtbb-dev
+  libboost-dev libboost-random-dev libeigen3-dev libtbb-dev librandom123-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin

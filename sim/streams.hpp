@@ -1,8 +1,10 @@
 #pragma once
-/// Keyed random streams (derivation version 2, documented in docs/methods.md).
+/// Keyed random streams (derivation version 3, documented in docs/methods.md).
 ///
-/// Every random number in attendsim comes from a Boost.Random `mt19937_64` seeded from a
-/// `StreamKey` {master seed, draw, replication, purpose, sub}. The key's words are mixed by
+/// Every random number in attendsim comes from a stream keyed by a `StreamKey` {master seed,
+/// draw, replication, purpose, sub}: the pupil-month draws from a counter-based stream
+/// (sim/counter_stream.hpp, Philox2x64-10, each draw addressable), every other from a
+/// Boost.Random `mt19937_64` seeded from the key. The key's words are mixed by
 /// `boost::random::seed_seq` (the C++11 seed_seq algorithm) over the 32-bit words
 ///   [0x61747464 ("attd"), version, seed_lo, seed_hi, draw_lo, draw_hi,
 ///    replication_lo, replication_hi, purpose, sub_lo, sub_hi]
@@ -14,7 +16,7 @@
 
 namespace attendsim {
 
-inline constexpr std::uint32_t kStreamDerivationVersion = 2;
+inline constexpr std::uint32_t kStreamDerivationVersion = 3;
 
 using Engine = boost::random::mt19937_64;
 

@@ -6,18 +6,23 @@
 //   population stream {11, 0, 0, "popu", 0}: outputs 2i, 2i+1 = x1, x2
 //     grade = i mod 13; girl iff hi(x1) < 0.49; state = inversion of lo(x1) on the initial
 //     distribution; months in state (high/extensive) = 1 + floor(12 hi(x2))
-//   pupil stream {11, 0, 0, "pupm", 0} (stream derivation version 2): output i = y in
-//     September (step 0). With L = lo(y) 2^32 (the integer low word):
+//   pupil-month stream (stream derivation version 3): y = output (i mod 2) of
+//     Philox2x64-10(counter {floor(i / 2) + 2^32 * 0, 0}, key K) in September (step 0), with
+//     K = 2^32 w1 + w0 for the first two words std::seed_seq generates from
+//     [0x61747464, 3, 11, 0, 0, 0, "pupm", 0, 0] (Random123's Philox, called directly here).
+// With L = lo(y) 2^32 (the integer low word):
 //     left iff L < c1 = ceil(0.004 2^32); else next state = inversion of hi(y) on the
 //     September row: off-diagonals x duration multiplier (exits from high/extensive) x 0.9
 //     (September seasonal multiplier, worsening moves only), diagonal = the complement.
 //     Detection (status none, new state high/extensive): residual r < p_detect = 0.35, where
 //     c2 = ceil((0.004 + p_place) 2^32), p_place = 1 - (1 - 0.03)^(1/10), and r = (L - a) /
 //     (b - a) for the interval [a, b) of {[0, c1), [c1, c2), [c2, 2^32)} that L lies in.
+#include <Random123/philox.h>
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cmath>
+#include <random>
 
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"
@@ -86,7 +91,14 @@ TEST(DrawOrder, FirstPupilMonthByHand) {
   attendsim::models::simulate(params, attendsim::models::ScenarioSpec{}, key, &trace_base);
 
   auto pop = attendsim::make_engine({11, 0, 0, attendsim::models::kPopulationPurpose, 0});
-  auto pm = attendsim::make_engine({11, 0, 0, attendsim::models::kPupilPurpose, 0});
+  std::seed_seq key_words{0x61747464U, 3U, 11U, 0U, 0U, 0U, 0x7075706dU, 0U, 0U};
+  std::array<std::uint32_t, 2> w{};
+  key_words.generate(w.begin(), w.end());
+  const r123::Philox2x64::key_type philox_key = {{(std::uint64_t{w[1]} << 32) | w[0]}};
+  auto pm = [&](int i) {
+    const r123::Philox2x64::ctr_type ctr = {{static_cast<std::uint64_t>(i) >> 1, 0}};
+    return r123::Philox2x64()(ctr, philox_key)[static_cast<std::size_t>(i & 1)];
+  };
   int moved = 0, left = 0, detected = 0;
   for (int i = 0; i < n; ++i) {
     const std::uint64_t x1 = pop(), x2 = pop();
@@ -101,7 +113,7 @@ TEST(DrawOrder, FirstPupilMonthByHand) {
     ASSERT_EQ(init.state, s0) << "pupil " << i;
     ASSERT_EQ(init.months_in_state, months) << "pupil " << i;
 
-    const std::uint64_t y1 = pm();
+    const std::uint64_t y1 = pm(i);
     int expected;
     if (lo(y1) < 0.004) {
       expected = 4;

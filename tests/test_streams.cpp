@@ -1,17 +1,21 @@
-// Keyed random streams (sim/streams.hpp, derivation version 2).
+// Keyed random streams (sim/streams.hpp, sim/counter_stream.hpp, derivation version 3).
 //
-// The pinned outputs below were computed ONCE by a separate 20-line program that does not
-// include attendsim: it builds the documented 11-word sequence
-//   [0x61747464, 2, seed_lo, seed_hi, draw_lo, draw_hi, rep_lo, rep_hi, purpose, sub_lo, sub_hi]
-// by hand, feeds it to boost::random::seed_seq and seeds boost::random::mt19937_64 with it,
-// and prints the first three outputs. The same words through std::seed_seq +
-// std::mt19937_64 (libstdc++) gave identical values, so the pins are the C++11 seed_seq
-// algorithm itself, not an artefact of one library. A change to the word layout, the
-// version number or the engine breaks these pins (and every saved result): bump
-// kStreamDerivationVersion and regenerate deliberately. Version 2 (one engine output per
-// pupil-month instead of two) was regenerated with std::seed_seq + std::mt19937_64 by that
-// program; it also still printed the version-1 pins (0xccb93cf01063c920, ...) for words
-// starting [0x61747464, 1, ...], so the program is the one that made them.
+// The pinned outputs below were computed ONCE by a separate 40-line program that includes
+// neither attendsim nor Random123 (scripts/stream_pins.cpp):
+// it builds the documented word sequences by hand and feeds them to std::seed_seq, seeds
+// std::mt19937_64 with the 11-word one
+//   [0x61747464, 3, seed_lo, seed_hi, draw_lo, draw_hi, rep_lo, rep_hi, purpose, sub_lo, sub_hi]
+// and prints its first three outputs; for the counter-based pupil-month stream it takes the
+// first two words std::seed_seq generates from
+//   [0x61747464, 3, seed_lo, seed_hi, draw_hi, rep_hi, purpose, sub_lo, sub_hi]
+// as the key and runs Philox2x64-10 written out from the paper (Salmon et al. 2011: multiplier
+// 0xD2B74407B1CE6E93, key bump 0x9E3779B97F4A7C15, 10 rounds). That program reproduces the
+// published Random123 known-answer vectors (below, Philox2x64KnownAnswers) and boost's
+// seed_seq is the same C++11 algorithm as std::seed_seq, so the pins are the documented
+// derivation itself, not an artefact of one library. A change to the word layout, the version
+// number or the engines breaks these pins (and every saved result): bump
+// kStreamDerivationVersion and regenerate deliberately. Version 2 pins (mt19937_64 for the
+// pupil-months too) were 0x26446ff08cd70ca5, ... for [0x61747464, 2, 1, 0, ...].
 #include <gtest/gtest.h>
 
 #include <array>
@@ -20,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/counter_stream.hpp"
 #include "sim/streams.hpp"
 
 using attendsim::Engine;
@@ -35,26 +40,26 @@ std::array<std::uint64_t, 3> first3(const StreamKey& k) {
 
 }  // namespace
 
-TEST(Streams, DerivationVersionIsTwo) {
-  EXPECT_EQ(attendsim::kStreamDerivationVersion, 2U);
+TEST(Streams, DerivationVersionIsThree) {
+  EXPECT_EQ(attendsim::kStreamDerivationVersion, 3U);
 }
 
 TEST(Streams, PinnedFirstOutputsOfDefaultKey) {
-  // Words [0x61747464, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0] (see the file comment).
+  // Words [0x61747464, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0] (see the file comment).
   const auto v = first3({1, 0, 0, 0, 0});
-  EXPECT_EQ(v[0], 0x26446ff08cd70ca5ULL);
-  EXPECT_EQ(v[1], 0xb8c2eafe22fafae9ULL);
-  EXPECT_EQ(v[2], 0x8d4385df2074e0c8ULL);
+  EXPECT_EQ(v[0], 0x3779387193736350ULL);
+  EXPECT_EQ(v[1], 0xdcf5c5da734c5331ULL);
+  EXPECT_EQ(v[2], 0xf2bdfff73a8659c7ULL);
 }
 
 TEST(Streams, PinnedFirstOutputsOfKeyUsingEveryWord) {
   // seed 0x0123456789abcdef, draw 3, replication 2^32 + 2, purpose "pupm" = 0x7075706d,
-  // sub 5 * 2^32 + 7: words [0x61747464, 2, 0x89abcdef, 0x01234567, 3, 0, 2, 1,
+  // sub 5 * 2^32 + 7: words [0x61747464, 3, 0x89abcdef, 0x01234567, 3, 0, 2, 1,
   // 0x7075706d, 7, 5]. Exercises the high halves and the lo/hi order of every 64-bit field.
   const auto v = first3({0x0123456789abcdefULL, 3, 0x100000002ULL, 0x7075706dU, 0x500000007ULL});
-  EXPECT_EQ(v[0], 0xcfdad1d0bb356c24ULL);
-  EXPECT_EQ(v[1], 0x4ed389cc30294c7aULL);
-  EXPECT_EQ(v[2], 0xe5a6537457a10046ULL);
+  EXPECT_EQ(v[0], 0x85efe599f2ee2282ULL);
+  EXPECT_EQ(v[1], 0x8dbfad25ae6bb48aULL);
+  EXPECT_EQ(v[2], 0x2cabb266d9b3f3a2ULL);
 }
 
 TEST(Streams, SameKeyGivesSameStream) {
@@ -172,4 +177,74 @@ TEST(Streams, StableHashMatchesFnv1a64TestVectors) {
   const char high[] = {static_cast<char>(0xff)};
   // 0xcbf29ce484222325 ^ 0xff = 0xcbf29ce4842223da; times prime mod 2^64 (Python).
   EXPECT_EQ(attendsim::stable_hash(high, 1), 0xaf64724c8602eb6eULL);
+}
+
+// Random123's published known-answer vectors for Philox2x64-10 (kat_vectors of the Random123
+// distribution): counter, key -> output. They pin the library the pupil-month stream runs on.
+TEST(Streams, Philox2x64KnownAnswers) {
+  r123::Philox2x64 g;
+  auto r = g({{0, 0}}, {{0}});
+  EXPECT_EQ(r[0], 0xca00a0459843d731ULL);
+  EXPECT_EQ(r[1], 0x66c24222c9a845b5ULL);
+  r = g({{~0ULL, ~0ULL}}, {{~0ULL}});
+  EXPECT_EQ(r[0], 0x65b021d60cd8310fULL);
+  EXPECT_EQ(r[1], 0x4d02f3222f86df20ULL);
+  r = g({{0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL}}, {{0xa4093822299f31d0ULL}});
+  EXPECT_EQ(r[0], 0x0a5e742c2997341cULL);
+  EXPECT_EQ(r[1], 0xb0f883d38000de5dULL);
+}
+
+TEST(Streams, CounterStreamPinnedDraws) {
+  // The documented derivation (file comment; docs/methods.md §2.1), computed independently.
+  using attendsim::CounterStream;
+  const CounterStream a({1, 0, 0, 0x7075706dU, 0});  // key 0xf889d2031ea49445
+  EXPECT_EQ(a.at(0, 0), 0x62b68290136630c0ULL);
+  EXPECT_EQ(a.at(1, 0), 0x793a5afbf7c2f7c9ULL);
+  EXPECT_EQ(a.at(4097, 119), 0x385690c0edf58da2ULL);
+  // Every word of the key used, the draw and replication in the counter's second word.
+  const CounterStream b({0x0123456789abcdefULL, 3, 0x100000002ULL, 0x7075706dU, 0x500000007ULL});
+  EXPECT_EQ(b.at(12345, 7), 0xe20ddda525d3b51dULL);
+}
+
+TEST(Streams, CounterStreamFillEqualsAt) {
+  // A block from any first item (odd or even) and of any length is the same draws as at().
+  const attendsim::CounterStream s({5, 1, 2, 0x7075706dU, 0});
+  std::vector<std::uint64_t> out(11);
+  for (std::uint64_t first : {0ULL, 1ULL, 4095ULL, 4096ULL}) {
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{11}}) {
+      s.fill(first, 3, n, out.data());
+      for (std::size_t k = 0; k < n; ++k)
+        ASSERT_EQ(out[k], s.at(first + k, 3)) << first << " " << k;
+    }
+  }
+}
+
+TEST(Streams, CounterStreamDrawsAreDistinctAcrossItemsStepsAndKeys) {
+  // Within one key the counters are distinct, so the draws of 1 000 items x 120 steps are
+  // distinct outputs of one bijection; replications, draws and seeds give other draws.
+  std::set<std::uint64_t> seen;
+  const attendsim::CounterStream s({1, 0, 0, 0x7075706dU, 0});
+  for (std::uint32_t t = 0; t < 120; ++t)
+    for (std::uint64_t i = 0; i < 1000; ++i) seen.insert(s.at(i, t));
+  EXPECT_EQ(seen.size(), 120000U);
+  for (const StreamKey k :
+       {StreamKey{1, 0, 1, 0x7075706dU, 0}, StreamKey{1, 1, 0, 0x7075706dU, 0},
+        StreamKey{2, 0, 0, 0x7075706dU, 0}, StreamKey{1, 0, 1ULL << 32, 0x7075706dU, 0},
+        StreamKey{1, 0, 0, 0x7075706eU, 0}}) {
+    EXPECT_TRUE(seen.insert(attendsim::CounterStream(k).at(0, 0)).second);
+  }
+}
+
+TEST(Streams, CounterStreamUniformsHaveMeanOneHalf) {
+  const attendsim::CounterStream s({3, 0, 0, 0x7075706dU, 0});
+  double sum_hi = 0, sum_lo = 0;
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) {
+    const auto x = s.at(static_cast<std::uint64_t>(i % 5000), static_cast<std::uint32_t>(i / 5000));
+    sum_hi += attendsim::uniform_hi(x);
+    sum_lo += attendsim::uniform_lo(x);
+  }
+  const double tol = 6 * 0.000913;  // 6 sd of the mean of n uniforms
+  EXPECT_NEAR(sum_hi / n, 0.5, tol);
+  EXPECT_NEAR(sum_lo / n, 0.5, tol);
 }

@@ -54,7 +54,8 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
   ATTENDSIM_REQUIRE(derivable_baseline(source.params, params),
                     "a baseline record can be derived only for parameters that differ from its own "
                     "in the initial state of the population");
-  ATTENDSIM_REQUIRE(!source.borrows_draws, "a derived record cannot be derived from");
+  ATTENDSIM_REQUIRE(!source.derived, "a derived record cannot be derived from");
+  ATTENDSIM_REQUIRE(source.has_high_months, "a record is derived only from one with high months");
   ATTENDSIM_REQUIRE(&source != &out, "derive a record into another one");
   const int steps = source.outcome.steps;
   const int n = source.pupils;
@@ -63,12 +64,13 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
   p.detection = source.params.detection;  // the source's detection decisions
   const ScenarioSpec no_programme;
   const PupilRules old_rules(source.params, no_programme, steps), new_rules(p, no_programme, steps);
+  const CounterStream draws = pupil_month_stream(source.key);  // recomputed, never stored
 
   out.params = p;
   out.key = source.key;
   out.pupils = n;
-  out.draws = source.draws;
-  out.borrows_draws = true;
+  out.derived = true;
+  out.has_high_months = true;
   out.referral_points.clear();
   out.high_months.clear();
   out.replacements.clear();
@@ -109,7 +111,6 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
   };
   const auto keep = [](const auto& x) { return x; };
   for (int t = 0; t < steps; ++t) {
-    const std::uint64_t* const draws = source.draws_at(t);
     const auto ts = static_cast<std::size_t>(t);
     const auto step = static_cast<std::uint16_t>(t);
     joined.clear();
@@ -120,7 +121,7 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
       new_high.clear();
       new_points.clear();
       for (auto i : members) {
-        const std::uint64_t x = draws[i];
+        const std::uint64_t x = draws.at(i, step);
         old_rules.school_month(old_p[i], x, ko, -1, tally_o, acc_o);
         const Decision d = new_rules.school_month(new_p[i], x, kn, -1, tally_n, acc_n);
         const Pupil& q = new_p[i];
@@ -148,8 +149,9 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
       auto& occ_o = acc_o.occupancy[ts];
       auto& occ_n = acc_n.occupancy[ts];
       for (auto i : members) {
-        old_rules.year_end(old_p[i], draws[i], t, acc_o, occ_o);
-        new_rules.year_end(new_p[i], draws[i], t, acc_n, occ_n);
+        const std::uint64_t x = draws.at(i, step);
+        old_rules.year_end(old_p[i], x, t, acc_o, occ_o);
+        new_rules.year_end(new_p[i], x, t, acc_n, occ_n);
       }
     } else {
       // August: the diverged pupils' step, and the source's replacements of the others, whose
@@ -158,8 +160,9 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
       auto& occ_n = acc_n.occupancy[ts];
       replacements.clear();
       for (auto i : members) {
-        old_rules.new_school_year(old_p[i], draws[i], t, acc_o, occ_o);
-        if (new_rules.new_school_year(new_p[i], draws[i], t, acc_n, occ_n)) {
+        const std::uint64_t x = draws.at(i, step);
+        old_rules.new_school_year(old_p[i], x, t, acc_o, occ_o);
+        if (new_rules.new_school_year(new_p[i], x, t, acc_n, occ_n)) {
           ++generation[i];
           replacements.push_back({i, step});
         }
@@ -171,8 +174,9 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
         if (diverged[i]) continue;  // the old version's own replacement, stepped above
         ++generation[i];
         replacements.push_back({i, step});
-        const Pupil qo = old_rules.new_entrant(draws[i], acc_o);
-        const Pupil qn = new_rules.new_entrant(draws[i], acc_n);
+        const std::uint64_t x = draws.at(i, step);
+        const Pupil qo = old_rules.new_entrant(x, acc_o);
+        const Pupil qn = new_rules.new_entrant(x, acc_n);
         if (qo == qn) continue;
         ++occ_o[qo.state];
         ++occ_n[qn.state];

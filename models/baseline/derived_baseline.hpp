@@ -18,9 +18,9 @@
 /// versions' for those that have, in the same step-then-pupil order as a recording.
 /// On the reference a change in one prevalence share diverges about 1 % of pupils.
 ///
-/// The derived record borrows the source's draws (BaselineRecord::draws, shared): the source
-/// must outlive it and stay unchanged. Its detection decisions are made with the source's
-/// detection parameters (a scenario replays its own, scenario_from_baseline.hpp).
+/// Neither record stores draws: both recompute them from their key (§2.4). Its detection decisions
+/// are made with the source's detection parameters (a scenario replays its own,
+/// scenario_from_baseline.hpp).
 #include "models/simulation.hpp"
 
 namespace attendsim::models {

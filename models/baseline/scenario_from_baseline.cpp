@@ -87,8 +87,8 @@ void replay_detection(const BaselineRecord& rec, const DetectionParams& d,
   }
 }
 
-/// The diverged pupils' draws of a step are scattered over the step's n draws (one cache
-/// line each): fetching them this many pupils ahead hides most of the memory latency.
+/// The diverged pupils' states are scattered over the n pupils (one cache line each):
+/// fetching them this many pupils ahead hides most of the memory latency.
 constexpr std::size_t kPrefetchAhead = 16;
 inline void prefetch(const void* p) {
   __builtin_prefetch(p, 0, 1);
@@ -98,12 +98,6 @@ inline void prefetch(const void* p) {
 
 bool same_baseline_path(const ModelParams& a, const ModelParams& b) {
   return path_part(a) == path_part(b);
-}
-
-bool record_fits(const ModelParams& params) {
-  const auto pupil_months = static_cast<std::uint64_t>(params.population.pupils) *
-                            static_cast<std::uint64_t>(params.horizon_years) * kMonthsPerYear;
-  return pupil_months * sizeof(std::uint64_t) <= kRecordBudgetBytes;
 }
 
 bool same_simulation(const ModelParams& a, const ModelParams& b) {
@@ -118,6 +112,8 @@ ReplicationOutcome baseline_from_record(const BaselineRecord& record, const Mode
                     "in coordinator, detection, referral, consent and economic parameters");
   ReplicationOutcome out = record.outcome;
   if (!same_detection(record.params.detection, params.detection)) {
+    ATTENDSIM_REQUIRE(record.has_high_months,
+                      "a record without high months serves only its own detection parameters");
     std::vector<ReferralPoint> points;
     replay_detection(record, params.detection, points, out);
   }
@@ -132,18 +128,19 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
                     "in coordinator, detection, referral, consent and economic parameters");
   const int steps = record.outcome.steps;
   const int n = record.pupils;
-  ATTENDSIM_REQUIRE(record.draws && record.draws->size() == static_cast<std::size_t>(n) *
-                                                                static_cast<std::size_t>(steps),
-                    "the baseline record holds no draws");
   // The baseline under these parameters: the record's, or with its detection decisions
   // replayed. Its copies of diverged pupils follow the same parameters, with no programme.
   ReplicationOutcome base = record.outcome;
   std::vector<ReferralPoint> replayed;
   const bool replay = !same_detection(record.params.detection, params.detection);
+  ATTENDSIM_REQUIRE(!replay || record.has_high_months,
+                    "a record without high months serves only its own detection parameters");
   if (replay) replay_detection(record, params.detection, replayed, base);
   const std::vector<ReferralPoint>& points = replay ? replayed : record.referral_points;
   const ScenarioSpec no_programme;
   const PupilRules rules_s(params, scenario, steps), rules_b(params, no_programme, steps);
+  // The pupil-months' draws, recomputed from the record's key (nothing stored, §2.4).
+  const CounterStream draws = pupil_month_stream(record.key);
   CaseBook book(scenario.allocation_policy);
   // The two copies of the diverged pupils (entries of other pupils are unused), the diverged
   // pupils in index order, and the per-copy counts.
@@ -170,7 +167,7 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
   };
   std::vector<std::uint32_t> kept;
   for (int t = 0; t < steps; ++t) {
-    const std::uint64_t* const draws = record.draws_at(t);
+    const auto step = static_cast<std::uint32_t>(t);
     spent.diverged_pupil_months += members.size();
     if (t % kMonthsPerYear < kSchoolMonthsPerYear) {
       const double fte = scenario.staffing.fte_at(t);
@@ -195,11 +192,10 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
           ++a;
           if (a + kPrefetchAhead < members.size()) {
             const std::uint32_t ahead = members[a + kPrefetchAhead];
-            prefetch(draws + ahead);
             prefetch(&s_pupils[ahead]);
             prefetch(&b_pupils[ahead]);
           }
-          const std::uint64_t x = draws[im];
+          const std::uint64_t x = draws.at(im, step);
           Pupil& sp = s_pupils[im];
           Pupil& bp = b_pupils[im];
           if (twin[im] && (sp.status == kInCase || sp.after_close != 0)) twin[im] = 0;
@@ -261,16 +257,16 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
         const std::uint32_t i = members[a];
         if (a + kPrefetchAhead < members.size()) {
           const std::uint32_t ahead = members[a + kPrefetchAhead];
-          prefetch(draws + ahead);
           prefetch(&s_pupils[ahead]);
           prefetch(&b_pupils[ahead]);
         }
+        const std::uint64_t x = draws.at(i, step);
         if (july) {
-          rules_s.year_end(s_pupils[i], draws[i], t, acc_s, occ_s);
-          rules_b.year_end(b_pupils[i], draws[i], t, acc_b, occ_b);
+          rules_s.year_end(s_pupils[i], x, t, acc_s, occ_s);
+          rules_b.year_end(b_pupils[i], x, t, acc_b, occ_b);
         } else {
-          rules_s.new_school_year(s_pupils[i], draws[i], t, acc_s, occ_s);
-          rules_b.new_school_year(b_pupils[i], draws[i], t, acc_b, occ_b);
+          rules_s.new_school_year(s_pupils[i], x, t, acc_s, occ_s);
+          rules_b.new_school_year(b_pupils[i], x, t, acc_b, occ_b);
         }
         if (!rejoins(i)) kept.push_back(i);
       }

@@ -1,7 +1,8 @@
 #pragma once
 /// A scenario simulated from the recorded baseline of its replication: only the pupils the
 /// scenario changes are simulated, and the outcome equals simulate() bit for bit
-/// (docs/methods.md §4.11).
+/// (docs/methods.md §4.11). The record stores no draws: the diverged pupils' draws are
+/// recomputed from the record's key (the pupil-month stream is counter-based, §2.4).
 ///
 /// Why it is exact. On common random numbers a scenario's pupil and the baseline's pupil
 /// consume the same engine output each month and follow the same rules (pupil_rules.hpp)
@@ -39,13 +40,6 @@ bool same_baseline_path(const ModelParams& a, const ModelParams& b);
 /// True when a and b simulate identically in every scenario: they differ at most in
 /// [economics], which the simulation never reads.
 bool same_simulation(const ModelParams& a, const ModelParams& b);
-
-/// The most a record's draws may take (8 bytes per pupil-month); callers simulate scenarios
-/// in full beyond it (the same results, 16 bytes per pupil in flight).
-inline constexpr std::uint64_t kRecordBudgetBytes = std::uint64_t{1} << 30;
-
-/// True when a record of `params`'s baseline fits kRecordBudgetBytes.
-bool record_fits(const ModelParams& params);
 
 /// What a simulation from a baseline cost, for benchmarks and notes.
 struct FromBaselineCost {
