@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "models/baseline/scenario_from_baseline.hpp"
+#include "models/count_chain.hpp"
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
@@ -138,16 +139,21 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         for (std::size_t s = 1; s < scenarios.size(); ++s)
           has_cases[s] = scenario_has_cases(p, scenarios[s]) ? 1 : 0;
         const bool any_cases = std::find(has_cases.begin(), has_cases.end(), 1) != has_cases.end();
+        // On the count-based path (no coordinators: every scenario is the baseline's run)
+        // the replication is simulated once, by cells, and serves every scenario.
+        const bool counts = cfg.run.count_based;
         // The record's replay steps summers without transitions (models/baseline/).
-        const bool from_baseline =
-            opt.from_baseline && any_cases && p.transitions.months == TransitionMonths::school;
+        const bool from_baseline = opt.from_baseline && any_cases && !counts &&
+                                   p.transitions.months == TransitionMonths::school;
         // Every scenario has the record's detection parameters: no high months needed.
         if (from_baseline) record_baseline(p, key, record, /*keep_high_months=*/false);
-        ReplicationOutcome base;
+        ReplicationOutcome base, counted;
+        if (counts) counted = simulate_counts(p, key);
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
-          ReplicationOutcome o = s > 0 && !has_cases[s] ? idle_scenario(base, scenarios[s])
-                                 : !from_baseline       ? simulate(p, scenarios[s], key)
-                                 : s == 0               ? record.outcome
+          ReplicationOutcome o = counts                  ? counted
+                                 : s > 0 && !has_cases[s] ? idle_scenario(base, scenarios[s])
+                                 : !from_baseline         ? simulate(p, scenarios[s], key)
+                                 : s == 0                 ? record.outcome
                                           : simulate_from_baseline(record, p, scenarios[s]);
           res.pupil_months += o.pupil_months_simulated;
           std::vector<float> occ;

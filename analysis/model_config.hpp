@@ -23,6 +23,9 @@ struct RunSettings {
   std::uint64_t seed = 1;
   int draws = 1;
   int replications = 20;
+  /// [simulation] count_based: every replication on the count-based path (models/count_chain.hpp;
+  /// only without coordinators).
+  bool count_based = false;
 };
 
 /// A plan's own back-of-envelope calculation (the kind the Uppsala application used):

@@ -16,6 +16,7 @@
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
+#include "models/count_chain.hpp"
 #include "models/simulation.hpp"
 #include "sim/streams.hpp"
 
@@ -113,6 +114,44 @@ void BM_ScenarioFromBaseline(benchmark::State& state) {
       static_cast<double>(cost.twin_pupil_months) / static_cast<double>(cost.diverged_pupil_months);
 }
 BENCHMARK(BM_ScenarioFromBaseline)->Unit(benchmark::kMillisecond);
+
+// One replication of ten years of about 1.45 million pupils (bench/national_counts.toml) on
+// the count-based path (models/count_chain.hpp); items = pupil-months represented.
+// BM_NationalIndividual: the same replication on the individual engine, for the ratio.
+const attendsim::models::ModelConfig& national() {
+  static const auto cfg = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) +
+                                                               "/bench/national_counts.toml");
+  return cfg;
+}
+
+void BM_CountsNational(benchmark::State& state) {
+  const auto& cfg = national();
+  const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  std::uint64_t rep = 0;
+  std::uint64_t pupil_months = 0;
+  for (auto _ : state) {
+    auto out = attendsim::models::simulate_counts(params, {1, 0, rep++, 0, 0});
+    pupil_months += out.pupil_months_simulated;
+    benchmark::DoNotOptimize(out.pupil_months);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
+}
+BENCHMARK(BM_CountsNational)->Unit(benchmark::kMillisecond);
+
+void BM_NationalIndividual(benchmark::State& state) {
+  const auto& cfg = national();
+  const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  std::uint64_t rep = 0;
+  std::uint64_t pupil_months = 0;
+  for (auto _ : state) {
+    auto out =
+        attendsim::models::simulate(params, attendsim::models::ScenarioSpec{}, {1, 0, rep++, 0, 0});
+    pupil_months += out.pupil_months_simulated;
+    benchmark::DoNotOptimize(out.pupil_months);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
+}
+BENCHMARK(BM_NationalIndividual)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_Experiment(benchmark::State& state) {
   const auto& cfg = reference();

@@ -7,6 +7,7 @@
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
 
+#include "models/count_chain.hpp"
 #include "models/policies/allocation_policy.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
@@ -350,6 +351,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
     const auto reps = t.integer_or("replications", 20);
     if (reps < 1 || reps > 1'000'000) t.fail("replications", "must be between 1 and 1 000 000");
     cfg.run.replications = static_cast<int>(reps);
+    cfg.run.count_based = t.boolean_or("count_based", false);
     t.finish();
   }
   {  // [population]
@@ -743,10 +745,20 @@ ModelConfig parse_model_config(const config::Document& doc) {
   }
   root.finish();
   // Check the base case realises (rows, prevalences).
+  ModelParams base;
   try {
-    (void)realise(cfg, cfg.parameters.base_values());
+    base = realise(cfg, cfg.parameters.base_values());
   } catch (const PreconditionError& e) {
     throw InputError(cfg.file + ": invalid configuration: " + e.what());
+  }
+  if (cfg.run.count_based) {  // docs/methods.md §4.12: what the count-based path covers
+    auto t = root.table("simulation");
+    if (base.coordinators.enabled)
+      t.fail("count_based",
+             "the count-based path covers runs without coordinators only (set [coordinators] "
+             "enabled = false, or count_based = false)");
+    if (const auto why = count_path_unsupported(base); !why.empty())
+      t.fail("count_based", "the count-based path cannot represent " + why);
   }
   return cfg;
 }

@@ -1,0 +1,320 @@
+#include "models/count_chain.hpp"
+
+#include <algorithm>
+#include <boost/random/binomial_distribution.hpp>
+#include <vector>
+
+#include "models/pupil_rules.hpp"
+#include "sim/error.hpp"
+
+namespace attendsim::models {
+
+namespace {
+
+using namespace detail;
+
+/// Months in state kept exactly up to this many (the duration buckets need 1-2, 3-5, 6+).
+constexpr int kMonthsKept = 6;
+/// Slots of a (grade, gender): regular, worrying, high by months 1..6+, extensive by 1..6+.
+constexpr int kSlots = 2 + 2 * kMonthsKept;
+/// Draws one (step, cell) may take from its run of the counter stream.
+constexpr std::uint64_t kItemsPerCell = std::uint64_t{1} << 20;
+
+int state_of_slot(int slot) {
+  return slot < 2 ? slot : (slot < 2 + kMonthsKept ? kHigh : kExtensive);
+}
+int months_of_slot(int slot) {
+  return slot < 2 ? 1 : 1 + (slot - 2) % kMonthsKept;
+}
+int slot_of(int state, int months) {
+  if (state < kHigh) return state;
+  return 2 + (state - kHigh) * kMonthsKept + std::min(months, kMonthsKept) - 1;
+}
+
+/// A run of 64-bit draws of one (step, cell): a UniformRandomBitGenerator for Boost.Random.
+class CellBits {
+ public:
+  using result_type = std::uint64_t;
+  CellBits(const CounterStream& s, std::uint32_t step, std::uint64_t cell)
+      : s_(&s), step_(step), next_(cell * kItemsPerCell), end_(next_ + kItemsPerCell) {}
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  result_type operator()() {
+    ATTENDSIM_REQUIRE(next_ < end_, "a count cell used more than 2^20 draws in one step");
+    return s_->at(next_++, step_);
+  }
+
+ private:
+  const CounterStream* s_;
+  std::uint32_t step_;
+  std::uint64_t next_, end_;
+};
+
+/// Binomial(n, p) by Boost.Random (inversion for small n p, BTRD otherwise).
+std::int64_t binomial(CellBits& bits, std::int64_t n, double p) {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  boost::random::binomial_distribution<std::int64_t, double> d(n, p);
+  return d(bits);
+}
+
+/// Multinomial split of n over the four states of a row given as 32-bit thresholds (the
+/// individual engine's exact probabilities (th_k - th_{k-1}) 2^-32), by conditional binomials.
+std::array<std::int64_t, kAttendanceStates> multinomial(CellBits& bits, std::int64_t n,
+                                                        const Thresholds& th) {
+  std::array<std::int64_t, kAttendanceStates> k{};
+  std::uint64_t below = 0;  // th_{k-1}
+  for (int s = 0; s < kAttendanceStates - 1; ++s) {
+    const std::uint64_t upto = th[static_cast<std::size_t>(s)];
+    if (below < 0x100000000ULL) {
+      const double q =
+          static_cast<double>(upto - below) / static_cast<double>(0x100000000ULL - below);
+      k[static_cast<std::size_t>(s)] = binomial(bits, n, q);
+    }
+    n -= k[static_cast<std::size_t>(s)];
+    below = upto;
+  }
+  k[kAttendanceStates - 1] = n;
+  return k;
+}
+
+class CountSimulator {
+ public:
+  CountSimulator(const ModelParams& p, const StreamKey& key)
+      : p_(p),
+        rules_(p, ScenarioSpec{}, p.horizon_years * kMonthsPerYear),
+        draws_({key.master_seed, key.draw, key.replication, kCountPurpose, 0}),
+        steps_(p.horizon_years * kMonthsPerYear),
+        grades_(p.population.grade_max - p.population.grade_min + 1),
+        cells_(static_cast<std::size_t>(grades_ * kGenders * kSlots * 2), 0),
+        next_(cells_.size(), 0) {
+    const std::string why = count_path_unsupported(p);
+    ATTENDSIM_REQUIRE(why.empty(), "the count-based path cannot simulate this config: " << why);
+    leave_p_ = static_cast<double>(rules_.leave_bits()) * 0x1p-32;
+  }
+
+  ReplicationOutcome run() {
+    out_ = empty_outcome(steps_);
+    initialise();
+    for (int t = 0; t < steps_; ++t) {
+      const int m = t % kMonthsPerYear;
+      if (m < kSchoolMonthsPerYear) {
+        school_month(t, m);
+      } else if (m == kJulyStep) {
+        july(t);
+      } else {
+        august(t);
+      }
+    }
+    finish_outcome(out_);
+    finish_terminal(p_, out_);
+    out_.pupil_months_simulated =
+        static_cast<std::uint64_t>(p_.population.pupils) * static_cast<std::uint64_t>(steps_);
+    return std::move(out_);
+  }
+
+ private:
+  std::size_t index(int grade_index, int gender, int slot, int flag) const {
+    return static_cast<std::size_t>(((grade_index * kGenders + gender) * kSlots + slot) * 2 + flag);
+  }
+  int band_of_index(int grade_index) const {
+    return static_cast<int>(band_of_grade(p_.population.grade_min + grade_index));
+  }
+
+  /// The new pupils of (grade_index, gender) in their initial states: n of them, drawn from
+  /// bits; months in state 1 (new entrants) or uniform on 1..12 (initial population).
+  void enter(CellBits& bits, int grade_index, int gender, std::int64_t n, bool initial) {
+    const int band = band_of_index(grade_index);
+    const Row& cum = rules_.initial_cum(band, gender);
+    const Thresholds th = {threshold_bits(cum[0]), threshold_bits(cum[1]), threshold_bits(cum[2])};
+    const auto k = multinomial(bits, n, th);
+    for (int s = 0; s < kAttendanceStates; ++s) {
+      std::int64_t left = k[static_cast<std::size_t>(s)];
+      if (s >= kHigh && initial) {
+        // 1 + floor(12 u): months 1..5 with probability 1/12 each, 6 or more with 7/12.
+        for (int months = 1; months < kMonthsKept && left > 0; ++months) {
+          const std::int64_t j = binomial(bits, left, 1.0 / (12 - (months - 1)));
+          next_[index(grade_index, gender, slot_of(s, months), 0)] += j;
+          left -= j;
+        }
+        next_[index(grade_index, gender, slot_of(s, kMonthsKept), 0)] += left;
+      } else {
+        next_[index(grade_index, gender, slot_of(s, 1), 0)] += left;
+      }
+    }
+  }
+
+  void initialise() {
+    const auto& pop = p_.population;
+    const double girls = probability_2_32(pop.share_girls);
+    std::fill(next_.begin(), next_.end(), 0);
+    for (int g = 0; g < grades_; ++g) {
+      // Pupil i has grade grade_min + i mod grades.
+      const std::int64_t n = pop.pupils / grades_ + (g < pop.pupils % grades_ ? 1 : 0);
+      CellBits bits(draws_, 0xffffffffU, static_cast<std::uint64_t>(g));
+      const std::int64_t n_girls = binomial(bits, n, girls);
+      enter(bits, g, 1, n_girls, true);
+      enter(bits, g, 0, n - n_girls, true);
+    }
+    cells_.swap(next_);
+  }
+
+  void school_month(int t, int m) {
+    std::fill(next_.begin(), next_.end(), 0);
+    std::array<std::array<std::int64_t, kAttendanceStates>, kSubgroupCells> occ{};
+    const TransitionTable& table = rules_.table();
+    for (int g = 0; g < grades_; ++g) {
+      const int band = band_of_index(g);
+      for (int x = 0; x < kGenders; ++x) {
+        for (int slot = 0; slot < kSlots; ++slot) {
+          for (int flag = 0; flag < 2; ++flag) {
+            const std::size_t c = index(g, x, slot, flag);
+            std::int64_t n = cells_[c];
+            if (n == 0) continue;
+            CellBits bits(draws_, static_cast<std::uint32_t>(t), c);
+            const std::int64_t leaving = binomial(bits, n, leave_p_);
+            left_ += leaving;
+            n -= leaving;
+            const int s = state_of_slot(slot);
+            const int months = months_of_slot(slot);
+            const int bucket = s >= kHigh ? duration_bucket(months) : 0;
+            const auto k = multinomial(bits, n, table.bits(band, s, bucket, m));
+            for (int ns = 0; ns < kAttendanceStates; ++ns) {
+              const std::int64_t j = k[static_cast<std::size_t>(ns)];
+              if (j == 0) continue;
+              const int to = ns == s ? slot_of(s, months + 1) : slot_of(ns, 1);
+              next_[index(g, x, to, flag | (ns == kExtensive ? 1 : 0))] += j;
+              occ[static_cast<std::size_t>(subgroup_cell(x, band))][static_cast<std::size_t>(ns)] +=
+                  j;
+            }
+          }
+        }
+      }
+    }
+    cells_.swap(next_);
+    auto& row = out_.occupancy[static_cast<std::size_t>(t)];
+    for (int c = 0; c < kSubgroupCells; ++c) {
+      for (int s = 0; s < kAttendanceStates; ++s) {
+        const auto j =
+            static_cast<double>(occ[static_cast<std::size_t>(c)][static_cast<std::size_t>(s)]);
+        row[static_cast<std::size_t>(s)] += static_cast<std::uint32_t>(j);
+        out_.school_pupil_months[s] += j;
+        out_.cells[static_cast<std::size_t>(c)].school_pupil_months[s] += j;
+      }
+    }
+    row[kLeft] = static_cast<std::uint32_t>(left_);
+  }
+
+  void july(int t) {
+    std::fill(next_.begin(), next_.end(), 0);
+    auto& row = out_.occupancy[static_cast<std::size_t>(t)];
+    for (int g = 0; g < grades_; ++g) {
+      const int band = band_of_index(g);
+      for (int x = 0; x < kGenders; ++x) {
+        for (int slot = 0; slot < kSlots; ++slot) {
+          for (int flag = 0; flag < 2; ++flag) {
+            const std::size_t c = index(g, x, slot, flag);
+            std::int64_t n = cells_[c];
+            if (n == 0) continue;
+            if (flag != 0) {
+              const auto years = static_cast<double>(n);
+              out_.long_term_absent_pupil_years += years;
+              out_.cell(x, band).long_term_absent_pupil_years += years;
+            }
+            CellBits bits(draws_, static_cast<std::uint32_t>(t), c);
+            const std::int64_t leaving = binomial(bits, n, leave_p_);
+            left_ += leaving;
+            n -= leaving;
+            next_[index(g, x, slot, 0)] += n;  // the year's flag cleared
+            row[static_cast<std::size_t>(state_of_slot(slot))] += static_cast<std::uint32_t>(n);
+          }
+        }
+      }
+    }
+    cells_.swap(next_);
+    row[kLeft] = static_cast<std::uint32_t>(left_);
+  }
+
+  void august(int t) {
+    const auto& pop = p_.population;
+    std::fill(next_.begin(), next_.end(), 0);
+    std::int64_t entrants[kGenders] = {0, 0};
+    for (int g = 0; g < grades_; ++g) {
+      for (int x = 0; x < kGenders; ++x) {
+        for (int slot = 0; slot < kSlots; ++slot) {
+          for (int flag = 0; flag < 2; ++flag) {
+            const std::size_t c = index(g, x, slot, flag);
+            std::int64_t n = cells_[c];
+            if (n == 0) continue;
+            CellBits bits(draws_, static_cast<std::uint32_t>(t), c);
+            const std::int64_t leaving = binomial(bits, n, leave_p_);
+            left_ += leaving;
+            n -= leaving;
+            if (!pop.grade_progression) {
+              next_[index(g, x, slot, flag)] += n;
+            } else if (g == grades_ - 1) {
+              // Moving on from grade_max: replaced by new entrants in grade_min, or gone.
+              if (pop.new_cohort_each_year) {
+                const std::int64_t girls = binomial(bits, n, probability_2_32(pop.share_girls));
+                entrants[1] += girls;
+                entrants[0] += n - girls;
+              } else {
+                left_ += n;
+              }
+            } else {
+              next_[index(g + 1, x, slot, flag)] += n;
+            }
+          }
+        }
+      }
+    }
+    if (entrants[0] + entrants[1] > 0) {
+      // The new entrants' states, drawn in a run of their own (cell index past the last).
+      CellBits bits(draws_, static_cast<std::uint32_t>(t), cells_.size());
+      enter(bits, 0, 1, entrants[1], false);
+      enter(bits, 0, 0, entrants[0], false);
+    }
+    cells_.swap(next_);
+    auto& row = out_.occupancy[static_cast<std::size_t>(t)];
+    for (int g = 0; g < grades_; ++g) {
+      for (int x = 0; x < kGenders; ++x) {
+        for (int slot = 0; slot < kSlots; ++slot) {
+          for (int flag = 0; flag < 2; ++flag) {
+            row[static_cast<std::size_t>(state_of_slot(slot))] +=
+                static_cast<std::uint32_t>(cells_[index(g, x, slot, flag)]);
+          }
+        }
+      }
+    }
+    row[kLeft] = static_cast<std::uint32_t>(left_);
+  }
+
+  const ModelParams& p_;
+  PupilRules rules_;
+  CounterStream draws_;
+  int steps_ = 0;
+  int grades_ = 0;
+  double leave_p_ = 0;
+  std::int64_t left_ = 0;
+  std::vector<std::int64_t> cells_, next_;
+  ReplicationOutcome out_;
+};
+
+}  // namespace
+
+std::string count_path_unsupported(const ModelParams& params) {
+  const auto& tr = params.transitions;
+  if (tr.relapse_enabled && tr.relapse_mult != 1.0)
+    return "[transitions.relapse] (a relapse window needs each pupil's return history)";
+  if (params.population.grade_max >= 10 &&
+      params.outcomes.p_repeat_per_extensive_year_upper_sec > 0)
+    return "repeated years in grades 10-12 (outcomes.p_repeat_per_extensive_year_upper_sec > 0)";
+  return {};
+}
+
+ReplicationOutcome simulate_counts(const ModelParams& params, const StreamKey& key) {
+  CountSimulator sim(params, key);
+  return sim.run();
+}
+
+}  // namespace attendsim::models

@@ -1,0 +1,230 @@
+// The count-based path (models/count_chain.hpp, docs/methods.md §4.12) against two independent
+// references: the analytic occupancy N pi0 P^t of a plain chain (Eigen, from the config's own
+// numbers), and the individual engine's means over a table of configs, each within 4 Monte
+// Carlo standard errors at fixed seeds.
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analysis/experiment.hpp"
+#include "analysis/model_config.hpp"
+#include "io/config_schema.hpp"
+#include "models/count_chain.hpp"
+#include "models/simulation.hpp"
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+#include "support.hpp"
+
+namespace {
+
+using attendsim::models::ModelParams;
+using attendsim::models::ReplicationOutcome;
+using testsupport::set_key;
+
+/// The reference config with what the count path does not represent switched off
+/// (coordinators, relapse, repeated years).
+std::string no_programme_config(int pupils, int years) {
+  std::string t = testsupport::reference_config_text();
+  t = set_key(t, "population", "pupils", std::to_string(pupils));
+  t = set_key(t, "simulation", "horizon_years", std::to_string(years));
+  t = set_key(t, "transitions.relapse", "enabled", "false");
+  t = set_key(t, "outcomes", "p_repeat_year_per_extensive_year_upper_sec", "0.0");
+  t = set_key(t, "coordinators", "enabled", "false");
+  return t;
+}
+
+attendsim::models::ModelConfig parse(const std::string& text) {
+  return attendsim::models::parse_model_config(attendsim::config::Document::parse(text, "c.toml"));
+}
+
+ModelParams base_params(const attendsim::models::ModelConfig& cfg) {
+  return attendsim::models::realise(cfg, cfg.parameters.base_values());
+}
+
+struct MeanSe {
+  double mean = 0, se = 0;
+};
+MeanSe mean_se(const std::vector<double>& v) {
+  double m = 0, m2 = 0;
+  for (double x : v) m += x;
+  m /= static_cast<double>(v.size());
+  for (double x : v) m2 += (x - m) * (x - m);
+  return {m, std::sqrt(m2 / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()))};
+}
+
+}  // namespace
+
+TEST(CountChain, PlainChainOccupancyMatchesPi0PowersOfP) {
+  // As tests/test_analytic.cpp: grade 7 only, no progression, duration, relapse, seasonality
+  // or leaving, so each pupil is a plain Markov chain on P (grade 7-9 band of the reference).
+  const int pupils = 5000;
+  std::string t = no_programme_config(pupils, 2);
+  t = set_key(t, "population", "grade_min", "7");
+  t = set_key(t, "population", "grade_max", "7");
+  t = set_key(t, "population", "grade_progression", "false");
+  t = set_key(t, "population.gender", "worrying_mult_boys", "1.0");
+  t = set_key(t, "population.gender", "worrying_mult_girls", "1.0");
+  t = set_key(t, "population.gender", "high_ratio_girls_vs_boys_grade7_12", "1.0");
+  t = set_key(t, "population.gender", "extensive_ratio_girls_vs_boys", "1.0");
+  t = set_key(t, "transitions.duration", "enabled", "false");
+  t = set_key(t, "transitions.seasonality", "enabled", "false");
+  t = set_key(t, "transitions.leaving", "enabled", "false");
+  const auto p = base_params(parse(t));
+  Eigen::Matrix4d P;
+  P << 0.9628, 0.0300, 0.0070, 0.0002,  //
+      0.3000, 0.5880, 0.1100, 0.0020,   //
+      0.0800, 0.1300, 0.7740, 0.0160,   //
+      0.0200, 0.0250, 0.0500, 0.9050;
+  Eigen::RowVector4d pi(1.0 - 0.085 - 0.070 - 0.015, 0.085, 0.070, 0.015);
+  const int reps = 200;
+  std::vector<ReplicationOutcome> runs;
+  for (int r = 0; r < reps; ++r)
+    runs.push_back(
+        attendsim::models::simulate_counts(p, {20261202, 0, static_cast<std::uint64_t>(r), 0, 0}));
+  int checked = 0;
+  for (int step = 0; step < 24; ++step) {
+    if (step % 12 < 10) pi = pi * P;
+    for (int s = 0; s < 4; ++s) {
+      std::vector<double> v;
+      for (const auto& o : runs)
+        v.push_back(o.occupancy[static_cast<std::size_t>(step)][static_cast<std::size_t>(s)]);
+      const auto m = mean_se(v);
+      ASSERT_GT(m.se, 0.0);
+      EXPECT_LT(std::abs(m.mean - pupils * pi(s)), 4.0 * m.se)
+          << "step " << step << " state " << s << ": " << m.mean << " vs " << pupils * pi(s);
+      ++checked;
+    }
+    EXPECT_EQ(runs[0].occupancy[static_cast<std::size_t>(step)][4], 0U);  // nobody leaves
+  }
+  EXPECT_EQ(checked, 96);
+}
+
+TEST(CountChain, AgreesWithTheIndividualEngineOverATableOfConfigs) {
+  // Occupancy at selected steps (September, June, July, August, a second June, the last
+  // month), school pupil-months by state and long-term absent pupil-years: the difference of
+  // the two engines' means within 4 SE of the difference (independent runs, so the SEs add in
+  // quadrature). Each config switches on something the path must carry.
+  struct Case {
+    std::string name;
+    std::function<std::string(std::string)> edit;
+  };
+  const std::vector<Case> cases = {
+      {"reference without programme (duration, seasonality, leaving, cohorts)",
+       [](std::string t) { return t; }},
+      {"grades 7-9, no new cohort, high leaving",
+       [](std::string t) {
+         t = set_key(t, "population", "grade_min", "7");
+         t = set_key(t, "population", "grade_max", "9");
+         t = set_key(t, "population", "new_cohort_each_year", "false");
+         return set_key(t, "transitions.leaving", "p_leave_per_month", "0.02");
+       }},
+      {"grades fixed, no duration dependence",
+       [](std::string t) {
+         t = set_key(t, "population", "grade_progression", "false");
+         return set_key(t, "transitions.duration", "enabled", "false");
+       }},
+  };
+  const int pupils = 3000, reps = 40;
+  for (const auto& c : cases) {
+    const auto p = base_params(parse(c.edit(no_programme_config(pupils, 3))));
+    std::vector<ReplicationOutcome> ind, cnt;
+    for (int r = 0; r < reps; ++r) {
+      ind.push_back(attendsim::models::simulate(p, attendsim::models::ScenarioSpec{},
+                                                {7, 0, static_cast<std::uint64_t>(r), 0, 0}));
+      cnt.push_back(attendsim::models::simulate_counts(
+          p, {7, 0, static_cast<std::uint64_t>(r + 1000), 0, 0}));
+    }
+    std::vector<std::pair<std::string, std::function<double(const ReplicationOutcome&)>>> figures;
+    for (int step : {0, 9, 10, 11, 21, 35}) {
+      for (int s = 0; s < 5; ++s) {
+        figures.push_back(
+            {"occupancy step " + std::to_string(step) + " state " + std::to_string(s),
+             [step, s](const ReplicationOutcome& o) {
+               return static_cast<double>(
+                   o.occupancy[static_cast<std::size_t>(step)][static_cast<std::size_t>(s)]);
+             }});
+      }
+    }
+    for (int s = 0; s < 4; ++s) {
+      figures.push_back({"school pupil-months " + std::to_string(s),
+                         [s](const ReplicationOutcome& o) { return o.school_pupil_months[s]; }});
+    }
+    figures.push_back({"long-term absent pupil-years",
+                       [](const ReplicationOutcome& o) { return o.long_term_absent_pupil_years; }});
+    int compared = 0;
+    for (const auto& [name, f] : figures) {
+      std::vector<double> a, b;
+      for (const auto& o : ind) a.push_back(f(o));
+      for (const auto& o : cnt) b.push_back(f(o));
+      const auto x = mean_se(a), y = mean_se(b);
+      const double se = std::hypot(x.se, y.se);
+      if (se == 0) {
+        EXPECT_EQ(x.mean, y.mean) << c.name << ": " << name;
+        continue;
+      }
+      EXPECT_LT(std::abs(x.mean - y.mean), 4.0 * se)
+          << c.name << ": " << name << ": individual " << x.mean << " counts " << y.mean;
+      ++compared;
+    }
+    EXPECT_GT(compared, 25) << c.name;
+    // Both engines follow every pupil: the occupancy of a step sums to the population.
+    for (const auto& row : cnt[0].occupancy) {
+      std::uint64_t sum = 0;
+      for (auto k : row) sum += k;
+      EXPECT_EQ(sum, static_cast<std::uint64_t>(pupils)) << c.name;
+    }
+  }
+}
+
+TEST(CountChain, SameKeySameCountsAndRunUsesTheSwitch) {
+  std::string t = no_programme_config(2000, 2);
+  t = set_key(t, "simulation", "replications", "3");
+  t += "";  // count_based goes into [simulation]
+  t = set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
+  const auto cfg = parse(t);
+  ASSERT_TRUE(cfg.run.count_based);
+  const auto p = base_params(cfg);
+  const auto a = attendsim::models::simulate_counts(p, {3, 0, 1, 0, 0});
+  const auto b = attendsim::models::simulate_counts(p, {3, 0, 1, 0, 0});
+  EXPECT_EQ(a.occupancy, b.occupancy);
+  const auto c = attendsim::models::simulate_counts(p, {3, 0, 2, 0, 0});
+  EXPECT_NE(a.occupancy, c.occupancy);
+  // A run with the switch is the count path, replication by replication, at any thread count.
+  attendsim::models::RunOptions opt;
+  opt.seed = 3;
+  opt.replications = 3;
+  for (int threads : {1, 2}) {
+    opt.threads = threads;
+    const auto res = attendsim::models::run_experiment(
+        cfg, attendsim::models::baseline_and_configured(cfg), opt);
+    ASSERT_EQ(res.units.size(), 3U);
+    const auto& occ = res.units[1].occupancy[0];
+    for (std::size_t k = 0; k < occ.size(); ++k)
+      ASSERT_EQ(occ[k], static_cast<float>(a.occupancy[k / 5][k % 5])) << k;
+  }
+}
+
+TEST(CountChain, SwitchRefusesWhatThePathCannotRepresent) {
+  const std::string on = "2\ncount_based = true";
+  std::string with_coordinators =
+      set_key(testsupport::reference_config_text(), "simulation", "horizon_years", on);
+  try {
+    (void)parse(with_coordinators);
+    FAIL() << "count_based with coordinators accepted";
+  } catch (const attendsim::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("count_based"), std::string::npos) << e.what();
+  }
+  std::string relapse = no_programme_config(1000, 2);
+  relapse = set_key(relapse, "transitions.relapse", "enabled", "true");
+  relapse = set_key(relapse, "simulation", "horizon_years", on);
+  try {
+    (void)parse(relapse);
+    FAIL() << "count_based with relapse accepted";
+  } catch (const attendsim::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("relapse"), std::string::npos) << e.what();
+  }
+}
