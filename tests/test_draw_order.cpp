@@ -82,7 +82,7 @@ TEST(DrawOrder, FirstPupilMonthByHand) {
       attendsim::config::Document::parse(testsupport::reference_config_text(), "reference.toml");
   const auto cfg = attendsim::models::parse_model_config(doc);
   const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
-  const int n = 300;
+  const int n = 1000;  // enough first-month detections to check (at least 4)
   attendsim::models::Trace trace;
   for (int i = 0; i < n; ++i) trace.pupils.push_back(static_cast<std::uint32_t>(i));
   attendsim::models::Trace trace_base = trace;

@@ -35,7 +35,7 @@ void check_fast_path_against_general_rules(const std::string& text, std::uint64_
   ASSERT_EQ(trace.after_step.size(), static_cast<std::size_t>(steps));
 
   const PupilRules rules(p, baseline, steps);
-  auto engine = attendsim::make_engine({seed, 0, 0, kPupilPurpose, 0});
+  const attendsim::CounterStream draws = pupil_month_stream(key);
   ReplicationOutcome scratch;
   scratch.steps = steps;
   scratch.occupancy.assign(static_cast<std::size_t>(steps), {});
@@ -49,7 +49,7 @@ void check_fast_path_against_general_rules(const std::string& text, std::uint64_
     MonthTally tally;
     const SchoolMonth k = rules.school_month_constants(t, false, 0);
     for (std::size_t i = 0; i < after.size(); ++i) {
-      const std::uint64_t x = engine();  // one engine output per pupil-month, in pupil order
+      const std::uint64_t x = draws.at(i, static_cast<std::uint32_t>(t));  // draw (i, t)
       if (!school) continue;
       Pupil q = (*before)[i];
       if (q.state == kRegular && q.status == 0) ++regular_no_status;
