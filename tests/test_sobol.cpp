@@ -558,15 +558,18 @@ TEST(SobolModel, ReusedSimulationsGiveTheSameIndicesAsAnExperimentOverTheDesign)
   }
   SobolOptions so;
   so.bootstrap = 0;
+  // Bit for bit, an index that is not identifiable (NaN) on both sides included.
+  const auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
   for (std::size_t k = 0; k < 3; ++k) {
     const auto expect = attendsim::sobol_indices_replicated(y[k], n, d, reps, so);
     for (std::size_t i = 0; i < d; ++i) {
-      EXPECT_EQ(got.rows[k * d + i].index.first_order, expect.indices[i].first_order)
+      EXPECT_TRUE(same(got.rows[k * d + i].index.first_order, expect.indices[i].first_order))
           << k << " " << i;
-      EXPECT_EQ(got.rows[k * d + i].index.total, expect.indices[i].total) << k << " " << i;
-      EXPECT_EQ(plain.rows[k * d + i].index.first_order, expect.indices[i].first_order)
+      EXPECT_TRUE(same(got.rows[k * d + i].index.total, expect.indices[i].total)) << k << " " << i;
+      EXPECT_TRUE(same(plain.rows[k * d + i].index.first_order, expect.indices[i].first_order))
           << k << " " << i;
-      EXPECT_EQ(plain.rows[k * d + i].index.total, expect.indices[i].total) << k << " " << i;
+      EXPECT_TRUE(same(plain.rows[k * d + i].index.total, expect.indices[i].total))
+          << k << " " << i;
     }
     EXPECT_EQ(got.noise[k].noise_variance, plain.noise[k].noise_variance);
   }
