@@ -150,7 +150,7 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         ReplicationOutcome base, counted;
         if (counts) counted = simulate_counts(p, key);
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
-          ReplicationOutcome o = counts                  ? counted
+          ReplicationOutcome o = counts                   ? counted
                                  : s > 0 && !has_cases[s] ? idle_scenario(base, scenarios[s])
                                  : !from_baseline         ? simulate(p, scenarios[s], key)
                                  : s == 0                 ? record.outcome

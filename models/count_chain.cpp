@@ -309,6 +309,13 @@ std::string count_path_unsupported(const ModelParams& params) {
   if (params.population.grade_max >= 10 &&
       params.outcomes.p_repeat_per_extensive_year_upper_sec > 0)
     return "repeated years in grades 10-12 (outcomes.p_repeat_per_extensive_year_upper_sec > 0)";
+  if (params.outcomes.p_repeat_per_extensive_year_compulsory > 0)
+    return "repeated years in compulsory school "
+           "(outcomes.p_repeat_year_per_extensive_year_compulsory > 0)";
+  if (tr.months != TransitionMonths::school)
+    return "transitions in July and August ([transitions] months = \"all\")";
+  for (double l : tr.p_leave_by_state)
+    if (l != 0) return "leaving by state ([transitions.leaving] p_leave_by_state)";
   return {};
 }
 

@@ -33,6 +33,7 @@ std::string no_programme_config(int pupils, int years) {
   t = set_key(t, "simulation", "horizon_years", std::to_string(years));
   t = set_key(t, "transitions.relapse", "enabled", "false");
   t = set_key(t, "outcomes", "p_repeat_year_per_extensive_year_upper_sec", "0.0");
+  t = set_key(t, "outcomes", "p_repeat_year_per_extensive_year_compulsory", "0.0");
   t = set_key(t, "coordinators", "enabled", "false");
   return t;
 }
