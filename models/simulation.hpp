@@ -4,8 +4,8 @@
 /// A pure function of its inputs: no files, no threads, no globals. The scenario fixes the
 /// staffing schedule and the policies; the key fixes the random streams. Baseline and
 /// scenario called with the same key see the same pupils and the same draws (common random
-/// numbers): every pupil-month consumes exactly one 64-bit output x of its chunk's stream,
-/// whatever happens to the pupil (stream derivation version 2, docs/methods.md 2.4). Its
+/// numbers): every pupil-month consumes exactly one 64-bit output x, draw (i, t) of the pupil-month
+/// stream, whatever happens to the pupil (stream derivation version 3, docs/methods.md 2.4). Its
 /// high word hi(x) and low word lo(x) are two uniforms; lo(x) is first cut at the leaving
 /// (and placement) probabilities, and its residual r within the interval it fell in is a
 /// third uniform, independent of the first two:
