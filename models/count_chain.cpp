@@ -58,13 +58,16 @@ std::int64_t binomial(CellBits& bits, std::int64_t n, double p) {
   return d(bits);
 }
 
-/// Multinomial split of n over the four states of a row given as 32-bit thresholds (the
-/// individual engine's exact probabilities (th_k - th_{k-1}) 2^-32), by conditional binomials.
-std::array<std::int64_t, kAttendanceStates> multinomial(CellBits& bits, std::int64_t n,
-                                                        const Thresholds& th) {
-  std::array<std::int64_t, kAttendanceStates> k{};
+/// Multinomial split of n over the four states and leaving by state, for a row given as
+/// 32-bit thresholds (the individual engine's exact probabilities (th_k - th_{k-1}) 2^-32,
+/// th_{-1} = 0 and th_4 = 2^32, transitions.hpp), by conditional binomials. A row without
+/// leaving by state (th_3 = 2^32) draws its last binomial with probability 1, which takes no
+/// draw: such a split draws exactly what the four-state split drew before.
+std::array<std::int64_t, kStates> multinomial(CellBits& bits, std::int64_t n,
+                                              const Thresholds& th) {
+  std::array<std::int64_t, kStates> k{};
   std::uint64_t below = 0;  // th_{k-1}
-  for (int s = 0; s < kAttendanceStates - 1; ++s) {
+  for (int s = 0; s < kStates - 1; ++s) {
     const std::uint64_t upto = th[static_cast<std::size_t>(s)];
     if (below < 0x100000000ULL) {
       const double q =
@@ -74,7 +77,7 @@ std::array<std::int64_t, kAttendanceStates> multinomial(CellBits& bits, std::int
     n -= k[static_cast<std::size_t>(s)];
     below = upto;
   }
-  k[kAttendanceStates - 1] = n;
+  k[kStates - 1] = n;
   return k;
 }
 
@@ -126,7 +129,8 @@ class CountSimulator {
   void enter(CellBits& bits, int grade_index, int gender, std::int64_t n, bool initial) {
     const int band = band_of_index(grade_index);
     const Row& cum = rules_.initial_cum(band, gender);
-    const Thresholds th = {threshold_bits(cum[0]), threshold_bits(cum[1]), threshold_bits(cum[2])};
+    const Thresholds th = {threshold_bits(cum[0]), threshold_bits(cum[1]), threshold_bits(cum[2]),
+                           0x100000000ULL};
     const auto k = multinomial(bits, n, th);
     for (int s = 0; s < kAttendanceStates; ++s) {
       std::int64_t left = k[static_cast<std::size_t>(s)];
@@ -159,10 +163,35 @@ class CountSimulator {
     cells_.swap(next_);
   }
 
+  /// Moves n pupils of (slot, flag) and gender x by the row `th` (leaving by state
+  /// included) into the cells of grade index g: a stay adds a month, a move starts at 1 month, a
+  /// move into extensive in a school month sets the flag; leavers are added to left_. The pupils in
+  /// each attendance state after the move are added to occ (when given).
+  void move(CellBits& bits, int g, int x, int slot, int flag, std::int64_t n, const Thresholds& th,
+            bool school, std::array<std::int64_t, kAttendanceStates>* occ) {
+    const int s = state_of_slot(slot);
+    const int months = months_of_slot(slot);
+    const auto k = multinomial(bits, n, th);
+    left_ += k[kLeft];
+    for (int ns = 0; ns < kAttendanceStates; ++ns) {
+      const std::int64_t j = k[static_cast<std::size_t>(ns)];
+      if (j == 0) continue;
+      const int to = ns == s ? slot_of(s, months + 1) : slot_of(ns, 1);
+      next_[index(g, x, to, flag | (school && ns == kExtensive ? 1 : 0))] += j;
+      if (occ != nullptr) (*occ)[static_cast<std::size_t>(ns)] += j;
+    }
+  }
+
+  /// The table row of a cell's pupils in school month (or July, August) m, for band `band`.
+  const Thresholds& row_of(int band, int slot, int m) const {
+    const int s = state_of_slot(slot);
+    const int bucket = s >= kHigh ? duration_bucket(months_of_slot(slot)) : 0;
+    return rules_.table().bits(band, s, bucket, m);
+  }
+
   void school_month(int t, int m) {
     std::fill(next_.begin(), next_.end(), 0);
     std::array<std::array<std::int64_t, kAttendanceStates>, kSubgroupCells> occ{};
-    const TransitionTable& table = rules_.table();
     for (int g = 0; g < grades_; ++g) {
       const int band = band_of_index(g);
       for (int x = 0; x < kGenders; ++x) {
@@ -175,18 +204,8 @@ class CountSimulator {
             const std::int64_t leaving = binomial(bits, n, leave_p_);
             left_ += leaving;
             n -= leaving;
-            const int s = state_of_slot(slot);
-            const int months = months_of_slot(slot);
-            const int bucket = s >= kHigh ? duration_bucket(months) : 0;
-            const auto k = multinomial(bits, n, table.bits(band, s, bucket, m));
-            for (int ns = 0; ns < kAttendanceStates; ++ns) {
-              const std::int64_t j = k[static_cast<std::size_t>(ns)];
-              if (j == 0) continue;
-              const int to = ns == s ? slot_of(s, months + 1) : slot_of(ns, 1);
-              next_[index(g, x, to, flag | (ns == kExtensive ? 1 : 0))] += j;
-              occ[static_cast<std::size_t>(subgroup_cell(x, band))][static_cast<std::size_t>(ns)] +=
-                  j;
-            }
+            move(bits, g, x, slot, flag, n, row_of(band, slot, m), true,
+                 &occ[static_cast<std::size_t>(subgroup_cell(x, band))]);
           }
         }
       }
@@ -205,9 +224,11 @@ class CountSimulator {
     row[kLeft] = static_cast<std::uint32_t>(left_);
   }
 
+  /// July: the flagged pupils count as long-term absent pupil-years, leavers are drawn, the
+  /// flags clear; under TransitionMonths::all the pupils who stay then take July's transition.
   void july(int t) {
+    const bool transitions = p_.transitions.months == TransitionMonths::all;
     std::fill(next_.begin(), next_.end(), 0);
-    auto& row = out_.occupancy[static_cast<std::size_t>(t)];
     for (int g = 0; g < grades_; ++g) {
       const int band = band_of_index(g);
       for (int x = 0; x < kGenders; ++x) {
@@ -225,18 +246,26 @@ class CountSimulator {
             const std::int64_t leaving = binomial(bits, n, leave_p_);
             left_ += leaving;
             n -= leaving;
-            next_[index(g, x, slot, 0)] += n;  // the year's flag cleared
-            row[static_cast<std::size_t>(state_of_slot(slot))] += static_cast<std::uint32_t>(n);
+            if (transitions) {  // the year's flag cleared
+              move(bits, g, x, slot, 0, n, row_of(band, slot, kJulyStep), false, nullptr);
+            } else {
+              next_[index(g, x, slot, 0)] += n;
+            }
           }
         }
       }
     }
     cells_.swap(next_);
-    row[kLeft] = static_cast<std::uint32_t>(left_);
+    count_occupancy(t);
   }
 
+  /// August: leavers are drawn; grades move up, and grade_max's pupils are replaced by new
+  /// entrants in grade_min or leave; under TransitionMonths::all the pupils who moved up (or
+  /// stayed, without progression) then take August's transition in their new grade's band,
+  /// while new entrants take none.
   void august(int t) {
     const auto& pop = p_.population;
+    const bool transitions = p_.transitions.months == TransitionMonths::all;
     std::fill(next_.begin(), next_.end(), 0);
     std::int64_t entrants[kGenders] = {0, 0};
     for (int g = 0; g < grades_; ++g) {
@@ -250,8 +279,9 @@ class CountSimulator {
             const std::int64_t leaving = binomial(bits, n, leave_p_);
             left_ += leaving;
             n -= leaving;
+            int to = g;  // the pupils' grade index this school year, or -1: gone
             if (!pop.grade_progression) {
-              next_[index(g, x, slot, flag)] += n;
+              // grades fixed
             } else if (g == grades_ - 1) {
               // Moving on from grade_max: replaced by new entrants in grade_min, or gone.
               if (pop.new_cohort_each_year) {
@@ -261,8 +291,16 @@ class CountSimulator {
               } else {
                 left_ += n;
               }
+              to = -1;
             } else {
-              next_[index(g + 1, x, slot, flag)] += n;
+              to = g + 1;
+            }
+            if (to < 0) continue;
+            if (transitions) {
+              move(bits, to, x, slot, flag, n, row_of(band_of_index(to), slot, kAugustStep), false,
+                   nullptr);
+            } else {
+              next_[index(to, x, slot, flag)] += n;
             }
           }
         }
@@ -275,6 +313,11 @@ class CountSimulator {
       enter(bits, 0, 0, entrants[0], false);
     }
     cells_.swap(next_);
+    count_occupancy(t);
+  }
+
+  /// Step t's occupancy from the cells after it (and the pupils left so far).
+  void count_occupancy(int t) {
     auto& row = out_.occupancy[static_cast<std::size_t>(t)];
     for (int g = 0; g < grades_; ++g) {
       for (int x = 0; x < kGenders; ++x) {
@@ -312,10 +355,6 @@ std::string count_path_unsupported(const ModelParams& params) {
   if (params.outcomes.p_repeat_per_extensive_year_compulsory > 0)
     return "repeated years in compulsory school "
            "(outcomes.p_repeat_year_per_extensive_year_compulsory > 0)";
-  if (tr.months != TransitionMonths::school)
-    return "transitions in July and August ([transitions] months = \"all\")";
-  for (double l : tr.p_leave_by_state)
-    if (l != 0) return "leaving by state ([transitions.leaving] p_leave_by_state)";
   return {};
 }
 

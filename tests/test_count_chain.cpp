@@ -112,6 +112,12 @@ TEST(CountChain, AgreesWithTheIndividualEngineOverATableOfConfigs) {
   struct Case {
     std::string name;
     std::function<std::string(std::string)> edit;
+    std::function<void(ModelParams&)> tweak = [](ModelParams&) {};
+  };
+  // Transitions in July and August and leaving by state (the peers' chain, issue 17).
+  const auto every_month = [](ModelParams& p) {
+    p.transitions.months = attendsim::models::TransitionMonths::all;
+    p.transitions.p_leave_by_state = {0.003, 0.006, 0.012, 0.02};
   };
   const std::vector<Case> cases = {
       {"reference without programme (duration, seasonality, leaving, cohorts)",
@@ -128,10 +134,21 @@ TEST(CountChain, AgreesWithTheIndividualEngineOverATableOfConfigs) {
          t = set_key(t, "population", "grade_progression", "false");
          return set_key(t, "transitions.duration", "enabled", "false");
        }},
+      {"reference without programme, transitions in every month, leaving by state",
+       [](std::string t) { return t; }, every_month},
+      {"grades 5-8 (two bands), no new cohort, every month, leaving by state",
+       [](std::string t) {
+         t = set_key(t, "population", "grade_min", "5");
+         t = set_key(t, "population", "grade_max", "8");
+         return set_key(t, "population", "new_cohort_each_year", "false");
+       },
+       every_month},
   };
   const int pupils = 3000, reps = 40;
   for (const auto& c : cases) {
-    const auto p = base_params(parse(c.edit(no_programme_config(pupils, 3))));
+    auto p = base_params(parse(c.edit(no_programme_config(pupils, 3))));
+    c.tweak(p);
+    ASSERT_EQ(attendsim::models::count_path_unsupported(p), "") << c.name;
     std::vector<ReplicationOutcome> ind, cnt;
     for (int r = 0; r < reps; ++r) {
       ind.push_back(attendsim::models::simulate(p, attendsim::models::ScenarioSpec{},

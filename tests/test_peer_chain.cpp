@@ -8,12 +8,15 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <functional>
 #include <unsupported/Eigen/MatrixFunctions>
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"
+#include "models/count_chain.hpp"
 #include "models/simulation.hpp"
+#include "sim/config.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -37,17 +40,23 @@ Eigen::Matrix<double, 5, 5> issue_matrix() {
   return q.exp();
 }
 
+/// One replication of the no-programme run: the individual engine or the count-based path.
+using Engine = std::function<ReplicationOutcome(const ModelParams&, const StreamKey&)>;
+ReplicationOutcome individual(const ModelParams& p, const StreamKey& key) {
+  return simulate(p, ScenarioSpec{}, key);
+}
+
 /// Checks the simulated share of every state at steps `check` against pi0 P^(k(t)), with
 /// k(t) the transition steps up to t, within 4 Monte Carlo SE over `reps` replications.
 void expect_chain_occupancy(const ModelParams& p, int reps,
-                            const std::vector<std::pair<int, int>>& check) {
+                            const std::vector<std::pair<int, int>>& check,
+                            const Engine& engine = individual) {
   const auto P = issue_matrix();
   Eigen::RowVectorXd pi0(5);
   pi0 << 0.70, 0.15, 0.10, 0.05, 0.0;
-  const ScenarioSpec baseline;
   std::vector<std::vector<std::array<double, kStates>>> share(check.size());
   for (int r = 0; r < reps; ++r) {
-    const auto out = simulate(p, baseline, {3, 0, static_cast<std::uint64_t>(r), 0, 0});
+    const auto out = engine(p, {3, 0, static_cast<std::uint64_t>(r), 0, 0});
     for (std::size_t c = 0; c < check.size(); ++c) {
       const auto& occ = out.occupancy[static_cast<std::size_t>(check[c].first)];
       double n = 0;
@@ -110,6 +119,50 @@ TEST(PeerChain, SchoolMonthsOnlyKeepSummersStill) {
   auto p = small_chain(4000);
   p.transitions.months = TransitionMonths::school;
   expect_chain_occupancy(p, 24, {{9, 10}, {10, 10}, {11, 10}, {12, 11}, {23, 20}, {35, 30}});
+}
+
+TEST(PeerChain, CountPathFollowsPiZeroPtInEveryMonth) {
+  // The count-based path (models/count_chain.hpp) on the same chain: transitions in July and
+  // August and leaving by state, every month of the 36 checked.
+  const auto p = small_chain(4000);
+  ASSERT_EQ(count_path_unsupported(p), "");
+  std::vector<std::pair<int, int>> every;
+  for (int t = 0; t < 36; ++t) every.push_back({t, t + 1});
+  expect_chain_occupancy(p, 40, every, simulate_counts);
+}
+
+TEST(PeerChain, CountPathKeepsSummersStillWithSchoolMonthsOnly) {
+  auto p = small_chain(4000);
+  p.transitions.months = TransitionMonths::school;
+  expect_chain_occupancy(p, 40, {{9, 10}, {10, 10}, {11, 10}, {12, 11}, {23, 20}, {35, 30}},
+                         simulate_counts);
+}
+
+TEST(PeerChain, CountPathRunsThePeerChainConfig) {
+  // bench/peer_chain.toml with [simulation] count_based = true is accepted and run: the
+  // occupancy of every step sums to the population, and the left column only grows.
+  std::string t = testsupport::read_file(peer_chain_path());
+  t = testsupport::set_key(t, "simulation", "replications", "2\ncount_based = true");
+  t = testsupport::set_key(t, "population", "pupils", "20000");
+  const auto cfg = parse_model_config(config::Document::parse(t, "peer_chain.toml"));
+  ASSERT_TRUE(cfg.run.count_based);
+  RunOptions opt;
+  opt.replications = 2;
+  opt.threads = 2;
+  const auto res = run_experiment(cfg, baseline_and_configured(cfg), opt);
+  ASSERT_EQ(res.units.size(), 2u);
+  for (const auto& u : res.units) {
+    EXPECT_EQ(u.occupancy[0], u.occupancy[1]);  // one count-based run serves both scenarios
+    float left = 0;
+    for (std::size_t t = 0; t < 36; ++t) {
+      double sum = 0;
+      for (std::size_t s = 0; s < kStates; ++s) sum += u.occupancy[0][t * kStates + s];
+      EXPECT_EQ(sum, 20000.0) << t;
+      EXPECT_GE(u.occupancy[0][t * kStates + kStates - 1], left) << t;
+      left = u.occupancy[0][t * kStates + kStates - 1];
+    }
+    EXPECT_GT(left, 0.0f);
+  }
 }
 
 TEST(PeerChain, NewKeysDefaultToTheOldModel) {
