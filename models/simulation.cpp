@@ -247,13 +247,13 @@ class Simulator {
     }
   }
 
-  /// July (end-of-year events) or August (a new school year) for every pupil.
+  /// July (end-of-year events) or August (a new school year) for every pupil; under
+  /// TransitionMonths::all each pupil also takes a transition step (PupilRules::summer_step).
   template <bool kRecord>
   void summer_month(int t, bool july) {
-    if (p_.transitions.months == TransitionMonths::all) {
-      summer_month_with_transitions<kRecord>(t);
-      return;
-    }
+    const bool transitions = p_.transitions.months == TransitionMonths::all;
+    const SchoolMonth k = rules_.summer_month_constants(t);
+    MonthTally tally;  // under TransitionMonths::all
     auto& occ = out_.occupancy[static_cast<std::size_t>(t)];
     for (int c = 0; c < chunks_; ++c) {
       const int begin = c * kChunkPupils;
@@ -262,39 +262,24 @@ class Simulator {
       for (int i = begin; i < end; ++i) {
         const std::uint64_t x = xs[i - begin];
         Pupil& p = pupils_[static_cast<std::size_t>(i)];
-        if (july) {
+        bool replaced = false;
+        if (transitions) {
+          Pupil q = p;
+          replaced = rules_.summer_step(q, x, k, tally, out_);
+          p = q;
+        } else if (july) {
           rules_.year_end(p, x, t, out_, occ);
-        } else if (rules_.new_school_year(p, x, t, out_, occ) && kRecord) {
+        } else {
+          replaced = rules_.new_school_year(p, x, t, out_, occ);
+        }
+        if (kRecord && replaced) {
           ++generation_[static_cast<std::size_t>(i)];
           record_->replacements.push_back(
               {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
         }
       }
     }
-  }
-
-  /// July or August with a transition step for every pupil (TransitionMonths::all).
-  template <bool kRecord>
-  void summer_month_with_transitions(int t) {
-    const SchoolMonth k = rules_.summer_month_constants(t);
-    MonthTally tally;
-    for (int c = 0; c < chunks_; ++c) {
-      const int begin = c * kChunkPupils;
-      const int end = std::min(n_, begin + kChunkPupils);
-      const std::uint64_t* const xs = fill_block(t, begin, end);
-      for (int i = begin; i < end; ++i) {
-        const std::uint64_t x = xs[i - begin];
-        Pupil& p = pupils_[static_cast<std::size_t>(i)];
-        Pupil q = p;
-        if (rules_.summer_step(q, x, k, tally, out_) && kRecord) {
-          ++generation_[static_cast<std::size_t>(i)];
-          record_->replacements.push_back(
-              {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
-        }
-        p = q;
-      }
-    }
-    add_summer_tally(tally, t, out_);
+    if (transitions) add_summer_tally(tally, t, out_);
   }
 
   /// The step-t draws of pupils begin .. end - 1 (one chunk), in block_.
