@@ -180,11 +180,15 @@ BENCHMARK(BM_Experiment)
 
 // The peers' 5-state chain of issue 17 (bench/peer_chain.toml: transitions in every month,
 // leaving by state, no coordinators, so the baseline is simulated alone) at 100 000 pupils:
-// run_experiment over R replications on T threads (real time). Args: threads, replications;
-// items = pupil-months of the chain (pupils x 36 x R), so T=2 / T=1 is the speed-up.
+// run_experiment over R replications on T threads (real time), on the individual engine
+// (C = 0) or the count-based path (C = 1, [simulation] count_based, models/count_chain.hpp).
+// Args: threads, replications, C; items = pupil-months of the chain (pupils x 36 x R), so
+// T=2 / T=1 is the speed-up.
 void BM_PeerChain(benchmark::State& state) {
-  static const auto cfg = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) +
-                                                               "/bench/peer_chain.toml");
+  static const auto peer = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) +
+                                                                "/bench/peer_chain.toml");
+  auto cfg = peer;
+  cfg.run.count_based = state.range(2) != 0;
   attendsim::models::RunOptions opt;
   opt.threads = static_cast<int>(state.range(0));
   opt.replications = static_cast<int>(state.range(1));
@@ -197,7 +201,13 @@ void BM_PeerChain(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * cfg.structure.population.pupils * months *
                           opt.replications);
 }
-BENCHMARK(BM_PeerChain)->Args({1, 2})->Args({2, 2})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PeerChain)
+    ->Args({1, 2, 0})
+    ->Args({2, 2, 0})
+    ->Args({1, 2, 1})
+    ->Args({2, 2, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
 
