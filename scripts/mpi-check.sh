@@ -51,6 +51,10 @@ case "$mode" in
     for np in 1 2 3; do
       for t in 1 2; do
         cmds "${mpi[@]}" -np "$np" "$t" "$tmp/np$np-t$t"
+        grep -q "\"ranks\": $np," "$tmp/np$np-t$t/run/run.json" || {
+          echo "run.json at -np $np does not record $np ranks"
+          status=1
+        }
         if ! diff -r --exclude run.json "$tmp/serial" "$tmp/np$np-t$t" >"$tmp/diff.txt"; then
           echo "outputs differ at -np $np --threads $t:"
           head -20 "$tmp/diff.txt"
@@ -75,7 +79,26 @@ case "$mode" in
         status=1
       fi
     done
-    [ "$status" -eq 0 ] && echo "run and sobol outputs identical at -np 1, 2, 3 x --threads 1, 2; municipalities at -np 3 and 2"
+    # Commands of several splits whose next step reads the last one's results on every rank:
+    # compare (its coarse threshold), a one-way analysis and --target-se.
+    steps() {  # steps OUTDIR [PREFIX...]
+      local out="$1"
+      shift
+      "$@" "$bin" compare "$tmp/small.toml" --replications 3 --seed 7 --threads 1 --quiet \
+        --out "$out/compare" >/dev/null
+      "$@" "$bin" sensitivity "$tmp/small.toml" --method oneway --replications 2 --seed 7 \
+        --threads 1 --quiet --out "$out/oneway" >/dev/null
+      "$@" "$bin" sensitivity "$tmp/small.toml" --target-se net_benefit_sek=1 --batch 2 \
+        --max-replications 6 --seed 7 --threads 1 --quiet --out "$out/target" >/dev/null
+    }
+    steps "$tmp/steps-serial"
+    steps "$tmp/steps-np3" "${mpi[@]}" -np 3
+    if ! diff -r --exclude run.json "$tmp/steps-serial" "$tmp/steps-np3" >"$tmp/diff.txt"; then
+      echo "compare, oneway or --target-se outputs differ at -np 3:"
+      head -20 "$tmp/diff.txt"
+      status=1
+    fi
+    [ "$status" -eq 0 ] && echo "run and sobol outputs identical at -np 1, 2, 3 x --threads 1, 2; municipalities at -np 3 and 2; compare, oneway, --target-se at -np 3"
     exit "$status"
     ;;
   failing)
