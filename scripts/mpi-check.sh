@@ -4,7 +4,9 @@
 #       three-parameter Sobol (--sobol-n 8 x --replications 2) under `MPIEXEC -np 1, 2, 3` x
 #       --threads 1, 2: every output file (summary.json, occupancy.csv, sobol.csv, ...; not
 #       run.json, which holds the wall time) byte for byte equal to the serial run's (no mpiexec);
-#       and a run of two [[municipalities]] at -np 3 --threads 1 and -np 2 --threads 2
+#       and a run of two [[municipalities]] at -np 3 --threads 1 and -np 2 --threads 2 (with
+#       municipalities.csv and decision.md); compare, a one-way analysis and --target-se at -np 3;
+#       run.json records the number of ranks
 #   scripts/mpi-check.sh BINARY MPIEXEC failing     a rank that fails (ATTENDSIM_FAIL_RANK, the
 #       test hook) and a bad config under -np 2: non-zero exit, no output folder, no temporary
 # A small reference (1000 pupils, 3 years) keeps each run to about a second plus mpiexec's start.
@@ -69,7 +71,9 @@ case "$mode" in
         --out "$out" >/dev/null
     }
     muni 1 "$tmp/muni-serial"
-    [ -s "$tmp/muni-serial/municipality-south/summary.json" ] || { echo "no municipality output"; exit 1; }
+    for f in municipality-south/summary.json municipalities.csv decision.md; do
+      [ -s "$tmp/muni-serial/$f" ] || { echo "no $f in the municipalities' output"; exit 1; }
+    done
     muni 1 "$tmp/muni-np3" "${mpi[@]}" -np 3
     muni 2 "$tmp/muni-np2" "${mpi[@]}" -np 2
     for v in np3 np2; do
