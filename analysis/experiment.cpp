@@ -72,6 +72,18 @@ void decode_unit(ByteReader& r, UnitResult& u) {
   r.get(u.extras);
 }
 
+void encode_unit_shared(ByteWriter& w, const UnitResult& u) {
+  w.put(u.metrics);
+  w.put(u.pupil_months);
+  w.put(u.extras);
+}
+
+void decode_unit_shared(ByteReader& r, UnitResult& u) {
+  r.get(u.metrics);
+  r.get(u.pupil_months);
+  r.get(u.extras);
+}
+
 std::vector<double> fold_units(const std::vector<double>& per_unit, int draws, int replications) {
   if (draws <= 1) return per_unit;
   const auto reps = static_cast<std::size_t>(replications);
@@ -122,7 +134,7 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   ProgressBar bar(n_units, "simulating", opt.progress);
   // Split across the ranks of an mpirun (sim/work_split.hpp); gathered in unit order.
   auto units = run_split<UnitResult, BaselineRecord>(
-      n_units, opt.threads,
+      opt.split, n_units, opt.threads,
       [&](std::size_t u, BaselineRecord& record) {
         const auto d = u / static_cast<std::size_t>(opt.replications);
         const auto r = u % static_cast<std::size_t>(opt.replications);
@@ -190,13 +202,14 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         }
         return res;
       },
-      encode_unit, decode_unit, [&bar] { bar.tick(); });
+      encode_unit, decode_unit, encode_unit_shared, decode_unit_shared, [&bar] { bar.tick(); });
   bar.finish();
   ExperimentResult out;
   out.options = opt;
   out.scenarios = scenarios;
   out.steps = params[0].horizon_years * kMonthsPerYear;
   out.units = std::move(units);
+  out.units_whole = !opt.split || opt.split->rank() == 0;
   for (const auto& u : out.units) out.pupil_months_simulated += u.pupil_months;
   out.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -54,6 +54,8 @@ struct RunOptions {
   bool from_baseline = true;
   /// Figures computed per unit and non-baseline scenario (UnitResult::extras); none by default.
   std::vector<UnitExtra> unit_extras;
+  /// The processes the units are split across (sim/work_split.hpp); null: this one alone.
+  WorkSplit* split = nullptr;
 };
 
 struct UnitResult {
@@ -78,6 +80,12 @@ struct UnitResult {
 /// A unit's result as bytes between MPI ranks (sim/work_split.hpp), every field bit for bit.
 void encode_unit(ByteWriter& w, const UnitResult& u);
 void decode_unit(ByteReader& r, UnitResult& u);
+/// The part of a unit every rank keeps (sim/work_split.hpp run_split): metrics, extras and
+/// pupil_months, what the analyses read between splits (a threshold's root finding,
+/// --target-se's stopping rule, VOI, one-way effects); the series by month and the subgroups
+/// stay on rank 0.
+void encode_unit_shared(ByteWriter& w, const UnitResult& u);
+void decode_unit_shared(ByteReader& r, UnitResult& u);
 
 /// Per-unit values (unit order: d * replications + r) folded into independent units: as they
 /// are with one draw, else the mean of each draw's defined (non-NaN) values (NaN when none).
@@ -87,6 +95,9 @@ struct ExperimentResult {
   RunOptions options;
   std::vector<ScenarioSpec> scenarios;
   std::vector<UnitResult> units;  ///< draws * replications, in unit order
+  /// False on MPI ranks other than 0: `units` hold only their shared part (encode_unit_shared),
+  /// enough for the analyses' next steps, not for writing (write_run_outputs skips them).
+  bool units_whole = true;
   int steps = 0;
   std::uint64_t pupil_months_simulated = 0;
   double wall_seconds = 0;

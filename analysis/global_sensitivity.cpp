@@ -128,8 +128,9 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
     std::array<std::uint64_t, 3> counts{};
   };
   // Units split across the ranks of an mpirun (sim/work_split.hpp), gathered in unit order.
-  const auto rows = run_split<RowResult, std::vector<BaselineRecord>>(
-      nq * n * reps, opt.threads,
+  // Rows are small (three outputs per design point) and every rank keeps them all.
+  const auto rows = run_split_all<RowResult, std::vector<BaselineRecord>>(
+      opt.split, nq * n * reps, opt.threads,
       [&](std::size_t u, std::vector<BaselineRecord>& pool) {
         const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
         const StreamKey key{

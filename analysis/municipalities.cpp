@@ -101,6 +101,12 @@ ExperimentResult run_municipalities(
     RunOptions o = base;
     o.seed = municipality_seed(opt.seed, i);
     auto res = run_experiment(mc, baseline_and_configured(mc), o);
+    whole.pupil_months_simulated += res.pupil_months_simulated;
+    if (!res.units_whole) {
+      // An MPI rank other than 0: it neither writes nor sums (sim/work_split.hpp).
+      whole.units_whole = false;
+      continue;
+    }
     if (each) each(m, mc, res);
     if (i == 0) {
       whole.scenarios = res.scenarios;
@@ -111,7 +117,6 @@ ExperimentResult run_municipalities(
                         "municipalities differ in their units");
       for (std::size_t u = 0; u < res.units.size(); ++u) add_unit(whole.units[u], res.units[u]);
     }
-    whole.pupil_months_simulated += res.pupil_months_simulated;
   }
   // The whole's ROI: its savings over its cost, unit by unit (as economics.cpp defines ROI).
   const auto i_roi = metric_position(Metric::roi), i_cost = metric_position(Metric::cost_sek),

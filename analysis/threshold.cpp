@@ -146,6 +146,7 @@ ThresholdResult compare_threshold(const ModelConfig& cfg, const RunOptions& opt)
   o.seed = opt.seed;
   o.threads = opt.threads;
   o.from_baseline = opt.from_baseline;
+  o.split = opt.split;
   o.progress = false;
   o.draws = 1;
   o.replications = kCompareThresholdReplications;

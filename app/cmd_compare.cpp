@@ -48,7 +48,9 @@ int compare_command(const CompareArgs& a) {
   const auto res = models::run_experiment(cfg, scenarios, opt);
   const models::Provenance prov{"compare", res.wall_seconds, opt.threads};
   models::write_run_outputs(dir, cfg, res, prov, a.write_draws || opt.draws > 1);
-  auto report = models::analyse_comparison(cfg, res);
+  // An MPI rank other than 0 holds each unit's metrics only (sim/work_split.hpp): it goes on
+  // to the threshold's splits without the analysis, which rank 0 alone writes.
+  auto report = res.units_whole ? models::analyse_comparison(cfg, res) : models::ComparisonReport{};
   // What the coordinators would need to achieve: a finer threshold analysis already in the
   // folder (attendsim threshold --out DIR) is kept; otherwise compare's own, on a coarse grid.
   report.threshold = models::compare_threshold_rows(cfg, opt, dir, !a.out.empty(), !a.no_threshold);

@@ -54,7 +54,13 @@ int run(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    return action ? action() : 2;
+    const int rc = action ? action() : 2;
+    auto& split = attendsim::process_work_split();
+    if (rc == 0) split.finish_command();                    // the other ranks, waiting, end
+    if (rc != 0 && split.ranks() > 1) split.abort_all(rc);  // they would wait for ever
+    return rc;
+  } catch (const attendsim::FollowerDone&) {
+    return 0;  // a rank other than 0 whose share of the command is done
   } catch (const attendsim::InputError& e) {
     return fail(2, std::string("error: ") + e.what());
   } catch (const std::exception& e) {
@@ -73,10 +79,11 @@ int main(int argc, char** argv) {
   }
   const int rc = run(argc, argv);
   const auto& split = attendsim::process_work_split();
-  if (split.ranks() > 1 && split.rank() == 0 && split.bytes_gathered > 0) {
-    std::cerr << "attendsim: " << split.ranks() << " ranks; rank 0 waited " << split.wait_seconds
-              << " s for the others and gathered " << split.bytes_gathered / 1e6 << " MB in "
-              << split.exchange_seconds << " s\n";
+  const auto& st = split.stats;
+  if (split.ranks() > 1 && split.rank() == 0 && st.bytes_gathered > 0) {
+    std::cerr << "attendsim: " << split.ranks() << " ranks; rank 0 waited " << st.wait_seconds
+              << " s for the others and gathered " << st.bytes_gathered / 1e6 << " MB in "
+              << st.exchange_seconds << " s\n";
   }
   attendsim::finish_work_split();
   return rc;

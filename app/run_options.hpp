@@ -29,6 +29,7 @@ inline models::RunOptions base_run_options(const models::ModelConfig& cfg, long 
   opt.replications = replications > 0 ? replications : cfg.run.replications;
   opt.threads =
       threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  opt.split = &process_work_split();  // this process's share under mpirun
   return opt;
 }
 

@@ -15,6 +15,7 @@
 
 #include "analysis/metrics.hpp"
 #include "io/json_input.hpp"
+#include "io/municipality_tables.hpp"
 #include "io/report_threshold.hpp"
 #include "io/subgroup_tables.hpp"
 #include "io/svg_chart.hpp"
@@ -1204,6 +1205,13 @@ std::string build_report(const fs::path& dir, Language lang) {
     if (cmp.contains("recommended") && cmp["recommended"].is_string())
       recommended = cmp["recommended"].get<std::string>();
     h << subgroup_report_section(summary, recommended, label_of, lang);
+  }
+
+  // Side by side, when the folder is a run of several municipalities
+  // (io/municipality_tables.hpp).
+  if (fs::exists(dir / "municipalities.csv")) {
+    const auto p = dir / "municipalities.csv";
+    h << municipality_report_section(read_municipalities_csv(read_text(p), p.string()), lang);
   }
 
   // Sensitivity

@@ -57,6 +57,8 @@ std::string csv_row(const std::vector<std::string>& cells) {
 
 void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const ExperimentResult& res,
                        const Provenance& prov, bool with_draws) {
+  // An MPI rank other than 0 holds only a shared part of each unit and writes nothing.
+  if (!res.units_whole) return;
   json scen = json::object();
   json subgroups = json::object();
   std::string csv = "scenario,subgroup,metric,mean,se,ci_low,ci_high,p2_5,p97_5\n";
@@ -190,6 +192,9 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   run["draws"] = res.options.draws;
   run["replications"] = res.options.replications;
   run["threads"] = prov.threads;
+  // MPI ranks the units were split across (sim/work_split.hpp); the other files do not
+  // depend on it.
+  run["ranks"] = res.options.split ? res.options.split->ranks() : 1;
   run["scenarios"] = json::array();
   for (const auto& sc : res.scenarios) run["scenarios"].push_back(sc.name);
   run["pupil_months_simulated"] = res.pupil_months_simulated;

@@ -4,7 +4,9 @@
 #       three-parameter Sobol (--sobol-n 8 x --replications 2) under `MPIEXEC -np 1, 2, 3` x
 #       --threads 1, 2: every output file (summary.json, occupancy.csv, sobol.csv, ...; not
 #       run.json, which holds the wall time) byte for byte equal to the serial run's (no mpiexec);
-#       and a run of two [[municipalities]] at -np 3 --threads 1 and -np 2 --threads 2
+#       and a run of two [[municipalities]] at -np 3 --threads 1 and -np 2 --threads 2 (with
+#       municipalities.csv and decision.md); compare, a one-way analysis and --target-se at -np 3;
+#       run.json records the number of ranks
 #   scripts/mpi-check.sh BINARY MPIEXEC failing     a rank that fails (ATTENDSIM_FAIL_RANK, the
 #       test hook) and a bad config under -np 2: non-zero exit, no output folder, no temporary
 # A small reference (1000 pupils, 3 years) keeps each run to about a second plus mpiexec's start.
@@ -51,6 +53,10 @@ case "$mode" in
     for np in 1 2 3; do
       for t in 1 2; do
         cmds "${mpi[@]}" -np "$np" "$t" "$tmp/np$np-t$t"
+        grep -q "\"ranks\": $np," "$tmp/np$np-t$t/run/run.json" || {
+          echo "run.json at -np $np does not record $np ranks"
+          status=1
+        }
         if ! diff -r --exclude run.json "$tmp/serial" "$tmp/np$np-t$t" >"$tmp/diff.txt"; then
           echo "outputs differ at -np $np --threads $t:"
           head -20 "$tmp/diff.txt"
@@ -65,7 +71,9 @@ case "$mode" in
         --out "$out" >/dev/null
     }
     muni 1 "$tmp/muni-serial"
-    [ -s "$tmp/muni-serial/municipality-south/summary.json" ] || { echo "no municipality output"; exit 1; }
+    for f in municipality-south/summary.json municipalities.csv decision.md; do
+      [ -s "$tmp/muni-serial/$f" ] || { echo "no $f in the municipalities' output"; exit 1; }
+    done
     muni 1 "$tmp/muni-np3" "${mpi[@]}" -np 3
     muni 2 "$tmp/muni-np2" "${mpi[@]}" -np 2
     for v in np3 np2; do
@@ -75,7 +83,26 @@ case "$mode" in
         status=1
       fi
     done
-    [ "$status" -eq 0 ] && echo "run and sobol outputs identical at -np 1, 2, 3 x --threads 1, 2; municipalities at -np 3 and 2"
+    # Commands of several splits whose next step reads the last one's results on every rank:
+    # compare (its coarse threshold), a one-way analysis and --target-se.
+    steps() {  # steps OUTDIR [PREFIX...]
+      local out="$1"
+      shift
+      "$@" "$bin" compare "$tmp/small.toml" --replications 3 --seed 7 --threads 1 --quiet \
+        --out "$out/compare" >/dev/null
+      "$@" "$bin" sensitivity "$tmp/small.toml" --method oneway --replications 2 --seed 7 \
+        --threads 1 --quiet --out "$out/oneway" >/dev/null
+      "$@" "$bin" sensitivity "$tmp/small.toml" --target-se net_benefit_sek=1 --batch 2 \
+        --max-replications 6 --seed 7 --threads 1 --quiet --out "$out/target" >/dev/null
+    }
+    steps "$tmp/steps-serial"
+    steps "$tmp/steps-np3" "${mpi[@]}" -np 3
+    if ! diff -r --exclude run.json "$tmp/steps-serial" "$tmp/steps-np3" >"$tmp/diff.txt"; then
+      echo "compare, oneway or --target-se outputs differ at -np 3:"
+      head -20 "$tmp/diff.txt"
+      status=1
+    fi
+    [ "$status" -eq 0 ] && echo "run and sobol outputs identical at -np 1, 2, 3 x --threads 1, 2; municipalities at -np 3 and 2; compare, oneway, --target-se at -np 3"
     exit "$status"
     ;;
   failing)

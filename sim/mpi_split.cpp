@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <string>
+#include <thread>
 
 #include "sim/work_split.hpp"
 
@@ -19,6 +21,16 @@ namespace {
 
 bool g_started = false;
 
+/// Message tags of the point-to-point exchanges (the collectives need none).
+constexpr int kPartTag = 18, kControlTag = 19;
+/// Pieces of at most 1 GiB: MPI counts are int.
+constexpr std::size_t kPiece = std::size_t{1} << 30;
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
 class MpiSplit final : public WorkSplit {
  public:
   MpiSplit() {
@@ -28,14 +40,13 @@ class MpiSplit final : public WorkSplit {
   int rank() const override { return rank_; }
   int ranks() const override { return ranks_; }
 
-  /// Each rank in turn broadcasts its length, then its bytes in pieces of at most 1 GiB (MPI
-  /// counts are int). A barrier first, timed apart, separates waiting for slower ranks from the
-  /// exchange itself.
-  std::vector<std::string> all_gather(const std::string& mine) const override {
-    auto& self = const_cast<MpiSplit&>(*this);
-    const auto t0 = std::chrono::steady_clock::now();
+  /// Each rank in turn broadcasts its length, then its bytes in pieces. A barrier first,
+  /// timed apart, separates waiting for slower ranks from the exchange itself.
+  std::vector<std::string> all_gather(const std::string& mine) override {
+    const auto t0 = Clock::now();
     MPI_Barrier(MPI_COMM_WORLD);
-    const auto t1 = std::chrono::steady_clock::now();
+    stats.wait_seconds += seconds_since(t0);
+    const auto t1 = Clock::now();
     std::vector<std::string> all(static_cast<std::size_t>(ranks_));
     for (int k = 0; k < ranks_; ++k) {
       auto& part = all[static_cast<std::size_t>(k)];
@@ -46,17 +57,63 @@ class MpiSplit final : public WorkSplit {
       } else {
         part.resize(static_cast<std::size_t>(size));
       }
-      constexpr std::size_t kPiece = std::size_t{1} << 30;
       for (std::size_t at = 0; at < part.size(); at += kPiece) {
         const auto len = static_cast<int>(std::min(kPiece, part.size() - at));
         MPI_Bcast(part.data() + at, len, MPI_BYTE, k, MPI_COMM_WORLD);
       }
-      self.bytes_gathered += size;
+      stats.bytes_gathered += size;
     }
-    const auto t2 = std::chrono::steady_clock::now();
-    self.wait_seconds += std::chrono::duration<double>(t1 - t0).count();
-    self.exchange_seconds += std::chrono::duration<double>(t2 - t1).count();
+    stats.exchange_seconds += seconds_since(t1);
     return all;
+  }
+
+  /// Ranks 1 .. K-1 send their length, then their bytes in pieces; rank 0 receives them in
+  /// rank order into one buffer, handed to `take` and freed before the next rank's.
+  void gather_to_root(const std::string& mine,
+                      const std::function<void(int, std::string&)>& take) override {
+    const auto t0 = Clock::now();
+    MPI_Barrier(MPI_COMM_WORLD);
+    stats.wait_seconds += seconds_since(t0);
+    const auto t1 = Clock::now();
+    if (rank_ != 0) {
+      unsigned long long size = mine.size();
+      MPI_Send(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, kPartTag, MPI_COMM_WORLD);
+      for (std::size_t at = 0; at < mine.size(); at += kPiece) {
+        const auto len = static_cast<int>(std::min(kPiece, mine.size() - at));
+        MPI_Send(mine.data() + at, len, MPI_BYTE, 0, kPartTag, MPI_COMM_WORLD);
+      }
+    } else {
+      for (int k = 1; k < ranks_; ++k) {
+        unsigned long long size = 0;
+        MPI_Recv(&size, 1, MPI_UNSIGNED_LONG_LONG, k, kPartTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        std::string part(static_cast<std::size_t>(size), '\0');
+        for (std::size_t at = 0; at < part.size(); at += kPiece) {
+          const auto len = static_cast<int>(std::min(kPiece, part.size() - at));
+          MPI_Recv(part.data() + at, len, MPI_BYTE, k, kPartTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        }
+        stats.bytes_gathered += size;
+        if (take) take(k, part);
+      }
+    }
+    stats.exchange_seconds += seconds_since(t1);
+  }
+
+  void release_followers(bool more) override {
+    int flag = more ? 1 : 0;
+    for (int k = 1; k < ranks_; ++k) MPI_Send(&flag, 1, MPI_INT, k, kControlTag, MPI_COMM_WORLD);
+  }
+
+  /// A receive tested every millisecond: a blocking one would spin a core (Open MPI polls)
+  /// all the while rank 0 works alone (folding, writing files, preparing its next split).
+  bool await_root() override {
+    int flag = 0, done = 0;
+    MPI_Request req;
+    MPI_Irecv(&flag, 1, MPI_INT, 0, kControlTag, MPI_COMM_WORLD, &req);
+    for (;;) {
+      MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+      if (done) return flag != 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 
   [[noreturn]] void abort_all(int code) const override {

@@ -13,7 +13,10 @@ class SerialSplit final : public WorkSplit {
  public:
   int rank() const override { return 0; }
   int ranks() const override { return 1; }
-  std::vector<std::string> all_gather(const std::string& mine) const override { return {mine}; }
+  std::vector<std::string> all_gather(const std::string& mine) override { return {mine}; }
+  void gather_to_root(const std::string&, const std::function<void(int, std::string&)>&) override {}
+  void release_followers(bool) override {}
+  bool await_root() override { return false; }
   [[noreturn]] void abort_all(int code) const override { std::exit(code); }
 };
 

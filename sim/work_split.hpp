@@ -8,14 +8,21 @@
 ///
 ///   - `share(n, k)`, the fixed rule: rank k evaluates units [floor(n k / K), floor(n (k+1) / K)),
 ///     a contiguous block, on its own oneTBB arena (`run_indexed`, so --threads per rank);
-///   - `run_split` then gathers every rank's block, in rank order (so in unit order), on every
-///     rank: each rank holds all the per-unit results (aggregates per unit, never anything per
-///     pupil) and folds them exactly as a serial run does, so the bytes of every output are the
-///     same for any K and any --threads. Only rank 0 writes files (sim/output.hpp) and prints.
+///   - `run_split` then gathers every rank's block, in rank order (so in unit order), on rank
+///     0, one rank's bytes at a time: rank 0 holds every unit's whole result (aggregates per
+///     unit, never anything per pupil) and folds them exactly as a serial run does, so the
+///     bytes of every output are the same for any K and any --threads. Every other rank keeps
+///     of every unit only its shared part: the few numbers per unit that the command's next
+///     steps read (a threshold's root finding, --target-se's stopping rule), so that every
+///     rank takes the same next step; the bulk (series by month, subgroups) is on rank 0 alone;
+///   - after a split the other ranks wait until rank 0 starts the next split or ends the
+///     command (FollowerDone): only rank 0 writes files (sim/output.hpp) and prints;
+///   - `run_split_all` gathers whole results on every rank (for small results, all shared).
 ///
-/// Analysis code calls `run_split` where it called `run_indexed`; it never calls MPI. A unit's
-/// result crosses between ranks as bytes (`ByteWriter` / `ByteReader`, raw IEEE bits, so
-/// values arrive bit for bit).
+/// Analysis code calls `run_split` with the split it was given (RunOptions::split; null is the
+/// serial split) where it called `run_indexed`; it never calls MPI. A unit's result crosses
+/// between ranks as bytes (`ByteWriter` / `ByteReader`, raw IEEE bits, so values arrive bit
+/// for bit).
 ///
 /// Errors: bad input is found on every rank before the first split (each rank reads and checks
 /// the config). A rank that throws later cannot leave the others waiting in a gather: main
@@ -36,13 +43,37 @@
 
 namespace attendsim {
 
+/// Seconds and bytes of the exchanges between ranks (rank 0's figures are printed at the end).
+struct GatherStats {
+  double wait_seconds = 0;      ///< waiting for slower ranks to finish their share
+  double exchange_seconds = 0;  ///< moving the bytes
+  std::uint64_t bytes_gathered = 0;
+};
+
+/// Thrown on a rank other than 0 when rank 0 has ended the command (`await_root`): that rank's
+/// part is done. Not a std::exception, so that no error handler takes it for a failure; main
+/// ends the rank with exit code 0 (its scratch folder removed by the unwinding).
+struct FollowerDone {};
+
 class WorkSplit {
  public:
   virtual ~WorkSplit() = default;
   virtual int rank() const = 0;
   virtual int ranks() const = 0;
   /// Every rank's `mine`, in rank order, on every rank (collective: all ranks call it).
-  virtual std::vector<std::string> all_gather(const std::string& mine) const = 0;
+  virtual std::vector<std::string> all_gather(const std::string& mine) = 0;
+  /// Every rank's `mine` to rank 0, one rank at a time in rank order (collective): on rank 0
+  /// `take(k, bytes)` is called for k = 1 .. K-1 with rank k's bytes, which it may consume;
+  /// they are freed before the next rank's arrive, so rank 0 never holds two ranks' bytes.
+  /// The other ranks send theirs and return.
+  virtual void gather_to_root(const std::string& mine,
+                              const std::function<void(int, std::string&)>& take) = 0;
+  /// Rank 0 tells the other ranks, which wait in `await_root`, that the command goes on to
+  /// another split (`more` = true) or has ended (false).
+  virtual void release_followers(bool more) = 0;
+  /// Ranks other than 0: wait (sleeping, not spinning) for rank 0's `release_followers`;
+  /// true when another split follows.
+  virtual bool await_root() = 0;
   /// Ends every rank with exit code `code` (does not return).
   [[noreturn]] virtual void abort_all(int code) const = 0;
 
@@ -58,13 +89,38 @@ class WorkSplit {
     return {bound(k), bound(k + 1)};
   }
 
-  /// Seconds spent in all_gather by this rank: waiting for slower ranks, then exchanging.
-  double wait_seconds = 0, exchange_seconds = 0;
-  std::uint64_t bytes_gathered = 0;
+  /// Called by run_split as a split starts: rank 0 releases the ranks waiting since the last
+  /// split's end. The others have already been released (await_root in end_split).
+  void begin_split() {
+    if (rank() == 0 && followers_waiting_) release_followers(true);
+    followers_waiting_ = false;
+  }
+  /// Called by run_split as a split ends. The ranks other than 0 wait there until rank 0
+  /// starts its next split or ends the command (then FollowerDone is thrown): they never run
+  /// what rank 0 does after its last split (writing, printing), for which they lack the data.
+  void end_split() {
+    if (ranks() == 1) return;
+    if (rank() == 0) {
+      followers_waiting_ = true;
+    } else if (!await_root()) {
+      throw FollowerDone{};
+    }
+  }
+  /// Called by main on rank 0 when the command has succeeded: the waiting ranks end.
+  void finish_command() {
+    if (rank() == 0 && followers_waiting_) release_followers(false);
+    followers_waiting_ = false;
+  }
+
+  GatherStats stats;
+
+ private:
+  bool followers_waiting_ = false;
 };
 
-/// The split of this process: the serial one unless `start_work_split` installed MPI's. (The
-/// one process-wide object of the engine, as MPI_COMM_WORLD is one per process.)
+/// The split of this process, owned by main: the serial one unless `start_work_split`
+/// installed MPI's. Only app/ (which passes it to the analyses in RunOptions::split) and the
+/// output folder (only rank 0 writes) read it; the engine takes the split it is given.
 WorkSplit& process_work_split();
 
 /// Called once by main, first: when this process was started by mpirun (its environment says
@@ -130,37 +186,95 @@ namespace detail {
 void fail_if_asked(const WorkSplit& split);
 }  // namespace detail
 
-/// As run_indexed_with_scratch over units [0, n), split across the ranks of
-/// process_work_split(): this rank evaluates its share with `threads` workers, then every
-/// rank's results are gathered, in unit order, on every rank. `encode(ByteWriter&, const
-/// Result&)` and `decode(ByteReader&, Result&)` carry a result between ranks. With one rank
-/// this is run_indexed_with_scratch exactly (nothing is encoded).
-template <class Result, class Scratch, class Fn, class Encode, class Decode>
-std::vector<Result> run_split(std::size_t n, int threads, Fn&& fn, Encode&& encode, Decode&& decode,
-                              const std::function<void()>& on_done = {}) {
-  const WorkSplit& split = process_work_split();
-  if (split.ranks() == 1) {
-    return run_indexed_with_scratch<Result, Scratch>(n, threads, std::forward<Fn>(fn), on_done);
-  }
+/// This rank's share of units [0, n) evaluated as run_indexed_with_scratch does, with
+/// `threads` workers; `first` is the share's first unit. `split` may be null (serial).
+template <class Result, class Scratch, class Fn>
+std::vector<Result> run_my_share(const WorkSplit& split, std::size_t n, int threads, Fn& fn,
+                                 const std::function<void()>& on_done, std::size_t& first) {
   detail::fail_if_asked(split);
   // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture one.
   const auto share = split.share(n, split.rank());
-  const std::size_t first = share.first;
-  const std::size_t last = share.second;
-  auto mine = run_indexed_with_scratch<Result, Scratch>(
-      last - first, threads, [&](std::size_t i, Scratch& s) { return fn(first + i, s); }, on_done);
+  first = share.first;
+  const std::size_t lo = share.first;
+  return run_indexed_with_scratch<Result, Scratch>(
+      share.second - share.first, threads, [&](std::size_t i, Scratch& s) { return fn(lo + i, s); },
+      on_done);
+}
+
+/// As run_indexed_with_scratch over units [0, n), split across the ranks of `split` (null:
+/// one process): this rank evaluates its share with `threads` workers; rank 0 then receives
+/// every rank's results, in unit order, and returns all n whole. Every other rank returns all
+/// n with only their shared part: `encode_shared`/`decode_shared` carry it to every rank,
+/// `encode`/`decode` carry the whole result to rank 0 (`Result`'s fields bit for bit). With one
+/// rank this is run_indexed_with_scratch exactly (nothing is encoded).
+template <class Result, class Scratch, class Fn, class Encode, class Decode, class EncodeShared,
+          class DecodeShared>
+std::vector<Result> run_split(WorkSplit* split, std::size_t n, int threads, Fn&& fn,
+                              Encode&& encode, Decode&& decode, EncodeShared&& encode_shared,
+                              DecodeShared&& decode_shared,
+                              const std::function<void()>& on_done = {}) {
+  if (!split || split->ranks() == 1) {
+    return run_indexed_with_scratch<Result, Scratch>(n, threads, std::forward<Fn>(fn), on_done);
+  }
+  split->begin_split();
+  std::size_t first = 0;
+  auto mine = run_my_share<Result, Scratch>(*split, n, threads, fn, on_done, first);
+  // The shared part of every unit, on every rank.
+  ByteWriter ws;
+  for (const auto& r : mine) encode_shared(ws, r);
+  auto shared = split->all_gather(ws.take());
+  std::vector<Result> all(n);
+  if (split->rank() == 0) {
+    shared = {};  // rank 0 takes every unit whole below
+    // Rank 0's own units whole as they are; every other rank's decoded as they arrive.
+    for (std::size_t i = 0; i < mine.size(); ++i) all[first + i] = std::move(mine[i]);
+    mine = std::vector<Result>();
+    split->gather_to_root({}, [&](int k, std::string& bytes) {
+      const auto range = split->share(n, k);
+      ByteReader rd(bytes);
+      for (std::size_t u = range.first; u < range.second; ++u) decode(rd, all[u]);
+      ATTENDSIM_REQUIRE(rd.done(), "gathered results of rank " << k << " have bytes left over");
+    });
+  } else {
+    ByteWriter w;
+    for (const auto& r : mine) encode(w, r);
+    mine = std::vector<Result>();
+    split->gather_to_root(w.take(), {});
+    for (int k = 0; k < split->ranks(); ++k) {
+      const auto range = split->share(n, k);
+      ByteReader rd(shared[static_cast<std::size_t>(k)]);
+      for (std::size_t u = range.first; u < range.second; ++u) decode_shared(rd, all[u]);
+      ATTENDSIM_REQUIRE(rd.done(), "shared results of rank " << k << " have bytes left over");
+    }
+  }
+  split->end_split();
+  return all;
+}
+
+/// As run_split, for results every rank keeps whole (small ones, all of which the command's
+/// next steps read): every rank's results gathered, in unit order, on every rank.
+template <class Result, class Scratch, class Fn, class Encode, class Decode>
+std::vector<Result> run_split_all(WorkSplit* split, std::size_t n, int threads, Fn&& fn,
+                                  Encode&& encode, Decode&& decode,
+                                  const std::function<void()>& on_done = {}) {
+  if (!split || split->ranks() == 1) {
+    return run_indexed_with_scratch<Result, Scratch>(n, threads, std::forward<Fn>(fn), on_done);
+  }
+  split->begin_split();
+  std::size_t first = 0;
+  auto mine = run_my_share<Result, Scratch>(*split, n, threads, fn, on_done, first);
   ByteWriter w;
   for (const auto& r : mine) encode(w, r);
-  mine.clear();
-  mine.shrink_to_fit();
-  const auto parts = split.all_gather(w.take());
+  mine = std::vector<Result>();
+  const auto parts = split->all_gather(w.take());
   std::vector<Result> all(n);
-  for (int k = 0; k < split.ranks(); ++k) {
-    const auto [lo, hi] = split.share(n, k);
+  for (int k = 0; k < split->ranks(); ++k) {
+    const auto range = split->share(n, k);
     ByteReader rd(parts[static_cast<std::size_t>(k)]);
-    for (std::size_t u = lo; u < hi; ++u) decode(rd, all[u]);
+    for (std::size_t u = range.first; u < range.second; ++u) decode(rd, all[u]);
     ATTENDSIM_REQUIRE(rd.done(), "gathered results of rank " << k << " have bytes left over");
   }
+  split->end_split();
   return all;
 }
 

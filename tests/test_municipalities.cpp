@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "analysis/municipalities.hpp"
 #include "io/config_schema.hpp"
+#include "io/municipality_tables.hpp"
 #include "sim/error.hpp"
 #include "sim/streams.hpp"
 #include "tests/support.hpp"
@@ -216,4 +218,105 @@ TEST(Municipalities, RunWritesEachAndTheWholeOtherCommandsRefuse) {
   EXPECT_NE(c.err.find("[[municipalities]] is read by `attendsim run` only"), std::string::npos)
       << c.err;
   EXPECT_FALSE(fs::exists(dir / "cmp"));
+}
+
+TEST(Municipalities, SideBySideInCsvBriefAndReport) {
+  // municipalities.csv, decision.md and the report's table of a run of two municipalities:
+  // each municipality's row is its own summary.json (written apart, by the results writer),
+  // the whole's counts and money are the municipalities' sums, its wait is not shown.
+  const auto dir = testsupport::scratch_dir("muni-table");
+  testsupport::write_file(dir / "two.toml", small_text(kTwo));
+  const auto out = dir / "out";
+  const auto r = testsupport::run_cli("run '" + (dir / "two.toml").string() +
+                                          "' --replications 3 --seed 5 --threads 2 --quiet "
+                                          "--lang en --out '" +
+                                          out.string() + "'",
+                                      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = read_municipalities_csv(testsupport::read_file(out / "municipalities.csv"),
+                                            "municipalities.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].name, "north");
+  EXPECT_EQ(rows[1].name, "south-2");
+  EXPECT_TRUE(rows[2].whole);
+  EXPECT_EQ(rows[0].pupils, 700);
+  EXPECT_EQ(rows[1].pupils, 400);
+  EXPECT_EQ(rows[2].pupils, 1100);
+  const auto& metrics = municipality_table_metrics();
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto summary = nlohmann::json::parse(
+        testsupport::read_file(out / ("municipality-" + rows[i].name) / "summary.json"));
+    std::string scenario;
+    for (const auto& [name, v] : summary["scenarios"].items())
+      if (name != "baseline") scenario = name;
+    for (std::size_t k = 0; k < metrics.size(); ++k) {
+      const auto& m = summary["scenarios"][scenario][std::string(metric_info(metrics[k]).name)];
+      // municipalities.csv holds 12 significant digits (format_number).
+      const double mean = m["mean"].get<double>(), lo = m["ci_low"].get<double>();
+      EXPECT_NEAR(rows[i].mean[k], mean, 1e-11 * (1 + std::abs(mean)))
+          << metric_info(metrics[k]).name;
+      EXPECT_NEAR(rows[i].ci_low[k], lo, 1e-11 * (1 + std::abs(lo)));
+    }
+  }
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    const Metric m = metrics[k];
+    if (m == Metric::mean_wait_admitted_months) {
+      EXPECT_TRUE(std::isnan(rows[2].mean[k]));
+    } else if (m != Metric::roi) {
+      // A mean of sums is the sum of means (up to rounding).
+      EXPECT_NEAR(rows[2].mean[k], rows[0].mean[k] + rows[1].mean[k],
+                  1e-9 * (1 + std::abs(rows[2].mean[k])))
+          << metric_info(m).name;
+    }
+  }
+  const auto md = testsupport::read_file(out / "decision.md");
+  EXPECT_NE(md.find("## Results by municipality"), std::string::npos) << md;
+  EXPECT_NE(md.find("| north | 700 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| south-2 | 400 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| **all municipalities** | 1,100 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("over 3 independent units"), std::string::npos) << md;
+  const auto rep = testsupport::run_cli(
+      "report '" + out.string() + "' --lang sv --out '" + (dir / "r.html").string() + "'", dir);
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  const auto html = testsupport::read_file(dir / "r.html");
+  EXPECT_NE(html.find("<h2>Resultat per kommun</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<td><strong>alla kommuner</strong></td><td>1 100</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>south-2</td><td>400</td>"), std::string::npos);
+}
+
+TEST(MunicipalityTables, CsvRoundTripAndBadLinesNamed) {
+  const auto n = municipality_table_metrics().size();
+  MunicipalityRow a{"a, b",
+                    false,
+                    12,
+                    std::vector<double>(n, 1.5),
+                    std::vector<double>(n, 1.0),
+                    std::vector<double>(n, 2.0)};
+  MunicipalityRow w{"all",
+                    true,
+                    30,
+                    std::vector<double>(n, 7.0),
+                    std::vector<double>(n, std::nan("")),
+                    std::vector<double>(n, std::nan(""))};
+  const auto text = municipalities_csv({a, w});
+  const auto back = read_municipalities_csv(text, "m.csv");
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].name, "a, b");
+  EXPECT_EQ(back[0].pupils, 12);
+  EXPECT_EQ(back[0].mean, a.mean);
+  EXPECT_TRUE(back[1].whole);
+  EXPECT_TRUE(std::isnan(back[1].ci_low[0]));
+  EXPECT_EQ(municipalities_csv(back), text);
+  // The sv brief: decimal comma, no interval where there is none.
+  const auto md = municipality_brief(back, "", 4, Language::sv);
+  EXPECT_NE(md.find("| kommun | elever |"), std::string::npos) << md;
+  EXPECT_NE(md.find("över 4 oberoende enheter"), std::string::npos) << md;
+  try {
+    auto bad = text;
+    bad.replace(bad.find("cases_started"), 13, "cases_startedX");
+    read_municipalities_csv(bad, "m.csv");
+    FAIL() << "a wrong metric was read";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("m.csv:2:"), std::string::npos) << e.what();
+  }
 }

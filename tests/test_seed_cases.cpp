@@ -136,8 +136,7 @@ TEST(SeedConfigs, EveryModelConfigInConfigsIsRunAndCompared) {
   for (const auto& e : fs::directory_iterator(fs::path(ATTENDSIM_SOURCE_DIR) / "configs")) {
     const auto stem = e.path().stem().string();
     if (e.path().extension() != ".toml" || stem.find("_funding") != std::string::npos) continue;
-    if (std::find(tested_elsewhere.begin(), tested_elsewhere.end(), stem) !=
-        tested_elsewhere.end())
+    if (std::find(tested_elsewhere.begin(), tested_elsewhere.end(), stem) != tested_elsewhere.end())
       continue;
     EXPECT_NE(std::find(kSeedConfigs.begin(), kSeedConfigs.end(), stem), kSeedConfigs.end())
         << stem;
@@ -147,7 +146,14 @@ TEST(SeedConfigs, EveryModelConfigInConfigsIsRunAndCompared) {
 TEST(SeedConfigs, LargeConfigsLoad) {
   // The configs too large or too special for SeedConfigRuns are at least read and validated.
   const auto sweden = attendsim::models::load_model_config(config_path("sweden.toml"));
-  EXPECT_GT(sweden.structure.population.pupils, 1000000);
+  // The national pupils from the sources' own figures (EVIDENCE.md §2): compulsory school, S13
+  // "1 av sju, nästan 160 000 elever" (156 000 per Kvartal): 7 x 156 000 .. 7 x 160 000; upper
+  // secondary, S17: 34 600 pupils are 9.8 % of those with the study grant.
+  const double upper_secondary = 34600 / 0.098;
+  EXPECT_GE(sweden.structure.population.pupils, 7 * 156000 + upper_secondary - 1000);
+  EXPECT_LE(sweden.structure.population.pupils, 7 * 160000 + upper_secondary + 1000);
+  EXPECT_EQ(sweden.structure.population.grade_min, 0);
+  EXPECT_EQ(sweden.structure.population.grade_max, 12);
   const auto two = attendsim::models::load_model_config(config_path("two_municipalities.toml"));
   EXPECT_EQ(two.municipalities.size(), 2u);
 }
