@@ -11,18 +11,23 @@
 
 namespace attendsim::app {
 
-/// CONFIG: the config a command simulates.
+/// CONFIG and --overrides: the config a command simulates.
 struct ConfigArgs {
   std::string config;
-  models::ModelConfig load() const { return models::load_model_config(config); }
+  std::string overrides;
+  models::ModelConfig load() const { return models::load_model_config(config, overrides); }
 };
 
-/// Adds CONFIG (described by `help`).
+/// Adds CONFIG (described by `help`) and --overrides.
 inline void add_config_arguments(CLI::App* sub, ConfigArgs& c, const std::string& help) {
   sub->add_option("CONFIG", c.config, help)->required();
+  sub->add_option("--overrides", c.overrides,
+                  "TOML file of keys that replace the config's, one a line (e.g. "
+                  "detection.p_consent = 0.5; a results folder's overrides.toml)")
+      ->check(non_empty());
 }
 
-/// Adds CONFIG and --draws, --replications, --seed, --threads, --out, --quiet,
+/// Adds CONFIG, --overrides and --draws, --replications, --seed, --threads, --out, --quiet,
 /// --write-draws,
 /// --max-memory-gib, --allow-other-config, --draws-from, --full-scenarios.
 inline void add_experiment_options(CLI::App* sub, ConfigArgs& config, models::ExperimentOptions& o,

@@ -129,77 +129,94 @@ std::string toml_text(toml::table t) {
   return os.str();
 }
 
-/// Sets `dotted` (a.b.c) in `root` to `value`, creating tables on the way.
-void set_dotted(toml::table& root, const std::string& dotted, std::unique_ptr<toml::node> value,
-                const std::string& source) {
-  toml::table* t = &root;
+/// A dotted key (a.b.c) as TOML text: each part bare where TOML allows, quoted otherwise.
+std::string toml_key(const std::string& dotted) {
+  std::string out;
   std::size_t start = 0;
   while (true) {
     const auto dot = dotted.find('.', start);
     const std::string part = dotted.substr(start, dot == std::string::npos ? dot : dot - start);
     if (part.empty())
-      ATTENDSIM_INPUT_ERROR(source << ": key '" << dotted << "': an empty part in a dotted key");
-    if (dot == std::string::npos) {
-      t->insert_or_assign(part, std::move(*value));
-      return;
+      ATTENDSIM_INPUT_ERROR("overrides: key '" << dotted << "': an empty part in a dotted key");
+    const bool bare = std::all_of(part.begin(), part.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    if (!out.empty()) out += '.';
+    if (bare) {
+      out += part;
+    } else {
+      out += '"';
+      for (const char c : part) {
+        if (c == '"' || c == '\\') {
+          out += '\\';
+          out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+      }
+      out += '"';
     }
-    auto* n = t->get(part);
-    if (n == nullptr) {
-      t->insert_or_assign(part, toml::table{});
-      n = t->get(part);
-    }
-    if (!n->is_table()) {
-      ATTENDSIM_INPUT_ERROR(source << ": key '" << dotted << "': '" << dotted.substr(0, dot)
-                                   << "' is a value, not a table");
-    }
-    t = n->as_table();
+    if (dot == std::string::npos) return out;
     start = dot + 1;
   }
 }
 
-using Overrides = std::vector<std::pair<std::string, std::unique_ptr<toml::node>>>;
-
-Overrides read_overrides(const py::dict& overrides) {
-  Overrides out;
+/// The overrides {dotted key: value} as the TOML text of an overrides file, one key a line in
+/// the order given (values in toml++'s notation: a float keeps every bit, a dict is an inline
+/// table). It is what `attendsim run --overrides` reads and what the results folder records.
+std::string overrides_text(const py::dict& overrides) {
+  if (overrides.empty()) return "";
+  std::string text =
+      "# Overrides applied over config.toml, each key replacing the config's value; "
+      "attendsim run config.toml --overrides overrides.toml simulates the same config.\n";
   for (const auto& [k, v] : overrides) {
     const auto key = py::str(k).cast<std::string>();
-    out.emplace_back(key, to_toml(v, key));
+    auto node = to_toml(v, key);
+    toml::table one;
+    if (auto* t = node->as_table()) {
+      mark_inline(*t);
+      t->is_inline(true);
+    }
+    one.insert_or_assign("x", std::move(*node));
+    std::ostringstream os;
+    os << one;
+    const std::string line = os.str();
+    ATTENDSIM_REQUIRE(line.rfind("x = ", 0) == 0, "unexpected TOML text of an override: " << line);
+    text += toml_key(key) + " = " + line.substr(4) + "\n";
   }
-  return out;
+  return text;
 }
 
-/// Parses `root` with `overrides` applied, as TOML text named `display`.
-std::shared_ptr<Config> parse_with_overrides(toml::table root, Overrides overrides,
-                                             const std::string& display) {
-  for (auto& [key, value] : overrides) set_dotted(root, key, std::move(value), display);
+/// Parses `doc` (alone first, so that its own errors name its own lines), then with the
+/// overrides applied, as `attendsim run CONFIG --overrides FILE` does.
+std::shared_ptr<Config> parse_with_overrides(config::Document doc, const std::string& overrides,
+                                             const std::string& source) {
   auto cfg = std::make_shared<Config>();
-  cfg->model =
-      models::parse_model_config(config::Document::parse(toml_text(std::move(root)), display));
-  cfg->source = display;
+  cfg->model = models::parse_model_config(doc);
+  cfg->source = source;
+  if (overrides.empty()) return cfg;
+  doc.apply_overrides(config::Document::parse(overrides, "<overrides>"));
+  cfg->model = models::parse_model_config(doc);
+  cfg->source = source + " (with overrides)";
   return cfg;
 }
 
 std::shared_ptr<Config> load_file(const std::string& path, const py::dict& overrides) {
-  auto ov = read_overrides(overrides);
+  const auto ov = overrides_text(overrides);
   py::gil_scoped_release release;
-  // The file alone first: its own errors then name its own lines, and without overrides the
-  // config (its text and hash) is exactly the file the CLI reads.
-  auto doc = config::Document::load(path);
-  auto model = models::parse_model_config(doc);
-  if (ov.empty()) {
-    auto cfg = std::make_shared<Config>();
-    cfg->model = std::move(model);
-    cfg->source = path;
-    return cfg;
-  }
-  return parse_with_overrides(doc.root(), std::move(ov), path + " (with overrides)");
+  return parse_with_overrides(config::Document::load(path), ov, path);
 }
 
 std::shared_ptr<Config> load_dict(const py::dict& d, const py::dict& overrides) {
   auto root = to_toml_table(d, "");
-  auto ov = read_overrides(overrides);
+  const auto ov = overrides_text(overrides);
   py::gil_scoped_release release;
-  return parse_with_overrides(std::move(root), std::move(ov), "<dict>");
+  return parse_with_overrides(config::Document::parse(toml_text(std::move(root)), "<dict>"), ov,
+                              "<dict>");
 }
 
 // ---- Options: keyword arguments into the commands' own structs (io/commands.hpp) -----------
@@ -568,6 +585,7 @@ PYBIND11_MODULE(_core, m) {
   py::class_<Config, std::shared_ptr<Config>>(m, "Config")
       .def_property_readonly("source", [](const Config& c) { return c.source; })
       .def_property_readonly("text", [](const Config& c) { return c.model.text; })
+      .def_property_readonly("overrides", [](const Config& c) { return c.model.overrides; })
       .def_property_readonly("hash", [](const Config& c) { return models::config_hash(c.model); })
       .def_property_readonly("parameters",
                              [](const Config& c) {

@@ -13,7 +13,9 @@ the CLI's commands: their keyword options are the CLI's (--sobol-n is sobol_n; d
 lists them with their defaults), filled into the same C++ struct and run by the same function,
 so they write the same results folder (`out=`; a temporary one when not given), byte-identical
 to the CLI's for the same seed (run.json apart: it holds the wall time). Their tables are read
-from the files of that folder. evaluate() writes nothing: one row per parameter set in, metrics out, for samplers
+from the files of that folder. A config loaded with overrides keeps the file's bytes
+(config.toml of its results) and records the overrides as overrides.toml, which
+`attendsim run config.toml --overrides overrides.toml` reads. evaluate() writes nothing: one row per parameter set in, metrics out, for samplers
 and optimisers. The simulation runs without the GIL, so Python threads can simulate at once.
 Bad input raises attendsim.InputError (a ValueError) with the CLI's FILE:LINE: key '...' message.
 """

@@ -1,6 +1,7 @@
 """Every command of the module against the CLI (issues #19, #12): the module fills the
 command's own option struct (io/commands.hpp) and calls the CLI's function, so its folder is the
-CLI's byte for byte for the same seed and options; a bad option raises InputError naming it.
+CLI's byte for byte for the same seed and options; a bad option raises InputError naming it;
+and a results folder made with overrides records them so that `attendsim run` reruns it.
 Small configs (Mora and Uppsala 2018 cut to a few hundred pupils): a few seconds in all."""
 import json
 import re
@@ -206,3 +207,45 @@ def test_bad_report_options_name_the_option(mora_small, tmp_path):
     missing.write_text("metric,value\nno_such_metric,1\n")
     with pytest.raises(attendsim.InputError, match="no_such_metric"):
         attendsim.followup(tmp_path / "res", missing)
+
+
+# ---- overrides: the folder records them, and `attendsim run` reruns them ---------------------
+
+def test_overrides_are_recorded_and_rerun_by_the_cli(cli, mora_small, tmp_path):
+    overrides = {"detection.p_consent": 0.5 + 1 / 3,  # no short decimal form: every bit
+                 "coordinators.rr_improve_in_case": {"base": 2.0, "dist": "lognormal",
+                                                     "mu": 0.69, "sigma": 0.2},
+                 "population.pupils": 300}
+    cfg = attendsim.load(mora_small, overrides=overrides)
+    py = attendsim.run(cfg, replications=3, seed=9, threads=2, write_draws=True,
+                       out=tmp_path / "py")
+    folder = tmp_path / "py"
+    # The config's own bytes, comments and all; the overrides beside them, in the order given.
+    assert (folder / "config.toml").read_bytes() == mora_small.read_bytes()
+    text = (folder / "overrides.toml").read_text()
+    keys = [line.split(" = ")[0] for line in text.splitlines() if not line.startswith("#")]
+    assert keys == list(overrides)
+    run_json = json.loads((folder / "run.json").read_text())
+    assert run_json["overrides_file"] == "overrides.toml"
+    assert run_json["config_hash"] == cfg.hash != attendsim.load(mora_small).hash
+    # Rerun from what the folder records: the same results, byte for byte.
+    r = run_cli(cli, "run", folder / "config.toml", "--overrides", folder / "overrides.toml",
+                "--seed", run_json["seed"], "--replications", run_json["replications"],
+                "--draws", run_json["draws"], "--write-draws", "--quiet", "--out",
+                tmp_path / "cli")
+    assert r.returncode == 0, r.stderr
+    assert_same_folder(folder, tmp_path / "cli", skip_keys=("config_file",))
+    # The overridden values are what ran: fewer pupils than the file's 400.
+    assert py.means["baseline"] != attendsim.run(mora_small, replications=3, seed=9).means[
+        "baseline"]
+
+
+def test_a_bad_overrides_file_names_its_line_and_key(cli, mora_small, tmp_path):
+    bad = tmp_path / "overrides.toml"
+    bad.write_text("# two overrides\npopulation.pupils = 300\ndetection.p_consent = 1.5\n")
+    r = run_cli(cli, "run", mora_small, "--overrides", bad, "--quiet", "--out", tmp_path / "x")
+    assert r.returncode == 2
+    assert f"{bad}:3: key 'detection.p_consent'" in r.stderr
+    assert not (tmp_path / "x").exists()
+    with pytest.raises(attendsim.InputError, match=r"<overrides>:\d+: key 'detection\.p_consent'"):
+        attendsim.load(mora_small, overrides={"detection.p_consent": 1.5})
