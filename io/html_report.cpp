@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -850,6 +851,11 @@ std::map<std::string, std::string> override_values(const fs::path& file) {
       const std::string path = at.empty() ? std::string(k.str()) : at + "." + std::string(k.str());
       if (const auto* sub = v.as_table(); sub != nullptr && !sub->is_inline()) {
         walk(*sub, path);
+        continue;
+      }
+      if (const auto* d = v.as_floating_point()) {  // shortest exact text: 0.6, not 0.599...98
+        char buf[64];
+        out[path] = std::string(buf, std::to_chars(buf, buf + sizeof buf, d->get()).ptr);
         continue;
       }
       toml::table one;

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -129,7 +130,29 @@ std::string toml_text(toml::table t) {
   return os.str();
 }
 
-/// A dotted key (a.b.c) as TOML text: each part bare where TOML allows, quoted otherwise.
+/// One key as TOML text: bare where TOML allows, quoted otherwise.
+std::string toml_key_part(const std::string& part) {
+  const bool bare = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  if (bare) return part;
+  std::string out = "\"";
+  for (const char c : part) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+/// A dotted key (a.b.c) as TOML text, part by part.
 std::string toml_key(const std::string& dotted) {
   std::string out;
   std::size_t start = 0;
@@ -138,36 +161,54 @@ std::string toml_key(const std::string& dotted) {
     const std::string part = dotted.substr(start, dot == std::string::npos ? dot : dot - start);
     if (part.empty())
       ATTENDSIM_INPUT_ERROR("overrides: key '" << dotted << "': an empty part in a dotted key");
-    const bool bare = std::all_of(part.begin(), part.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-    });
-    if (!out.empty()) out += '.';
-    if (bare) {
-      out += part;
-    } else {
-      out += '"';
-      for (const char c : part) {
-        if (c == '"' || c == '\\') {
-          out += '\\';
-          out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-      }
-      out += '"';
-    }
+    out += (out.empty() ? "" : ".") + toml_key_part(part);
     if (dot == std::string::npos) return out;
     start = dot + 1;
   }
 }
 
+/// A float as TOML text: the shortest text that reads back as the same double (0.6, not
+/// 0.59999999999999998), with ".0" when it would read as an integer.
+std::string toml_float(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  std::string t(buf, r.ptr);
+  if (t.find_first_of(".e") == std::string::npos) t += ".0";
+  return t;
+}
+
+/// A TOML node as value text: floats shortest (toml_float), tables inline, the rest as toml++
+/// writes it.
+std::string toml_value_text(const toml::node& n) {
+  if (const auto* d = n.as_floating_point()) return toml_float(d->get());
+  if (const auto* a = n.as_array()) {
+    std::string t = "[";
+    for (std::size_t i = 0; i < a->size(); ++i) t += (i ? ", " : "") + toml_value_text((*a)[i]);
+    return t + "]";
+  }
+  if (const auto* tab = n.as_table()) {
+    std::string t = "{";
+    bool first = true;
+    for (auto&& [k, v] : *tab) {
+      t += (first ? " " : ", ") + toml_key_part(std::string(k.str())) + " = " + toml_value_text(v);
+      first = false;
+    }
+    return t + (first ? "}" : " }");
+  }
+  toml::table one;  // a string (escaped), an integer or a boolean
+  one.insert_or_assign("x", n);
+  std::ostringstream os;
+  os << one;
+  const std::string line = os.str();
+  ATTENDSIM_REQUIRE(line.rfind("x = ", 0) == 0, "unexpected TOML text of a value: " << line);
+  return line.substr(4, line.find_last_not_of('\n') - 3);
+}
+
 /// The overrides {dotted key: value} as the TOML text of an overrides file, one key a line in
-/// the order given (values in toml++'s notation: a float keeps every bit, a dict is an inline
-/// table). It is what `attendsim run --overrides` reads and what the results folder records.
+/// the order given (a float in its shortest exact form, a dict as an inline table). It is what
+/// `attendsim run --overrides` reads and what the results folder records.
 std::string overrides_text(const py::dict& overrides) {
   if (overrides.empty()) return "";
   std::string text =
@@ -175,18 +216,7 @@ std::string overrides_text(const py::dict& overrides) {
       "attendsim run config.toml --overrides overrides.toml simulates the same config.\n";
   for (const auto& [k, v] : overrides) {
     const auto key = py::str(k).cast<std::string>();
-    auto node = to_toml(v, key);
-    toml::table one;
-    if (auto* t = node->as_table()) {
-      mark_inline(*t);
-      t->is_inline(true);
-    }
-    one.insert_or_assign("x", std::move(*node));
-    std::ostringstream os;
-    os << one;
-    const std::string line = os.str();
-    ATTENDSIM_REQUIRE(line.rfind("x = ", 0) == 0, "unexpected TOML text of an override: " << line);
-    text += toml_key(key) + " = " + line.substr(4) + "\n";
+    text += toml_key(key) + " = " + toml_value_text(*to_toml(v, key)) + "\n";
   }
   return text;
 }

@@ -127,7 +127,7 @@ def test_report_and_followup_match_cli(cli, mora_small, tmp_path):
     assert html == tmp_path / "py" / "report_en.html"
     assert html.read_bytes() == (tmp_path / "cli" / "report_en.html").read_bytes()
     observed = tmp_path / "observed.csv"
-    scenario = attendsim.load(mora_small).scenarios[1]
+    scenario = list(json.loads((tmp_path / "cli" / "summary.json").read_text())["scenarios"])[1]
     observed.write_text(f"scenario,metric,value\n{scenario},sustained_returns,3\n")
     r = run_cli(cli, "followup", tmp_path / "cli", observed, "--quiet")
     assert r.returncode == 0, r.stderr
@@ -225,6 +225,9 @@ def test_overrides_are_recorded_and_rerun_by_the_cli(cli, mora_small, tmp_path):
     text = (folder / "overrides.toml").read_text()
     keys = [line.split(" = ")[0] for line in text.splitlines() if not line.startswith("#")]
     assert keys == list(overrides)
+    # A float in its shortest exact form (Python's repr is one such form), a dict inline.
+    assert f"detection.p_consent = {overrides['detection.p_consent']!r}\n" in text
+    assert "coordinators.rr_improve_in_case = { base = 2.0, dist = " in text
     run_json = json.loads((folder / "run.json").read_text())
     assert run_json["overrides_file"] == "overrides.toml"
     assert run_json["config_hash"] == cfg.hash != attendsim.load(mora_small).hash
