@@ -73,7 +73,10 @@ std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg) {
 
 std::string config_hash(const ModelConfig& cfg) {
   char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(stable_hash(cfg.text)));
+  const auto h = cfg.overrides.empty()
+                     ? stable_hash(cfg.text)
+                     : stable_hash(cfg.text + std::string(1, '\0') + cfg.overrides);
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
 

@@ -101,7 +101,10 @@ struct Municipality {
 
 struct ModelConfig {
   std::string file;
-  std::string text;  ///< raw config bytes (hashed into run.json)
+  std::string text;  ///< raw config bytes (hashed into run.json; config.toml of its results)
+  /// The bytes of the overrides applied over `text` (`--overrides FILE`, or the Python
+  /// module's overrides=; overrides.toml of its results), "" when none.
+  std::string overrides;
   std::string name;
   std::string description;
   Bilingual description_text;  ///< description_sv / description_en (en falls back to description)
@@ -128,7 +131,8 @@ std::vector<ScenarioSpec> comparison_scenarios(const ModelConfig& cfg);
 /// Probability rows are renormalised to sum exactly to 1.
 ModelParams realise(const ModelConfig& cfg, const std::vector<double>& values);
 
-/// Hex FNV-1a hash of the config text, for provenance.
+/// Hex FNV-1a hash of the config text, for provenance; with overrides, of the text, a NUL
+/// byte and the overrides' text (the effective config: another hash than the file's).
 std::string config_hash(const ModelConfig& cfg);
 
 }  // namespace attendsim::models

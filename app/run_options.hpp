@@ -1,139 +1,64 @@
 #pragma once
-/// Options shared by the commands that run an experiment (run, compare, ...): the same
-/// names, checks and defaults everywhere.
+/// The command-line side of the options shared by the commands that run an experiment (run,
+/// compare, sensitivity, threshold): CLI11 fills a models::ExperimentOptions (io/commands.hpp,
+/// where the defaults, bounds and their use live) and the config path.
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <filesystem>
-#include <memory>
-#include <sstream>
 #include <string>
-#include <thread>
 
-#include "analysis/experiment.hpp"
-#include "analysis/model_config.hpp"
 #include "app/cli_checks.hpp"
-#include "io/results_writer.hpp"
-#include "io/targets_reader.hpp"
-#include "sim/error.hpp"
-#include "sim/output.hpp"
-#include "sim/progress.hpp"
+#include "io/commands.hpp"
+#include "io/config_schema.hpp"
 
 namespace attendsim::app {
 
-/// Run options at base values: seed, replications and threads from the command line when
-/// given (>= 0, > 0, > 0), else the config's [simulation] values and every core.
-inline models::RunOptions base_run_options(const models::ModelConfig& cfg, long long seed,
-                                           int replications, int threads) {
-  models::RunOptions opt;
-  opt.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : cfg.run.seed;
-  opt.replications = replications > 0 ? replications : cfg.run.replications;
-  opt.threads =
-      threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  opt.split = &process_work_split();  // this process's share under mpirun
-  return opt;
+/// CONFIG and --overrides: the config a command simulates.
+struct ConfigArgs {
+  std::string config;
+  std::string overrides;
+  models::ModelConfig load() const { return models::load_model_config(config, overrides); }
+};
+
+/// Adds CONFIG (described by `help`) and --overrides.
+inline void add_config_arguments(CLI::App* sub, ConfigArgs& c, const std::string& help) {
+  sub->add_option("CONFIG", c.config, help)->required();
+  sub->add_option("--overrides", c.overrides,
+                  "TOML file of keys that replace the config's, one a line (e.g. "
+                  "detection.p_consent = 0.5; a results folder's overrides.toml)")
+      ->check(non_empty());
 }
 
-struct ExperimentArgs {
-  std::string config;
-  int draws = 0;
-  int replications = 0;
-  long long seed = -1;
-  int threads = 0;
-  std::string out;
-  bool quiet = false;
-  bool write_draws = false;
-  bool full_scenarios = false;
-  bool allow_other_config = false;
-  double max_memory_gib = 8;
-  std::string draws_from;
-  /// The command runs a config's [[municipalities]] (run); the others refuse such a config.
-  bool reads_municipalities = false;
-
-  /// Adds CONFIG, --draws, --replications, --seed, --threads, --out, --quiet, --write-draws.
-  void add_to(CLI::App* sub, const std::string& out_help) {
-    sub->add_option("CONFIG", config, "TOML config file (see configs/reference.toml)")->required();
-    sub->add_option("--draws", draws,
-                    "parameter draws (PSA); 1 = base values [config: simulation.draws]")
-        ->check(count_up_to(1e6));
-    sub->add_option("--replications", replications,
-                    "stochastic replications per draw [config: simulation.replications]")
-        ->check(count_up_to(1e6));
-    sub->add_option("--seed", seed, "master seed [config: simulation.seed, default 1]")
-        ->check(number_in(0, 9.2e18, "a whole number >= 0"));
-    sub->add_option("--threads", threads,
-                    "worker threads (default: all cores); results do not depend on it")
-        ->check(count_up_to(1024));
-    sub->add_option("--out", out, out_help)->check(non_empty());
-    sub->add_flag("--quiet", quiet, "no progress bar and no table");
-    sub->add_flag("--write-draws", write_draws, "also write draws.csv with per-unit values");
-    sub->add_option("--max-memory-gib", max_memory_gib,
-                    "refuse a run whose results would need more memory than this (default 8)")
-        ->check(number_in(1e-6, 1e6, "between 0 and 1e6"));
-    sub->add_flag("--allow-other-config", allow_other_config,
-                  "add to an --out folder even when its run.json is of another config");
-    sub->add_option("--draws-from", draws_from,
-                    "parameter draws from a CSV (draw,PATH,...; e.g. calibrate --targets' "
-                    "posterior_draws.csv): one draw per row, the other parameters as in a PSA "
-                    "draw; overrides --draws");
-    sub->add_flag("--full-scenarios", full_scenarios,
-                  "simulate every scenario in full instead of from the recorded baseline: 16 "
-                  "instead of about 600 bytes per pupil in flight, slower; the same results");
-  }
-
-  /// Run options: command line first, then the config's [simulation] values.
-  models::RunOptions options(const models::ModelConfig& cfg) const {
-    if (!cfg.municipalities.empty() && !reads_municipalities) {
-      throw InputError(cfg.file +
-                       ": [[municipalities]] is read by `attendsim run` only; give this command "
-                       "a config of one population");
-    }
-    auto opt = base_run_options(cfg, seed, replications, threads);
-    opt.draws = draws > 0 ? draws : cfg.run.draws;
-    opt.progress = !quiet && stderr_is_terminal();
-    opt.from_baseline = !full_scenarios;
-    if (!draws_from.empty()) {
-      opt.parameter_sets = models::read_parameter_draws(draws_from, cfg, opt.seed);
-      opt.draws = static_cast<int>(opt.parameter_sets.size());
-    }
-    return opt;
-  }
-
-  /// --out, or results/STEM<suffix>-DATE-TIME.
-  std::filesystem::path output_dir(const std::string& suffix) const {
-    return out.empty() ? default_output_dir("results",
-                                            std::filesystem::path(config).stem().string() + suffix)
-                       : std::filesystem::path(out);
-  }
-
-  /// Refuses (InputError), before anything is allocated, a run whose per-unit results would
-  /// need more than --max-memory-gib: `units` units of `scenarios` scenarios each (the
-  /// occupancy series, the metrics and the yearly net benefit of every scenario are kept).
-  void check_memory(double units, std::size_t scenarios, const models::ModelConfig& cfg,
-                    double extra_bytes = 0) const {
-    const double months = 12.0 * cfg.structure.horizon_years;
-    const double per_scenario = months * 8 * 4 + 40 * 8 + cfg.structure.horizon_years * 8 + 200;
-    const double bytes =
-        units * (static_cast<double>(scenarios) * per_scenario + 200) + extra_bytes;
-    const double gib = bytes / (1024.0 * 1024.0 * 1024.0);
-    if (gib > max_memory_gib) {
-      std::ostringstream os;
-      os.precision(3);
-      os << "the results would need about " << gib << " GiB of memory";
-      if (units > 0) os << " (" << units << " units x " << scenarios << " scenarios)";
-      os << ", more than --max-memory-gib " << max_memory_gib
-         << "; lower --draws, --replications or --sobol-n, or raise --max-memory-gib";
-      throw InputError(os.str());
-    }
-  }
-
-  /// The output folder of a command: checked against `cfg` when it exists (another config's
-  /// results are refused unless --allow-other-config), before anything is simulated.
-  std::unique_ptr<OutputDir> open_output(const std::string& suffix,
-                                         const models::ModelConfig& cfg) const {
-    const auto path = output_dir(suffix);
-    if (!out.empty()) models::check_output_folder(path, cfg, allow_other_config);
-    return std::make_unique<OutputDir>(path, out.empty());
-  }
-};
+/// Adds CONFIG, --overrides and --draws, --replications, --seed, --threads, --out, --quiet,
+/// --write-draws,
+/// --max-memory-gib, --allow-other-config, --draws-from, --full-scenarios.
+inline void add_experiment_options(CLI::App* sub, ConfigArgs& config, models::ExperimentOptions& o,
+                                   const std::string& out_help) {
+  add_config_arguments(sub, config, "TOML config file (see configs/reference.toml)");
+  sub->add_option("--draws", o.draws,
+                  "parameter draws (PSA); 1 = base values [config: simulation.draws]")
+      ->check(count_up_to(models::kMaxUnits));
+  sub->add_option("--replications", o.replications,
+                  "stochastic replications per draw [config: simulation.replications]")
+      ->check(count_up_to(models::kMaxUnits));
+  sub->add_option("--seed", o.seed, "master seed [config: simulation.seed, default 1]")
+      ->check(number_in(0, models::kMaxSeed, "a whole number >= 0"));
+  sub->add_option("--threads", o.threads,
+                  "worker threads (default: all cores); results do not depend on it")
+      ->check(count_up_to(models::kMaxThreads));
+  sub->add_option("--out", o.out, out_help)->check(non_empty());
+  sub->add_flag("--quiet", o.quiet, "no progress bar and no table");
+  sub->add_flag("--write-draws", o.write_draws, "also write draws.csv with per-unit values");
+  sub->add_option("--max-memory-gib", o.max_memory_gib,
+                  "refuse a run whose results would need more memory than this (default 8)")
+      ->check(number_in(1e-6, models::kMaxMemoryGib, "between 0 and 1e6"));
+  sub->add_flag("--allow-other-config", o.allow_other_config,
+                "add to an --out folder even when its run.json is of another config");
+  sub->add_option("--draws-from", o.draws_from,
+                  "parameter draws from a CSV (draw,PATH,...; e.g. calibrate --targets' "
+                  "posterior_draws.csv): one draw per row, the other parameters as in a PSA "
+                  "draw; overrides --draws");
+  sub->add_flag("--full-scenarios", o.full_scenarios,
+                "simulate every scenario in full instead of from the recorded baseline: 16 "
+                "instead of about 600 bytes per pupil in flight, slower; the same results");
+}
 
 }  // namespace attendsim::app

@@ -8,6 +8,7 @@
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
 
+#include "io/config_schema.hpp"
 #include "sim/error.hpp"
 #include "sim/output.hpp"
 
@@ -115,7 +116,7 @@ json estimates_json(const std::array<double, N>& est, const std::array<double, N
 
 std::string target_calibrated_config_toml(const ModelConfig& prior, const TargetCalibration& cal,
                                           const std::string& targets_name) {
-  toml::table root = toml::parse(prior.text, prior.file);
+  toml::table root = effective_config_table(prior);  // with its overrides, if any
   root.insert_or_assign("name", prior.name + "_calibrated");
   root.insert_or_assign("description",
                         "Calibrated to the targets " + targets_name +
@@ -183,7 +184,7 @@ std::string target_fit_json(const ModelConfig& prior, const std::vector<Target>&
 
 std::string calibrated_config_toml(const ModelConfig& prior, const RegisterCalibration& cal,
                                    const std::string& register_name) {
-  toml::table root = toml::parse(prior.text, prior.file);
+  toml::table root = effective_config_table(prior);  // with its overrides, if any
   root.insert_or_assign("name", prior.name + "_calibrated");
   root.insert_or_assign("description", "Calibrated to the register " + register_name + " (" +
                                            std::to_string(cal.records) +

@@ -97,7 +97,8 @@ class Builder {
                        Setter set) {
     if (!t.has(key)) {
       t.node(key);
-      Parameter p{t.path_of(key), cfg_.file, t.line_of(key), fallback, std::nullopt, domain, -1};
+      Parameter p{
+          t.path_of(key), t.file_of(key), t.line_of(key), fallback, std::nullopt, domain, -1};
       return add(std::move(p), std::move(set));
     }
     return param(t, key, domain, std::move(set));
@@ -143,7 +144,9 @@ class Builder {
 
   std::size_t from_node(TableReader& t, const std::string& key, const toml::node& n,
                         const std::string& path, int line, Domain domain, Setter set) {
-    Parameter p{path, cfg_.file, line, 0.0, std::nullopt, domain, -1};
+    // An overridden value names the overrides' file (sim/config.hpp apply_overrides).
+    const auto& src = n.source().path;
+    Parameter p{path, src && !src->empty() ? *src : cfg_.file, line, 0.0, std::nullopt, domain, -1};
     if (auto v = n.value_exact<double>()) {
       p.base = *v;
     } else if (auto w = n.value_exact<std::int64_t>()) {
@@ -210,8 +213,8 @@ void read_matrix(Builder& b, TableReader& t, int band, ModelConfig& cfg) {
       t.fail(kRows[s], "transition row must sum to 1, sums to " + config::fmt(sum));
     }
     if (!conc.empty()) {
-      cfg.parameters.add_dirichlet(t.path_of(kRows[s]), cfg.file, t.line_of(kRows[s]), idx,
-                                   conc[s]);
+      cfg.parameters.add_dirichlet(t.path_of(kRows[s]), t.file_of(kRows[s]), t.line_of(kRows[s]),
+                                   idx, conc[s]);
     }
   }
   t.finish();
@@ -257,8 +260,23 @@ void read_labels(TableReader& t, ModelConfig& cfg, const std::string& scenario) 
 
 }  // namespace
 
-ModelConfig load_model_config(const std::filesystem::path& path) {
-  return parse_model_config(config::Document::load(path));
+ModelConfig load_model_config(const std::filesystem::path& path,
+                              const std::filesystem::path& overrides) {
+  auto doc = config::Document::load(path);
+  if (overrides.empty()) return parse_model_config(doc);
+  // The file alone first, so that its own errors name its own lines; then with the overrides.
+  (void)parse_model_config(doc);
+  doc.apply_overrides(config::Document::load(overrides));
+  return parse_model_config(doc);
+}
+
+toml::table effective_config_table(const ModelConfig& cfg) {
+  auto root = toml::parse(cfg.text, cfg.file);
+  if (!cfg.overrides.empty()) {
+    auto overrides = toml::parse(cfg.overrides, cfg.file + " (overrides)");
+    config::merge_overrides(root, overrides);
+  }
+  return root;
 }
 
 namespace {
@@ -323,6 +341,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
   ModelConfig cfg;
   cfg.file = doc.path();
   cfg.text = doc.text();
+  cfg.overrides = doc.overrides_text();
   Builder b(cfg);
   TableReader root(doc);
   cfg.name = root.string("name");

@@ -9,13 +9,25 @@
 
 #include "analysis/model_config.hpp"
 
+namespace toml {
+inline namespace v3 {
+class table;
+}
+}  // namespace toml
+
 namespace attendsim::config {
 class Document;
 }
 
 namespace attendsim::models {
 
-ModelConfig load_model_config(const std::filesystem::path& path);
+/// The config of `path`, with the overrides file `overrides` applied when given (a TOML file
+/// of keys that replace the config's, e.g. `detection.p_consent = 0.5`; sim/config.hpp
+/// Document::apply_overrides). The file must be valid alone.
+ModelConfig load_model_config(const std::filesystem::path& path,
+                              const std::filesystem::path& overrides = {});
 ModelConfig parse_model_config(const config::Document& doc);
+/// The TOML tree of a loaded config with its overrides applied (what it simulates).
+toml::table effective_config_table(const ModelConfig& cfg);
 
 }  // namespace attendsim::models

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,8 @@
 #include <optional>
 #include <sstream>
 #include <vector>
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
 
 #include "analysis/metrics.hpp"
 #include "io/json_input.hpp"
@@ -836,11 +839,46 @@ std::string config_value_words(Language lang, const std::string& key, const std:
   return config_number(lang, v);
 }
 
+/// The overrides of a results folder (overrides.toml, io/results_writer.cpp): dotted key ->
+/// value as TOML text, for every value it replaces (tables written as sections or dotted keys
+/// are walked; any other value, a distribution's inline table included, is one value).
+std::map<std::string, std::string> override_values(const fs::path& file) {
+  std::map<std::string, std::string> out;
+  if (!fs::exists(file)) return out;
+  const auto doc = config::Document::parse(read_text(file), file.string());
+  std::function<void(const toml::table&, const std::string&)> walk = [&](const toml::table& t,
+                                                                         const std::string& at) {
+    for (auto&& [k, v] : t) {
+      const std::string path = at.empty() ? std::string(k.str()) : at + "." + std::string(k.str());
+      if (const auto* sub = v.as_table(); sub != nullptr && !sub->is_inline()) {
+        walk(*sub, path);
+        continue;
+      }
+      if (const auto* d = v.as_floating_point()) {  // shortest exact text: 0.6, not 0.599...98
+        char buf[64];
+        out[path] = std::string(buf, std::to_chars(buf, buf + sizeof buf, d->get()).ptr);
+        continue;
+      }
+      toml::table one;
+      one.insert_or_assign("x", v);
+      std::ostringstream os;
+      os << one;
+      const std::string line = os.str();
+      out[path] = line.rfind("x = ", 0) == 0 ? line.substr(4) : line;
+    }
+  };
+  walk(doc.root(), "");
+  return out;
+}
+
 /// The appendix: the config's commented parameter lines that cite a source. In both languages
 /// each row is the key in words (io/labels.hpp), its value in words and the sources it cites,
 /// no raw key and no comment text; a key without words is counted, not shown (the config file
 /// in the results folder has them all).
-std::string assumptions_html(const std::string& config_text, Language lang) {
+/// A value replaced by the run's overrides (`overridden`) is shown with the overrides' value
+/// and a note listing them all.
+std::string assumptions_html(const std::string& config_text, Language lang,
+                             const std::map<std::string, std::string>& overridden) {
   const Text& t = text_for(lang);
   const bool sv = lang == Language::sv;
   std::ostringstream h;
@@ -865,11 +903,28 @@ std::string assumptions_html(const std::string& config_text, Language lang) {
       ++without_words;
       continue;
     }
+    // A value the run's overrides replaced is shown as simulated, its source as replaced.
+    const auto o = overridden.find(path);
     h << "<tr><td>" << svg::escape(sv ? words->sv : words->en) << "</td><td>"
-      << svg::escape(config_value_words(lang, path, value)) << "</td><td>"
-      << svg::escape(source_words(lang, comment)) << "</td></tr>";
+      << svg::escape(config_value_words(lang, path, o == overridden.end() ? value : o->second))
+      << "</td><td>"
+      << svg::escape(o == overridden.end() ? source_words(lang, comment)
+                                           : (sv ? "ändrat för denna körning (overrides.toml)"
+                                                 : "replaced for this run (overrides.toml)"))
+      << "</td></tr>";
   }
   h << "</table>";
+  if (!overridden.empty()) {
+    h << "<p class=\"note\">"
+      << (sv ? "Värden ändrade för denna körning (overrides.toml): "
+             : "Values replaced for this run (overrides.toml): ");
+    bool first = true;
+    for (const auto& [k, v] : overridden) {
+      h << (first ? "" : "; ") << svg::escape(k + " = " + v);
+      first = false;
+    }
+    h << ".</p>\n";
+  }
   h << "<p class=\"note\">"
     << (sv ? "Källorna (S1, S2 …) förtecknas i projektets källförteckning; "
              "konfigurationsfilen i resultatmappen anger dem med kommentarer."
@@ -1258,7 +1313,9 @@ std::string build_report(const fs::path& dir, Language lang) {
 
   // Assumptions: the config's commented parameter lines that cite sources.
   h << "<h2>" << t.assumptions << "</h2>";
-  if (fs::exists(dir / "config.toml")) h << assumptions_html(read_text(dir / "config.toml"), lang);
+  if (fs::exists(dir / "config.toml"))
+    h << assumptions_html(read_text(dir / "config.toml"), lang,
+                          override_values(dir / "overrides.toml"));
 
   // Provenance
   h << "<h2>" << t.provenance << "</h2><table>"

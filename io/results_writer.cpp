@@ -185,6 +185,9 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   run["config_file"] = cfg.file;
   run["config_name"] = cfg.name;
   run["config_hash"] = config_hash(cfg);
+  // The overrides applied over config.toml: `attendsim run config.toml --overrides
+  // overrides.toml` (with this seed, draws and replications) simulates the same config.
+  if (!cfg.overrides.empty()) run["overrides_file"] = "overrides.toml";
   run["seed"] = res.options.seed;
   run["stream_derivation_version"] = kStreamDerivationVersion;
   run["terminal_events"] = name_of(cfg.structure.outcomes.terminal_events);
@@ -202,6 +205,10 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   // config_file is a path: its bytes need not be UTF-8; replace what is not.
   dir.write("run.json", run.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   dir.write("config.toml", cfg.text);  // the exact config, for reports and reproduction
+  if (cfg.overrides.empty())
+    dir.drop("overrides.toml");
+  else
+    dir.write("overrides.toml", cfg.overrides);  // its exact overrides, if any
 }
 
 void check_output_folder(const std::filesystem::path& dir, const ModelConfig& cfg,

@@ -1,14 +1,17 @@
-#include "io/sensitivity_run.hpp"
-
+/// `attendsim sensitivity` (io/commands.hpp sensitivity_command): the chosen analysis
+/// (analysis/sensitivity.hpp, analysis/global_sensitivity.hpp), its files
+/// (io/sensitivity_writer.hpp) and console text.
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <ostream>
 
 #include "analysis/global_sensitivity.hpp"
 #include "analysis/metrics.hpp"
 #include "io/base_case_run.hpp"
+#include "io/commands.hpp"
 #include "io/results_writer.hpp"
 #include "io/sensitivity_writer.hpp"
 #include "sim/error.hpp"
@@ -16,8 +19,16 @@
 
 namespace attendsim::models {
 
-void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRequest& req,
-                     OutputDir& dir, bool keep_run_files, std::ostream& os) {
+namespace {
+
+/// Runs the requested analysis with `opt` (draws, replications, seed, threads; each method
+/// sets its own default replications unless given), writes its files into `dir` and commits
+/// it. `keep_run_files`: the folder already holds a run or compare, whose summary, occupancy
+/// and run.json stay. Console text to `os` unless quiet. InputError on a bad request.
+std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptions opt,
+                                                const SensitivityOptions& req, OutputDir& dir,
+                                                bool keep_run_files, std::ostream& os) {
+  const bool replications_given = req.replications > 0;
   auto write_run = [&](const ExperimentResult& res, const Provenance& prov, bool with_draws) {
     if (!keep_run_files) write_run_outputs(dir, cfg, res, prov, with_draws);
   };
@@ -54,7 +65,7 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
          << r.result.options.replications << " replications (batches of " << req.batch << ")\n";
       os << "results: " << dir.final_path().string() << "\n";
     }
-    return;
+    return r.result;
   }
   if (req.method.empty()) {
     ATTENDSIM_INPUT_ERROR("sensitivity: give --method (" << known_names<SensitivityMethod>()
@@ -80,8 +91,8 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
                             << opt.parameter_sets.size());
     if (opt.parameter_sets.empty() && opt.draws <= 1) opt.draws = 100;
     req.check_memory(static_cast<double>(opt.draws) * opt.replications,
-                     comparison_scenarios(cfg).size(), 0);
-    if (!req.replications_given) opt.replications = 2;
+                     comparison_scenarios(cfg).size(), cfg);
+    if (!replications_given) opt.replications = 2;
     const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
     write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
     dir.write("psa.csv", psa_csv(res));
@@ -92,10 +103,10 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
          << res.scenarios.size() << " scenarios; psa.csv, acceptability.csv"
          << (keep_run_files ? "" : ", draws.csv") << " in " << dir.final_path().string() << "\n";
     }
-    return;
+    return res;
   }
   if (method == SensitivityMethod::oneway) {
-    if (!req.replications_given) opt.replications = 10;
+    if (!replications_given) opt.replications = 10;
     const auto rows = one_way(cfg, opt);
     write_base_run("sensitivity --method oneway", std::nullopt);
     dir.write("tornado.csv", tornado_csv(rows));
@@ -110,7 +121,7 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
       }
       os << "results: " << dir.final_path().string() << "\n";
     }
-    return;
+    return std::nullopt;
   }
   if (method == SensitivityMethod::twoway) {
     const auto comma = req.params.find(',');
@@ -119,7 +130,7 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
                             << req.params << "'");
     if (comma == std::string::npos)
       ATTENDSIM_INPUT_ERROR("--method twoway needs --params A,B (two parameter keys)");
-    if (!req.replications_given) opt.replications = 10;
+    if (!replications_given) opt.replications = 10;
     const auto rows =
         two_way(cfg, opt, req.params.substr(0, comma), req.params.substr(comma + 1), req.grid);
     write_base_run("sensitivity --method twoway", std::nullopt);
@@ -128,13 +139,13 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
     if (!req.quiet)
       os << "two-way grid " << req.grid << "x" << req.grid << ": twoway.csv in "
          << dir.final_path().string() << "\n";
-    return;
+    return std::nullopt;
   }
   if (method == SensitivityMethod::sobol) {
     if (req.sobol_n < 2)
       ATTENDSIM_INPUT_ERROR("--sobol-n: the base sample size must be >= 2, got " << req.sobol_n);
-    if (!req.replications_given) opt.replications = 2;
-    const auto estimator = req.estimator;
+    if (!replications_given) opt.replications = 2;
+    const auto estimator = *parse_name<SobolEstimator>(req.estimator);
     if (opt.replications < 2 && !req.quiet) {
       std::cerr << "attendsim: note: with --replications 1 the simulator's noise cannot be "
                    "estimated; the indices keep its bias (use 2 or more)\n";
@@ -145,7 +156,7 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
                             static_cast<double>(req.sobol_n) *
                             static_cast<double>(params.size() + 2);
       req.check_memory(
-          0, 1,
+          0, 1, cfg,
           points * (8.0 * 3 * opt.replications + 8.0 * params.size()) +
               static_cast<double>(req.randomisations) * req.sobol_n * opt.replications * 24);
     }
@@ -182,13 +193,13 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
       }
       os << "results: " << dir.final_path().string() << "\n";
     }
-    return;
+    return std::nullopt;
   }
   if (method == SensitivityMethod::voi) {
     if (opt.draws <= 1) opt.draws = 200;
     req.check_memory(static_cast<double>(opt.draws) * opt.replications,
-                     comparison_scenarios(cfg).size(), 0);
-    if (!req.replications_given) opt.replications = 2;
+                     comparison_scenarios(cfg).size(), cfg);
+    if (!replications_given) opt.replications = 2;
     const auto r = value_of_information(cfg, opt, req.params);
     write_run(r.result, {"sensitivity --method voi", r.result.wall_seconds, opt.threads}, true);
     dir.write("voi.csv", voi_csv(r));
@@ -202,9 +213,29 @@ void run_sensitivity(const ModelConfig& cfg, RunOptions opt, const SensitivityRe
       }
       os << "results: " << dir.final_path().string() << "\n";
     }
-    return;
+    return r.result;
   }
   ATTENDSIM_REQUIRE(false, "--method " << req.method << " has no analysis");
+}
+
+}  // namespace
+
+CommandResult sensitivity_command(ModelConfig cfg, const SensitivityOptions& a, std::ostream& os) {
+  a.check();
+  // Sensitivity analyses estimate functions of the expected outputs: terminal events are
+  // counted by their probabilities (less noise, the same expectation) unless asked not to.
+  if (a.terminal_events != "config")
+    cfg.structure.outcomes.terminal_events = *parse_name<TerminalEvents>(a.terminal_events);
+  const auto opt = a.options(cfg);
+  const auto out_dir = a.output_dir(cfg, "-sensitivity");
+  if (!a.out.empty()) check_output_folder(out_dir, cfg, a.allow_other_config);
+  // Into a results folder that already holds a run or compare, a method adds only its own
+  // files: summary.*, occupancy.csv, draws.csv and run.json stay those of the wider run, so
+  // `run`, `compare`, then `sensitivity` into one folder give one consistent report.
+  const bool keep_run_files = std::filesystem::exists(out_dir / "summary.json");
+  OutputDir dir(out_dir, a.out.empty());
+  auto res = run_sensitivity(cfg, opt, a, dir, keep_run_files, os);
+  return {dir.final_path(), std::move(res)};
 }
 
 }  // namespace attendsim::models

@@ -1,45 +1,44 @@
 /// attendsim._core: the pybind11 binding under the `attendsim` Python package
 /// (python/attendsim/__init__.py turns its results into pandas DataFrames).
 ///
-/// Each command does what the CLI's command does (app/cmd_run.cpp, cmd_compare.cpp,
-/// cmd_sensitivity.cpp), through the same analysis/ and io/ functions, and writes the same
-/// results folder, so its files are byte-identical to the CLI's for the same seed (run.json
-/// apart: it holds the wall time). Python objects are converted to C++ before the simulation
-/// and the GIL is released while it runs (py::gil_scoped_release); no Python object is touched
-/// until it is taken again. attendsim::InputError (bad config, key, option) becomes
-/// attendsim.InputError, a ValueError carrying the FILE:LINE: key '...' message.
+/// Each command is the CLI's: its options are the same struct (io/commands.hpp), filled here
+/// from keyword arguments instead of by CLI11, and the same function runs it, so its files are
+/// byte-identical to the CLI's for the same seed (run.json apart: it holds the wall time). Python
+/// objects are converted to C++ before the simulation and the GIL is released while it runs
+/// (py::gil_scoped_release); no Python object is touched until it is taken again.
+/// attendsim::InputError (bad config, key, option) becomes attendsim.InputError, a ValueError
+/// carrying the FILE:LINE: key '...' message.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <signal.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "analysis/experiment.hpp"
-#include "analysis/global_sensitivity.hpp"
 #include "analysis/metrics.hpp"
 #include "analysis/model_config.hpp"
-#include "analysis/sensitivity.hpp"
+#include "io/commands.hpp"
 #include "io/config_schema.hpp"
-#include "io/decision_brief.hpp"
-#include "io/labels.hpp"
-#include "io/plan_and_fund.hpp"
 #include "io/results_writer.hpp"
-#include "io/sensitivity_writer.hpp"
-#include "io/targets_reader.hpp"
-#include "io/threshold_writer.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/names.hpp"
@@ -131,133 +130,255 @@ std::string toml_text(toml::table t) {
   return os.str();
 }
 
-/// Sets `dotted` (a.b.c) in `root` to `value`, creating tables on the way.
-void set_dotted(toml::table& root, const std::string& dotted, std::unique_ptr<toml::node> value,
-                const std::string& source) {
-  toml::table* t = &root;
+/// One key as TOML text: bare where TOML allows, quoted otherwise.
+std::string toml_key_part(const std::string& part) {
+  const bool bare = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  if (bare) return part;
+  std::string out = "\"";
+  for (const char c : part) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+/// A dotted key (a.b.c) as TOML text, part by part.
+std::string toml_key(const std::string& dotted) {
+  std::string out;
   std::size_t start = 0;
   while (true) {
     const auto dot = dotted.find('.', start);
     const std::string part = dotted.substr(start, dot == std::string::npos ? dot : dot - start);
     if (part.empty())
-      ATTENDSIM_INPUT_ERROR(source << ": key '" << dotted << "': an empty part in a dotted key");
-    if (dot == std::string::npos) {
-      t->insert_or_assign(part, std::move(*value));
-      return;
-    }
-    auto* n = t->get(part);
-    if (n == nullptr) {
-      t->insert_or_assign(part, toml::table{});
-      n = t->get(part);
-    }
-    if (!n->is_table()) {
-      ATTENDSIM_INPUT_ERROR(source << ": key '" << dotted << "': '" << dotted.substr(0, dot)
-                                   << "' is a value, not a table");
-    }
-    t = n->as_table();
+      ATTENDSIM_INPUT_ERROR("overrides: key '" << dotted << "': an empty part in a dotted key");
+    out += (out.empty() ? "" : ".") + toml_key_part(part);
+    if (dot == std::string::npos) return out;
     start = dot + 1;
   }
 }
 
-using Overrides = std::vector<std::pair<std::string, std::unique_ptr<toml::node>>>;
-
-Overrides read_overrides(const py::dict& overrides) {
-  Overrides out;
-  for (const auto& [k, v] : overrides) {
-    const auto key = py::str(k).cast<std::string>();
-    out.emplace_back(key, to_toml(v, key));
-  }
-  return out;
+/// A float as TOML text: the shortest text that reads back as the same double (0.6, not
+/// 0.59999999999999998), with ".0" when it would read as an integer.
+std::string toml_float(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  std::string t(buf, r.ptr);
+  if (t.find_first_of(".e") == std::string::npos) t += ".0";
+  return t;
 }
 
-/// Parses `root` with `overrides` applied, as TOML text named `display`.
-std::shared_ptr<Config> parse_with_overrides(toml::table root, Overrides overrides,
-                                             const std::string& display) {
-  for (auto& [key, value] : overrides) set_dotted(root, key, std::move(value), display);
+/// A TOML node as value text: floats shortest (toml_float), tables inline, the rest as toml++
+/// writes it.
+std::string toml_value_text(const toml::node& n) {
+  if (const auto* d = n.as_floating_point()) return toml_float(d->get());
+  if (const auto* a = n.as_array()) {
+    std::string t = "[";
+    for (std::size_t i = 0; i < a->size(); ++i) t += (i ? ", " : "") + toml_value_text((*a)[i]);
+    return t + "]";
+  }
+  if (const auto* tab = n.as_table()) {
+    std::string t = "{";
+    bool first = true;
+    for (auto&& [k, v] : *tab) {
+      t += (first ? " " : ", ") + toml_key_part(std::string(k.str())) + " = " + toml_value_text(v);
+      first = false;
+    }
+    return t + (first ? "}" : " }");
+  }
+  toml::table one;  // a string (escaped), an integer or a boolean
+  one.insert_or_assign("x", n);
+  std::ostringstream os;
+  os << one;
+  const std::string line = os.str();
+  ATTENDSIM_REQUIRE(line.rfind("x = ", 0) == 0, "unexpected TOML text of a value: " << line);
+  return line.substr(4, line.find_last_not_of('\n') - 3);
+}
+
+/// The overrides {dotted key: value} as the TOML text of an overrides file, one key a line in
+/// the order given (a float in its shortest exact form, a dict as an inline table). It is what
+/// `attendsim run --overrides` reads and what the results folder records.
+std::string overrides_text(const py::dict& overrides) {
+  if (overrides.empty()) return "";
+  std::string text =
+      "# Overrides applied over config.toml, each key replacing the config's value; "
+      "attendsim run config.toml --overrides overrides.toml simulates the same config.\n";
+  for (const auto& [k, v] : overrides) {
+    const auto key = py::str(k).cast<std::string>();
+    text += toml_key(key) + " = " + toml_value_text(*to_toml(v, key)) + "\n";
+  }
+  return text;
+}
+
+/// Parses `doc` (alone first, so that its own errors name its own lines), then with the
+/// overrides applied, as `attendsim run CONFIG --overrides FILE` does.
+std::shared_ptr<Config> parse_with_overrides(config::Document doc, const std::string& overrides,
+                                             const std::string& source) {
   auto cfg = std::make_shared<Config>();
-  cfg->model =
-      models::parse_model_config(config::Document::parse(toml_text(std::move(root)), display));
-  cfg->source = display;
+  cfg->model = models::parse_model_config(doc);
+  cfg->source = source;
+  if (overrides.empty()) return cfg;
+  doc.apply_overrides(config::Document::parse(overrides, "<overrides>"));
+  cfg->model = models::parse_model_config(doc);
+  cfg->source = source + " (with overrides)";
   return cfg;
 }
 
 std::shared_ptr<Config> load_file(const std::string& path, const py::dict& overrides) {
-  auto ov = read_overrides(overrides);
+  const auto ov = overrides_text(overrides);
   py::gil_scoped_release release;
-  // The file alone first: its own errors then name its own lines, and without overrides the
-  // config (its text and hash) is exactly the file the CLI reads.
-  auto doc = config::Document::load(path);
-  auto model = models::parse_model_config(doc);
-  if (ov.empty()) {
-    auto cfg = std::make_shared<Config>();
-    cfg->model = std::move(model);
-    cfg->source = path;
-    return cfg;
-  }
-  return parse_with_overrides(doc.root(), std::move(ov), path + " (with overrides)");
+  return parse_with_overrides(config::Document::load(path), ov, path);
 }
 
 std::shared_ptr<Config> load_dict(const py::dict& d, const py::dict& overrides) {
   auto root = to_toml_table(d, "");
-  auto ov = read_overrides(overrides);
+  const auto ov = overrides_text(overrides);
   py::gil_scoped_release release;
-  return parse_with_overrides(std::move(root), std::move(ov), "<dict>");
+  return parse_with_overrides(config::Document::parse(toml_text(std::move(root)), "<dict>"), ov,
+                              "<dict>");
 }
 
-// ---- Options shared by the commands (as app/run_options.hpp reads them) -------------------
+// ---- Options: keyword arguments into the commands' own structs (io/commands.hpp) -----------
 
-struct Common {
-  std::string out;
-  int draws = 0;
-  int replications = 0;
-  long long seed = -1;
-  int threads = 0;
-  bool write_draws = false;
-  bool full_scenarios = false;
-  bool allow_other_config = false;
-  std::string draws_from;
+/// The option names of each command's struct (io/commands.hpp), as the CLI's --long-names
+/// with '_' for '-'; the struct holds every default and bound. `visit` calls v(name, field).
+template <class V>
+void visit(models::ExperimentOptions& o, V&& v) {
+  v("out", o.out);
+  v("draws", o.draws);
+  v("replications", o.replications);
+  v("seed", o.seed);
+  v("threads", o.threads);
+  v("write_draws", o.write_draws);
+  v("full_scenarios", o.full_scenarios);
+  v("allow_other_config", o.allow_other_config);
+  v("max_memory_gib", o.max_memory_gib);
+  v("draws_from", o.draws_from);
+}
+template <class V>
+void visit(models::CompareOptions& o, V&& v) {
+  visit(static_cast<models::ExperimentOptions&>(o), v);
+  v("roi_target", o.roi_target);
+  v("confidence", o.confidence);
+  v("lang", o.lang);
+  v("no_threshold", o.no_threshold);
+}
+template <class V>
+void visit(models::SensitivityOptions& o, V&& v) {
+  visit(static_cast<models::ExperimentOptions&>(o), v);
+  v("method", o.method);
+  v("params", o.params);
+  v("grid", o.grid);
+  v("sobol_n", o.sobol_n);
+  v("bootstrap", o.bootstrap);
+  v("randomisations", o.randomisations);
+  v("terminal_events", o.terminal_events);
+  v("estimator", o.estimator);
+  v("target_se", o.target_se);
+  v("batch", o.batch);
+  v("max_replications", o.max_replications);
+  v("values_per_return", o.values_per_return);
+}
+template <class V>
+void visit(models::ThresholdOptions& o, V&& v) {
+  visit(static_cast<models::ExperimentOptions&>(o), v);
+  v("param", o.param);
+  v("metric", o.metric);
+  v("target", o.target);
+  v("range", o.range);
+  v("scenarios", o.scenarios);
+  v("grid", o.grid);
+  v("batches", o.batches);
+}
+template <class V>
+void visit(models::CalcOptions& o, V&& v) {
+  v("out", o.out);
+  v("replications", o.replications);
+  v("seed", o.seed);
+  v("threads", o.threads);
+}
+template <class V>
+void visit(models::ReportOptions& o, V&& v) {
+  v("lang", o.lang);
+  v("out", o.out);
+}
+template <class V>
+void visit(models::FollowupOptions& o, V&& v) {
+  v("scenario", o.scenario);
+}
+template <class V>
+void visit(models::CalibrateOptions& o, V&& v) {
+  v("register", o.register_file);
+  v("targets", o.targets_file);
+  v("case_log", o.case_log);
+  v("params", o.params);
+  v("prior_draws", o.prior_draws);
+  v("posterior_draws", o.posterior_draws);
+  v("pupils", o.pupils);
+  v("scenario", o.scenario);
+  v("out", o.out);
+  v("fit_draws", o.fit_draws);
+  v("seed", o.seed);
+  v("threads", o.threads);
+  v("max_memory_gib", o.max_memory_gib);
+}
 
-  models::RunOptions options(const models::ModelConfig& cfg) const {
-    models::RunOptions opt;
-    opt.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : cfg.run.seed;
-    opt.draws = draws > 0 ? draws : cfg.run.draws;
-    opt.replications = replications > 0 ? replications : cfg.run.replications;
-    opt.threads =
-        threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-    opt.progress = false;
-    opt.from_baseline = !full_scenarios;
-    if (!draws_from.empty()) {
-      opt.parameter_sets = models::read_parameter_draws(draws_from, cfg, opt.seed);
-      opt.draws = static_cast<int>(opt.parameter_sets.size());
+template <class V>
+void visit(models::SynthRegisterOptions& o, V&& v) {
+  v("pupils", o.pupils);
+  v("months", o.months);
+  v("seed", o.seed);
+  v("start_year", o.start_year);
+  v("out", o.out);
+}
+
+/// A command's options from keyword arguments: each given one (not None) into its field,
+/// a wrong type or an unknown name refused naming it; the rest keep the struct's defaults.
+template <class Options>
+Options read_options(const py::dict& given, const std::string& command) {
+  Options o;
+  std::set<std::string> known;
+  visit(o, [&](const char* name, auto& field) {
+    known.insert(name);
+    if (!given.contains(name) || given[name].is_none()) return;
+    try {
+      field = given[name].cast<std::decay_t<decltype(field)>>();
+    } catch (const py::cast_error&) {
+      ATTENDSIM_INPUT_ERROR(
+          command << ": option '" << name << "': a value of type "
+                  << py::str(py::type::of(given[name]).attr("__name__")).cast<std::string>()
+                  << " does not fit");
     }
-    return opt;
+  });
+  for (const auto& [k, v] : given) {
+    const auto name = py::str(k).cast<std::string>();
+    if (known.count(name) == 0) {
+      std::string list;
+      for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+      ATTENDSIM_INPUT_ERROR(command << ": no option '" << name << "' (options: " << list << ")");
+    }
   }
+  return o;
+}
 
-  void check() const {
-    if (out.empty()) ATTENDSIM_INPUT_ERROR("out: a results folder is needed");
-    if (draws < 0 || draws > 1000000) ATTENDSIM_INPUT_ERROR("draws: 0 to 1e6, got " << draws);
-    if (replications < 0 || replications > 1000000)
-      ATTENDSIM_INPUT_ERROR("replications: 0 to 1e6, got " << replications);
-    if (threads < 0 || threads > 1024) ATTENDSIM_INPUT_ERROR("threads: 0 to 1024, got " << threads);
-  }
-};
-
-Common read_common(const py::dict& o) {
-  Common c;
-  auto get = [&](const char* k, auto& into) {
-    if (o.contains(k) && !o[k].is_none()) into = o[k].cast<std::decay_t<decltype(into)>>();
-  };
-  get("out", c.out);
-  get("draws", c.draws);
-  get("replications", c.replications);
-  get("seed", c.seed);
-  get("threads", c.threads);
-  get("write_draws", c.write_draws);
-  get("full_scenarios", c.full_scenarios);
-  get("allow_other_config", c.allow_other_config);
-  get("draws_from", c.draws_from);
-  c.check();
-  return c;
+/// The defaults of a command's options, as a dict (attendsim.defaults(command)).
+template <class Options>
+py::dict defaults_of() {
+  Options o;
+  py::dict d;
+  visit(o, [&](const char* name, auto& field) { d[name] = field; });
+  return d;
 }
 
 /// OutputDir installs signal handlers that end the process (after removing its temporary
@@ -290,7 +411,7 @@ struct Outcome {
   double started = 0;
   double finished = 0;
   std::uint64_t pupil_months = 0;
-  std::string note;
+  std::string printed;
 };
 
 /// summarise() of the defined values; NaN when there are none (a metric undefined in every
@@ -319,190 +440,39 @@ py::dict to_python(const Outcome& o) {
   d["means"] = o.means;
   d["interval"] = py::make_tuple(o.started, o.finished);
   d["pupil_months"] = o.pupil_months;
-  d["note"] = o.note;
+  d["printed"] = o.printed;
   return d;
 }
 
-// ---- run, compare, sensitivity ------------------------------------------------------------
+// ---- the commands ---------------------------------------------------------------------------
 
-py::dict run(const Config& cfg, const py::dict& options) {
-  const auto c = read_common(options);
+/// Runs `body` (one command of io/commands.hpp, given the stream for its console text) without
+/// the GIL, keeping Python's signal handlers; its folder, the means of the experiment it ran
+/// and what it printed go back to Python.
+template <class F>
+py::dict command(F&& body) {
   Outcome o;
   {
     py::gil_scoped_release release;
     KeepSignalHandlers keep;
     o.started = monotonic_seconds();
-    const auto& mc = cfg.model;
-    const auto opt = c.options(mc);
-    models::check_output_folder(c.out, mc, c.allow_other_config);
-    OutputDir dir(c.out);
-    const auto res = models::run_experiment(mc, models::baseline_and_configured(mc), opt);
-    models::write_run_outputs(dir, mc, res, {"run", res.wall_seconds, opt.threads},
-                              c.write_draws || opt.draws > 1);
-    dir.commit();
-    fill_means(o, res);
-    o.folder = dir.final_path().string();
+    std::ostringstream printed;
+    const models::CommandResult r = body(printed);
+    if (r.experiment) fill_means(o, *r.experiment);
+    o.folder = r.folder.string();
+    o.printed = printed.str();
     o.finished = monotonic_seconds();
   }
   return to_python(o);
 }
 
-py::dict compare(const Config& cfg, const py::dict& options, double roi_target, double confidence,
-                 const std::string& lang, bool threshold) {
-  const auto c = read_common(options);
-  Outcome o;
-  {
-    py::gil_scoped_release release;
-    KeepSignalHandlers keep;
-    o.started = monotonic_seconds();
-    auto mc = cfg.model;
-    const auto language = models::parse_language(lang, "lang");
-    if (roi_target >= 0) mc.compare.roi_target = roi_target;
-    if (confidence >= 0) {
-      if (!(confidence > 0 && confidence < 1))
-        ATTENDSIM_INPUT_ERROR("confidence: between 0 and 1 (exclusive), got " << confidence);
-      mc.compare.confidence = confidence;
-    }
-    auto opt = c.options(mc);
-    if (c.draws == 0 && opt.parameter_sets.empty()) opt.draws = mc.compare.draws;
-    if (c.replications == 0 && opt.draws > 1) opt.replications = mc.compare.replications_per_draw;
-    models::add_plan_and_fund_extras(mc, opt);
-    const auto scenarios = models::comparison_scenarios(mc);
-    models::check_output_folder(c.out, mc, c.allow_other_config);
-    OutputDir dir(c.out);
-    const auto res = models::run_experiment(mc, scenarios, opt);
-    models::write_run_outputs(dir, mc, res, {"compare", res.wall_seconds, opt.threads},
-                              c.write_draws || opt.draws > 1);
-    auto report = models::analyse_comparison(mc, res);
-    report.threshold = models::compare_threshold_rows(mc, opt, dir, true, threshold);
-    models::write_comparison_outputs(dir, mc, res, report, language);
-    dir.commit();
-    fill_means(o, res);
-    o.folder = dir.final_path().string();
-    o.finished = monotonic_seconds();
-  }
-  return to_python(o);
-}
-
-struct SensitivityOptions {
-  std::string method;
-  std::string params;
-  int grid = 5;
-  long long sobol_n = 64;
-  int bootstrap = 500;
-  int randomisations = 1;
-  std::string terminal_events = "expected";
-  std::string estimator = "combined";
-  std::vector<double> values_per_return{0, 100000, 250000, 500000, 1000000, 2000000, 4000000};
-};
-
-template <class E>
-E named(const std::string& value, const std::string& option) {
-  const auto v = parse_name<E>(value);
-  if (!v) ATTENDSIM_INPUT_ERROR(option << ": '" << value << "' is not one of " << known_names<E>());
-  return *v;
-}
-
-py::dict sensitivity(const Config& cfg, const py::dict& options, const SensitivityOptions& a) {
-  const auto c = read_common(options);
-  Outcome o;
-  {
-    py::gil_scoped_release release;
-    KeepSignalHandlers keep;
-    o.started = monotonic_seconds();
-    auto mc = cfg.model;
-    // As the CLI: expected terminal events unless asked otherwise ("config": as the config).
-    if (a.terminal_events != "config")
-      mc.structure.outcomes.terminal_events =
-          named<models::TerminalEvents>(a.terminal_events, "terminal_events");
-    using models::SensitivityMethod;
-    const auto method = named<SensitivityMethod>(a.method, "method");
-    if (a.grid < 2 || a.grid > 50) ATTENDSIM_INPUT_ERROR("grid: 2 to 50, got " << a.grid);
-    if (a.bootstrap < 0 || a.bootstrap > 100000)
-      ATTENDSIM_INPUT_ERROR("bootstrap: 0 to 100000, got " << a.bootstrap);
-    if (a.randomisations < 1 || a.randomisations > 100000)
-      ATTENDSIM_INPUT_ERROR("randomisations: 1 to 100000, got " << a.randomisations);
-    auto opt = c.options(mc);
-    if (!a.params.empty() &&
-        (method == SensitivityMethod::psa || method == SensitivityMethod::oneway))
-      ATTENDSIM_INPUT_ERROR("params is not used by method " << a.method
-                                                            << " (it takes every uncertain "
-                                                               "parameter); leave it out");
-    if (!c.draws_from.empty() && method != SensitivityMethod::psa)
-      ATTENDSIM_INPUT_ERROR("draws_from " << c.draws_from << ": used by method psa only, not by "
-                                          << a.method << "; leave it out");
-    models::check_output_folder(c.out, mc, c.allow_other_config);
-    const bool keep_run_files = fs::exists(fs::path(c.out) / "summary.json");
-    OutputDir dir(c.out);
-    auto write_run = [&](const models::ExperimentResult& res, const models::Provenance& prov,
-                         bool with_draws) {
-      if (!keep_run_files) models::write_run_outputs(dir, mc, res, prov, with_draws);
-    };
-    auto write_base_run = [&](const std::string& what, std::optional<double> wall_seconds) {
-      if (keep_run_files) return;
-      auto b = opt;
-      b.draws = 1;
-      b.parameter_sets.clear();
-      const auto base = models::run_experiment(mc, models::baseline_and_configured(mc), b);
-      models::write_run_outputs(
-          dir, mc, base, {what, wall_seconds.value_or(base.wall_seconds), opt.threads}, false);
-    };
-    if (method == SensitivityMethod::psa) {
-      if (!opt.parameter_sets.empty() && opt.parameter_sets.size() < 2)
-        ATTENDSIM_INPUT_ERROR(c.draws_from << ": method psa needs at least 2 draws (rows), the "
-                                              "file holds "
-                                           << opt.parameter_sets.size());
-      if (opt.parameter_sets.empty() && opt.draws <= 1) opt.draws = 100;
-      if (c.replications <= 0) opt.replications = 2;
-      const auto res = models::run_experiment(mc, models::comparison_scenarios(mc), opt);
-      write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
-      dir.write("psa.csv", models::psa_csv(res));
-      dir.write("acceptability.csv",
-                models::acceptability_csv(models::acceptability(res, a.values_per_return)));
-      fill_means(o, res);
-    } else if (method == SensitivityMethod::oneway) {
-      if (c.replications <= 0) opt.replications = 10;
-      const auto rows = models::one_way(mc, opt);
-      write_base_run("sensitivity --method oneway", std::nullopt);
-      dir.write("tornado.csv", models::tornado_csv(rows));
-    } else if (method == SensitivityMethod::twoway) {
-      const auto comma = a.params.find(',');
-      if (comma == std::string::npos)
-        ATTENDSIM_INPUT_ERROR("method twoway needs params A,B (two parameter keys)");
-      if (a.params.substr(0, comma) == a.params.substr(comma + 1))
-        ATTENDSIM_INPUT_ERROR("params: a two-way analysis needs two different parameters, got '"
-                              << a.params << "'");
-      if (c.replications <= 0) opt.replications = 10;
-      const auto rows =
-          models::two_way(mc, opt, a.params.substr(0, comma), a.params.substr(comma + 1), a.grid);
-      write_base_run("sensitivity --method twoway", std::nullopt);
-      dir.write("twoway.csv", models::twoway_csv(rows));
-    } else if (method == SensitivityMethod::sobol) {
-      if (a.sobol_n < 2)
-        ATTENDSIM_INPUT_ERROR("sobol_n: the base sample size must be >= 2, got " << a.sobol_n);
-      if (c.replications <= 0) opt.replications = 2;
-      const auto estimator = named<SobolEstimator>(a.estimator, "estimator");
-      const auto params = models::uncertain_parameters(mc, a.params);
-      const auto r = models::sobol_sensitivity(
-          mc, opt, params, static_cast<std::size_t>(a.sobol_n), a.bootstrap,
-          static_cast<std::size_t>(a.randomisations), true, estimator);
-      write_base_run("sensitivity --method sobol", r.wall_seconds);
-      dir.write("sobol.csv", models::sobol_csv(r));
-      dir.write("sobol_noise.csv", models::sobol_noise_csv(r));
-      dir.write("sobol_status.csv", models::sobol_status_csv(r));
-    } else if (method == SensitivityMethod::voi) {
-      if (opt.draws <= 1) opt.draws = 200;
-      if (c.replications <= 0) opt.replications = 2;
-      const auto r = models::value_of_information(mc, opt, a.params);
-      write_run(r.result, {"sensitivity --method voi", r.result.wall_seconds, opt.threads}, true);
-      dir.write("voi.csv", models::voi_csv(r));
-      fill_means(o, r.result);
-    }
-    dir.commit();
-    o.folder = dir.final_path().string();
-    o.finished = monotonic_seconds();
-  }
-  return to_python(o);
+/// A command on a loaded config: its options from `kwargs`, quiet (no progress bar, no table).
+template <class Options, class Run>
+py::dict config_command(const Config& cfg, const py::dict& kwargs, const char* name, Run run) {
+  auto o = read_options<Options>(kwargs, name);
+  if constexpr (std::is_base_of_v<models::ExperimentOptions, Options>) o.quiet = true;
+  if constexpr (std::is_same_v<Options, models::CalibrateOptions>) o.quiet = true;
+  return command([&](std::ostream& os) { return run(cfg.model, o, os); });
 }
 
 // ---- evaluate: one row per parameter set, metrics out, no files ----------------------------
@@ -535,8 +505,12 @@ py::dict evaluate(const Config& cfg, const std::vector<std::string>& keys,
     const models::ModelConfig* chosen = &cfg.model;
     if (terminal_events != "config") {
       with_events = cfg.model;
-      with_events.structure.outcomes.terminal_events =
-          named<models::TerminalEvents>(terminal_events, "terminal_events");
+      const auto te = parse_name<models::TerminalEvents>(terminal_events);
+      if (!te)
+        ATTENDSIM_INPUT_ERROR("terminal_events: '" << terminal_events << "' is not one of "
+                                                   << known_names<models::TerminalEvents>()
+                                                   << ", config");
+      with_events.structure.outcomes.terminal_events = *te;
       chosen = &with_events;
     }
     const auto& mc = *chosen;
@@ -565,11 +539,12 @@ py::dict evaluate(const Config& cfg, const std::vector<std::string>& keys,
       mc.parameters.check_domain(v, "evaluate: row " + std::to_string(r));
       sets.push_back(std::move(v));
     }
-    models::RunOptions opt;
-    opt.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : mc.run.seed;
-    opt.replications = replications > 0 ? replications : mc.run.replications;
-    opt.threads =
-        threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    models::ExperimentOptions given;  // the CLI's bounds on these options
+    given.replications = replications;
+    given.seed = seed;
+    given.threads = threads;
+    given.check();
+    auto opt = models::base_run_options(mc, seed, replications, threads);
     opt.from_baseline = !full_scenarios;
     opt.parameter_sets = sets;
     opt.draws = static_cast<int>(rows);
@@ -640,6 +615,7 @@ PYBIND11_MODULE(_core, m) {
   py::class_<Config, std::shared_ptr<Config>>(m, "Config")
       .def_property_readonly("source", [](const Config& c) { return c.source; })
       .def_property_readonly("text", [](const Config& c) { return c.model.text; })
+      .def_property_readonly("overrides", [](const Config& c) { return c.model.overrides; })
       .def_property_readonly("hash", [](const Config& c) { return models::config_hash(c.model); })
       .def_property_readonly("parameters",
                              [](const Config& c) {
@@ -664,30 +640,75 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("load_file", &load_file, py::arg("path"), py::arg("overrides"));
   m.def("load_dict", &load_dict, py::arg("config"), py::arg("overrides"));
-  m.def("run", &run, py::arg("config"), py::arg("options"));
-  m.def("compare", &compare, py::arg("config"), py::arg("options"), py::arg("roi_target"),
-        py::arg("confidence"), py::arg("lang"), py::arg("threshold"));
-  m.def(
-      "sensitivity",
-      [](const Config& cfg, const py::dict& options, const std::string& method,
-         const std::string& params, int grid, long long sobol_n, int bootstrap, int randomisations,
-         const std::string& terminal_events, const std::string& estimator,
-         const std::optional<std::vector<double>>& values_per_return) {
-        SensitivityOptions a;
-        a.method = method;
-        a.params = params;
-        a.grid = grid;
-        a.sobol_n = sobol_n;
-        a.bootstrap = bootstrap;
-        a.randomisations = randomisations;
-        a.terminal_events = terminal_events;
-        a.estimator = estimator;
-        if (values_per_return) a.values_per_return = *values_per_return;
-        return sensitivity(cfg, options, a);
-      },
-      py::arg("config"), py::arg("options"), py::arg("method"), py::arg("params"), py::arg("grid"),
-      py::arg("sobol_n"), py::arg("bootstrap"), py::arg("randomisations"),
-      py::arg("terminal_events"), py::arg("estimator"), py::arg("values_per_return"));
+  // Each command: (config or folder, {option: value}) -> {folder, means, interval, printed}.
+  m.def("run", [](const Config& c, const py::dict& kw) {
+    // As the CLI's run: a config's [[municipalities]] are run too.
+    auto o = read_options<models::ExperimentOptions>(kw, "run");
+    o.quiet = true;
+    o.reads_municipalities = true;
+    return command([&](std::ostream& os) { return models::run_command(c.model, o, os); });
+  });
+  m.def("compare", [](const Config& c, const py::dict& kw) {
+    return config_command<models::CompareOptions>(
+        c, kw, "compare", [](const models::ModelConfig& mc, const auto& o, std::ostream& os) {
+          return models::compare_command(mc, o, os);
+        });
+  });
+  m.def("sensitivity", [](const Config& c, const py::dict& kw) {
+    auto o = read_options<models::SensitivityOptions>(kw, "sensitivity");
+    o.quiet = true;
+    o.values_per_return_given =
+        kw.contains("values_per_return") && !kw["values_per_return"].is_none();
+    return command([&](std::ostream& os) { return models::sensitivity_command(c.model, o, os); });
+  });
+  m.def("threshold", [](const Config& c, const py::dict& kw) {
+    return config_command<models::ThresholdOptions>(
+        c, kw, "threshold", [](const models::ModelConfig& mc, const auto& o, std::ostream& os) {
+          return models::threshold_command(mc, o, os);
+        });
+  });
+  m.def("calc", [](const Config& c, const py::dict& kw) {
+    return config_command<models::CalcOptions>(
+        c, kw, "calc", [](const models::ModelConfig& mc, const auto& o, std::ostream& os) {
+          return models::calc_command(mc, o, os);
+        });
+  });
+  m.def("calibrate", [](const Config& c, const py::dict& kw) {
+    return config_command<models::CalibrateOptions>(
+        c, kw, "calibrate", [](const models::ModelConfig& mc, const auto& o, std::ostream& os) {
+          return models::calibrate_command(mc, o, os);
+        });
+  });
+  m.def("synth_register", [](const Config& c, const py::dict& kw) {
+    return config_command<models::SynthRegisterOptions>(
+        c, kw, "synth_register",
+        [](const models::ModelConfig& mc, const auto& o, std::ostream& os) {
+          return models::synth_register_command(mc, o, os);
+        });
+  });
+  m.def("report", [](const std::string& results, const py::dict& kw) {
+    const auto o = read_options<models::ReportOptions>(kw, "report");
+    return command([&](std::ostream& os) { return models::report_command(results, o, os); });
+  });
+  m.def("followup",
+        [](const std::string& results, const std::string& observed, const py::dict& kw) {
+          auto o = read_options<models::FollowupOptions>(kw, "followup");
+          o.quiet = true;
+          return command(
+              [&](std::ostream& os) { return models::followup_command(results, observed, o, os); });
+        });
+  m.def("defaults", [](const std::string& command) -> py::dict {
+    if (command == "run") return defaults_of<models::ExperimentOptions>();
+    if (command == "compare") return defaults_of<models::CompareOptions>();
+    if (command == "sensitivity") return defaults_of<models::SensitivityOptions>();
+    if (command == "threshold") return defaults_of<models::ThresholdOptions>();
+    if (command == "calc") return defaults_of<models::CalcOptions>();
+    if (command == "calibrate") return defaults_of<models::CalibrateOptions>();
+    if (command == "report") return defaults_of<models::ReportOptions>();
+    if (command == "followup") return defaults_of<models::FollowupOptions>();
+    if (command == "synth_register") return defaults_of<models::SynthRegisterOptions>();
+    ATTENDSIM_INPUT_ERROR("defaults: no command '" << command << "'");
+  });
   m.def("evaluate", &evaluate, py::arg("config"), py::arg("keys"), py::arg("values"),
         py::arg("scenario"), py::arg("metrics"), py::arg("replications"), py::arg("seed"),
         py::arg("threads"), py::arg("full_scenarios"), py::arg("terminal_events"));

@@ -101,6 +101,29 @@ Document Document::parse(const std::string& text, const std::string& display_pat
   return d;
 }
 
+void merge_overrides(toml::table& into, toml::table& overrides) {
+  for (auto&& [key, value] : overrides) {
+    auto* sub = value.as_table();
+    auto* existing = into.get(key);
+    if (sub != nullptr && !sub->is_inline() && existing != nullptr && existing->is_table() &&
+        !existing->as_table()->is_inline()) {
+      merge_overrides(*existing->as_table(), *sub);
+    } else {
+      into.insert_or_assign(key, std::move(value));
+    }
+  }
+}
+
+void Document::apply_overrides(Document overrides) {
+  if (!overrides_path_.empty()) {
+    ATTENDSIM_INPUT_ERROR(overrides.path() << ": " << path_ << " has overrides already ("
+                                           << overrides_path_ << "): give one overrides file");
+  }
+  merge_overrides(*root_, *overrides.root_);
+  overrides_text_ = std::move(overrides.text_);
+  overrides_path_ = std::move(overrides.path_);
+}
+
 TableReader::TableReader(const Document& doc, const toml::table& table, std::string prefix)
     : doc_(&doc), table_(&table), prefix_(std::move(prefix)) {}
 
@@ -123,9 +146,16 @@ void TableReader::fail(const std::string& key, const std::string& msg) const {
   fail_at(line_of(key), key, msg);
 }
 
+std::string TableReader::file_of(const std::string& key) const {
+  const auto* n = table_->get(key);
+  const auto& source = n != nullptr ? n->source() : table_->source();
+  if (source.path && !source.path->empty()) return *source.path;
+  return doc_->path();
+}
+
 void TableReader::fail_at(int line, const std::string& key, const std::string& msg) const {
   std::ostringstream os;
-  os << doc_->path();
+  os << file_of(key);
   if (line > 0) os << ":" << line;
   os << ": key '" << path_of(key) << "': " << msg;
   throw InputError(os.str());
@@ -136,7 +166,7 @@ const toml::node& TableReader::require(const std::string& key) {
   const auto* n = table_->get(key);
   if (n == nullptr) {
     std::ostringstream os;
-    os << doc_->path();
+    os << file_of(key);
     int line = static_cast<int>(table_->source().begin.line);
     if (line > 0) os << ":" << line;
     os << ": missing key '" << path_of(key) << "'";

@@ -43,12 +43,30 @@ class Document {
   /// The raw bytes of the file (for hashing into run.json).
   const std::string& text() const { return text_; }
 
+  /// Applies `overrides` (a TOML document, e.g. `detection.p_consent = 0.5`, one key a line):
+  /// each of its keys replaces the same key of this document or adds it (merge_overrides).
+  /// The replacing values keep their own source, so that a message about one names the
+  /// overrides' file and line. text() stays the file's bytes; the overrides' bytes are kept
+  /// in overrides_text(). Only one overrides document per document.
+  void apply_overrides(Document overrides);
+  /// The bytes of the applied overrides ("" when none) and their path (for messages).
+  const std::string& overrides_text() const { return overrides_text_; }
+  const std::string& overrides_path() const { return overrides_path_; }
+
  private:
   Document() = default;
   std::string path_;
   std::string text_;
+  std::string overrides_text_;
+  std::string overrides_path_;
   std::unique_ptr<toml::table> root_;
 };
+
+/// Merges `overrides` into `into`, moving its nodes: a key whose value is a table written as a
+/// section or a dotted key (`[detection]`, `detection.p_consent = ..`) merges into the table of
+/// that name; any other value (a number, a string, an array, an inline table such as a
+/// distribution `{ base = .., dist = .. }`) replaces the key's value whole.
+void merge_overrides(toml::table& into, toml::table& overrides);
 
 /// Reads keys from one table; see the file comment.
 class TableReader {
@@ -93,6 +111,9 @@ class TableReader {
   [[noreturn]] void fail(const std::string& key, const std::string& msg) const;
   /// Same, at an explicit line (for array elements).
   [[noreturn]] void fail_at(int line, const std::string& key, const std::string& msg) const;
+  /// The file `key`'s value comes from: the document's, or its overrides' for an overridden
+  /// value.
+  std::string file_of(const std::string& key) const;
 
   const Document& document() const { return *doc_; }
   const std::string& prefix() const { return prefix_; }

@@ -1,4 +1,4 @@
-"""attendsim from Python: load a config, override parameters, run, compare, sensitivity, evaluate.
+"""attendsim from Python: load a config, override parameters, run every CLI command, evaluate.
 
     import attendsim
     cfg = attendsim.load("configs/reference.toml",
@@ -8,10 +8,14 @@
     attendsim.evaluate(cfg, pandas.DataFrame({"detection.p_consent": [0.7, 0.9]}),
                        metrics=["net_benefit_sek"], replications=10)
 
-run, compare and sensitivity do what the CLI's commands do with the same options and write the
-same results folder (`out=`; a temporary one when not given), byte-identical to the CLI's for
-the same seed (run.json apart: it holds the wall time). Their tables are read from the files of
-that folder. evaluate() writes nothing: one row per parameter set in, metrics out, for samplers
+run, compare, sensitivity, threshold, calc, calibrate, synth_register, report and followup are
+the CLI's commands: their keyword options are the CLI's (--sobol-n is sobol_n; defaults(command)
+lists them with their defaults), filled into the same C++ struct and run by the same function,
+so they write the same results folder (`out=`; a temporary one when not given), byte-identical
+to the CLI's for the same seed (run.json apart: it holds the wall time). Their tables are read
+from the files of that folder. A config loaded with overrides keeps the file's bytes
+(config.toml of its results) and records the overrides as overrides.toml, which
+`attendsim run config.toml --overrides overrides.toml` reads. evaluate() writes nothing: one row per parameter set in, metrics out, for samplers
 and optimisers. The simulation runs without the GIL, so Python threads can simulate at once.
 Bad input raises attendsim.InputError (a ValueError) with the CLI's FILE:LINE: key '...' message.
 """
@@ -31,7 +35,9 @@ from . import _core
 from ._core import InputError
 
 __all__ = ["Config", "InputError", "Results", "load", "run", "compare", "sensitivity",
-           "evaluate", "read_results", "__version__"]
+           "threshold", "calc", "calibrate", "synth_register", "report", "followup", "evaluate",
+           "defaults",
+           "read_results", "__version__"]
 __version__ = _core.__version__
 
 Config = _core.Config
@@ -60,8 +66,10 @@ class Results:
     exact (unrounded) mean of every metric by scenario in `means`."""
 
     def __init__(self, folder: Union[str, os.PathLike], means: Optional[dict] = None,
-                 interval: Optional[tuple] = None, keep_files: bool = True):
+                 interval: Optional[tuple] = None, keep_files: bool = True,
+                 printed: str = ""):
         self.folder = Path(folder) if keep_files else None
+        self.printed = printed  # what the CLI would have printed (calc's table, ...)
         self.means = means or {}
         self.interval = interval  # (start, end) of the simulation on time.monotonic()'s clock
         self.tables: dict[str, pd.DataFrame] = {}
@@ -104,72 +112,143 @@ def read_results(folder: Union[str, os.PathLike]) -> Results:
     return Results(folder)
 
 
-def _command(fn, config, out, options, *args):
-    cfg = load(config)
+def defaults(command: str) -> dict:
+    """The options of a command (run, compare, sensitivity, threshold, calc, calibrate, report,
+    followup) with their defaults: the CLI's options (--long-name as long_name), from the one
+    struct the CLI and this module fill (io/commands.hpp). 0, -1 or "" mean "as the config
+    says" or "not given", as on the command line."""
+    return _core.defaults(command)
+
+
+def _plain(value):
+    """An option's value as the C++ struct takes it (paths as strings)."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+def _command(fn, first, out, options):
+    """Runs fn(first, options) into `out`, or into a temporary folder that is removed once its
+    tables are read."""
     temporary = out is None
     work = tempfile.mkdtemp(prefix="attendsim-") if temporary else None
     try:
         folder = os.path.join(work, "results") if temporary else os.fspath(out)
-        options = {k: v for k, v in options.items() if v is not None}
+        options = {k: _plain(v) for k, v in options.items() if v is not None}
         options["out"] = folder
-        r = fn(cfg, options, *args)
-        return Results(r["folder"], r["means"], r["interval"], keep_files=not temporary)
+        r = fn(first, options)
+        return Results(r["folder"], r["means"], r["interval"], keep_files=not temporary,
+                       printed=r["printed"])
     finally:
         if temporary:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _options(draws, replications, seed, threads, write_draws, full_scenarios,
-             allow_other_config, draws_from):
-    return dict(draws=draws, replications=replications, seed=seed, threads=threads,
-                write_draws=write_draws, full_scenarios=full_scenarios,
-                allow_other_config=allow_other_config,
-                draws_from=os.fspath(draws_from) if draws_from is not None else None)
+def run(config, *, out=None, **options) -> Results:
+    """`attendsim run CONFIG` with the CLI's options as keywords (draws, replications, seed,
+    threads, write_draws, full_scenarios, allow_other_config, max_memory_gib, draws_from; not
+    given: the CLI's default, see defaults("run")). Writes the CLI's folder into `out` (a
+    temporary one when None)."""
+    return _command(_core.run, load(config), out, options)
 
 
-def run(config, *, out=None, draws: Optional[int] = None, replications: Optional[int] = None,
-        seed: Optional[int] = None, threads: Optional[int] = None, write_draws: bool = False,
-        full_scenarios: bool = False, allow_other_config: bool = False,
-        draws_from=None) -> Results:
-    """`attendsim run CONFIG` with the same options (None: the config's [simulation] value)."""
-    return _command(_core.run, config, out,
-                    _options(draws, replications, seed, threads, write_draws, full_scenarios,
-                             allow_other_config, draws_from))
+def compare(config, *, out=None, threshold: bool = True, **options) -> Results:
+    """`attendsim compare CONFIG` (options: defaults("compare"); roi_target, confidence, lang,
+    ...): comparison.csv is results.comparison; threshold=False is the CLI's --no-threshold."""
+    if not threshold:
+        options["no_threshold"] = True
+    return _command(_core.compare, load(config), out, options)
 
 
-def compare(config, *, out=None, draws: Optional[int] = None,
-            replications: Optional[int] = None, seed: Optional[int] = None,
-            threads: Optional[int] = None, write_draws: bool = False,
-            full_scenarios: bool = False, allow_other_config: bool = False, draws_from=None,
-            roi_target: Optional[float] = None, confidence: Optional[float] = None,
-            lang: str = "sv", threshold: bool = True) -> Results:
-    """`attendsim compare CONFIG`: comparison.csv is results.comparison; threshold=False is
-    the CLI's --no-threshold."""
-    return _command(_core.compare, config, out,
-                    _options(draws, replications, seed, threads, write_draws, full_scenarios,
-                             allow_other_config, draws_from),
-                    -1.0 if roi_target is None else float(roi_target),
-                    -1.0 if confidence is None else float(confidence), lang, bool(threshold))
+def _keys(value):
+    """A comma-separated list of keys from a string or a sequence of strings."""
+    if value is None or isinstance(value, str):
+        return value
+    return ",".join(str(v) for v in value)
 
 
-def sensitivity(config, method: str, *, params: Union[str, Sequence[str], None] = None,
-                out=None, draws: Optional[int] = None, replications: Optional[int] = None,
-                seed: Optional[int] = None, threads: Optional[int] = None,
-                full_scenarios: bool = False, allow_other_config: bool = False,
-                draws_from=None, grid: int = 5, sobol_n: int = 64, bootstrap: int = 500,
-                randomisations: int = 1, terminal_events: str = "expected",
-                estimator: str = "combined",
-                values_per_return: Optional[Sequence[float]] = None) -> Results:
-    """`attendsim sensitivity CONFIG --method psa|oneway|twoway|sobol|voi`: the method's table
-    is results.table("psa" | "tornado" | "twoway" | "sobol" | "voi")."""
-    if params is not None and not isinstance(params, str):
-        params = ",".join(params)
-    return _command(_core.sensitivity, config, out,
-                    _options(draws, replications, seed, threads, False, full_scenarios,
-                             allow_other_config, draws_from),
-                    method, params or "", int(grid), int(sobol_n), int(bootstrap),
-                    int(randomisations), terminal_events, estimator,
-                    None if values_per_return is None else [float(v) for v in values_per_return])
+def sensitivity(config, method: Optional[str] = None, *, out=None, params=None,
+                **options) -> Results:
+    """`attendsim sensitivity CONFIG --method psa|oneway|twoway|sobol|voi` (options:
+    defaults("sensitivity"); grid, sobol_n, bootstrap, randomisations, terminal_events,
+    estimator, values_per_return, ...): the method's table is results.table("psa" | "tornado" |
+    "twoway" | "sobol" | "voi"). Without a method, target_se="METRIC=VALUE" (with batch and
+    max_replications) adds replications until the standard error is reached:
+    results.table("target_se")."""
+    if method is not None:
+        options["method"] = method
+    options["params"] = _keys(params)
+    if options.get("values_per_return") is not None:
+        options["values_per_return"] = [float(v) for v in options["values_per_return"]]
+    return _command(_core.sensitivity, load(config), out, options)
+
+
+def threshold(config, *, out=None, param: Optional[str] = None, target=None, range=None,
+              scenarios=None, **options) -> Results:
+    """`attendsim threshold CONFIG`: per scenario, the value of `param` (default the
+    coordinators' effect) at which net benefit is 0 (metric="roi": ROI reaches its target);
+    range=(lo, hi) to search, scenarios=[names] (options: defaults("threshold"); grid, batches,
+    replications, seed, ...). results.table("threshold"); into a compare folder it adds
+    threshold.csv and the brief's section, as the CLI does."""
+    options["param"] = param
+    if target is not None:
+        options["target"] = target if isinstance(target, str) else repr(float(target))
+    if range is not None:
+        options["range"] = range if isinstance(range, str) else ",".join(
+            repr(float(v)) for v in range)
+    if scenarios is not None:
+        options["scenarios"] = [scenarios] if isinstance(scenarios, str) else list(scenarios)
+    return _command(_core.threshold, load(config), out, options)
+
+
+def calc(config, *, out=None, **options) -> Results:
+    """`attendsim calc CONFIG`: the plan's own calculation beside the simulated ROI
+    (options: replications, seed, threads). results.json["calc"] is calc.json; results.printed
+    the CLI's table."""
+    return _command(_core.calc, load(config), out, options)
+
+
+def calibrate(config, *, out=None, register=None, targets=None, case_log=None, params=None,
+              **options) -> Results:
+    """`attendsim calibrate CONFIG --register FILE | --targets FILE [--case-log FILE]`:
+    results.text["calibrated.toml"] is the calibrated config, results.json["fit"] the fit
+    report (options: defaults("calibrate"); prior_draws, posterior_draws, pupils, scenario,
+    fit_draws, seed, threads)."""
+    options.update(register=register, targets=targets, case_log=case_log)
+    if params is not None:
+        options["params"] = [params] if isinstance(params, str) else [str(p) for p in params]
+    return _command(_core.calibrate, load(config), out, options)
+
+
+def synth_register(config, *, out, **options) -> pd.DataFrame:
+    """`attendsim synth-register CONFIG --pupils N --months M --out FILE.csv`: a register
+    extract simulated from the config's base parameters (options: pupils, months, seed,
+    start_year), written to `out` and returned."""
+    options = {k: _plain(v) for k, v in options.items() if v is not None}
+    options["out"] = os.fspath(out)
+    r = _core.synth_register(load(config), options)
+    return pd.read_csv(r["folder"])
+
+
+def report(results, *, lang: Optional[str] = None, out=None) -> Path:
+    """`attendsim report RESULTS_DIR`: writes the HTML report (default
+    RESULTS_DIR/report_LANG.html) and returns its path."""
+    folder = results.folder if isinstance(results, Results) else results
+    if folder is None:
+        raise InputError("report: these results were in a temporary folder; run with out=")
+    options = {k: _plain(v) for k, v in dict(lang=lang, out=out).items() if v is not None}
+    return Path(_core.report(os.fspath(folder), options)["folder"])
+
+
+def followup(results, observed, *, scenario: Optional[str] = None) -> pd.DataFrame:
+    """`attendsim followup RESULTS_DIR OBSERVED.csv`: adds followup.csv (observed values beside
+    the forecast interval) to the results folder and returns it."""
+    folder = results.folder if isinstance(results, Results) else results
+    if folder is None:
+        raise InputError("followup: these results were in a temporary folder; run with out=")
+    options = {} if scenario is None else {"scenario": scenario}
+    r = _core.followup(os.fspath(folder), os.fspath(observed), options)
+    return pd.read_csv(Path(r["folder"]) / "followup.csv")
 
 
 def evaluate(config, params, *, names: Optional[Sequence[str]] = None,
