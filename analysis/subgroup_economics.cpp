@@ -136,12 +136,7 @@ EconomicResult subgroup_economic_result(const EconomicsParams& e, const CellEcon
   double cost_share = 0;
   for (int gender = 0; gender < kGenders; ++gender) {
     for (int band = 0; band < kBands; ++band) {
-      const bool in = g == Subgroup::boys       ? gender == 0
-                      : g == Subgroup::girls    ? gender == 1
-                      : g == Subgroup::grade0_6 ? band == 0
-                      : g == Subgroup::grade7_9 ? band == 1
-                                                : band == 2;
-      if (!in) continue;
+      if (!in_subgroup(g, gender, band)) continue;
       const auto c = static_cast<std::size_t>(subgroup_cell(gender, band));
       for (int k = 0; k < CellEconomics::kKinds; ++k) d[k] += split.d[c][k];
       cost_share += split.cost_share[c];
