@@ -274,8 +274,8 @@ class PupilRules {
   /// 12 year), about to start grade `grade`: counted for the value past the horizon.
   static void count_exit(const Pupil& p, int year, int grade, ReplicationOutcome& out) {
     if (p.state == kLeft || grade > kLastGrade) return;
-    out.school_exits[school_exit_cell(year, grade, p.state, (p.flags & kEligibleUpperSec) != 0)] +=
-        1;
+    out.school_exits[school_exit_cell(year, grade, p.state, (p.flags & kEligibleUpperSec) != 0,
+                                      cell_of(p))] += 1;
   }
 
   static void leave(Pupil& p, int t, ReplicationOutcome& out) {
