@@ -254,6 +254,24 @@ std::string_view subgroup_name(Subgroup g) {
   return "total";
 }
 
+bool in_subgroup(Subgroup g, int gender, int band) {
+  switch (g) {
+    case Subgroup::total:
+      return true;
+    case Subgroup::boys:
+      return gender == 0;
+    case Subgroup::girls:
+      return gender == 1;
+    case Subgroup::grade0_6:
+      return band == 0;
+    case Subgroup::grade7_9:
+      return band == 1;
+    case Subgroup::grade10_12:
+      return band == 2;
+  }
+  return false;
+}
+
 ReplicationOutcome subgroup_outcome(const ReplicationOutcome& o, Subgroup g) {
   ReplicationOutcome sub;
   sub.steps = o.steps;
@@ -266,12 +284,7 @@ ReplicationOutcome subgroup_outcome(const ReplicationOutcome& o, Subgroup g) {
   CountWords sum{};
   for (int gender = 0; gender < kGenders; ++gender) {
     for (int band = 0; band < kBands; ++band) {
-      const bool in = g == Subgroup::boys       ? gender == 0
-                      : g == Subgroup::girls    ? gender == 1
-                      : g == Subgroup::grade0_6 ? band == 0
-                      : g == Subgroup::grade7_9 ? band == 1
-                                                : band == 2;
-      if (!in) continue;
+      if (!in_subgroup(g, gender, band)) continue;
       const CountWords w =
           count_words(o.cells[static_cast<std::size_t>(subgroup_cell(gender, band))]);
       for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += w[i];

@@ -126,6 +126,9 @@ std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicR
 enum class Subgroup : std::uint8_t { total, boys, girls, grade0_6, grade7_9, grade10_12 };
 inline constexpr std::size_t kSubgroupCount = 6;
 std::string_view subgroup_name(Subgroup g);
+/// True when the subgroup cell (gender, band) of models/simulation.hpp belongs to g: every
+/// cell to the total, a gender's three cells to it, a band's two cells to it.
+bool in_subgroup(Subgroup g, int gender, int band);
 /// The subgroups other than the total, in output order.
 inline constexpr std::array<Subgroup, kSubgroupCount - 1> kProperSubgroups = {
     Subgroup::boys, Subgroup::girls, Subgroup::grade0_6, Subgroup::grade7_9, Subgroup::grade10_12};

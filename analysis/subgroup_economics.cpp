@@ -75,8 +75,7 @@ CellEconomics split_economics(const EconomicsParams& e, const ReplicationOutcome
     return (1.0 - e.attribution) * std::pow(1.0 - e.dropoff_per_year, after) * df;
   };
   CellEconomics out;
-  // The cost and the value past the horizon: by cases started, else pupils ever in high or
-  // extensive absence, else equally.
+  // The cost: by cases started, else pupils ever in high or extensive absence, else equally.
   std::array<double, kSubgroupCells> cases{}, eligible{};
   double cases_all = 0, eligible_all = 0;
   for (int c = 0; c < kSubgroupCells; ++c) {
@@ -107,7 +106,22 @@ CellEconomics split_economics(const EconomicsParams& e, const ReplicationOutcome
       all += bt + st;
     }
     if (terminal) {
-      for (int c = 0; c < kSubgroupCells; ++c) out.d[c][k] = kept_diff * out.cost_share[c];
+      // Each cell's own pupils' expected non-completions past the horizon (finish_terminal
+      // counts the exits by cell): sum_c D_Tc = D_T, up to rounding.
+      const auto& bc = b.terminal_noncompletions_by_cell;
+      const auto& sc = s.terminal_noncompletions_by_cell;
+      ATTENDSIM_REQUIRE(bc.size() == kSubgroupCells && sc.size() == kSubgroupCells,
+                        "the value past the horizon is not counted by subgroup cell");
+      for (int c = 0; c < kSubgroupCells; ++c) {
+        const auto& bv = bc[static_cast<std::size_t>(c)];
+        const auto& sv = sc[static_cast<std::size_t>(c)];
+        double d = 0;
+        for (std::size_t t = 0; t < std::max(bv.size(), sv.size()); ++t) {
+          const double bt = t < bv.size() ? bv[t] : 0.0, st = t < sv.size() ? sv[t] : 0.0;
+          if (bt != st) d += keep(t) * (bt - st);
+        }
+        out.d[c][k] = d;
+      }
       continue;
     }
     double diff_cells = 0, all_cells = 0;
@@ -136,12 +150,7 @@ EconomicResult subgroup_economic_result(const EconomicsParams& e, const CellEcon
   double cost_share = 0;
   for (int gender = 0; gender < kGenders; ++gender) {
     for (int band = 0; band < kBands; ++band) {
-      const bool in = g == Subgroup::boys       ? gender == 0
-                      : g == Subgroup::girls    ? gender == 1
-                      : g == Subgroup::grade0_6 ? band == 0
-                      : g == Subgroup::grade7_9 ? band == 1
-                                                : band == 2;
-      if (!in) continue;
+      if (!in_subgroup(g, gender, band)) continue;
       const auto c = static_cast<std::size_t>(subgroup_cell(gender, band));
       for (int k = 0; k < CellEconomics::kKinds; ++k) d[k] += split.d[c][k];
       cost_share += split.cost_share[c];

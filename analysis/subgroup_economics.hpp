@@ -12,13 +12,18 @@
 ///   u_k  = sum_t keep(t) (b_k(t) + s_k(t)) / sum_t (b_k(t) + s_k(t)):
 /// each cell's avoided events at the kind's mean keep factor, and the small rest, which comes
 /// from when the events were avoided, in proportion to the cell's events. sum_c D_kc = D_k.
-/// The value past the horizon (no cell counts) and the cost are split by the cells' share
-/// of the cases started (without cases: of the pupils ever in high or extensive absence;
-/// without those: equally). A cell's payer savings are its D_kc times each kind's value to
-/// that payer, as in the total.
+/// The value past the horizon is each cell's own: the exits that finish_terminal values are
+/// counted by the cell of the pupil at the exit (models/terminal_value.hpp), so
+///   D_Tc = sum_t keep(t) (b_Tc(t) - s_Tc(t))
+/// from the terminal non-completions by cell. The cost is split by the cells' share of the
+/// cases started (without cases: of the pupils ever in high or extensive absence; without
+/// those: equally). A cell's payer savings are its D_kc times each kind's value to that
+/// payer, as in the total.
 ///
 /// ROI is given by gender only: a pupil's gender does not change, so a gender's savings
-/// come from its own cases. A band's savings are booked where the avoided event happens
+/// come from its own cases. (Before the value past the horizon was counted by cell it was
+/// split by cases started, like the cost, so where it dominated each gender's ROI was the
+/// total's by construction.) A band's savings are booked where the avoided event happens
 /// (a case in grade 8 avoids a non-completion in grade 12), not where the case was, so a
 /// band's ROI would not be the return on its cases: NaN.
 #include "analysis/economics.hpp"

@@ -1,5 +1,7 @@
 #include "models/case_book.hpp"
 
+#include <algorithm>
+
 #include "models/pupil_rules.hpp"
 #include "sim/error.hpp"
 
@@ -9,7 +11,8 @@ CaseBook::CaseBook(Allocation allocation_policy)
     : policy_(make_allocation_policy(allocation_policy)) {}
 
 void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
-                      const double eligible[kGenders], Pupil* pupils, ReplicationOutcome& out) {
+                      const double eligible[kGenders], Pupil* pupils, ReplicationOutcome& out,
+                      int sustained_return_months) {
   std::vector<std::uint32_t> still;
   for (auto i : cases_) {
     Pupil& p = pupils[i];
@@ -26,12 +29,14 @@ void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
   }
   cases_.swap(still);
   // Referrals still waiting; a pupil who has returned to regular attendance for
-  // close_after_regular_months leaves the queue (the referral is withdrawn).
+  // min(close_after_regular_months, sustained_return_months) leaves the queue (the referral
+  // is withdrawn).
+  const int withdraw_after = std::min(cp.close_after_regular_months, sustained_return_months);
   std::vector<std::uint32_t> queue;
   for (auto i : queue_) {
     Pupil& p = pupils[i];
     if (p.status != kWaiting) continue;
-    if (p.regular_run >= cp.close_after_regular_months) {
+    if (p.regular_run >= withdraw_after) {
       PupilRules::end_wait(p, t, out);
       p.status = kNone;
       out.count(p.gender, p.band, [](OutcomeCounts& o) { o.withdrawn_referrals += 1; });

@@ -8,6 +8,7 @@
 /// (moved away, replaced by a new entrant): such stale entries are dropped at the next
 /// `manage`, which reads each pupil's status.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,9 +28,13 @@ class CaseBook {
   /// The school month's case management at step t with `slots` case slots: closes finished
   /// cases, withdraws referrals of pupils back in regular attendance, then fills free slots
   /// by the allocation policy. `eligible` is the running count of pupils ever in high or
-  /// extensive absence, by gender, for equity policies.
+  /// extensive absence, by gender, for equity policies. A case closes after
+  /// close_after_regular_months regular (the return followed up); a waiting referral is
+  /// withdrawn once the pupil has been regular for min(close_after_regular_months,
+  /// sustained_return_months): the school withdraws it at a sustained return.
   void manage(int t, int slots, const CoordinatorParams& cp, const double eligible[kGenders],
-              Pupil* pupils, ReplicationOutcome& out);
+              Pupil* pupils, ReplicationOutcome& out,
+              int sustained_return_months = std::numeric_limits<int>::max());
 
   /// Pupils waiting after the last `manage` (0 before the first).
   int waiting() const { return waiting_; }

@@ -72,6 +72,9 @@ struct EventSeries {
   /// Expected non-completions after the horizon, by the step they would happen (from step 0;
   /// zero within the horizon): models/terminal_value.hpp. Not resized by resize().
   std::vector<double> terminal_noncompletions;
+  /// The same by the subgroup cell of the pupils exiting (models/simulation.hpp subgroup_cell;
+  /// one series per cell, each as long as terminal_noncompletions): they sum to it.
+  std::vector<std::vector<double>> terminal_noncompletions_by_cell;
   void resize(int steps);
 };
 

@@ -73,6 +73,9 @@ struct MonthTally {
   std::uint32_t sustained[kSubgroupCells] = {}, detected[kSubgroupCells] = {},
                 referred[kSubgroupCells] = {}, queued[kSubgroupCells] = {},
                 held_back[kSubgroupCells] = {}, placed[kSubgroupCells] = {};
+  /// The referrals with consent so far this month, all cells (the sum of `queued`): the
+  /// pupils who joined the queue since the last case management, in pupil order.
+  int queued_in_month = 0;
 };
 
 /// Adds a school month's tally to an outcome (occupancy of step t included), to the total
@@ -271,8 +274,8 @@ class PupilRules {
   /// 12 year), about to start grade `grade`: counted for the value past the horizon.
   static void count_exit(const Pupil& p, int year, int grade, ReplicationOutcome& out) {
     if (p.state == kLeft || grade > kLastGrade) return;
-    out.school_exits[school_exit_cell(year, grade, p.state, (p.flags & kEligibleUpperSec) != 0)] +=
-        1;
+    out.school_exits[school_exit_cell(year, grade, p.state, (p.flags & kEligibleUpperSec) != 0,
+                                      cell_of(p))] += 1;
   }
 
   static void leave(Pupil& p, int t, ReplicationOutcome& out) {
@@ -307,21 +310,24 @@ class PupilRules {
   }
 
   /// The referral decision of a pupil in school action for school_action_months (§4.3 7),
-  /// with u the residual uniform of its pupil-month and `queue` pupils waiting. The rule
-  /// scales the referral probability, so the decision still takes the one uniform u: a
-  /// decision the rule turns into no referral (u below the unscaled probability, not below
-  /// the scaled one) is counted as held back.
+  /// with u the residual uniform of its pupil-month and `queue` pupils waiting after the last
+  /// case management. The rule reads the queue as referrals arrive: Q = queue + the pupils
+  /// queued earlier this month (k.queued_in_month, in pupil order), so a queue_limit holds
+  /// within the month. The rule scales the referral probability, so the decision still takes
+  /// the one uniform u: a decision the rule turns into no referral (u below the unscaled
+  /// probability, not below the scaled one) is counted as held back.
   Decision refer(Pupil& q, double u, int t, bool program_active, int queue, MonthTally& k) const {
     const double pr0 = p_refer_[q.gender];
     const double pr =
         p_.detection.referral_rule == ReferralRule::always && p_.detection.triage_queue < 0
             ? pr0
-            : pr0 * queue_factor(q.state, queue);
+            : pr0 * queue_factor(q.state, queue + k.queued_in_month);
     if (program_active && u < pr * p_.detection.p_consent) {
       q.status = kWaiting;
       q.queued_at = static_cast<std::uint16_t>(t);
       ++k.referred[cell_of(q)];
       ++k.queued[cell_of(q)];
+      ++k.queued_in_month;
       return Decision::queued;
     }
     if (program_active && u < pr) {

@@ -83,7 +83,8 @@ class Simulator {
                                                                        out_.eligible_pupils[1]};
         }
         if (p_.coordinators.enabled)
-          book_.manage(t, slots, p_.coordinators, out_.eligible_pupils, pupils_.data(), out_);
+          book_.manage(t, slots, p_.coordinators, out_.eligible_pupils, pupils_.data(), out_,
+                       p_.outcomes.sustained_return_months);
       } else {
         summer_month<kRecord>(t, m == kJulyStep);
       }

@@ -72,27 +72,35 @@ void finish_terminal(const ModelParams& p, ReplicationOutcome& out) {
   const int years = out.steps / kMonthsPerYear;
   ATTENDSIM_REQUIRE(out.school_exits.size() == school_exit_cells(years),
                     "school exits not sized for the horizon");
+  const auto length = static_cast<std::size_t>(completion_step(years, 0)) + 1;
   auto& tn = out.events.terminal_noncompletions;
-  tn.assign(static_cast<std::size_t>(completion_step(years, 0)) + 1, 0.0);
+  auto& by_cell = out.events.terminal_noncompletions_by_cell;
+  tn.assign(length, 0.0);
+  by_cell.assign(kSubgroupCells, std::vector<double>(length, 0.0));
   std::array<std::array<std::array<double, 2>, kAttendanceStates>, kGradeCells> fail{};
   bool projected = false;
   for (int k = 1; k <= years; ++k) {
     for (int g = 0; g < kGradeCells; ++g) {
+      const auto step = static_cast<std::size_t>(completion_step(k, g));
       for (int s = 0; s < kAttendanceStates; ++s) {
         for (int e = 0; e < 2; ++e) {
-          const double n = out.school_exits[school_exit_cell(k, g, s, e == 1)];
-          if (n == 0) continue;
-          if (!projected) {
-            const auto year = school_year_matrices(p);
-            for (int gg = 0; gg < kGradeCells; ++gg) {
-              for (int ss = 0; ss < kAttendanceStates; ++ss) {
-                for (int ee = 0; ee < 2; ++ee)
-                  fail[gg][ss][ee] = 1.0 - project(p, year, gg, ss, ee == 1);
+          for (int c = 0; c < kSubgroupCells; ++c) {
+            const double n = out.school_exits[school_exit_cell(k, g, s, e == 1, c)];
+            if (n == 0) continue;
+            if (!projected) {
+              const auto year = school_year_matrices(p);
+              for (int gg = 0; gg < kGradeCells; ++gg) {
+                for (int ss = 0; ss < kAttendanceStates; ++ss) {
+                  for (int ee = 0; ee < 2; ++ee)
+                    fail[gg][ss][ee] = 1.0 - project(p, year, gg, ss, ee == 1);
+                }
               }
+              projected = true;
             }
-            projected = true;
+            const double f = n * fail[g][s][e];
+            tn[step] += f;
+            by_cell[static_cast<std::size_t>(c)][step] += f;
           }
-          tn[static_cast<std::size_t>(completion_step(k, g))] += n * fail[g][s][e];
         }
       }
     }

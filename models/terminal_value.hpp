@@ -2,6 +2,8 @@
 /// Value past the horizon (docs/methods.md §4.10): the expected completion of upper
 /// secondary school of every pupil whose schooling the simulation stops following before
 /// the end of grade 12, so that an effect in compulsory school is worth what it will be worth.
+/// The exits are counted by the pupil's subgroup cell too (gender x band at the exit), so that
+/// a subgroup's value past the horizon is that of its own pupils (analysis/subgroup_economics).
 ///
 /// Two kinds of pupils leave the simulation unfinished: those still at school when the
 /// horizon ends, and, in a population whose grade_max is below 12, those who move on from
@@ -38,16 +40,20 @@ inline constexpr int kLastGrade = 12;
 
 /// Size of ReplicationOutcome::school_exits for a horizon (years 0..horizon_years).
 inline std::size_t school_exit_cells(int horizon_years) {
-  return static_cast<std::size_t>(horizon_years + 1) * kGradeCells * kAttendanceStates * 2;
+  return static_cast<std::size_t>(horizon_years + 1) * kGradeCells * kAttendanceStates * 2 *
+         kSubgroupCells;
 }
 
-/// Index of the cell (exit year k, grade to start g, state s, eligible e) in school_exits.
-inline std::size_t school_exit_cell(int year, int grade, int state, bool eligible) {
-  return ((static_cast<std::size_t>(year) * kGradeCells + static_cast<std::size_t>(grade)) *
-              kAttendanceStates +
-          static_cast<std::size_t>(state)) *
-             2 +
-         (eligible ? 1 : 0);
+/// Index of the cell (exit year k, grade to start g, state s, eligible e, subgroup cell c of
+/// the pupil at the exit: models/simulation.hpp subgroup_cell) in school_exits.
+inline std::size_t school_exit_cell(int year, int grade, int state, bool eligible, int cell) {
+  return (((static_cast<std::size_t>(year) * kGradeCells + static_cast<std::size_t>(grade)) *
+               kAttendanceStates +
+           static_cast<std::size_t>(state)) *
+              2 +
+          (eligible ? 1 : 0)) *
+             kSubgroupCells +
+         static_cast<std::size_t>(cell);
 }
 
 /// The step (months since the start) at which a pupil exiting in year k before grade g
@@ -61,7 +67,8 @@ inline int completion_step(int year, int grade) {
 double projected_completion(const ModelParams& p, int grade, int state, bool eligible);
 
 /// Sets out.events.terminal_noncompletions (indexed by step, up to the last completion step
-/// of an exit in the horizon's last year) from out.school_exits.
+/// of an exit in the horizon's last year) from out.school_exits, and the same series by the
+/// subgroup cell of the exiting pupils (terminal_noncompletions_by_cell, which sum to it).
 void finish_terminal(const ModelParams& p, ReplicationOutcome& out);
 
 }  // namespace attendsim::models

@@ -179,9 +179,10 @@ TEST(ScenarioFromBaseline, ScarceAndAmpleCapacityAndOtherCaseRules) {
 }
 
 TEST(ScenarioFromBaseline, EveryReferralRuleAndTriage) {
-  // The referral rules read the queue left by the previous month's case management: the
-  // scenario from the baseline must hold the same queue at every decision. Scarce capacity
-  // (1 FTE) keeps the queue long, so that the rules bind.
+  // The referral rules read the queue left by the previous month's case management plus the
+  // referrals of the month so far, in pupil order: the scenario from the baseline must hold
+  // the same queue at every decision. Scarce capacity (1 FTE) keeps the queue long, so that
+  // the rules bind, within the month as well (limit 12 with about 10 slots).
   const std::vector<std::string> rules = {
       "referral_rule = \"queue_limit\"\nqueue_limit = 12",
       "referral_rule = \"queue_limit\"\nqueue_limit = 0",

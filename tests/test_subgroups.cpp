@@ -14,6 +14,7 @@
 #include "analysis/subgroup_economics.hpp"
 #include "io/config_schema.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
+#include "models/terminal_value.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 
@@ -199,6 +200,21 @@ TEST(Subgroups, ExperimentMeansAddUp) {
   }
 }
 
+// Each of the six cells is in the total, in exactly one gender and in exactly one band.
+TEST(Subgroups, EveryCellIsInOneGenderAndOneBand) {
+  using attendsim::models::in_subgroup;
+  for (int gender = 0; gender < kGenders; ++gender) {
+    for (int band = 0; band < kBands; ++band) {
+      EXPECT_TRUE(in_subgroup(Subgroup::total, gender, band));
+      EXPECT_EQ(in_subgroup(Subgroup::boys, gender, band), gender == 0);
+      EXPECT_EQ(in_subgroup(Subgroup::girls, gender, band), gender == 1);
+      EXPECT_EQ(in_subgroup(Subgroup::grade0_6, gender, band), band == 0);
+      EXPECT_EQ(in_subgroup(Subgroup::grade7_9, gender, band), band == 1);
+      EXPECT_EQ(in_subgroup(Subgroup::grade10_12, gender, band), band == 2);
+    }
+  }
+}
+
 // Money by subgroup (analysis/subgroup_economics.hpp): every money metric but ROI adds up to
 // the total over the genders and over the bands (to rounding: the split is of doubles);
 // ROI is savings / cost for a gender and not given (NaN) for a band.
@@ -356,6 +372,92 @@ TEST(SubgroupMoney, HandBuiltSplit) {
   EXPECT_NEAR(sub[1][co], 0.25 * econ.cost_sek, 1e-6);
   EXPECT_NEAR(sub[0][metric_pos(Metric::roi)], sub[0][sv] / sub[0][co], 1e-12);
   EXPECT_TRUE(std::isnan(sub[4][metric_pos(Metric::roi)]));
+}
+
+// The value past the horizon by hand: one girl in grades 7-9 whose expected non-completion
+// past the horizon falls by 1 at step 46 (completion of a pupil who exits before grade 9),
+// while the team's cases were 3 boys' and 1 girl's. The girls keep k(46) v, the boys nothing;
+// splitting it by cases started, as before the exits were counted by cell, gave the boys
+// 0.75 k(46) v and made each gender's ROI follow the total's.
+TEST(SubgroupMoney, ValuePastTheHorizonIsTheCellsOwn) {
+  using attendsim::models::subgroup_cell;
+  attendsim::models::EconomicsParams e;
+  e.discount_rate = 0.035;
+  e.attribution = 0;
+  e.dropoff_per_year = 0;
+  e.terminal_value = true;
+  e.cost_per_fte_year_sek = 600000;
+  e.team_overhead_sek_per_year = 0;
+  ReplicationOutcome base, scen;
+  for (auto* o : {&base, &scen}) {
+    o->steps = 24;
+    o->school_years = 2;
+    o->events.resize(24);
+    o->events.terminal_noncompletions.assign(48, 0.0);
+    o->events.terminal_noncompletions_by_cell.assign(attendsim::models::kSubgroupCells,
+                                                     std::vector<double>(48, 0.0));
+  }
+  for (auto& f : scen.events.fte) f = 1;
+  const auto girls = static_cast<std::size_t>(subgroup_cell(1, 1));
+  base.events.terminal_noncompletions[46] = 1;
+  base.events.terminal_noncompletions_by_cell[girls][46] = 1;
+  scen.cells[static_cast<std::size_t>(subgroup_cell(0, 1))].cases_started[0] = 3;
+  scen.cells[girls].cases_started[1] = 1;
+  scen.cases_started[0] = 3;
+  scen.cases_started[1] = 1;
+  const auto econ = attendsim::models::evaluate_economics(e, base.events, scen.events);
+  const double v = std::pow(1.035, -46.0 / 12.0) * attendsim::models::value_per_noncompletion(e);
+  ASSERT_NEAR(econ.savings_terminal_sek, v, 1e-6);
+  const auto sub = attendsim::models::subgroup_metrics(scen, &base, &e, &econ);
+  const std::size_t tv = metric_pos(Metric::savings_terminal_sek);
+  EXPECT_NEAR(sub[1][tv], v, 1e-6);         // girls
+  EXPECT_EQ(sub[0][tv], 0.0);               // boys
+  EXPECT_NEAR(sub[3][tv], v, 1e-6);         // grades 7-9
+  EXPECT_EQ(sub[2][tv] + sub[4][tv], 0.0);  // the other bands
+  EXPECT_EQ(sub[0][metric_pos(Metric::roi)], 0.0);
+  EXPECT_NEAR(sub[0][metric_pos(Metric::cost_sek)], 0.75 * econ.cost_sek, 1e-6);
+}
+
+// On the simulator: each gender's value past the horizon is its own pupils' exits, valued
+// here from the exit counts by cell with projected_completion (checked by hand in
+// tests/test_terminal_value.cpp), discounted to the step each would complete grade 12.
+TEST(SubgroupMoney, ValuePastTheHorizonFromEachGendersExits) {
+  namespace m = attendsim::models;
+  const StreamKey key{29, 0, 0, 0, 0};
+  ModelParams p = params_of(config({{"population", "grade_max", "9"}}, 4000, 3));
+  p.economics.terminal_value = true;
+  p.economics.attribution = 0;
+  p.economics.dropoff_per_year = 0;
+  const auto base = m::simulate(p, ScenarioSpec{}, key);
+  const auto scen = m::simulate(p, team(8), key);
+  const auto econ = m::evaluate_economics(p.economics, base.events, scen.events);
+  const auto sub = m::subgroup_metrics(scen, &base, &p.economics, &econ);
+  const int years = 3;
+  double by_gender[kGenders] = {0, 0};
+  for (int k = 1; k <= years; ++k) {
+    for (int g = 0; g < m::kGradeCells; ++g) {
+      for (int s = 0; s < m::kAttendanceStates; ++s) {
+        for (int el = 0; el < 2; ++el) {
+          const double fail = 1 - m::projected_completion(p, g, s, el == 1);
+          const double df =
+              std::pow(1 + p.economics.discount_rate, -m::completion_step(k, g) / 12.0);
+          for (int gender = 0; gender < kGenders; ++gender) {
+            for (int b = 0; b < kBands; ++b) {
+              const auto i = m::school_exit_cell(k, g, s, el == 1, m::subgroup_cell(gender, b));
+              by_gender[gender] += (base.school_exits[i] - scen.school_exits[i]) * fail * df;
+            }
+          }
+        }
+      }
+    }
+  }
+  const double v = m::value_per_noncompletion(p.economics);
+  const std::size_t tv = metric_pos(Metric::savings_terminal_sek);
+  for (int gender = 0; gender < kGenders; ++gender)
+    EXPECT_NEAR(sub[gender][tv], by_gender[gender] * v, 1e-6 * std::abs(econ.savings_terminal_sek))
+        << gender;
+  EXPECT_NE(by_gender[0], 0.0);
+  EXPECT_NE(by_gender[1], 0.0);
 }
 
 }  // namespace

@@ -246,7 +246,8 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
         const double eligible[kGenders] = {
             base_eligible[0] + acc_s.eligible_pupils[0] - acc_b.eligible_pupils[0],
             base_eligible[1] + acc_s.eligible_pupils[1] - acc_b.eligible_pupils[1]};
-        book.manage(t, slots, cp, eligible, s_pupils.data(), acc_s);
+        book.manage(t, slots, cp, eligible, s_pupils.data(), acc_s,
+                    params.outcomes.sustained_return_months);
       }
     } else {
       const bool july = t % kMonthsPerYear == kJulyStep;
