@@ -11,6 +11,7 @@
 
 #include <array>
 
+#include "../tests/paths.hpp"
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"

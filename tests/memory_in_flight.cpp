@@ -24,6 +24,7 @@
 #include "io/config_schema.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/simulation.hpp"
+#include "paths.hpp"
 
 namespace {
 

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "paths.hpp"
+
 namespace testsupport {
 
 inline std::string read_file(const std::filesystem::path& p) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "paths.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

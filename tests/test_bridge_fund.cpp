@@ -14,6 +14,7 @@
 #include "analysis/fund.hpp"
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 
@@ -199,8 +200,8 @@ TEST(Fund, PresentValueOfTheRepaymentOnHandBuiltDraws) {
   // = 741 019.9 (by hand: 1 / 1.157625, 1 / 1.21550625, 1 / 1.2762815625).
   const auto met2 = fund_unit(t, {0.5, 1.5}, {}, r);
   EXPECT_DOUBLE_EQ(met2.repayment_sek, 900000);  // nominal: the whole amount
-  EXPECT_NEAR(met2.present_value_sek,
-              300000 * (1 / 1.157625 + 1 / 1.21550625 + 1 / 1.2762815625), 1e-6);
+  EXPECT_NEAR(met2.present_value_sek, 300000 * (1 / 1.157625 + 1 / 1.21550625 + 1 / 1.2762815625),
+              1e-6);
   EXPECT_NEAR(met2.present_value_sek, 741019.9, 0.1);
   // Met in year 1: one year earlier, so worth 1.05 times as much.
   const auto met1 = fund_unit(t, {3, 3}, {}, r);

@@ -10,6 +10,7 @@
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 

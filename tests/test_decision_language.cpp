@@ -11,10 +11,11 @@
 
 #include "analysis/comparison.hpp"
 #include "analysis/experiment.hpp"
+#include "analysis/threshold.hpp"
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
-#include "analysis/threshold.hpp"
 #include "io/labels.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 
@@ -180,16 +181,27 @@ TEST(DecisionLanguage, SwedishBriefHasNoEnglishWordRawKeyOrCodeName) {
   }
   EXPECT_EQ(md.find(cfg.name), std::string::npos);
   // The parts a council member looks for.
-  for (const char* part :
-       {"## Rekommendation", "utan koordinatorer", "| 1 heltid |", "5 årsarbetare",
-        "flickors tillgång i förhållande till pojkars", "per 100 flickor",
-        "kostnad per extra varaktig återgång", "kostnad per extra elev som fullföljer gymnasiet",
-        "elever som gått om ett år", "## Från planens 2,80 kr till simuleringens",
-        "| 0 | Planens egen kalkyl", "## Vad fonden kan räkna med att få tillbaka",
-        "förväntad återbetalning, kr", "nuvärde, kr", "4 875 772 kr",
-        "## Vad som krävs för att det ska löna sig", "grovt rutnät",
-        "ska löna sig behöver koordinatorernas effekt", "vara minst 3,39",
-        "mer än det rimliga intervallet 1,00–2,25", "lönar det sig inte för något värde"}) {
+  for (const char* part : {"## Rekommendation",
+                           "utan koordinatorer",
+                           "| 1 heltid |",
+                           "5 årsarbetare",
+                           "flickors tillgång i förhållande till pojkars",
+                           "per 100 flickor",
+                           "kostnad per extra varaktig återgång",
+                           "kostnad per extra elev som fullföljer gymnasiet",
+                           "elever som gått om ett år",
+                           "## Från planens 2,80 kr till simuleringens",
+                           "| 0 | Planens egen kalkyl",
+                           "## Vad fonden kan räkna med att få tillbaka",
+                           "förväntad återbetalning, kr",
+                           "nuvärde, kr",
+                           "4 875 772 kr",
+                           "## Vad som krävs för att det ska löna sig",
+                           "grovt rutnät",
+                           "ska löna sig behöver koordinatorernas effekt",
+                           "vara minst 3,39",
+                           "mer än det rimliga intervallet 1,00–2,25",
+                           "lönar det sig inte för något värde"}) {
     EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
   }
   // Whether the value past the horizon is counted is said (the config has it on).

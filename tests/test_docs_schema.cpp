@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "paths.hpp"
+
 namespace {
 
 std::string slurp(const std::filesystem::path& p) {

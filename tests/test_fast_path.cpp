@@ -12,6 +12,7 @@
 #include "io/config_schema.hpp"
 #include "models/pupil_rules.hpp"
 #include "models/simulation.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "sim/streams.hpp"
 #include "support.hpp"

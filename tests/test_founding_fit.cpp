@@ -14,6 +14,7 @@
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"
 #include "io/results_writer.hpp"
+#include "paths.hpp"
 
 namespace fs = std::filesystem;
 

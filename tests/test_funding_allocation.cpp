@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/funding_allocation.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "support.hpp"

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "paths.hpp"
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
 #include "support.hpp"

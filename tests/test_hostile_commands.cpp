@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "paths.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

@@ -16,6 +16,7 @@
 #include "io/config_schema.hpp"
 #include "models/count_chain.hpp"
 #include "models/simulation.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 

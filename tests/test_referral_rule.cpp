@@ -14,6 +14,7 @@
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/pupil_rules.hpp"
 #include "models/simulation.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 

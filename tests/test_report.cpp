@@ -7,6 +7,7 @@
 
 #include "io/html_report.hpp"
 #include "io/svg_chart.hpp"
+#include "paths.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

@@ -13,6 +13,7 @@
 #include "analysis/plan_calculator.hpp"
 #include "io/config_schema.hpp"
 #include "io/results_writer.hpp"
+#include "paths.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

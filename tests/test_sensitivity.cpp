@@ -7,6 +7,7 @@
 
 #include "analysis/sensitivity.hpp"
 #include "io/config_schema.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "sim/statistics.hpp"
 #include "support.hpp"

@@ -14,6 +14,7 @@
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
 #include "io/subgroup_tables.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 

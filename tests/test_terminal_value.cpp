@@ -13,6 +13,7 @@
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/simulation.hpp"
 #include "models/terminal_value.hpp"
+#include "paths.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 
@@ -132,9 +133,8 @@ namespace {
 attendsim::models::ModelConfig grades_7_9(bool terminal) {
   const auto path = std::filesystem::path(ATTENDSIM_SOURCE_DIR) / "configs" / "stockholm_2014.toml";
   std::string t = testsupport::read_file(path);
-  for (const char* k :
-       {"cost_repeated_year_sek", "cost_repeated_year_compulsory_sek", "cost_summer_school_sek",
-        "cost_placement_per_day_sek"})
+  for (const char* k : {"cost_repeated_year_sek", "cost_repeated_year_compulsory_sek",
+                        "cost_summer_school_sek", "cost_placement_per_day_sek"})
     t = testsupport::set_key(t, "economics", k, "0");
   t = testsupport::set_key(t, "economics", "terminal_value", terminal ? "true" : "false");
   t = testsupport::set_key(t, "population", "pupils", "3000");
