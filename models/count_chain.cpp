@@ -189,27 +189,43 @@ class CountSimulator {
     return rules_.table().bits(band, s, bucket, m);
   }
 
-  void school_month(int t, int m) {
-    std::fill(next_.begin(), next_.end(), 0);
-    std::array<std::array<std::int64_t, kAttendanceStates>, kSubgroupCells> occ{};
+  /// A cell with pupils at the step being drawn: its indices, its count and the pupils who
+  /// stay after its leavers.
+  struct CellStep {
+    int g, x, slot, flag;
+    std::int64_t n, stay;
+  };
+
+  /// Walks the cells with pupils at step t in index order: for each, its run of draws
+  /// (CellBits), whose first binomial is the cell's leavers (added to left_), then
+  /// f(bits, cell) for the pupils who stay.
+  template <class F>
+  void each_cell_after_leaving(int t, F&& f) {
     for (int g = 0; g < grades_; ++g) {
-      const int band = band_of_index(g);
       for (int x = 0; x < kGenders; ++x) {
         for (int slot = 0; slot < kSlots; ++slot) {
           for (int flag = 0; flag < 2; ++flag) {
             const std::size_t c = index(g, x, slot, flag);
-            std::int64_t n = cells_[c];
+            const std::int64_t n = cells_[c];
             if (n == 0) continue;
             CellBits bits(draws_, static_cast<std::uint32_t>(t), c);
             const std::int64_t leaving = binomial(bits, n, leave_p_);
             left_ += leaving;
-            n -= leaving;
-            move(bits, g, x, slot, flag, n, row_of(band, slot, m), true,
-                 &occ[static_cast<std::size_t>(subgroup_cell(x, band))]);
+            f(bits, CellStep{g, x, slot, flag, n, n - leaving});
           }
         }
       }
     }
+  }
+
+  void school_month(int t, int m) {
+    std::fill(next_.begin(), next_.end(), 0);
+    std::array<std::array<std::int64_t, kAttendanceStates>, kSubgroupCells> occ{};
+    each_cell_after_leaving(t, [&](CellBits& bits, const CellStep& c) {
+      const int band = band_of_index(c.g);
+      move(bits, c.g, c.x, c.slot, c.flag, c.stay, row_of(band, c.slot, m), true,
+           &occ[static_cast<std::size_t>(subgroup_cell(c.x, band))]);
+    });
     cells_.swap(next_);
     auto& row = out_.occupancy[static_cast<std::size_t>(t)];
     for (int c = 0; c < kSubgroupCells; ++c) {
@@ -229,32 +245,19 @@ class CountSimulator {
   void july(int t) {
     const bool transitions = p_.transitions.months == TransitionMonths::all;
     std::fill(next_.begin(), next_.end(), 0);
-    for (int g = 0; g < grades_; ++g) {
-      const int band = band_of_index(g);
-      for (int x = 0; x < kGenders; ++x) {
-        for (int slot = 0; slot < kSlots; ++slot) {
-          for (int flag = 0; flag < 2; ++flag) {
-            const std::size_t c = index(g, x, slot, flag);
-            std::int64_t n = cells_[c];
-            if (n == 0) continue;
-            if (flag != 0) {
-              const auto years = static_cast<double>(n);
-              out_.long_term_absent_pupil_years += years;
-              out_.cell(x, band).long_term_absent_pupil_years += years;
-            }
-            CellBits bits(draws_, static_cast<std::uint32_t>(t), c);
-            const std::int64_t leaving = binomial(bits, n, leave_p_);
-            left_ += leaving;
-            n -= leaving;
-            if (transitions) {  // the year's flag cleared
-              move(bits, g, x, slot, 0, n, row_of(band, slot, kJulyStep), false, nullptr);
-            } else {
-              next_[index(g, x, slot, 0)] += n;
-            }
-          }
-        }
+    each_cell_after_leaving(t, [&](CellBits& bits, const CellStep& c) {
+      const int band = band_of_index(c.g);
+      if (c.flag != 0) {
+        const auto years = static_cast<double>(c.n);
+        out_.long_term_absent_pupil_years += years;
+        out_.cell(c.x, band).long_term_absent_pupil_years += years;
       }
-    }
+      if (transitions) {  // the year's flag cleared
+        move(bits, c.g, c.x, c.slot, 0, c.stay, row_of(band, c.slot, kJulyStep), false, nullptr);
+      } else {
+        next_[index(c.g, c.x, c.slot, 0)] += c.stay;
+      }
+    });
     cells_.swap(next_);
     count_occupancy(t);
   }
@@ -268,44 +271,32 @@ class CountSimulator {
     const bool transitions = p_.transitions.months == TransitionMonths::all;
     std::fill(next_.begin(), next_.end(), 0);
     std::int64_t entrants[kGenders] = {0, 0};
-    for (int g = 0; g < grades_; ++g) {
-      for (int x = 0; x < kGenders; ++x) {
-        for (int slot = 0; slot < kSlots; ++slot) {
-          for (int flag = 0; flag < 2; ++flag) {
-            const std::size_t c = index(g, x, slot, flag);
-            std::int64_t n = cells_[c];
-            if (n == 0) continue;
-            CellBits bits(draws_, static_cast<std::uint32_t>(t), c);
-            const std::int64_t leaving = binomial(bits, n, leave_p_);
-            left_ += leaving;
-            n -= leaving;
-            int to = g;  // the pupils' grade index this school year, or -1: gone
-            if (!pop.grade_progression) {
-              // grades fixed
-            } else if (g == grades_ - 1) {
-              // Moving on from grade_max: replaced by new entrants in grade_min, or gone.
-              if (pop.new_cohort_each_year) {
-                const std::int64_t girls = binomial(bits, n, probability_2_32(pop.share_girls));
-                entrants[1] += girls;
-                entrants[0] += n - girls;
-              } else {
-                left_ += n;
-              }
-              to = -1;
-            } else {
-              to = g + 1;
-            }
-            if (to < 0) continue;
-            if (transitions) {
-              move(bits, to, x, slot, flag, n, row_of(band_of_index(to), slot, kAugustStep), false,
-                   nullptr);
-            } else {
-              next_[index(to, x, slot, flag)] += n;
-            }
-          }
+    each_cell_after_leaving(t, [&](CellBits& bits, const CellStep& c) {
+      const std::int64_t n = c.stay;
+      int to = c.g;  // the pupils' grade index this school year, or -1: gone
+      if (!pop.grade_progression) {
+        // grades fixed
+      } else if (c.g == grades_ - 1) {
+        // Moving on from grade_max: replaced by new entrants in grade_min, or gone.
+        if (pop.new_cohort_each_year) {
+          const std::int64_t girls = binomial(bits, n, probability_2_32(pop.share_girls));
+          entrants[1] += girls;
+          entrants[0] += n - girls;
+        } else {
+          left_ += n;
         }
+        to = -1;
+      } else {
+        to = c.g + 1;
       }
-    }
+      if (to < 0) return;
+      if (transitions) {
+        move(bits, to, c.x, c.slot, c.flag, n, row_of(band_of_index(to), c.slot, kAugustStep),
+             false, nullptr);
+      } else {
+        next_[index(to, c.x, c.slot, c.flag)] += n;
+      }
+    });
     if (entrants[0] + entrants[1] > 0) {
       // The new entrants' states, drawn in a run of their own (cell index past the last).
       CellBits bits(draws_, static_cast<std::uint32_t>(t), cells_.size());
