@@ -337,6 +337,41 @@ void read_fund(config::TableReader& t, ModelConfig& cfg) {
 
 }  // namespace
 
+namespace {
+
+/// A PSA draw on the count-based path must be one it can represent, not only the base case:
+/// each uncertain parameter is put at the quantiles 1e-6, 0.5 and 1 - 1e-6 of its
+/// distribution (the others at base), and a value count_path_unsupported refuses stops the
+/// reading at the parameter's file, line and key. The refused values are points (a relapse
+/// multiplier other than 1) or lower bounds (a repeat probability above 0), so a
+/// distribution that reaches one does so at one of these quantiles.
+void check_count_path_draws(const ModelConfig& cfg) {
+  const std::vector<double> base = cfg.parameters.base_values();
+  for (const std::size_t i : cfg.parameters.uncertain()) {
+    const Parameter& par = cfg.parameters.at(i);
+    for (const double u : {1e-6, 0.5, 1.0 - 1e-6}) {
+      std::vector<double> values = base;
+      values[i] = par.dist->quantile(u);
+      ModelParams drawn;
+      try {
+        drawn = realise(cfg, values);
+      } catch (const PreconditionError&) {
+        continue;  // a value the draw checks refuse anyway
+      }
+      if (const auto why = count_path_unsupported(drawn); !why.empty()) {
+        ATTENDSIM_INPUT_ERROR(par.file << ":" << par.line << ": key '" << par.path
+                                       << "': its distribution " << par.dist->describe()
+                                       << " reaches " << values[i]
+                                       << ", and the count-based path ([simulation] "
+                                          "count_based) cannot represent "
+                                       << why);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 ModelConfig parse_model_config(const config::Document& doc) {
   ModelConfig cfg;
   cfg.file = doc.path();
@@ -778,6 +813,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
              "enabled = false, or count_based = false)");
     if (const auto why = count_path_unsupported(base); !why.empty())
       t.fail("count_based", "the count-based path cannot represent " + why);
+    check_count_path_draws(cfg);
   }
   return cfg;
 }

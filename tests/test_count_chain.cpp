@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -244,5 +245,52 @@ TEST(CountChain, SwitchRefusesWhatThePathCannotRepresent) {
     FAIL() << "count_based with relapse accepted";
   } catch (const attendsim::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("relapse"), std::string::npos) << e.what();
+  }
+}
+
+namespace {
+
+/// The 1-based line of `key = ` within section [section] of a config text.
+int line_of(const std::string& text, const std::string& section, const std::string& key) {
+  const auto h = text.find("\n[" + section + "]");
+  const auto at = text.find("\n" + key + " =", h);
+  return 2 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+}
+
+}  // namespace
+
+TEST(CountChain, SwitchRefusesAtReadingADistributionThePathCannotRepresent) {
+  // A relapse multiplier of 1 at base is represented, but its lognormal reaches values other
+  // than 1 in PSA draws: refused at reading, naming the file, the parameter's line and key.
+  std::string t = no_programme_config(1000, 2);
+  t = set_key(t, "transitions.relapse", "enabled", "true");
+  t = set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
+  ASSERT_NO_THROW((void)parse(set_key(t, "transitions.relapse", "mult", "1.0")));
+  const std::string drawn = set_key(t, "transitions.relapse", "mult",
+                                    "{ base = 1.0, dist = \"lognormal\", mu = 0.0, sigma = 0.2 }");
+  const std::string where =
+      "c.toml:" + std::to_string(line_of(drawn, "transitions.relapse", "mult")) +
+      ": key 'transitions.relapse.mult'";
+  try {
+    (void)parse(drawn);
+    FAIL() << "a relapse multiplier drawn away from 1 accepted on the count path";
+  } catch (const attendsim::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(where), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("relapse"), std::string::npos) << e.what();
+  }
+  // A repeated-year probability 0 at base whose distribution reaches above 0.
+  std::string repeat = no_programme_config(1000, 2);
+  repeat = set_key(repeat, "simulation", "horizon_years", "2\ncount_based = true");
+  repeat = set_key(repeat, "outcomes", "p_repeat_year_per_extensive_year_compulsory",
+                   "{ base = 0.0, dist = \"uniform\", low = 0.0, high = 0.05 }");
+  try {
+    (void)parse(repeat);
+    FAIL() << "a repeated-year probability drawn above 0 accepted on the count path";
+  } catch (const attendsim::InputError& e) {
+    const std::string key =
+        "c.toml:" +
+        std::to_string(line_of(repeat, "outcomes", "p_repeat_year_per_extensive_year_compulsory")) +
+        ": key 'outcomes.p_repeat_year_per_extensive_year_compulsory'";
+    EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
   }
 }
