@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "models/simulation.hpp"
 #include "models/terminal_value.hpp"
@@ -162,7 +163,36 @@ enum class Decision : std::uint8_t {
   not_referred,  ///< considered, not referred (or no programme running): status none
   queued,        ///< referred with consent: joins the queue
   declined,      ///< referred, consent refused
+  pending,       ///< under a rule that reads the queue: decided after the pupil loop
 };
+
+/// Purpose of the stream that orders a month's referral decisions (§4.3 step 7): its own
+/// stream, so that no other draw changes.
+inline constexpr std::uint32_t kReferralOrderPurpose = 0x7265666fU;  // "refo"
+
+/// The referral-order priorities of the replication keyed `key`: pupil i's at step t is
+/// referral_order_stream(key).at(i, t), a uniform 64-bit word, fresh every month.
+inline CounterStream referral_order_stream(const StreamKey& key) {
+  return CounterStream({key.master_seed, key.draw, key.replication, kReferralOrderPurpose, 0});
+}
+
+/// A referral decision that waits for the month's end (Decision::pending): the pupil, the
+/// uniform u of its decision, its priority this month, and (on the scenario simulated from
+/// the baseline) the referral point it came from, else null.
+struct PendingReferral {
+  std::uint64_t priority = 0;
+  std::uint32_t pupil = 0;
+  double u = 0;
+  const ReferralPoint* point = nullptr;
+};
+
+/// A month's pending referrals in the order they are decided: by priority (a seeded random
+/// permutation of the pupils, fresh every month; ties by pupil index), not by pupil index.
+inline void order_pending(std::vector<PendingReferral>& v) {
+  std::sort(v.begin(), v.end(), [](const PendingReferral& a, const PendingReferral& b) {
+    return a.priority != b.priority ? a.priority < b.priority : a.pupil < b.pupil;
+  });
+}
 
 /// The constants of one school month.
 struct SchoolMonth {
@@ -211,6 +241,7 @@ class PupilRules {
     }
     first_staffed_ = sc.staffing.first_staffed_step(steps);
     leave_bits_ = threshold_bits(p_leave_);
+    reads_queue_ = d.referral_rule != ReferralRule::always || d.triage_queue >= 0;
   }
 
   const TransitionTable& table() const { return table_; }
@@ -307,6 +338,16 @@ class PupilRules {
     if (p.state == kExtensive) m *= c.effect_mult_extensive;
     if (p.grade <= 4) m *= c.effect_mult_grades_0_4;
     return m;
+  }
+
+  /// Whether a referral decision with uniform u waits for the end of the month's pupil loop
+  /// (Decision::pending): under a rule that reads the queue (or triage), with the programme
+  /// active, when u is below the unscaled referral probability, that is, when the queue can
+  /// change the decision. Such decisions are then taken in the order of order_pending (a
+  /// seeded permutation, fresh every month), so that who gets the queue's last places does
+  /// not depend on the pupil index. Any other decision does not depend on the queue.
+  bool defers(double u, int gender, bool program_active) const {
+    return program_active && reads_queue_ && u < p_refer_[gender];
   }
 
   /// The referral decision of a pupil in school action for school_action_months (§4.3 7),
@@ -446,8 +487,9 @@ class PupilRules {
       if (ns < kHigh) {
         q.status = kNone;
       } else if (q.status_months >= p_.detection.school_action_months) {
-        return refer(q, residual_uniform(leave_draw, k.leave_bits, k.place_bits), k.t,
-                     k.program_active, k.queue, tally);
+        const double u = residual_uniform(leave_draw, k.leave_bits, k.place_bits);
+        if (defers(u, q.gender, k.program_active)) return Decision::pending;
+        return refer(q, u, k.t, k.program_active, k.queue, tally);
       }
     }
     return Decision::none;
@@ -656,6 +698,7 @@ class PupilRules {
   const ModelParams& p_;
   TransitionTable table_;
   int first_staffed_ = -1;
+  bool reads_queue_ = false;  ///< the referral rule or triage reads the queue
   double p_refer_[kGenders] = {0, 0};
   double p_leave_ = 0;
   double p_place_month_ = 0;

@@ -31,7 +31,8 @@ class Simulator {
         n_(p.population.pupils),
         rules_(p, sc, steps_),
         book_(sc.allocation_policy),
-        draws_(pupil_month_stream(key)) {
+        draws_(pupil_month_stream(key)),
+        order_(referral_order_stream(key)) {
     ATTENDSIM_REQUIRE(n_ > 0, "population.pupils must be > 0");
     ATTENDSIM_REQUIRE(steps_ > 0 && steps_ < 65535, "horizon must be 1..5000 years");
     ATTENDSIM_REQUIRE(record_ == nullptr || sc.staffing.periods.empty(),
@@ -205,6 +206,11 @@ class Simulator {
         Pupil q = w;
         const Decision d = rules_.school_month(q, x, k, ns, tally, out_);
         if (d == Decision::queued) book_.add_referral(static_cast<std::uint32_t>(i));
+        if (d == Decision::pending) {
+          const auto pupil = static_cast<std::uint32_t>(i);
+          pending_.push_back({order_.at(pupil, static_cast<std::uint32_t>(t)), pupil,
+                              residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits)});
+        }
         if constexpr (kRecord) {
           if (q.state == kHigh || q.state == kExtensive) {
             const double r = residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits);
@@ -221,6 +227,15 @@ class Simulator {
         }
         w = q;
       }
+    }
+    // The referral decisions that read the queue, in the month's random order (§4.3 step 7).
+    if (!pending_.empty()) {
+      order_pending(pending_);
+      for (const PendingReferral& r : pending_) {
+        if (rules_.refer(pupils_[r.pupil], r.u, t, true, k.queue, tally) == Decision::queued)
+          book_.add_referral(r.pupil);
+      }
+      pending_.clear();
     }
     // The pupils that the loop did not count: those left before the month, and the regular
     // pupils of the fast path that stayed regular (the rest of their cell, whose size does
@@ -306,7 +321,9 @@ class Simulator {
   std::array<std::uint32_t, kSubgroupCells> cell_pupils_{};  ///< pupils by cell this school year
   std::array<std::uint32_t, kSubgroupCells> cell_left_{};    ///< of them, left so far
   CounterStream draws_;
-  std::vector<std::uint64_t> block_;  ///< one chunk's draws of the step
+  CounterStream order_;                   ///< referral-order priorities (§4.3 step 7)
+  std::vector<PendingReferral> pending_;  ///< this month's pending referral decisions
+  std::vector<std::uint64_t> block_;      ///< one chunk's draws of the step
   ReplicationOutcome out_;
 };
 

@@ -192,7 +192,9 @@ TEST_P(LadderWait, AdmittedWaitFallsWithStaffing) {
   ASSERT_GE(all.size(), levels + 1);
   const std::vector<ScenarioSpec> ladder(all.begin() + 1,
                                          all.begin() + 1 + static_cast<long>(levels));
-  constexpr int kReps = 12;
+  // 40 replications: with cases that last to the end of a two-year project (the S6 fit), a
+  // 1-FTE team admits about 8 pupils, so its mean wait is noisy (sd about 2.5 months).
+  constexpr int kReps = 40;
   std::vector<std::vector<double>> wait(ladder.size());
   for (int r = 0; r < kReps; ++r) {
     const attendsim::StreamKey key{cfg.run.seed, 0, static_cast<std::uint64_t>(r), 0, 0};
@@ -223,6 +225,13 @@ TEST_P(LadderWait, AdmittedWaitFallsWithStaffing) {
               << ci[k].second << " months\n";
   }
   const auto lo = ci.front(), hi = ci.back();
+  // uppsala_2018 is exempt from the ends' separation since its caseload was fitted to S6
+  // (docs/methods.md §4.4): a two-year project whose cases last to its end fills its slots in
+  // the first months at any staffing on the ladder, and from then on the queue is at its limit
+  // at 1 FTE and at 8 alike (held-back referrals about 2 500 a replication), so the admitted
+  // wait hardly answers to staffing: 3.4 +- 0.7 months at 1 FTE, 2.8 +- 0.1 at 8 (40
+  // replications). Its rungs are still checked above.
+  if (GetParam() == "uppsala_2018.toml") return;
   EXPECT_GT(lo.first - lo.second, hi.first + hi.second)
       << ladder.front().name << " " << lo.first << " +- " << lo.second << ", " << ladder.back().name
       << " " << hi.first << " +- " << hi.second;
@@ -261,5 +270,102 @@ TEST(ReferralRule, QueueStaysWithinItsLimitInEveryMonth) {
     }
     EXPECT_EQ(longest, 12) << "replication " << r;
     EXPECT_GT(o.referrals_held_back[0] + o.referrals_held_back[1], 0) << "replication " << r;
+  }
+}
+
+TEST(ReferralRule, QueueLimitTakesAMonthsReferralsInNoPupilOrder) {
+  // docs/methods.md §4.3 step 7: under a queue limit, who gets the queue's last places in a
+  // month must not depend on the pupil index. Pupils are exchangeable (gender drawn per
+  // pupil, grades round-robin over indices), so at a binding limit the pupils of the lower
+  // half of the indices must get half the referrals that join the queue. Taken in index
+  // order (the rule before this test) they got all of them: 1.00, with about 440 joining and
+  // 2 400 held back in each replication (measured with the priority set to the index, which
+  // gives the old decisions exactly). Girls' and each band's shares are compared as well;
+  // under index order they were within 2 binomial SE too (girls 0.448 of the referred, 0.438
+  // of the referable; grades 10-12 0.473 and 0.489).
+  // 20 000 pupils for 4 years, queue limit 12, 12 FTE: the limit binds every month.
+  std::string t = testsupport::without_referral_rule(testsupport::reference_config_text());
+  t = testsupport::set_key(t, "population", "pupils", "20000");
+  t = testsupport::set_key(t, "simulation", "horizon_years", "4");
+  t = testsupport::set_key(t, "detection", "p_consent",
+                           "0.85\nreferral_rule = \"queue_limit\"\nqueue_limit = 12");
+  const auto cfg = attendsim::models::parse_model_config(
+      attendsim::config::Document::parse(t, "reference.toml"));
+  const auto p = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  ScenarioSpec scarce;
+  scarce.name = "scarce";
+  scarce.staffing.periods = {{0, 12.0}};
+  const int n = p.population.pupils;
+  std::vector<double> low_share;
+  double referred_cells[2] = {0, 0}, referable_cells[2] = {0, 0};  // girls, all
+  double band_referred[3] = {0, 0, 0}, band_referable[3] = {0, 0, 0};
+  for (std::uint64_t r = 0; r < 8; ++r) {
+    attendsim::models::Trace trace;
+    trace.pupils.resize(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+      trace.pupils[static_cast<std::size_t>(i)] = static_cast<std::uint32_t>(i);
+    const auto o =
+        attendsim::models::simulate(p, scarce, attendsim::StreamKey{9, 0, r, 0, 0}, &trace);
+    double low = 0, all = 0;
+    // A referral joined the queue in step s: the pupil was in school action before the step
+    // and after it waits or (admitted in the same month) is in a case, queued at s.
+    for (std::size_t s = 0; s < trace.after_step.size(); ++s) {
+      const auto& before = s == 0 ? trace.initial : trace.after_step[s - 1];
+      for (int i = 0; i < n; ++i) {
+        const auto& q = trace.after_step[s][static_cast<std::size_t>(i)];
+        const auto j = static_cast<std::size_t>(i);
+        if (before[j].status == attendsim::models::detail::kSchoolAction && q.queued_at == s &&
+            (q.status == attendsim::models::detail::kWaiting ||
+             q.status == attendsim::models::detail::kInCase)) {
+          all += 1;
+          low += i < n / 2;
+        }
+      }
+    }
+    std::cout << "[order] replication " << r << ": " << all << " referrals joined the queue, "
+              << o.referrals_held_back[0] + o.referrals_held_back[1] << " held back\n";
+    ASSERT_GT(all, 200) << "replication " << r;
+    low_share.push_back(low / all);
+    // By gender and band: the share of girls (of each band) among the referred and among the
+    // referable (referred + held back by the limit).
+    for (int c = 0; c < attendsim::models::kSubgroupCells; ++c) {
+      const auto& cell = o.cells[static_cast<std::size_t>(c)];
+      const double referred = cell.referrals[0] + cell.referrals[1];
+      const double referable = referred + cell.referrals_held_back[0] + cell.referrals_held_back[1];
+      const int g = c / attendsim::models::kBands, b = c % attendsim::models::kBands;
+      referred_cells[1] += referred;
+      referable_cells[1] += referable;
+      if (g == 1) {
+        referred_cells[0] += referred;
+        referable_cells[0] += referable;
+      }
+      band_referred[b] += referred;
+      band_referable[b] += referable;
+    }
+  }
+  double m = 0;
+  for (double x : low_share) m += x;
+  m /= static_cast<double>(low_share.size());
+  double ss = 0;
+  for (double x : low_share) ss += (x - m) * (x - m);
+  const double se = std::sqrt(ss / static_cast<double>(low_share.size() - 1) /
+                              static_cast<double>(low_share.size()));
+  std::cout << "[order] lower half of the indices: " << m << " of the queued (MC SE " << se
+            << ")\n";
+  EXPECT_LT(se, 0.03) << "too few referrals to tell index order apart";
+  EXPECT_NEAR(m, 0.5, 4 * se);
+  // Neutral by gender and band: each share among the referred within 4 binomial SE of the
+  // share among the referable (n = pupils referred).
+  const double nref = referred_cells[1];
+  const double girls_ref = referred_cells[0] / nref,
+               girls_all = referable_cells[0] / referable_cells[1];
+  std::cout << "[order] girls: " << girls_ref << " of the referred, " << girls_all
+            << " of the referable\n";
+  EXPECT_NEAR(girls_ref, girls_all, 4 * std::sqrt(girls_all * (1 - girls_all) / nref));
+  for (int b = 0; b < attendsim::models::kBands; ++b) {
+    const double a = band_referred[b] / nref, e = band_referable[b] / referable_cells[1];
+    std::cout << "[order] band " << b << ": " << a << " of the referred, " << e
+              << " of the referable\n";
+    EXPECT_NEAR(a, e, 4 * std::sqrt(e * (1 - e) / nref)) << "band " << b;
   }
 }

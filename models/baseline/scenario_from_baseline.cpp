@@ -141,6 +141,8 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
   const PupilRules rules_s(params, scenario, steps), rules_b(params, no_programme, steps);
   // The pupil-months' draws, recomputed from the record's key (nothing stored, §2.4).
   const CounterStream draws = pupil_month_stream(record.key);
+  const CounterStream order = referral_order_stream(record.key);
+  std::vector<PendingReferral> pending;
   CaseBook book(scenario.allocation_policy);
   // The two copies of the diverged pupils (entries of other pupils are unused), the diverged
   // pupils in index order, and the per-copy counts.
@@ -179,6 +181,25 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
       MonthTally tally_s, tally_b;
       joined.clear();
       kept.clear();
+      // A pending decision of a diverged pupil (the referral points' are pushed below).
+      const auto pend = [&](std::uint32_t i, std::uint64_t x, const ReferralPoint* rp) {
+        pending.push_back({order.at(i, step), i,
+                           residual_uniform(x & 0xffffffffULL, ks.leave_bits, ks.place_bits), rp});
+      };
+      // A pupil on the baseline's path at its referral decision: the scenario decides.
+      const auto decide_point = [&](const ReferralPoint& rp) {
+        const std::uint32_t ip = rp.pupil;
+        Pupil q = rp.state;
+        const Decision d = rules_s.refer(q, rp.u, t, ks.program_active, ks.queue, tally_s);
+        if (d == Decision::not_referred) return;  // as in the baseline: no divergence
+        if (d == Decision::queued) book.add_referral(ip);
+        s_pupils[ip] = q;
+        b_pupils[ip] = rp.state;
+        b_pupils[ip].status = kNone;  // the baseline's decision
+        twin[ip] = 1;
+        joined.push_back(ip);
+        ++spent.diverged_pupils;
+      };
       // The diverged pupils and this month's referral points, merged in pupil order: the
       // order in which the full simulation would meet them (and fill the queue).
       std::size_t a = 0;
@@ -209,12 +230,14 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
             sp = q;
             copy_path_fields(q, bp);
             ++spent.twin_pupil_months;
-            if (rules_s.school_month_status(sp, x, ks, tally_s) == Decision::queued)
-              book.add_referral(im);
+            const Decision d = rules_s.school_month_status(sp, x, ks, tally_s);
+            if (d == Decision::queued) book.add_referral(im);
+            if (d == Decision::pending) pend(im, x, nullptr);
             rules_b.school_month_status(bp, x, kb, tally_b);
           } else {
-            if (rules_s.school_month(sp, x, ks, -1, tally_s, acc_s) == Decision::queued)
-              book.add_referral(im);
+            const Decision d = rules_s.school_month(sp, x, ks, -1, tally_s, acc_s);
+            if (d == Decision::queued) book.add_referral(im);
+            if (d == Decision::pending) pend(im, x, nullptr);
             rules_b.school_month(bp, x, kb, -1, tally_b, acc_b);
           }
           if (!rejoins(im)) kept.push_back(im);
@@ -222,16 +245,26 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
         }
         // A pupil on the baseline's path at its referral decision: the scenario decides.
         const ReferralPoint& rp = *point++;
-        Pupil q = rp.state;
-        const Decision d = rules_s.refer(q, rp.u, t, ks.program_active, ks.queue, tally_s);
-        if (d == Decision::not_referred) continue;  // as in the baseline: no divergence
-        if (d == Decision::queued) book.add_referral(ip);
-        s_pupils[ip] = q;
-        b_pupils[ip] = rp.state;
-        b_pupils[ip].status = kNone;  // the baseline's decision
-        twin[ip] = 1;
-        joined.push_back(ip);
-        ++spent.diverged_pupils;
+        if (rules_s.defers(rp.u, rp.state.gender, ks.program_active)) {
+          pending.push_back({order.at(ip, step), ip, rp.u, &rp});
+          continue;
+        }
+        decide_point(rp);
+      }
+      // The referral decisions that read the queue, in the month's random order, as the full
+      // simulation takes them (§4.3 step 7).
+      if (!pending.empty()) {
+        order_pending(pending);
+        for (const PendingReferral& r : pending) {
+          if (r.point != nullptr) {
+            decide_point(*r.point);
+          } else if (rules_s.refer(s_pupils[r.pupil], r.u, t, true, ks.queue, tally_s) ==
+                     Decision::queued) {
+            book.add_referral(r.pupil);
+          }
+        }
+        pending.clear();
+        std::sort(joined.begin(), joined.end());
       }
       if (!joined.empty()) {
         merged.clear();
