@@ -13,6 +13,7 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/calibration_fit.hpp"
+#include "analysis/work_estimate.hpp"
 #include "app/cli_checks.hpp"
 #include "app/commands.hpp"
 #include "io/calibration_writer.hpp"
@@ -42,15 +43,16 @@ struct CalibrateArgs {
   int fit_draws = 40;
   long long seed = -1;
   int threads = 0;
-  double max_memory_gib = 8;
+  WorkLimits limits;
   bool quiet = false;
 };
 
 /// Option checks of --targets/--case-log, before anything is read or allocated: each
 /// parameter once; no more posterior draws than prior samples (systematic resampling of K > M
-/// draws from M samples only repeats them); and the memory of the run within --max-memory-gib:
-/// per thread one simulation with its trace (pupils x (months + 1) pupil states of 16 bytes),
-/// the prior samples (parameters and targets of each) and the posterior draws with their text.
+/// draws from M samples only repeats them); and the run within --max-memory-gib and
+/// --max-hours: one traced simulation per prior sample (each thread holding one trace of
+/// pupils x (months + 2) pupil states of 16 bytes), the prior samples (parameters and targets
+/// of each) and the posterior draws with their text.
 void check_target_options(const CalibrateArgs& a, const models::ModelConfig& prior,
                           std::size_t targets, int threads) {
   std::set<std::string> seen;
@@ -66,29 +68,64 @@ void check_target_options(const CalibrateArgs& a, const models::ModelConfig& pri
                                                   "only repeats them; raise --prior-draws");
   const double pupils = a.pupils > 0 ? a.pupils : prior.structure.population.pupils;
   const double months = 12.0 * prior.structure.horizon_years;
-  const double per_simulation = pupils * ((months + 2) * 16 + 4);
+  auto e = models::traced_work(a.prior_draws, pupils, months, threads,
+                               std::to_string(a.prior_draws) + " prior samples",
+                               "--prior-draws, --pupils, --threads");
   const double params = static_cast<double>(a.params.size());
   const double per_sample = (params + static_cast<double>(targets) + 3) * 8 + 2 * 40;
   const double per_posterior = params * (8 + 24) + 40 + 8;
-  const double bytes = std::min(threads, a.prior_draws) * per_simulation +
-                       a.prior_draws * per_sample + a.posterior_draws * per_posterior;
-  const double gib = bytes / (1024.0 * 1024.0 * 1024.0);
-  if (gib > a.max_memory_gib) {
-    std::ostringstream os;
-    os.precision(3);
-    os << "calibrate would need about " << gib << " GiB of memory (" << pupils
-       << " pupils traced over " << months << " months on " << threads << " thread(s), "
-       << a.prior_draws << " prior samples, " << a.posterior_draws
-       << " posterior draws), more than --max-memory-gib " << a.max_memory_gib
-       << "; lower --pupils, --threads or the draws, or raise --max-memory-gib";
-    throw InputError(os.str());
+  e.bytes += a.prior_draws * per_sample + a.posterior_draws * per_posterior;
+  a.limits.check(e, threads, "calibrate --targets");
+}
+
+/// The fit report's cost: --fit-draws traced runs of the register's pupils over its months
+/// (from the September on or before its first month to its last), within the limits.
+void check_fit_work(const CalibrateArgs& a, const models::AttendanceRegister& reg, int threads) {
+  if (reg.records.empty()) return;
+  int first = reg.records.front().month, last = first;
+  for (const auto& r : reg.records) {
+    first = std::min(first, r.month);
+    last = std::max(last, r.month);
   }
+  const double months = last - first + 1;
+  a.limits.check(models::traced_work(a.fit_draws, reg.pupils, months, threads,
+                                     std::to_string(a.fit_draws) + " fit draws", "--fit-draws"),
+                 threads, "calibrate --register");
+}
+
+/// Options of the transition model that a register calibration does not estimate are refused,
+/// naming the key, rather than calibrated wrongly: the rows are counted in the school months
+/// only (the register's July and August rows are not read), so `[transitions] months = "all"`
+/// would apply them in the summer too; and leaving is estimated as one monthly probability,
+/// which `[transitions.leaving] p_leave_by_state` would add to a second time.
+void check_register_calibratable(const models::ModelConfig& prior) {
+  const auto& tp = prior.structure.transitions;
+  const auto doc = config::Document::parse(prior.text, prior.file);
+  config::TableReader root(doc);
+  auto t = root.table("transitions");
+  if (tp.months == models::TransitionMonths::all)
+    t.fail("months",
+           "calibrate --register estimates the transitions of the school months only (the "
+           "register's July and August rows are not read); with months = \"all\" the calibrated "
+           "rows would also be applied in the summer. Calibrate a copy with months = \"school\" "
+           "(or without the key)");
+  auto leaving = t.table("leaving");
+  if (leaving.has("p_leave_by_state"))
+    leaving.fail("p_leave_by_state",
+                 "calibrate --register estimates leaving as one monthly probability "
+                 "(p_leave_per_month), not by state; the calibrated config would count leaving "
+                 "twice. Calibrate a copy without p_leave_by_state");
 }
 
 int calibrate_register_command(const CalibrateArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto prior = models::load_model_config(a.config);
+  check_register_calibratable(prior);
   const auto reg = models::read_register_csv(a.register_file);
+  const int threads = a.threads > 0
+                          ? a.threads
+                          : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  check_fit_work(a, reg, threads);
   const auto cal = models::calibrate_register(prior, reg);
   const std::string name = std::filesystem::path(a.register_file).filename().string();
   const std::string toml = models::calibrated_config_toml(prior, cal, name);
@@ -104,9 +141,6 @@ int calibrate_register_command(const CalibrateArgs& a) {
   const double calibrate_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const std::uint64_t seed = a.seed >= 0 ? static_cast<std::uint64_t>(a.seed) : prior.run.seed;
-  const int threads = a.threads > 0
-                          ? a.threads
-                          : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   const auto fit = models::register_fit(calibrated, reg, a.fit_draws, seed, threads);
   OutputDir dir(out_dir);
   dir.write("calibrated.toml", toml);
@@ -199,25 +233,25 @@ void add_calibrate_command(CLI::App& root, Action& action) {
                      ->allow_extra_args(false);
   auto* prior = sub->add_option("--prior-draws", args->prior_draws,
                                 "with --targets: prior samples simulated (default 1000)")
-                    ->check(CLI::Range(2, 10'000'000));
+                    ->check(whole_in(2, 10'000'000));
   auto* posterior =
       sub->add_option("--posterior-draws", args->posterior_draws,
                       "with --targets: posterior draws resampled, at most --prior-draws "
                       "(default 200)")
-          ->check(CLI::Range(1, 1'000'000));  // as --draws-from reads back
+          ->check(whole_in(1, 1'000'000));  // as --draws-from reads back
   auto* pupils = sub->add_option("--pupils", args->pupils,
                                  "with --targets: simulated pupils per sample (default: the "
                                  "config's)")
-                     ->check(CLI::Range(1, 50'000'000));
+                     ->check(whole_in(1, 50'000'000));
   auto* scenario = sub->add_option(
       "--scenario", args->scenario,
       "with --targets: the scenario simulated (a scenario name of compare; default "
       "the baseline); the team's staffing, required by cases_started, returns and referrals");
-  sub->add_option("--out", args->out, "output folder")->required()->check(non_empty());
+  sub->add_option("--out", args->out, "output folder")->required()->check(output_path());
   auto* fit_draws = sub->add_option("--fit-draws", args->fit_draws,
                                     "with --register: simulated runs for the fit report's "
                                     "intervals (default 40)")
-                        ->check(CLI::Range(2, 100000));
+                        ->check(whole_in(2, 100000));
   // Options of one kind of calibration are refused with the other, not silently ignored.
   for (auto* o : {params, prior, posterior, pupils, scenario}) reg->excludes(o);
   tgt->excludes(fit_draws);
@@ -226,10 +260,7 @@ void add_calibrate_command(CLI::App& root, Action& action) {
       ->check(number_in(0, 9.2e18, "a whole number >= 0"));
   sub->add_option("--threads", args->threads, "worker threads (default: all cores)")
       ->check(count_up_to(1024));
-  reg->excludes(sub->add_option("--max-memory-gib", args->max_memory_gib,
-                                "with --targets: refuse a calibration that would need more "
-                                "memory than this (default 8)")
-                    ->check(number_in(1e-6, 1e6, "between 0 and 1e6")));
+  add_limit_options(sub, args->limits);
   sub->add_flag("--quiet", args->quiet, "no summary on stdout");
   sub->callback([args, posterior, &action] {
     // Not given: the default 200, or fewer when there are fewer prior samples.

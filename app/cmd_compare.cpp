@@ -42,7 +42,15 @@ int compare_command(const CompareArgs& a) {
   if (a.replications == 0 && opt.draws > 1) opt.replications = cfg.compare.replications_per_draw;
   models::add_plan_and_fund_extras(cfg, opt);  // the bridge from [plan], the fund of [fund]
   const auto scenarios = models::comparison_scenarios(cfg);
-  a.check_memory(static_cast<double>(opt.draws) * opt.replications, scenarios.size(), cfg);
+  WorkEstimate threshold_work;
+  if (!a.no_threshold && models::has_compare_threshold(cfg)) {
+    auto o = opt;
+    o.replications = models::kCompareThresholdReplications;
+    threshold_work = models::threshold_work(cfg, o, models::compare_threshold_spec(cfg));
+    threshold_work.what = "the threshold's " + threshold_work.what;
+    threshold_work.lower = "--no-threshold";
+  }
+  a.check_work("compare", cfg, opt, scenarios.size(), threshold_work);
   const auto dir_ptr = a.open_output("-compare", cfg);  // a temporary folder until commit()
   OutputDir& dir = *dir_ptr;
   const auto res = models::run_experiment(cfg, scenarios, opt);

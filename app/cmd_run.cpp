@@ -42,8 +42,7 @@ int run_command(const ExperimentArgs& a) {
   const auto cfg = models::load_model_config(a.config);
   const auto opt = a.options(cfg);
   const auto scenarios = models::baseline_and_configured(cfg);
-  a.check_memory(static_cast<double>(opt.draws) * opt.replications,
-                 scenarios.size() * std::max<std::size_t>(1, cfg.municipalities.size()), cfg);
+  a.check_work("run", cfg, opt, scenarios.size());
   const auto dir_ptr = a.open_output("", cfg);  // a temporary folder until commit()
   OutputDir& dir = *dir_ptr;
   const auto res = cfg.municipalities.empty() ? models::run_experiment(cfg, scenarios, opt)

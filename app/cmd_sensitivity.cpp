@@ -92,9 +92,9 @@ int sensitivity_command(const SensitivityArgs& a) {
   req.replications_given = a.replications > 0;
   req.draws_from = a.draws_from;
   req.quiet = a.quiet;
-  req.check_memory = [&](double units, std::size_t scenarios, double extra_bytes) {
-    a.check_memory(units, scenarios, cfg, extra_bytes);
-  };
+  const std::string command =
+      "sensitivity " + (a.method.empty() ? std::string("--target-se") : "--method " + a.method);
+  req.check_work = [&](const WorkEstimate& e) { a.limits.check(e, opt.threads, command); };
   models::run_sensitivity(cfg, opt, req, dir, keep_run_files, std::cout);
   return 0;
 }
@@ -121,13 +121,13 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
                   "the model runs at N (parameters + 2) points");
   sub->add_option("--bootstrap", args->bootstrap,
                   "sobol: bootstrap resamples for the index CIs (default 500)")
-      ->check(CLI::Range(0, 100000));
+      ->check(whole_in(0, 100000));
   sub->add_option("--randomisations", args->randomisations,
                   "sobol: K >= 2 runs the design under K random digital shifts (randomised QMC) "
                   "and gives Student t "
                   "CIs over the K estimates instead of the bootstrap (default 1: plain sequence, "
                   "bootstrap CIs)")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_in(1, 100000));
   sub->add_option("--terminal-events", args->terminal_events,
                   "expected (default): count completion, summer school and eligibility by their "
                   "probabilities (the same expectation, less noise); drawn; or config (as the "
@@ -138,17 +138,17 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
                   "combination of the Saltelli and Jansen forms) or saltelli-jansen")
       ->check(one_of<SobolEstimator>());
   sub->add_option("--grid", args->grid, "points per parameter in twoway (default 5)")
-      ->check(CLI::Range(2, 50));
+      ->check(whole_in(2, 50));
   auto* target_se = sub->add_option(
       "--target-se", args->target_se,
       "METRIC=VALUE: add replications in seeded batches until the scenario's standard "
       "error of METRIC is <= VALUE (instead of --method)");
   target_se->excludes("--method");
   sub->add_option("--batch", args->batch, "replications per batch for --target-se (default 10)")
-      ->check(CLI::Range(2, 100000));
+      ->check(whole_in(2, 100000));
   sub->add_option("--max-replications", args->max_replications,
                   "upper limit for --target-se (default 2000)")
-      ->check(count_up_to(1e6));
+      ->check(count_up_to(1'000'000));
   auto* vpr = sub->add_option("--values-per-return", args->values_per_return,
                               "psa: SEK values placed on one extra sustained return for the "
                               "acceptability curve (each in 0..1e15, once)");

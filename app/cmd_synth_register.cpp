@@ -113,19 +113,19 @@ void add_synth_register_command(CLI::App& root, Action& action) {
   sub->add_option("CONFIG", args->config, "TOML config file")->required();
   sub->add_option("--pupils", args->pupils, "pupils at the start")
       ->required()
-      ->check(CLI::Range(1, 5'000'000));
+      ->check(whole_in(1, 5'000'000));
   sub->add_option("--months", args->months,
                   "calendar months from September of the start year (school months get rows)")
       ->required()
-      ->check(CLI::Range(1, 1200));
+      ->check(whole_in(1, 1200));
   // pupils x school months is checked against the size a register file can have.
   sub->add_option("--seed", args->seed, "master seed [config: simulation.seed, default 1]")
       ->check(number_in(0, 9.2e18, "a whole number >= 0"));
   sub->add_option("--start-year", args->start_year, "year of the first September (default 2023)")
-      ->check(CLI::Range(1900, 2100));
+      ->check(whole_in(1900, 2100));
   sub->add_option("--out", args->out, "output CSV file (new, or a register written before)")
       ->required()
-      ->check(non_empty());
+      ->check(output_path());
   sub->callback([args, &action] { action = [args] { return synth_command(*args); }; });
 }
 

@@ -71,6 +71,7 @@ int threshold_command(const ThresholdArgs& a) {
   (void)models::threshold_range(cfg, spec);  // bad key or range: before anything runs
   auto opt = a.options(cfg);
   opt.draws = 1;
+  a.limits.check(models::threshold_work(cfg, opt, spec), opt.threads, "threshold");
   const auto out_dir = a.output_dir("-threshold");
   if (!a.out.empty()) models::check_output_folder(out_dir, cfg, a.allow_other_config);
   OutputDir dir(out_dir, a.out.empty());
@@ -127,10 +128,10 @@ void add_threshold_command(CLI::App& root, Action& action) {
                   "a scenario of compare (repeatable; default: every scenario)")
       ->allow_extra_args(false);
   sub->add_option("--grid", args->grid, "grid points that bracket the root (default 9)")
-      ->check(CLI::Range(2, 1000));
+      ->check(whole_in(2, 1000));
   sub->add_option("--batches", args->batches,
                   "independent replication batches for the interval (default 5)")
-      ->check(CLI::Range(2, 1000));
+      ->check(whole_in(2, 1000));
   sub->footer(
       "Every value of the parameter runs on the same random numbers (replication r on the same "
       "streams), so the metric is a smooth function of it; the root is bracketed on the grid and "

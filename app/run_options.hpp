@@ -11,12 +11,14 @@
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
+#include "analysis/work_estimate.hpp"
 #include "app/cli_checks.hpp"
 #include "io/results_writer.hpp"
 #include "io/targets_reader.hpp"
 #include "sim/error.hpp"
 #include "sim/output.hpp"
 #include "sim/progress.hpp"
+#include "sim/work_limit.hpp"
 
 namespace attendsim::app {
 
@@ -43,7 +45,7 @@ struct ExperimentArgs {
   bool write_draws = false;
   bool full_scenarios = false;
   bool allow_other_config = false;
-  double max_memory_gib = 8;
+  WorkLimits limits;
   std::string draws_from;
   /// The command runs a config's [[municipalities]] (run); the others refuse such a config.
   bool reads_municipalities = false;
@@ -53,21 +55,19 @@ struct ExperimentArgs {
     sub->add_option("CONFIG", config, "TOML config file (see configs/reference.toml)")->required();
     sub->add_option("--draws", draws,
                     "parameter draws (PSA); 1 = base values [config: simulation.draws]")
-        ->check(count_up_to(1e6));
+        ->check(count_up_to(1'000'000));
     sub->add_option("--replications", replications,
                     "stochastic replications per draw [config: simulation.replications]")
-        ->check(count_up_to(1e6));
+        ->check(count_up_to(1'000'000));
     sub->add_option("--seed", seed, "master seed [config: simulation.seed, default 1]")
         ->check(number_in(0, 9.2e18, "a whole number >= 0"));
     sub->add_option("--threads", threads,
                     "worker threads (default: all cores); results do not depend on it")
         ->check(count_up_to(1024));
-    sub->add_option("--out", out, out_help)->check(non_empty());
+    sub->add_option("--out", out, out_help)->check(output_path());
     sub->add_flag("--quiet", quiet, "no progress bar and no table");
     sub->add_flag("--write-draws", write_draws, "also write draws.csv with per-unit values");
-    sub->add_option("--max-memory-gib", max_memory_gib,
-                    "refuse a run whose results would need more memory than this (default 8)")
-        ->check(number_in(1e-6, 1e6, "between 0 and 1e6"));
+    add_limit_options(sub, limits);
     sub->add_flag("--allow-other-config", allow_other_config,
                   "add to an --out folder even when its run.json is of another config");
     sub->add_option("--draws-from", draws_from,
@@ -104,25 +104,19 @@ struct ExperimentArgs {
                        : std::filesystem::path(out);
   }
 
-  /// Refuses (InputError), before anything is allocated, a run whose per-unit results would
-  /// need more than --max-memory-gib: `units` units of `scenarios` scenarios each (the
-  /// occupancy series, the metrics and the yearly net benefit of every scenario are kept).
-  void check_memory(double units, std::size_t scenarios, const models::ModelConfig& cfg,
-                    double extra_bytes = 0) const {
-    const double months = 12.0 * cfg.structure.horizon_years;
-    const double per_scenario = months * 8 * 4 + 40 * 8 + cfg.structure.horizon_years * 8 + 200;
-    const double bytes =
-        units * (static_cast<double>(scenarios) * per_scenario + 200) + extra_bytes;
-    const double gib = bytes / (1024.0 * 1024.0 * 1024.0);
-    if (gib > max_memory_gib) {
-      std::ostringstream os;
-      os.precision(3);
-      os << "the results would need about " << gib << " GiB of memory";
-      if (units > 0) os << " (" << units << " units x " << scenarios << " scenarios)";
-      os << ", more than --max-memory-gib " << max_memory_gib
-         << "; lower --draws, --replications or --sobol-n, or raise --max-memory-gib";
-      throw InputError(os.str());
-    }
+  /// Refuses (InputError), before anything is allocated or simulated, a run of `units` units
+  /// (draws x replications) of `scenarios` scenarios each, plus `extra`, whose memory or time
+  /// is above --max-memory-gib or --max-hours (sim/work_limit.hpp).
+  void check_work(const std::string& command, const models::ModelConfig& cfg,
+                  const models::RunOptions& opt, std::size_t scenarios,
+                  const WorkEstimate& extra = {}) const {
+    auto e = models::experiment_work(cfg, opt, static_cast<double>(opt.draws) * opt.replications,
+                                     scenarios,
+                                     std::to_string(opt.draws) + " draw(s) x " +
+                                         std::to_string(opt.replications) + " replication(s)",
+                                     "--draws, --replications");
+    e += extra;
+    limits.check(e, opt.threads, command);
   }
 
   /// The output folder of a command: checked against `cfg` when it exists (another config's

@@ -13,6 +13,7 @@
 #include "analysis/sensitivity.hpp"
 #include "sim/output.hpp"
 #include "sim/sobol.hpp"
+#include "sim/work_limit.hpp"
 
 namespace attendsim::models {
 
@@ -31,9 +32,10 @@ struct SensitivityRequest {
   bool replications_given = false;  ///< --replications was given (else each method's default)
   std::string draws_from;           ///< --draws-from, for messages
   bool quiet = false;
-  /// Throws InputError when `units` units of `scenarios` scenarios (plus `extra_bytes`) would
-  /// need more memory than allowed (the command's --max-memory-gib).
-  std::function<void(double units, std::size_t scenarios, double extra_bytes)> check_memory;
+  /// Throws InputError when the analysis would need more memory or time than allowed (the
+  /// command's --max-memory-gib and --max-hours; sim/work_limit.hpp); called once, before
+  /// anything is allocated or simulated. Not set: no limit.
+  std::function<void(const WorkEstimate&)> check_work;
 };
 
 /// Runs the requested analysis with `opt` (draws, replications, seed, threads; each method
