@@ -41,8 +41,10 @@ WorkEstimate experiment_work(const ModelConfig& cfg, const RunOptions& opt, doub
   const int threads = opt.threads > 0
                           ? opt.threads
                           : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  e.bytes +=
+  const double in_flight =
       std::min(static_cast<double>(threads), std::max(units, 1.0)) * largest * per_pupil_unit;
+  const bool in_flight_dominates = in_flight > e.bytes;
+  e.bytes += in_flight;
   e.thread_seconds = units * n_scenarios * pupils * months / kPupilMonthsPerThreadSecond;
   std::ostringstream os;
   os.precision(3);
@@ -50,6 +52,10 @@ WorkEstimate experiment_work(const ModelConfig& cfg, const RunOptions& opt, doub
      << " pupils x " << static_cast<long long>(months) << " months";
   e.what = os.str();
   e.lower = lower;
+  // Memory held mostly by the pupils in flight: fewer threads, or no baseline record.
+  if (in_flight_dominates)
+    e.lower += std::string(e.lower.empty() ? "" : ", ") + "--threads" +
+               (per_pupil_unit > 16 ? ", --full-scenarios" : "");
   return e;
 }
 
