@@ -179,8 +179,21 @@ TargetCalibration calibrate_targets(const ModelConfig& cfg, const std::vector<Ta
     }
     out.prior_samples.push_back(s.theta);
     out.simulated.push_back(s.sim);
+    // A target the sample cannot give (a share of no pupils: NaN) or so far off for its se
+    // that the likelihood underflows: weight 0.
+    if (!(ll > -HUGE_VAL)) ll = -HUGE_VAL;
     out.log_likelihood.push_back(ll);
     max_ll = std::max(max_ll, ll);
+  }
+  if (!(max_ll > -HUGE_VAL)) {
+    double smallest_se = HUGE_VAL;
+    for (const auto& t : targets) smallest_se = std::min(smallest_se, t.se);
+    ATTENDSIM_INPUT_ERROR("calibrate: every one of the "
+                          << m << " prior samples has likelihood 0 given the targets (the "
+                          << "smallest standard error is " << smallest_se
+                          << "): the targets' standard errors are far below the distance of "
+                             "every simulated value; check the se column, or raise "
+                             "--prior-draws or --pupils");
   }
   double sw = 0, sw2 = 0;
   for (double ll : out.log_likelihood) {

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "analysis/metrics.hpp"
+#include "analysis/work_estimate.hpp"
 #include "sim/error.hpp"
 
 namespace attendsim::models {
@@ -151,6 +152,28 @@ ThresholdResult compare_threshold(const ModelConfig& cfg, const RunOptions& opt)
   o.draws = 1;
   o.replications = kCompareThresholdReplications;
   return threshold_analysis(threshold_config(cfg), o, compare_threshold_spec(cfg));
+}
+
+WorkEstimate threshold_work(const ModelConfig& cfg, const RunOptions& opt,
+                            const ThresholdSpec& spec) {
+  const std::size_t scenarios =
+      spec.scenarios.empty() ? comparison_scenarios(cfg).size() : 1 + spec.scenarios.size();
+  const double reps = opt.replications;
+  auto e = experiment_work(cfg, opt, spec.grid_points * reps, scenarios,
+                           std::to_string(spec.grid_points) + " grid points x " +
+                               std::to_string(opt.replications) + " replications",
+                           "--grid, --replications");
+  if (spec.refine && scenarios > 1) {
+    // Per scenario: the pooled root over R replications and B batch roots over R / B each.
+    const double units = static_cast<double>(scenarios - 1) * kRefineEvaluations * 2 * reps;
+    auto refine = experiment_work(cfg, opt, units, 2,
+                                  std::to_string(scenarios - 1) + " root(s) refined over " +
+                                      std::to_string(spec.batches) + " batches + the pooled root",
+                                  "--replications");
+    refine.bytes = 0;  // each refinement's results are dropped before the next
+    e += refine;
+  }
+  return e;
 }
 
 ThresholdResult threshold_analysis(const ModelConfig& cfg, const RunOptions& opt,

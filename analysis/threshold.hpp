@@ -43,6 +43,7 @@
 
 #include "analysis/experiment.hpp"
 #include "analysis/model_config.hpp"
+#include "sim/work_limit.hpp"
 
 namespace attendsim::models {
 
@@ -107,6 +108,17 @@ struct ThresholdResult {
 /// a range outside the parameter's domain, or an unknown scenario name.
 ThresholdResult threshold_analysis(const ModelConfig& cfg, const RunOptions& opt,
                                    const ThresholdSpec& spec);
+
+/// What threshold_analysis(cfg, opt, spec) costs (analysis/work_estimate.hpp): the grid's
+/// G x R units of every scenario, and with refine the root finding's runs of {baseline,
+/// scenario}, counted at kRefineEvaluations evaluations per root (the pooled root over R
+/// replications and one per batch over R / B).
+WorkEstimate threshold_work(const ModelConfig& cfg, const RunOptions& opt,
+                            const ThresholdSpec& spec);
+
+/// Evaluations of TOMS 748 per root that threshold_work counts (typically 5 to 8 at the
+/// default tolerance): an estimate, not a bound.
+inline constexpr int kRefineEvaluations = 5;
 
 /// The parameter's default range [F^{-1}(0.025), F^{-1}(0.975)], or the given one, checked.
 std::pair<double, double> threshold_range(const ModelConfig& cfg, const ThresholdSpec& spec);

@@ -75,7 +75,7 @@ void add_allocate_command(CLI::App& root, Action& action) {
   sub->add_option("--out", args->out,
                   "folder for allocation.csv and allocate.json (new, empty or a results folder; "
                   "written whole or not at all)")
-      ->check(non_empty());
+      ->check(output_path());
   sub->footer(
       "Rule (Stockholm 2014, analysis/funding_allocation.hpp): each applicant gets its request up\n"
       "to cap_per_unit_sek x units; the rest of budget_sek is shared per unit among applicants\n"

@@ -27,7 +27,8 @@ void add_calc_command(CLI::App& root, Action& action) {
   sub->add_option("--threads", args->opt.threads, "worker threads")
       ->check(count_up_to(models::kMaxThreads));
   sub->add_option("--out", args->opt.out, "also write calc.json into this folder")
-      ->check(non_empty());
+      ->check(output_path());
+  add_limit_options(sub, args->opt.limits);
   sub->callback([args, &action] {
     action = [args] {
       models::calc_command(args->config.load(), args->opt, std::cout);

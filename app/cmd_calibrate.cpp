@@ -42,25 +42,25 @@ void add_calibrate_command(CLI::App& root, Action& action) {
                      ->allow_extra_args(false);
   auto* prior = sub->add_option("--prior-draws", o.prior_draws,
                                 "with --targets: prior samples simulated (default 1000)")
-                    ->check(CLI::Range(2, models::kMaxPriorDraws));
+                    ->check(whole_in(2, models::kMaxPriorDraws));
   auto* posterior =
       sub->add_option("--posterior-draws", o.posterior_draws,
                       "with --targets: posterior draws resampled, at most --prior-draws "
                       "(default 200, or --prior-draws when fewer)")
-          ->check(CLI::Range(1, models::kMaxPosteriorDraws));  // as --draws-from reads back
+          ->check(whole_in(1, models::kMaxPosteriorDraws));  // as --draws-from reads back
   auto* pupils = sub->add_option("--pupils", o.pupils,
                                  "with --targets: simulated pupils per sample (default: the "
                                  "config's)")
-                     ->check(CLI::Range(1, models::kMaxCalibratePupils));
+                     ->check(whole_in(1, models::kMaxCalibratePupils));
   auto* scenario = sub->add_option(
       "--scenario", o.scenario,
       "with --targets: the scenario simulated (a scenario name of compare; default "
       "the baseline); the team's staffing, required by cases_started, returns and referrals");
-  sub->add_option("--out", o.out, "output folder")->required()->check(non_empty());
+  sub->add_option("--out", o.out, "output folder")->required()->check(output_path());
   auto* fit_draws = sub->add_option("--fit-draws", o.fit_draws,
                                     "with --register: simulated runs for the fit report's "
                                     "intervals (default 40)")
-                        ->check(CLI::Range(2, models::kMaxFitDraws));
+                        ->check(whole_in(2, models::kMaxFitDraws));
   // Options of one kind of calibration are refused with the other, not silently ignored.
   for (auto* opt : {params, prior, posterior, pupils, scenario}) reg->excludes(opt);
   tgt->excludes(fit_draws);
@@ -69,10 +69,7 @@ void add_calibrate_command(CLI::App& root, Action& action) {
       ->check(number_in(0, models::kMaxSeed, "a whole number >= 0"));
   sub->add_option("--threads", o.threads, "worker threads (default: all cores)")
       ->check(count_up_to(models::kMaxThreads));
-  reg->excludes(sub->add_option("--max-memory-gib", o.max_memory_gib,
-                                "with --targets: refuse a calibration that would need more "
-                                "memory than this (default 8)")
-                    ->check(number_in(1e-6, models::kMaxMemoryGib, "between 0 and 1e6")));
+  add_limit_options(sub, o.limits);
   sub->add_flag("--quiet", o.quiet, "no summary on stdout");
   sub->callback([args, &action] {
     const auto& a = args->opt;

@@ -23,7 +23,7 @@ void add_report_command(CLI::App& root, Action& action) {
   sub->add_option("--lang", args->opt.lang, "language of the report: sv or en (default sv)")
       ->check(one_of<models::Language>());
   sub->add_option("--out", args->opt.out, "output HTML file (default RESULTS_DIR/report_LANG.html)")
-      ->check(non_empty());
+      ->check(output_path());
   sub->callback([args, &action] {
     action = [args] {
       models::report_command(args->results, args->opt, std::cout);

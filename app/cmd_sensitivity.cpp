@@ -40,13 +40,13 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
                   "the model runs at N (parameters + 2) points");
   sub->add_option("--bootstrap", o.bootstrap,
                   "sobol: bootstrap resamples for the index CIs (default 500)")
-      ->check(CLI::Range(0, models::kMaxBootstrap));
+      ->check(whole_in(0, models::kMaxBootstrap));
   sub->add_option("--randomisations", o.randomisations,
                   "sobol: K >= 2 runs the design under K random digital shifts (randomised QMC) "
                   "and gives Student t "
                   "CIs over the K estimates instead of the bootstrap (default 1: plain sequence, "
                   "bootstrap CIs)")
-      ->check(CLI::Range(1, models::kMaxRandomisations));
+      ->check(whole_in(1, models::kMaxRandomisations));
   sub->add_option("--terminal-events", o.terminal_events,
                   "expected (default): count completion, summer school and eligibility by their "
                   "probabilities (the same expectation, less noise); drawn; or config (as the "
@@ -57,14 +57,14 @@ void add_sensitivity_command(CLI::App& root, Action& action) {
                   "combination of the Saltelli and Jansen forms) or saltelli-jansen")
       ->check(one_of<SobolEstimator>());
   sub->add_option("--grid", o.grid, "points per parameter in twoway (default 5)")
-      ->check(CLI::Range(2, models::kMaxTwowayGrid));
+      ->check(whole_in(2, models::kMaxTwowayGrid));
   auto* target_se = sub->add_option(
       "--target-se", o.target_se,
       "METRIC=VALUE: add replications in seeded batches until the scenario's standard "
       "error of METRIC is <= VALUE (instead of --method)");
   target_se->excludes("--method");
   sub->add_option("--batch", o.batch, "replications per batch for --target-se (default 10)")
-      ->check(CLI::Range(2, models::kMaxBatch));
+      ->check(whole_in(2, models::kMaxBatch));
   sub->add_option("--max-replications", o.max_replications,
                   "upper limit for --target-se (default 2000)")
       ->check(count_up_to(models::kMaxUnits));

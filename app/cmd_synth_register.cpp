@@ -26,19 +26,19 @@ void add_synth_register_command(CLI::App& root, Action& action) {
   add_config_arguments(sub, args->config, "TOML config file");
   sub->add_option("--pupils", o.pupils, "pupils at the start")
       ->required()
-      ->check(CLI::Range(1, models::kMaxSynthPupils));
+      ->check(whole_in(1, models::kMaxSynthPupils));
   sub->add_option("--months", o.months,
                   "calendar months from September of the start year (school months get rows)")
       ->required()
-      ->check(CLI::Range(1, models::kMaxSynthMonths));
+      ->check(whole_in(1, models::kMaxSynthMonths));
   // pupils x school months is checked against the size a register file can have.
   sub->add_option("--seed", o.seed, "master seed [config: simulation.seed, default 1]")
       ->check(number_in(0, models::kMaxSeed, "a whole number >= 0"));
   sub->add_option("--start-year", o.start_year, "year of the first September (default 2023)")
-      ->check(CLI::Range(1900, 2100));
+      ->check(whole_in(1900, 2100));
   sub->add_option("--out", o.out, "output CSV file (new, or a register written before)")
       ->required()
-      ->check(non_empty());
+      ->check(output_path());
   sub->callback([args, &action] {
     action = [args] {
       models::synth_register_command(args->config.load(), args->opt, std::cout);

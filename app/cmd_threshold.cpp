@@ -42,10 +42,10 @@ void add_threshold_command(CLI::App& root, Action& action) {
                   "a scenario of compare (repeatable; default: every scenario)")
       ->allow_extra_args(false);
   sub->add_option("--grid", o.grid, "grid points that bracket the root (default 9)")
-      ->check(CLI::Range(2, models::kMaxThresholdGrid));
+      ->check(whole_in(2, models::kMaxThresholdGrid));
   sub->add_option("--batches", o.batches,
                   "independent replication batches for the interval (default 5)")
-      ->check(CLI::Range(2, models::kMaxThresholdGrid));
+      ->check(whole_in(2, models::kMaxThresholdGrid));
   sub->footer(
       "Every value of the parameter runs on the same random numbers (replication r on the same "
       "streams), so the metric is a smooth function of it; the root is bracketed on the grid and "

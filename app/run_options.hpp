@@ -29,7 +29,7 @@ inline void add_config_arguments(CLI::App* sub, ConfigArgs& c, const std::string
 
 /// Adds CONFIG, --overrides and --draws, --replications, --seed, --threads, --out, --quiet,
 /// --write-draws,
-/// --max-memory-gib, --allow-other-config, --draws-from, --full-scenarios.
+/// --max-memory-gib, --max-hours, --allow-other-config, --draws-from, --full-scenarios.
 inline void add_experiment_options(CLI::App* sub, ConfigArgs& config, models::ExperimentOptions& o,
                                    const std::string& out_help) {
   add_config_arguments(sub, config, "TOML config file (see configs/reference.toml)");
@@ -44,12 +44,10 @@ inline void add_experiment_options(CLI::App* sub, ConfigArgs& config, models::Ex
   sub->add_option("--threads", o.threads,
                   "worker threads (default: all cores); results do not depend on it")
       ->check(count_up_to(models::kMaxThreads));
-  sub->add_option("--out", o.out, out_help)->check(non_empty());
+  sub->add_option("--out", o.out, out_help)->check(output_path());
   sub->add_flag("--quiet", o.quiet, "no progress bar and no table");
   sub->add_flag("--write-draws", o.write_draws, "also write draws.csv with per-unit values");
-  sub->add_option("--max-memory-gib", o.max_memory_gib,
-                  "refuse a run whose results would need more memory than this (default 8)")
-      ->check(number_in(1e-6, models::kMaxMemoryGib, "between 0 and 1e6"));
+  add_limit_options(sub, o.limits);
   sub->add_flag("--allow-other-config", o.allow_other_config,
                 "add to an --out folder even when its run.json is of another config");
   sub->add_option("--draws-from", o.draws_from,
@@ -57,8 +55,8 @@ inline void add_experiment_options(CLI::App* sub, ConfigArgs& config, models::Ex
                   "posterior_draws.csv): one draw per row, the other parameters as in a PSA "
                   "draw; overrides --draws");
   sub->add_flag("--full-scenarios", o.full_scenarios,
-                "simulate every scenario in full instead of from the recorded baseline: 16 "
-                "instead of about 600 bytes per pupil in flight, slower; the same results");
+                "simulate every scenario in full instead of from the recorded baseline: "
+                "slower, the same results (a debugging and checking aid)");
 }
 
 }  // namespace attendsim::app

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -22,6 +22,7 @@
 #include "analysis/plan_check.hpp"
 #include "analysis/sensitivity.hpp"
 #include "analysis/synthetic_register.hpp"
+#include "analysis/work_estimate.hpp"
 #include "io/base_case_run.hpp"
 #include "io/calc_writer.hpp"
 #include "io/calibration_writer.hpp"
@@ -62,6 +63,15 @@ void check_range(const char* option, double value, double lo, double hi) {
   if (!(value >= lo && value <= hi))
     ATTENDSIM_INPUT_ERROR(option << ": must be between " << lo << " and " << hi << ", got "
                                  << value);
+}
+
+/// --max-memory-gib and --max-hours: above 0, at most their bounds.
+void check_limits(const WorkLimits& limits) {
+  if (!(limits.max_memory_gib >= 1e-6 && limits.max_memory_gib <= kMaxMemoryGib))
+    ATTENDSIM_INPUT_ERROR("--max-memory-gib: must be between 0 and 1e6, got "
+                          << limits.max_memory_gib);
+  if (!(limits.max_hours >= 1e-6 && limits.max_hours <= kMaxHours))
+    ATTENDSIM_INPUT_ERROR("--max-hours: must be between 0 and 1e6, got " << limits.max_hours);
 }
 
 void check_seed(long long seed) {
@@ -135,8 +145,7 @@ void ExperimentOptions::check() const {
   check_count("--replications", replications, kMaxUnits);
   check_count("--threads", threads, kMaxThreads);
   check_seed(seed);
-  if (!(max_memory_gib >= 1e-6 && max_memory_gib <= kMaxMemoryGib))
-    ATTENDSIM_INPUT_ERROR("--max-memory-gib: must be between 0 and 1e6, got " << max_memory_gib);
+  check_limits(limits);
 }
 
 RunOptions ExperimentOptions::options(const ModelConfig& cfg) const {
@@ -162,21 +171,15 @@ fs::path ExperimentOptions::output_dir(const ModelConfig& cfg, const std::string
                      : fs::path(out);
 }
 
-void ExperimentOptions::check_memory(double units, std::size_t scenarios, const ModelConfig& cfg,
-                                     double extra_bytes) const {
-  const double months = 12.0 * cfg.structure.horizon_years;
-  const double per_scenario = months * 8 * 4 + 40 * 8 + cfg.structure.horizon_years * 8 + 200;
-  const double bytes = units * (static_cast<double>(scenarios) * per_scenario + 200) + extra_bytes;
-  const double gib = bytes / (1024.0 * 1024.0 * 1024.0);
-  if (gib > max_memory_gib) {
-    std::ostringstream os;
-    os.precision(3);
-    os << "the results would need about " << gib << " GiB of memory";
-    if (units > 0) os << " (" << units << " units x " << scenarios << " scenarios)";
-    os << ", more than --max-memory-gib " << max_memory_gib
-       << "; lower --draws, --replications or --sobol-n, or raise --max-memory-gib";
-    throw InputError(os.str());
-  }
+void ExperimentOptions::check_work(const std::string& command, const ModelConfig& cfg,
+                                   const RunOptions& opt, std::size_t scenarios,
+                                   const WorkEstimate& extra) const {
+  auto e = experiment_work(cfg, opt, static_cast<double>(opt.draws) * opt.replications, scenarios,
+                           std::to_string(opt.draws) + " draw(s) x " +
+                               std::to_string(opt.replications) + " replication(s)",
+                           "--draws, --replications");
+  e += extra;
+  limits.check(e, opt.threads, command);
 }
 
 std::unique_ptr<OutputDir> ExperimentOptions::open_output(const std::string& suffix,
@@ -244,6 +247,7 @@ void CalcOptions::check() const {
   check_count("--replications", replications, kMaxUnits);
   check_count("--threads", threads, kMaxThreads);
   check_seed(seed);
+  check_limits(limits);
 }
 
 void ReportOptions::check() const {
@@ -266,8 +270,7 @@ void CalibrateOptions::check() const {
     check_range("--posterior-draws", posterior_draws, 1, kMaxPosteriorDraws);
   if (pupils != 0) check_range("--pupils", pupils, 1, kMaxCalibratePupils);
   check_range("--fit-draws", fit_draws, 2, kMaxFitDraws);
-  if (!(max_memory_gib >= 1e-6 && max_memory_gib <= kMaxMemoryGib))
-    ATTENDSIM_INPUT_ERROR("--max-memory-gib: must be between 0 and 1e6, got " << max_memory_gib);
+  check_limits(limits);
 }
 
 // ---- run ------------------------------------------------------------------------------------
@@ -275,9 +278,8 @@ void CalibrateOptions::check() const {
 CommandResult run_command(const ModelConfig& cfg, const ExperimentOptions& a, std::ostream& os) {
   const auto opt = a.options(cfg);
   const auto scenarios = baseline_and_configured(cfg);
-  a.check_memory(static_cast<double>(opt.draws) * opt.replications,
-                 scenarios.size() * std::max<std::size_t>(1, cfg.municipalities.size()), cfg);
-  const auto dir_ptr = a.open_output("", cfg);  // a temporary folder until commit()
+  a.check_work("run", cfg, opt, scenarios.size());  // each municipality's results counted
+  const auto dir_ptr = a.open_output("", cfg);      // a temporary folder until commit()
   OutputDir& dir = *dir_ptr;
   const bool with_draws = a.write_draws || opt.draws > 1;
   const auto lang = parse_language(a.lang, "--lang");
@@ -306,8 +308,7 @@ CommandResult run_command(const ModelConfig& cfg, const ExperimentOptions& a, st
     rows.push_back(municipality_row(cfg.name, true, pupils, res));
     dir.write("municipalities.csv", municipalities_csv(rows));
     const std::size_t units = res.unit_values(0, 0).size();
-    dir.write("decision.md",
-              municipality_brief(rows, in(lang, cfg.description_text), units, lang));
+    dir.write("decision.md", municipality_brief(rows, in(lang, cfg.description_text), units, lang));
   }
   write_run_outputs(dir, cfg, res, {"run", res.wall_seconds, opt.threads}, with_draws);
   dir.commit();
@@ -332,7 +333,15 @@ CommandResult compare_command(ModelConfig cfg, const CompareOptions& a, std::ost
   if (a.replications == 0 && opt.draws > 1) opt.replications = cfg.compare.replications_per_draw;
   add_plan_and_fund_extras(cfg, opt);  // the bridge from [plan], the fund of [fund]
   const auto scenarios = comparison_scenarios(cfg);
-  a.check_memory(static_cast<double>(opt.draws) * opt.replications, scenarios.size(), cfg);
+  WorkEstimate threshold_work;  // compare's coarse threshold, unless --no-threshold
+  if (!a.no_threshold && has_compare_threshold(cfg)) {
+    auto o = opt;
+    o.replications = kCompareThresholdReplications;
+    threshold_work = models::threshold_work(cfg, o, compare_threshold_spec(cfg));
+    threshold_work.what = "the threshold's " + threshold_work.what;
+    threshold_work.lower = "--no-threshold";
+  }
+  a.check_work("compare", cfg, opt, scenarios.size(), threshold_work);
   const auto dir_ptr = a.open_output("-compare", cfg);  // a temporary folder until commit()
   OutputDir& dir = *dir_ptr;
   auto res = run_experiment(cfg, scenarios, opt);
@@ -383,6 +392,7 @@ CommandResult threshold_command(const ModelConfig& loaded, const ThresholdOption
   (void)threshold_range(cfg, spec);  // bad key or range: before anything runs
   auto opt = a.options(cfg);
   opt.draws = 1;
+  a.limits.check(threshold_work(cfg, opt, spec), opt.threads, "threshold");
   const auto out_dir = a.output_dir(cfg, "-threshold");
   if (!a.out.empty()) check_output_folder(out_dir, cfg, a.allow_other_config);
   OutputDir dir(out_dir, a.out.empty());
@@ -418,6 +428,12 @@ CommandResult threshold_command(const ModelConfig& loaded, const ThresholdOption
 
 CommandResult calc_command(const ModelConfig& cfg, const CalcOptions& a, std::ostream& os) {
   a.check();
+  const auto opt = base_run_options(cfg, a.seed, a.replications, a.threads);
+  // Two runs of baseline and plan: as the plan counts, and as configured.
+  a.limits.check(experiment_work(cfg, opt, 2.0 * opt.replications, 2,
+                                 "2 runs x " + std::to_string(opt.replications) + " replications",
+                                 "--replications"),
+                 opt.threads, "calc");
   // The --out folder is checked (another config's results are refused) and made before
   // anything is simulated or printed.
   std::unique_ptr<OutputDir> dir;
@@ -425,7 +441,7 @@ CommandResult calc_command(const ModelConfig& cfg, const CalcOptions& a, std::os
     check_output_folder(a.out, cfg, false);
     dir = std::make_unique<OutputDir>(a.out);
   }
-  const auto c = check_plan(cfg, base_run_options(cfg, a.seed, a.replications, a.threads));
+  const auto c = check_plan(cfg, opt);
   print_plan_check(os, cfg, c);
   if (!dir) return {};
   write_plan_check(*dir, cfg, c);
@@ -496,9 +512,10 @@ namespace {
 
 /// Option checks of --targets/--case-log, before anything is read or allocated: each
 /// parameter once; no more posterior draws than prior samples (systematic resampling of K > M
-/// draws from M samples only repeats them); and the memory of the run within --max-memory-gib:
-/// per thread one simulation with its trace (pupils x (months + 1) pupil states of 16 bytes),
-/// the prior samples (parameters and targets of each) and the posterior draws with their text.
+/// draws from M samples only repeats them); and the run within --max-memory-gib and
+/// --max-hours: one traced simulation per prior sample (each thread holding one trace of
+/// pupils x (months + 2) pupil states of 16 bytes), the prior samples (parameters and targets
+/// of each) and the posterior draws with their text.
 void check_target_options(const CalibrateOptions& a, const ModelConfig& prior, std::size_t targets,
                           int threads) {
   std::set<std::string> seen;
@@ -514,29 +531,62 @@ void check_target_options(const CalibrateOptions& a, const ModelConfig& prior, s
                                                   "only repeats them; raise --prior-draws");
   const double pupils = a.pupils > 0 ? a.pupils : prior.structure.population.pupils;
   const double months = 12.0 * prior.structure.horizon_years;
-  const double per_simulation = pupils * ((months + 2) * 16 + 4);
+  auto e = traced_work(a.prior_draws, pupils, months, threads,
+                       std::to_string(a.prior_draws) + " prior samples",
+                       "--prior-draws, --pupils, --threads");
   const double params = static_cast<double>(a.params.size());
   const double per_sample = (params + static_cast<double>(targets) + 3) * 8 + 2 * 40;
   const double per_posterior = params * (8 + 24) + 40 + 8;
-  const double bytes = std::min(threads, a.prior_draws) * per_simulation +
-                       a.prior_draws * per_sample + a.posterior_draws * per_posterior;
-  const double gib = bytes / (1024.0 * 1024.0 * 1024.0);
-  if (gib > a.max_memory_gib) {
-    std::ostringstream os;
-    os.precision(3);
-    os << "calibrate would need about " << gib << " GiB of memory (" << pupils
-       << " pupils traced over " << months << " months on " << threads << " thread(s), "
-       << a.prior_draws << " prior samples, " << a.posterior_draws
-       << " posterior draws), more than --max-memory-gib " << a.max_memory_gib
-       << "; lower --pupils, --threads or the draws, or raise --max-memory-gib";
-    throw InputError(os.str());
+  e.bytes += a.prior_draws * per_sample + a.posterior_draws * per_posterior;
+  a.limits.check(e, threads, "calibrate --targets");
+}
+
+/// The fit report's cost: --fit-draws traced runs of the register's pupils over its months
+/// (from the September on or before its first month to its last), within the limits.
+void check_fit_work(const CalibrateOptions& a, const AttendanceRegister& reg, int threads) {
+  if (reg.records.empty()) return;
+  int first = reg.records.front().month, last = first;
+  for (const auto& r : reg.records) {
+    first = std::min(first, r.month);
+    last = std::max(last, r.month);
   }
+  const double months = last - first + 1;
+  a.limits.check(traced_work(a.fit_draws, reg.pupils, months, threads,
+                             std::to_string(a.fit_draws) + " fit draws", "--fit-draws"),
+                 threads, "calibrate --register");
+}
+
+/// Options of the transition model that a register calibration does not estimate are refused,
+/// naming the key, rather than calibrated wrongly: the rows are counted in the school months
+/// only (the register's July and August rows are not read), so `[transitions] months = "all"`
+/// would apply them in the summer too; and leaving is estimated as one monthly probability,
+/// which `[transitions.leaving] p_leave_by_state` would add to a second time.
+void check_register_calibratable(const ModelConfig& prior) {
+  const auto& tp = prior.structure.transitions;
+  const auto doc = config::Document::parse(prior.text, prior.file);
+  config::TableReader root(doc);
+  auto t = root.table("transitions");
+  if (tp.months == TransitionMonths::all)
+    t.fail("months",
+           "calibrate --register estimates the transitions of the school months only (the "
+           "register's July and August rows are not read); with months = \"all\" the calibrated "
+           "rows would also be applied in the summer. Calibrate a copy with months = \"school\" "
+           "(or without the key)");
+  auto leaving = t.table("leaving");
+  if (leaving.has("p_leave_by_state"))
+    leaving.fail("p_leave_by_state",
+                 "calibrate --register estimates leaving as one monthly probability "
+                 "(p_leave_per_month), not by state; the calibrated config would count leaving "
+                 "twice. Calibrate a copy without p_leave_by_state");
 }
 
 CommandResult calibrate_register(const ModelConfig& prior, const CalibrateOptions& a,
                                  std::ostream& os) {
   const auto t0 = std::chrono::steady_clock::now();
+  check_register_calibratable(prior);
   const auto reg = read_register_csv(a.register_file);
+  const int threads = threads_or_all(a.threads);
+  check_fit_work(a, reg, threads);
   const auto cal = calibrate_register(prior, reg);
   const std::string name = fs::path(a.register_file).filename().string();
   const std::string toml = calibrated_config_toml(prior, cal, name);
@@ -552,7 +602,7 @@ CommandResult calibrate_register(const ModelConfig& prior, const CalibrateOption
   const double calibrate_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const std::uint64_t seed = a.seed >= 0 ? static_cast<std::uint64_t>(a.seed) : prior.run.seed;
-  const auto fit = register_fit(calibrated, reg, a.fit_draws, seed, threads_or_all(a.threads));
+  const auto fit = register_fit(calibrated, reg, a.fit_draws, seed, threads);
   OutputDir dir(out_dir);
   dir.write("calibrated.toml", toml);
   dir.write("fit.json", fit_json(prior, cal, fit, name, calibrate_seconds));

@@ -17,6 +17,7 @@
 #include "analysis/model_config.hpp"
 #include "analysis/threshold.hpp"
 #include "sim/output.hpp"
+#include "sim/work_limit.hpp"
 
 namespace attendsim::models {
 
@@ -26,6 +27,7 @@ inline constexpr double kMaxUnits = 1e6;      ///< --draws, --replications, --ma
 inline constexpr double kMaxThreads = 1024;   ///< --threads
 inline constexpr double kMaxSeed = 9.2e18;    ///< --seed (0 to this)
 inline constexpr double kMaxMemoryGib = 1e6;  ///< --max-memory-gib (above 0)
+inline constexpr double kMaxHours = 1e6;      ///< --max-hours (above 0)
 inline constexpr double kMaxRoiTarget = 1e6;  ///< compare --roi-target (0 to this)
 inline constexpr double kMaxSekValue = 1e15;  ///< money values given on the command line
 inline constexpr int kMaxTwowayGrid = 50;     ///< sensitivity --grid (2 to this)
@@ -56,7 +58,7 @@ struct ExperimentOptions {
   bool write_draws = false;
   bool full_scenarios = false;
   bool allow_other_config = false;
-  double max_memory_gib = 8;
+  WorkLimits limits;  ///< --max-memory-gib, --max-hours
   std::string draws_from;
   /// The command runs a config's [[municipalities]] (run); the others refuse such a config.
   bool reads_municipalities = false;
@@ -69,11 +71,12 @@ struct ExperimentOptions {
   RunOptions options(const ModelConfig& cfg) const;
   /// --out, or results/STEM<suffix>-DATE-TIME (STEM: the config file's).
   std::filesystem::path output_dir(const ModelConfig& cfg, const std::string& suffix) const;
-  /// Refuses (InputError), before anything is allocated, a run whose per-unit results would
-  /// need more than max_memory_gib: `units` units of `scenarios` scenarios each (the
-  /// occupancy series, the metrics and the yearly net benefit of every scenario are kept).
-  void check_memory(double units, std::size_t scenarios, const ModelConfig& cfg,
-                    double extra_bytes = 0) const;
+  /// Refuses (InputError), before anything is allocated or simulated, a run of `opt`'s units
+  /// (draws x replications) of `scenarios` scenarios each, plus `extra`, whose memory or time
+  /// is above --max-memory-gib or --max-hours (sim/work_limit.hpp); `command` starts the
+  /// message.
+  void check_work(const std::string& command, const ModelConfig& cfg, const RunOptions& opt,
+                  std::size_t scenarios, const WorkEstimate& extra = {}) const;
   /// The output folder: checked against `cfg` when it exists (another config's results are
   /// refused unless allow_other_config), before anything is simulated.
   std::unique_ptr<OutputDir> open_output(const std::string& suffix, const ModelConfig& cfg) const;
@@ -119,6 +122,7 @@ struct CalcOptions {
   long long seed = -1;
   int threads = 0;
   std::string out;  ///< "": print only
+  WorkLimits limits;
   void check() const;
 };
 
@@ -146,7 +150,7 @@ struct CalibrateOptions {
   int fit_draws = 40;
   long long seed = -1;
   int threads = 0;
-  double max_memory_gib = 8;
+  WorkLimits limits;
   bool quiet = false;
   void check() const;
 };

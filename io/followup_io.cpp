@@ -42,6 +42,14 @@ std::vector<FollowupRow> parse_followup(const std::string& summary_text,
       summary["scenarios"].empty())
     ATTENDSIM_INPUT_ERROR(summary_path.string() << ": key 'scenarios' missing or empty");
   const json& scen = summary["scenarios"];
+  if (!default_scenario.empty() && !scen.contains(default_scenario)) {
+    std::string known;
+    for (auto it = scen.begin(); it != scen.end(); ++it)
+      known += (known.empty() ? "" : ", ") + it.key();
+    ATTENDSIM_INPUT_ERROR("--scenario: no scenario '" << default_scenario << "' in "
+                                                      << summary_path.string()
+                                                      << " (scenarios: " << known << ")");
+  }
   if (default_scenario.empty()) {
     std::vector<std::string> others;
     for (auto it = scen.begin(); it != scen.end(); ++it) {
@@ -105,6 +113,17 @@ std::vector<FollowupRow> parse_followup(const std::string& summary_text,
       ATTENDSIM_INPUT_ERROR(csv::where(file, line, "value", c_value + 1)
                             << "expected a number, got '"
                             << std::string(f[static_cast<std::size_t>(c_value)]) << "'");
+    // A count, a number of months or a share cannot be negative, nor a cost; a share is at
+    // most 1. Savings, net benefit and ROI can be below 0.
+    const auto& info = metric_info(*find_metric(metric));
+    const bool signed_metric = info.economic() && info.id != Metric::cost_sek;
+    if (!signed_metric && v < 0)
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "value", c_value + 1)
+                            << "metric '" << metric << "' (" << info.unit
+                            << ") cannot be negative, got " << v);
+    if (info.unit == "share" && v > 1)
+      ATTENDSIM_INPUT_ERROR(csv::where(file, line, "value", c_value + 1)
+                            << "metric '" << metric << "' is a share (0 to 1), got " << v);
     auto [it, fresh] = seen.try_emplace({sc, metric}, line);
     if (!fresh)
       ATTENDSIM_INPUT_ERROR(csv::where(file, line, "metric", c_metric + 1)

@@ -4,7 +4,8 @@
 /// OBSERVED.csv: header `metric,value` or `scenario,metric,value` (any order); one row per
 /// metric, names as in summary.json. Without a scenario column (or with an empty cell) a row
 /// refers to `default_scenario`. A metric unknown to summary.json for its scenario, an unknown
-/// scenario, a value that is not a finite number, a metric given twice, or wrong columns
+/// scenario, a value that is not a finite number, a negative count, months, share or cost, a
+/// share above 1, a metric given twice, or wrong columns
 /// throw InputError naming file, line and column.
 #include <filesystem>
 #include <string>

@@ -11,7 +11,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
+#include <tuple>
 #include <vector>
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
@@ -22,6 +24,7 @@
 #include "io/report_threshold.hpp"
 #include "io/subgroup_tables.hpp"
 #include "io/svg_chart.hpp"
+#include "models/attendance.hpp"
 #include "sim/config.hpp"
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
@@ -58,6 +61,17 @@ double jnum(const json& obj, const std::string& key, const fs::path& file,
     ATTENDSIM_INPUT_ERROR(file.string() << ": key '" << (where.empty() ? "" : where + ".") << key
                                         << "' must be a number, got " << it->type_name());
   return it->get<double>();
+}
+
+/// A number of a JSON object that must be there and finite (fit.json, written whole by
+/// calibrate): InputError naming the file and key when absent, null or not a number.
+double jneed(const json& obj, const std::string& key, const fs::path& file,
+             const std::string& where) {
+  const double v = jnum(obj, key, file, where);
+  if (!std::isfinite(v))
+    ATTENDSIM_INPUT_ERROR(file.string() << ": key '" << (where.empty() ? "" : where + ".") << key
+                                        << "' missing or not a finite number");
+  return v;
 }
 
 /// A string of a JSON object, or `fallback` when absent; InputError when not a string.
@@ -423,10 +437,20 @@ std::string fit_section(const fs::path& dir, Language lang) {
         ATTENDSIM_INPUT_ERROR(c.path << ":" << r.line << ": unknown band or state '"
                                      << band.substr(0, 40) << "', '" << state.substr(0, 40) << "'");
       first = first < 0 ? m : std::min(first, m);
-      if (!std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2]) ||
-          !std::isfinite(v[3]))
-        continue;  // a cell without registered pupils (NaN) is not drawn
-      cells[band][state][m] = v;
+      if (!std::isfinite(v[0])) continue;  // a cell without registered pupils is not drawn
+      // Observed: the simulated share and its interval are numbers, p2_5 <= p97_5, once each.
+      static const char* const kSim[] = {"simulated_mean", "simulated_p2_5", "simulated_p97_5"};
+      for (int k = 1; k < 4; ++k) {
+        if (!std::isfinite(v[k]))
+          ATTENDSIM_INPUT_ERROR(c.path << ":" << r.line << ": column '" << kSim[k - 1]
+                                       << "': a number is needed where a share was observed");
+      }
+      if (v[2] > v[3])
+        ATTENDSIM_INPUT_ERROR(c.path << ":" << r.line
+                                     << ": column 'simulated_p2_5': above simulated_p97_5");
+      if (!cells[band][state].emplace(m, v).second)
+        ATTENDSIM_INPUT_ERROR(c.path << ":" << r.line << ": band '" << band << "', state '" << state
+                                     << "', month " << c.at(r, "year_month") << " given twice");
     }
     auto fmt0 = [lang](double v) { return format_for(lang, v, 0); };
     for (const char* band : {"grade0_6", "grade7_9", "grade10_12"}) {
@@ -459,21 +483,21 @@ std::string fit_section(const fs::path& dir, Language lang) {
     h << "<h3>" << t.goodness << "</h3><table><tr><th>" << t.measure << "</th><th>" << t.value
       << "</th></tr>"
       << "<tr><td>" << t.coverage << " (" << t.coverage_note << ")</td><td>"
-      << pct(jnum(g, "coverage_95", fit_path, "fit"), 1) << "</td></tr>"
+      << pct(jneed(g, "coverage_95", fit_path, "fit"), 1) << "</td></tr>"
       << "<tr><td>" << t.msr << " (" << t.msr_note << ")</td><td>"
-      << fmt(jnum(g, "mean_sq_std_residual", fit_path, "fit"), 2) << "</td></tr>"
-      << "<tr><td>" << t.rmse << "</td><td>" << fmt(100 * jnum(g, "rmse_share", fit_path, "fit"), 2)
-      << "</td></tr>"
+      << fmt(jneed(g, "mean_sq_std_residual", fit_path, "fit"), 2) << "</td></tr>"
+      << "<tr><td>" << t.rmse << "</td><td>"
+      << fmt(100 * jneed(g, "rmse_share", fit_path, "fit"), 2) << "</td></tr>"
       << "<tr><td>" << t.pupil_months << "</td><td>"
-      << fmt(jnum(reg, "records", fit_path, "register"), 0) << "</td></tr>"
+      << fmt(jneed(reg, "records", fit_path, "register"), 0) << "</td></tr>"
       << "<tr><td>" << t.transitions << "</td><td>"
-      << fmt(jnum(reg, "transitions", fit_path, "register"), 0) << "</td></tr>"
+      << fmt(jneed(reg, "transitions", fit_path, "register"), 0) << "</td></tr>"
       << "<tr><td>" << t.pupils_first_month << "</td><td>"
-      << fmt(jnum(reg, "first_month_pupils", fit_path, "register"), 0) << "</td></tr>"
-      << "<tr><td>" << t.runs << "</td><td>" << fmt(jnum(g, "draws", fit_path, "fit"), 0)
+      << fmt(jneed(reg, "first_month_pupils", fit_path, "register"), 0) << "</td></tr>"
+      << "<tr><td>" << t.runs << "</td><td>" << fmt(jneed(g, "draws", fit_path, "fit"), 0)
       << "</td></tr>"
       << "<tr><td>" << t.seconds << "</td><td>"
-      << fmt(jnum(fit, "calibrate_seconds", fit_path, ""), 1) << "</td></tr></table>"
+      << fmt(jneed(fit, "calibrate_seconds", fit_path, ""), 1) << "</td></tr></table>"
       << "<p class=\"note\">" << t.not_estimated << "</p>\n";
   } else if (method == "targets_sir") {
     h << "<p>" << t.targets_intro << "</p>\n";
@@ -482,9 +506,9 @@ std::string fit_section(const fs::path& dir, Language lang) {
     auto interval = [&](const json& d, const std::string& where, bool share) {
       const double scale = share ? 100.0 : 1.0;
       const int dec = 1;
-      return fmt(scale * jnum(d, "mean", fit_path, where), dec) + " [" +
-             fmt(scale * jnum(d, "p2_5", fit_path, where), dec) + "; " +
-             fmt(scale * jnum(d, "p97_5", fit_path, where), dec) + "]" + (share ? " %" : "");
+      return fmt(scale * jneed(d, "mean", fit_path, where), dec) + " [" +
+             fmt(scale * jneed(d, "p2_5", fit_path, where), dec) + "; " +
+             fmt(scale * jneed(d, "p97_5", fit_path, where), dec) + "]" + (share ? " %" : "");
     };
     h << "<table><tr><th>" << t.target << "</th><th>" << t.observed_value << "</th><th>" << t.before
       << "</th><th>" << t.after << "</th></tr>";
@@ -498,16 +522,18 @@ std::string fit_section(const fs::path& dir, Language lang) {
                          label.rfind("referrals", 0) != 0;
       const double scale = share ? 100.0 : 1.0;
       h << "<tr><td>" << svg::escape(target_words(lang, label)) << "</td><td>"
-        << fmt(scale * jnum(tg, "value", fit_path, where), share ? 2 : 1) << " ("
-        << fmt(scale * jnum(tg, "se", fit_path, where), share ? 2 : 1) << ")" << (share ? " %" : "")
-        << "</td><td>" << interval(obj(tg, "simulated_prior"), where + ".simulated_prior", share)
-        << "</td><td>"
+        << fmt(scale * jneed(tg, "value", fit_path, where), share ? 2 : 1) << " ("
+        << fmt(scale * jneed(tg, "se", fit_path, where), share ? 2 : 1) << ")"
+        << (share ? " %" : "") << "</td><td>"
+        << interval(obj(tg, "simulated_prior"), where + ".simulated_prior", share) << "</td><td>"
         << interval(obj(tg, "simulated_posterior"), where + ".simulated_posterior", share)
         << "</td></tr>";
     }
     h << "</table>\n<table><tr><th>" << t.parameter << "</th><th>" << t.prior << "</th><th>"
       << t.posterior << "</th></tr>";
-    if (fit.contains("parameters") && fit["parameters"].is_array()) {
+    if (!fit.contains("parameters") || !fit["parameters"].is_array())
+      ATTENDSIM_INPUT_ERROR(fit_path.string() << ": key 'parameters' missing or not an array");
+    {
       for (std::size_t k = 0; k < fit["parameters"].size(); ++k) {
         const json& p = fit["parameters"][k];
         const std::string where = "parameters[" + std::to_string(k) + "]";
@@ -515,9 +541,9 @@ std::string fit_section(const fs::path& dir, Language lang) {
           ATTENDSIM_INPUT_ERROR(fit_path.string() << ": key '" << where << "' must be an object");
         auto iv = [&](const char* key) {
           const json& d = obj(p, key);
-          return fmt(jnum(d, "mean", fit_path, where), 3) + " [" +
-                 fmt(jnum(d, "p2_5", fit_path, where), 3) + "; " +
-                 fmt(jnum(d, "p97_5", fit_path, where), 3) + "]";
+          return fmt(jneed(d, "mean", fit_path, where), 3) + " [" +
+                 fmt(jneed(d, "p2_5", fit_path, where), 3) + "; " +
+                 fmt(jneed(d, "p97_5", fit_path, where), 3) + "]";
         };
         h << "<tr><td><code>" << svg::escape(jstr(p, "path", "?", fit_path)) << "</code></td><td>"
           << iv("prior") << "</td><td>" << iv("posterior") << "</td></tr>";
@@ -525,10 +551,10 @@ std::string fit_section(const fs::path& dir, Language lang) {
     }
     h << "</table>\n<h3>" << t.goodness << "</h3><table><tr><th>" << t.measure << "</th><th>"
       << t.value << "</th></tr><tr><td>" << t.ess << " (" << t.ess_note << ")</td><td>"
-      << fmt(jnum(fit, "effective_sample_size", fit_path, ""), 1) << "</td></tr><tr><td>"
-      << t.prior_samples << "</td><td>" << fmt(jnum(fit, "prior_draws", fit_path, ""), 0)
+      << fmt(jneed(fit, "effective_sample_size", fit_path, ""), 1) << "</td></tr><tr><td>"
+      << t.prior_samples << "</td><td>" << fmt(jneed(fit, "prior_draws", fit_path, ""), 0)
       << "</td></tr><tr><td>" << t.seconds << "</td><td>"
-      << fmt(jnum(fit, "calibrate_seconds", fit_path, ""), 1) << "</td></tr></table>\n";
+      << fmt(jneed(fit, "calibrate_seconds", fit_path, ""), 1) << "</td></tr></table>\n";
   } else {
     ATTENDSIM_INPUT_ERROR(fit_path.string()
                           << ": key 'method' must be 'register' or 'targets_sir', got '"
@@ -1092,13 +1118,37 @@ std::string build_report(const fs::path& dir, Language lang) {
   {
     std::map<std::string, std::map<int, std::array<double, 3>>>
         acc;  // scenario -> month -> mean, lo, hi
+    // Every row is checked, also those the chart does not use: a scenario of summary.json, a
+    // state of the model, a month from 1, counts of pupils (finite, >= 0, p2_5 <= p97_5), each
+    // (scenario, month, state) once. A tampered or foreign file is refused, not drawn in part.
+    const std::set<std::string> scenario_names(scen.begin(), scen.end());
+    std::set<std::tuple<std::string, int, std::string>> seen;
     for (const auto& r : occ.rows) {
       const std::string st = occ.at(r, "state");
-      // Every row is checked, also those the chart does not use.
-      const int month = static_cast<int>(occ.integer(r, "month", 0, 100000));
+      const std::string& sc = occ.at(r, "scenario");
+      auto bad = [&](const char* column, const std::string& why) {
+        ATTENDSIM_INPUT_ERROR(occ.path << ":" << r.line << ": column '" << column << "': " << why);
+      };
+      if (!scenario_names.count(sc))
+        bad("scenario", "'" + sc.substr(0, 40) + "' is not a scenario of summary.json");
+      if (std::find(kStateNames.begin(), kStateNames.end(), st) == kStateNames.end())
+        bad("state", "'" + st.substr(0, 40) +
+                         "' is not a state (regular, worrying, high, "
+                         "extensive, left)");
+      const int month = static_cast<int>(occ.integer(r, "month", 1, 100000));
       const double mean = occ.num(r, "mean"), lo = occ.num(r, "p2_5"), hi = occ.num(r, "p97_5");
+      for (const auto& [column, v] :
+           {std::pair<const char*, double>{"mean", mean}, {"p2_5", lo}, {"p97_5", hi}}) {
+        if (!(std::isfinite(v) && v >= 0))
+          bad(column,
+              "must be a number of pupils >= 0, got '" + occ.at(r, column).substr(0, 40) + "'");
+      }
+      if (lo > hi) bad("p2_5", "above p97_5");
+      if (!seen.emplace(sc, month, st).second)
+        ATTENDSIM_INPUT_ERROR(occ.path << ":" << r.line << ": scenario '" << sc.substr(0, 40)
+                                       << "', month " << month << ", state '" << st
+                                       << "' given twice");
       if (st != "high" && st != "extensive") continue;
-      if (!std::isfinite(mean) || !std::isfinite(lo) || !std::isfinite(hi)) continue;
       auto& a = acc[occ.at(r, "scenario")][month];
       a[0] += mean;
       a[1] += lo;

@@ -10,6 +10,7 @@
 
 #include "analysis/global_sensitivity.hpp"
 #include "analysis/metrics.hpp"
+#include "analysis/work_estimate.hpp"
 #include "io/base_case_run.hpp"
 #include "io/commands.hpp"
 #include "io/results_writer.hpp"
@@ -29,6 +30,20 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
                                                 const SensitivityOptions& req, OutputDir& dir,
                                                 bool keep_run_files, std::ostream& os) {
   const bool replications_given = req.replications > 0;
+  // The analysis's cost, checked against --max-memory-gib and --max-hours before anything
+  // runs: `units` units of `scenarios` scenarios (analysis/work_estimate.hpp), plus `extra`.
+  // `keeps_units`: the analysis keeps every unit's results (else, as sobol, it folds them).
+  const std::string command =
+      "sensitivity " + (req.method.empty() ? std::string("--target-se") : "--method " + req.method);
+  auto check_work = [&](double units, std::size_t scenarios, const std::string& what,
+                        const std::string& lower, const WorkEstimate& extra = {},
+                        bool keeps_units = true) {
+    auto e = experiment_work(cfg, opt, units, scenarios, what, lower);
+    if (!keeps_units) e.bytes = 0;
+    e += extra;
+    req.limits.check(e, opt.threads, command);
+  };
+  auto x = [](auto a, const char* unit) { return std::to_string(a) + " " + unit; };
   auto write_run = [&](const ExperimentResult& res, const Provenance& prov, bool with_draws) {
     if (!keep_run_files) write_run_outputs(dir, cfg, res, prov, with_draws);
   };
@@ -55,6 +70,8 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
       ATTENDSIM_INPUT_ERROR("--max-replications " << req.max_replications
                                                   << " must be at least --batch " << req.batch);
     }
+    check_work(req.max_replications, baseline_and_configured(cfg).size(),
+               x(req.max_replications, "replications (--max-replications)"), "--max-replications");
     const auto r = run_to_target_se(cfg, opt, metric, target, req.batch, req.max_replications);
     write_run_outputs(dir, cfg, r.result,
                       {"sensitivity --target-se", r.result.wall_seconds, opt.threads}, false);
@@ -90,9 +107,10 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
                                "holds "
                             << opt.parameter_sets.size());
     if (opt.parameter_sets.empty() && opt.draws <= 1) opt.draws = 100;
-    req.check_memory(static_cast<double>(opt.draws) * opt.replications,
-                     comparison_scenarios(cfg).size(), cfg);
     if (!replications_given) opt.replications = 2;
+    check_work(static_cast<double>(opt.draws) * opt.replications, comparison_scenarios(cfg).size(),
+               x(opt.draws, "draws x ") + x(opt.replications, "replications"),
+               "--draws, --replications");
     const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
     write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
     dir.write("psa.csv", psa_csv(res));
@@ -107,6 +125,10 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
   }
   if (method == SensitivityMethod::oneway) {
     if (!replications_given) opt.replications = 10;
+    const double points = 2.0 * static_cast<double>(cfg.parameters.uncertain().size()) + 1;
+    check_work(points * opt.replications, baseline_and_configured(cfg).size(),
+               x(static_cast<long long>(points), "points x ") + x(opt.replications, "replications"),
+               "--replications");
     const auto rows = one_way(cfg, opt);
     write_base_run("sensitivity --method oneway", std::nullopt);
     dir.write("tornado.csv", tornado_csv(rows));
@@ -131,6 +153,10 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
     if (comma == std::string::npos)
       ATTENDSIM_INPUT_ERROR("--method twoway needs --params A,B (two parameter keys)");
     if (!replications_given) opt.replications = 10;
+    check_work(static_cast<double>(req.grid) * req.grid * opt.replications,
+               baseline_and_configured(cfg).size(),
+               x(req.grid * req.grid, "grid points x ") + x(opt.replications, "replications"),
+               "--grid, --replications");
     const auto rows =
         two_way(cfg, opt, req.params.substr(0, comma), req.params.substr(comma + 1), req.grid);
     write_base_run("sensitivity --method twoway", std::nullopt);
@@ -151,14 +177,26 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
                    "estimated; the indices keep its bias (use 2 or more)\n";
     }
     const auto params = uncertain_parameters(cfg, req.params);
-    {  // values[output][point x replication] and the design, before they are allocated
-      const double points = static_cast<double>(req.randomisations) *
-                            static_cast<double>(req.sobol_n) *
-                            static_cast<double>(params.size() + 2);
-      req.check_memory(
-          0, 1, cfg,
-          points * (8.0 * 3 * opt.replications + 8.0 * params.size()) +
-              static_cast<double>(req.randomisations) * req.sobol_n * opt.replications * 24);
+    {  // values[output][point x replication], the design and the bootstrap, before any of it
+      const double d = static_cast<double>(params.size());
+      const double points =
+          static_cast<double>(req.randomisations) * static_cast<double>(req.sobol_n) * (d + 2);
+      WorkEstimate extra;
+      extra.bytes = points * (8.0 * 3 * opt.replications + 8.0 * d) +
+                    static_cast<double>(req.randomisations) * req.sobol_n * opt.replications * 24;
+      // The bootstrap (K = 1): per resample and output, the estimators over N rows of d + 2
+      // points (kSobolBootstrapTermsPerThreadSecond row-point terms per second).
+      if (req.randomisations == 1 && req.bootstrap > 0) {
+        extra.thread_seconds = 3.0 * req.bootstrap * static_cast<double>(req.sobol_n) * (d + 2) /
+                               kSobolBootstrapTermsPerThreadSecond;
+        extra.bytes += 3.0 * req.bootstrap * d * 16;
+        extra.what = x(req.bootstrap, "bootstrap resamples of ") + x(req.sobol_n, "rows");
+        extra.lower = "--bootstrap";
+      }
+      check_work(points * opt.replications, baseline_and_configured(cfg).size(),
+                 x(req.randomisations, "randomisation(s) x ") + x(req.sobol_n, "rows x ") +
+                     x(params.size() + 2, "points x ") + x(opt.replications, "replications"),
+                 "--sobol-n, --randomisations, --params, --replications", extra, false);
     }
     const auto r =
         sobol_sensitivity(cfg, opt, params, static_cast<std::size_t>(req.sobol_n), req.bootstrap,
@@ -197,9 +235,10 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
   }
   if (method == SensitivityMethod::voi) {
     if (opt.draws <= 1) opt.draws = 200;
-    req.check_memory(static_cast<double>(opt.draws) * opt.replications,
-                     comparison_scenarios(cfg).size(), cfg);
     if (!replications_given) opt.replications = 2;
+    check_work(static_cast<double>(opt.draws) * opt.replications, comparison_scenarios(cfg).size(),
+               x(opt.draws, "draws x ") + x(opt.replications, "replications"),
+               "--draws, --replications");
     const auto r = value_of_information(cfg, opt, req.params);
     write_run(r.result, {"sensitivity --method voi", r.result.wall_seconds, opt.threads}, true);
     dir.write("voi.csv", voi_csv(r));

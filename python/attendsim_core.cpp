@@ -263,7 +263,8 @@ void visit(models::ExperimentOptions& o, V&& v) {
   v("write_draws", o.write_draws);
   v("full_scenarios", o.full_scenarios);
   v("allow_other_config", o.allow_other_config);
-  v("max_memory_gib", o.max_memory_gib);
+  v("max_memory_gib", o.limits.max_memory_gib);
+  v("max_hours", o.limits.max_hours);
   v("draws_from", o.draws_from);
 }
 template <class V>
@@ -307,6 +308,8 @@ void visit(models::CalcOptions& o, V&& v) {
   v("replications", o.replications);
   v("seed", o.seed);
   v("threads", o.threads);
+  v("max_memory_gib", o.limits.max_memory_gib);
+  v("max_hours", o.limits.max_hours);
 }
 template <class V>
 void visit(models::ReportOptions& o, V&& v) {
@@ -331,7 +334,8 @@ void visit(models::CalibrateOptions& o, V&& v) {
   v("fit_draws", o.fit_draws);
   v("seed", o.seed);
   v("threads", o.threads);
-  v("max_memory_gib", o.max_memory_gib);
+  v("max_memory_gib", o.limits.max_memory_gib);
+  v("max_hours", o.limits.max_hours);
 }
 
 template <class V>

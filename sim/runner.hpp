@@ -8,11 +8,13 @@
 /// it must be thread-safe (the progress bar uses an atomic counter).
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace attendsim {
@@ -21,6 +23,13 @@ template <class Result, class Fn>
 std::vector<Result> run_indexed(std::size_t n, int threads, Fn&& fn,
                                 const std::function<void()>& on_done = {}) {
   std::vector<Result> slots(n);
+  // More threads than cores were asked for: oneTBB would run at most the cores' number and
+  // print a warning; the limit is raised for this arena's life, so the threads asked for run
+  // (oversubscribed; the results do not depend on it).
+  std::optional<oneapi::tbb::global_control> allow;
+  if (threads > oneapi::tbb::this_task_arena::max_concurrency())
+    allow.emplace(oneapi::tbb::global_control::max_allowed_parallelism,
+                  static_cast<std::size_t>(threads));
   oneapi::tbb::task_arena arena(threads > 0 ? threads : oneapi::tbb::task_arena::automatic);
   arena.execute([&] {
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, n, 1),

@@ -172,5 +172,45 @@ TEST(FitReport, BadFitFilesExitTwoNamingFileLineAndColumn) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("fit.json: key 'method'"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "r.html"));
+  // A goodness-of-fit figure removed from fit.json was shown as a dash (exit 0).
+  testsupport::write_file(dir / "res" / "fit.json",
+                          std::regex_replace(fit, std::regex("\"magic\""), "\"register\""));
+  fit = testsupport::read_file(dir / "res" / "fit.json");
+  ASSERT_NE(fit.find("\"rmse_share\""), std::string::npos);
+  testsupport::write_file(dir / "res" / "fit.json",
+                          std::regex_replace(fit, std::regex("\"rmse_share\""), "\"rmse_x\""));
+  r = testsupport::run_cli(
+      "report '" + (dir / "res").string() + "' --out '" + (dir / "r.html").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("fit.json: key 'fit.rmse_share' missing"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "r.html"));
+  // Line 3 of fit.csv keeps its observed share but loses its simulated mean (the chart was
+  // drawn without it), then the line is given twice.
+  testsupport::write_file(dir / "res" / "fit.json", fit);
+  std::vector<std::string> g;  // line 3's fields, unchanged
+  for (std::size_t s = 0, k = 0; k <= line.size(); ++k) {
+    if (k == line.size() || line[k] == ',') {
+      g.push_back(line.substr(s, k - s));
+      s = k + 1;
+    }
+  }
+  ASSERT_NE(g[3], "");
+  f = g;
+  f[5] = "";  // year_month, band, state, observed_share, observed_pupils, simulated_mean
+  bad_line.clear();
+  for (std::size_t k = 0; k < f.size(); ++k) bad_line += (k ? "," : "") + f[k];
+  testsupport::write_file(dir / "res" / "fit.csv",
+                          csv.substr(0, l2 + 1) + bad_line + csv.substr(l3));
+  r = testsupport::run_cli(
+      "report '" + (dir / "res").string() + "' --out '" + (dir / "r.html").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("fit.csv:3: column 'simulated_mean'"), std::string::npos) << r.err;
+  testsupport::write_file(dir / "res" / "fit.csv", csv.substr(0, l3 + 1) + line + csv.substr(l3));
+  r = testsupport::run_cli(
+      "report '" + (dir / "res").string() + "' --out '" + (dir / "r.html").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("fit.csv:4: band"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("given twice"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "r.html"));
   fs::remove_all(dir);
 }

@@ -99,6 +99,13 @@ TEST(Hostile, ReportSurvivesA30000CharacterConfigLine) {
 TEST(Hostile, ReportOnSummaryWithEmptyMetricIsNoCrash) {
   const fs::path d = results_copy("emptyroi");
   write_file(d / "res" / "summary.json", R"({"scenarios":{"baseline":{"roi":{}}}})");
+  // occupancy.csv keeps the baseline's rows only, as the summary names no other scenario.
+  std::istringstream occ(read_file(d / "res" / "occupancy.csv"));
+  std::string kept, line;
+  while (std::getline(occ, line)) {
+    if (kept.empty() || line.rfind("baseline,", 0) == 0) kept += line + "\n";
+  }
+  write_file(d / "res" / "occupancy.csv", kept);
   const auto r = run_cli("report " + q(d / "res"), d);
   EXPECT_EQ(r.exit_code, 0) << r.err;  // an empty metric is shown as "–"
   EXPECT_NE(read_file(d / "res" / "report_sv.html").find("–"), std::string::npos);
@@ -151,6 +158,59 @@ TEST(Hostile, ReportNamesLineAndColumnOfABadCsvCell) {
   expect_clean_error(run_cli("report " + q(d / "res"), d), "occupancy.csv:2", "'month'");
   write_file(d / "res" / "occupancy.csv", "scenario,month\n\"open quote,1\n");
   expect_clean_error(run_cli("report " + q(d / "res"), d), "occupancy.csv");
+  fs::remove_all(d);
+}
+
+TEST(Hostile, ReportRefusesTamperedOccupancyRows) {
+  // Each row of occupancy.csv written by run is a known scenario, a state, a month from 1 and
+  // counts of pupils; a row changed to anything else is refused naming line and column (it was
+  // drawn in part, or shown as dashes, with exit 0).
+  const fs::path d = results_copy("tamperocc");
+  const std::string good = read_file(d / "res" / "occupancy.csv");
+  const auto nl = good.find('\n');
+  const auto second = good.find('\n', nl + 1);
+  const auto row2 = attendsim::csv::parse(good.substr(nl + 1, second - nl), "x").front().cells;
+  struct Case {
+    std::size_t cell;
+    std::string value, column;
+  };
+  for (const Case& c :
+       {Case{0, "nosuch", "'scenario'"}, Case{2, "absent", "'state'"}, Case{1, "0", "'month'"},
+        Case{3, "-5", "'mean'"}, Case{3, "nan", "'mean'"}, Case{4, "inf", "'p2_5'"},
+        Case{5, "", "'p97_5'"}, Case{4, "1e9", "'p2_5'"}}) {
+    auto cells = row2;
+    cells[c.cell] = c.value;
+    write_file(d / "res" / "occupancy.csv",
+               good.substr(0, nl + 1) + attendsim::csv::row(cells) + good.substr(second + 1));
+    expect_clean_error(run_cli("report " + q(d / "res"), d), "occupancy.csv:2", c.column);
+  }
+  // A row given twice (line 3 repeats line 2).
+  write_file(
+      d / "res" / "occupancy.csv",
+      good.substr(0, second + 1) + good.substr(nl + 1, second - nl) + good.substr(second + 1));
+  expect_clean_error(run_cli("report " + q(d / "res"), d), "occupancy.csv:3", "given twice");
+  // The untouched file still makes a report.
+  write_file(d / "res" / "occupancy.csv", good);
+  EXPECT_EQ(run_cli("report " + q(d / "res"), d).exit_code, 0);
+  fs::remove_all(d);
+}
+
+TEST(Hostile, MoreThreadsThanCoresRunWithoutAWarning) {
+  // --threads above the cores printed oneTBB's "The number of workers is currently limited"
+  // on stderr; the threads asked for now run (oversubscribed), with the same bytes.
+  const fs::path d = testsupport::scratch_dir("hostile-threads");
+  const auto cfg = testsupport::small_reference_config(d);
+  const std::string many = std::to_string(std::max(2U, std::thread::hardware_concurrency()) * 4);
+  const auto a = run_cli("run " + cfg + " --replications 8 --seed 3 --quiet --threads " + many +
+                             " --out " + q(d / "a"),
+                         d);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.err, "");
+  const auto b = run_cli(
+      "run " + cfg + " --replications 8 --seed 3 --quiet --threads 1 --out " + q(d / "b"), d);
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(read_file(d / "a" / "summary.json"), read_file(d / "b" / "summary.json"));
+  EXPECT_EQ(read_file(d / "a" / "occupancy.csv"), read_file(d / "b" / "occupancy.csv"));
   fs::remove_all(d);
 }
 

@@ -146,9 +146,9 @@ def _command(fn, first, out, options):
 
 def run(config, *, out=None, **options) -> Results:
     """`attendsim run CONFIG` with the CLI's options as keywords (draws, replications, seed,
-    threads, write_draws, full_scenarios, allow_other_config, max_memory_gib, draws_from; not
-    given: the CLI's default, see defaults("run")). Writes the CLI's folder into `out` (a
-    temporary one when None)."""
+    threads, write_draws, full_scenarios, allow_other_config, max_memory_gib, max_hours,
+    draws_from; not given: the CLI's default, see defaults("run")). Writes the CLI's folder
+    into `out` (a temporary one when None)."""
     return _command(_core.run, load(config), out, options)
 
 

@@ -189,6 +189,12 @@ def test_defaults_are_the_structs():
                                       out=o), "--prior-draws"),
     (lambda c, o: attendsim.run(c, replictions=3, out=o), "'replictions'"),
     (lambda c, o: attendsim.run(c, seed="one", out=o), "'seed'"),
+    # The work limits of the CLI hold in the module too (the same options struct).
+    (lambda c, o: attendsim.run(c, replications=1000, max_hours=1e-5, out=o), "--max-hours"),
+    (lambda c, o: attendsim.compare(c, max_hours=0, out=o), "--max-hours"),
+    (lambda c, o: attendsim.sensitivity(c, "sobol", sobol_n=100000000, out=o),
+     "--max-memory-gib"),
+    (lambda c, o: attendsim.calc(c, replications=100000, max_hours=1e-4, out=o), "--max-hours"),
 ])
 def test_bad_options_raise_naming_the_option(mora_small, tmp_path, call, option):
     with pytest.raises(attendsim.InputError) as e:

@@ -1,0 +1,73 @@
+#include "analysis/work_estimate.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <thread>
+
+namespace attendsim::models {
+
+double simulated_pupils(const ModelConfig& cfg) {
+  if (cfg.municipalities.empty()) return cfg.structure.population.pupils;
+  double pupils = 0;
+  for (const auto& m : cfg.municipalities) pupils += m.pupils;
+  return pupils;
+}
+
+WorkEstimate experiment_work(const ModelConfig& cfg, const RunOptions& opt, double units,
+                             std::size_t scenarios, const std::string& what,
+                             const std::string& lower) {
+  const double months = 12.0 * cfg.structure.horizon_years;
+  const double per_scenario = months * 8 * 4 + 40 * 8 + cfg.structure.horizon_years * 8 + 200;
+  const double n_scenarios = static_cast<double>(scenarios);
+  const double pupils = simulated_pupils(cfg);
+  WorkEstimate e;
+  // Each municipality of a [[municipalities]] config keeps its own results.
+  const double populations =
+      static_cast<double>(std::max<std::size_t>(1, cfg.municipalities.size()));
+  e.bytes = units * (n_scenarios * populations * per_scenario + 200);
+  // In flight: one unit per thread, of the largest population.
+  double largest = cfg.structure.population.pupils;
+  if (!cfg.municipalities.empty()) {
+    largest = 0;
+    for (const auto& m : cfg.municipalities) largest = std::max<double>(largest, m.pupils);
+  }
+  // Bytes per pupil in flight: at most 64 whether or not a baseline is recorded, since the
+  // record keeps no draws (Philox regenerates them; tests/memory_in_flight.cpp asserts < 64).
+  const double per_pupil_unit = 64;
+  const int threads = opt.threads > 0
+                          ? opt.threads
+                          : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const double in_flight =
+      std::min(static_cast<double>(threads), std::max(units, 1.0)) * largest * per_pupil_unit;
+  const bool in_flight_dominates = in_flight > e.bytes;
+  e.bytes += in_flight;
+  e.thread_seconds = units * n_scenarios *
+                     (pupils * months / kPupilMonthsPerThreadSecond + kSecondsPerUnitScenario);
+  std::ostringstream os;
+  os.precision(3);
+  os << what << " x " << scenarios << " scenario(s) x " << static_cast<long long>(pupils)
+     << " pupils x " << static_cast<long long>(months) << " months";
+  e.what = os.str();
+  e.lower = lower;
+  // Memory held mostly by the pupils in flight: fewer threads, or no baseline record.
+  if (in_flight_dominates) e.lower += std::string(e.lower.empty() ? "" : ", ") + "--threads";
+  return e;
+}
+
+WorkEstimate traced_work(double runs, double pupils, double months, int threads,
+                         const std::string& what, const std::string& lower) {
+  WorkEstimate e;
+  e.bytes =
+      std::min(static_cast<double>(std::max(threads, 1)), runs) * pupils * ((months + 2) * 16 + 4);
+  e.thread_seconds =
+      runs * (pupils * months / kTracedPupilMonthsPerThreadSecond + kSecondsPerTracedRun);
+  std::ostringstream os;
+  os.precision(3);
+  os << what << " x " << static_cast<long long>(pupils) << " pupils x "
+     << static_cast<long long>(months) << " months, traced";
+  e.what = os.str();
+  e.lower = lower;
+  return e;
+}
+
+}  // namespace attendsim::models
