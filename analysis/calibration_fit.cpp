@@ -54,6 +54,7 @@ RegisterFit register_fit(const ModelConfig& calibrated, const AttendanceRegister
     const int k = static_cast<int>(kk);
     ModelParams p = realise(calibrated, values_of(k));
     p.population.pupils = pupils0;
+    p.population.pupils_by_grade = {};  // another count: spread evenly over the grades
     p.horizon_years = (steps + kMonthsPerYear - 1) / kMonthsPerYear;
     Trace trace;
     trace.pupils.resize(static_cast<std::size_t>(pupils0));

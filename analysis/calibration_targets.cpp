@@ -22,7 +22,10 @@ std::vector<double> simulate_targets(const ModelConfig& cfg, const std::vector<d
                                      const std::vector<Target>& targets, int pupils,
                                      const StreamKey& key, const ScenarioSpec& scenario) {
   ModelParams p = realise(cfg, values);
-  if (pupils > 0) p.population.pupils = pupils;
+  if (pupils > 0) {  // another count: spread evenly over the grades
+    p.population.pupils = pupils;
+    p.population.pupils_by_grade = {};
+  }
   int years = 1;
   for (const auto& t : targets) years = std::max(years, t.year);
   ATTENDSIM_REQUIRE(years <= p.horizon_years, "a target's year is beyond the horizon");

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -93,10 +94,17 @@ struct Bilingual {
 
 /// One municipality of a config that lists several (`[[municipalities]]`): its own population
 /// and staffing; every other value is the config's (analysis/municipalities.hpp).
+/// One entry of [[municipalities]] (analysis/municipalities.hpp).
 struct Municipality {
   std::string name;
   int pupils = 0;
+  /// Pupils by grade ([municipalities.pupils_by_band]); all 0 = spread evenly over the grades.
+  std::array<int, kGradeCount> pupils_by_grade{};
   StaffingSchedule staffing;
+  /// The municipality's queue_limit and team_overhead_sek_per_year as factors on the config's
+  /// parameters (its value / the config's base; docs/methods.md §6); none = the config's own.
+  std::optional<double> queue_limit_factor;
+  std::optional<double> team_overhead_factor;
 };
 
 struct ModelConfig {

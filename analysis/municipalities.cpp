@@ -19,7 +19,17 @@ ModelConfig municipality_config(const ModelConfig& cfg, const Municipality& m) {
   c.municipalities.clear();
   c.name = cfg.name + "/" + m.name;
   c.structure.population.pupils = m.pupils;
+  c.structure.population.pupils_by_grade = m.pupils_by_grade;
   c.scenario.staffing = m.staffing;
+  // An override scales the config's parameter, in its base value and in every draw alike.
+  auto scale = [&](const char* path, std::optional<double> factor) {
+    if (!factor) return;
+    const auto i = c.parameters.find(path);
+    ATTENDSIM_REQUIRE(i, "a municipality overrides " << path << ", which the config lacks");
+    c.setters[*i] = [set = c.setters[*i], f = *factor](ModelParams& p, double v) { set(p, v * f); };
+  };
+  scale("detection.queue_limit", m.queue_limit_factor);
+  scale("economics.team_overhead_sek_per_year", m.team_overhead_factor);
   return c;
 }
 

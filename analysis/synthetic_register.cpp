@@ -37,6 +37,7 @@ AttendanceRegister simulate_register(const ModelParams& params, int pupils, int 
   ATTENDSIM_REQUIRE(months > 0 && months <= 1200, "months must be in 1..1200, got " << months);
   ModelParams p = params;
   p.population.pupils = pupils;
+  p.population.pupils_by_grade = {};  // another count: spread evenly over the grades
   p.horizon_years = (months + kMonthsPerYear - 1) / kMonthsPerYear;
   Trace trace;
   trace.pupils.resize(static_cast<std::size_t>(pupils));

@@ -7,6 +7,7 @@
 #include "app/run_options.hpp"
 #include "io/commands.hpp"
 #include "io/config_schema.hpp"
+#include "sim/error.hpp"
 
 namespace attendsim::app {
 
@@ -24,9 +25,19 @@ void add_run_command(CLI::App& root, Action& action) {
   sub->add_option("--lang", args->opt.lang,
                   "language of decision.md, written for a config of [[municipalities]]: sv or en "
                   "(default sv, as report)");
-  sub->callback([args, &action] {
-    action = [args] {
-      models::run_command(args->config.load(), args->opt, std::cout);
+  sub->callback([args, sub, &action] {
+    const bool lang_given = sub->count("--lang") > 0;
+    action = [args, lang_given] {
+      const auto cfg = args->config.load();
+      // decision.md of run is the municipalities' side by side: without them --lang would
+      // do nothing, and an option that does nothing is refused, not ignored.
+      if (lang_given && cfg.municipalities.empty())
+        ATTENDSIM_INPUT_ERROR(cfg.file << ": --lang: run writes decision.md only for a config of "
+                                          "[[municipalities]], and this config has none; "
+                                          "`attendsim compare CONFIG --lang "
+                                       << args->opt.lang
+                                       << "` writes the decision brief of its scenarios");
+      models::run_command(cfg, args->opt, std::cout);
       return 0;
     };
   });

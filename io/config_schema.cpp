@@ -220,6 +220,63 @@ void read_matrix(Builder& b, TableReader& t, int band, ModelConfig& cfg) {
   t.finish();
 }
 
+/// `[KEY.pupils_by_band]` of `t` ([population] or a [[municipalities]] entry), when given:
+/// pupils at start by grade band (grade0_6, grade7_9, grade10_12; every band with a grade in
+/// grade_min..grade_max, no other), each spread evenly over its grades in that range (the
+/// lower grades take the remainder); they must sum to `pupils`. All 0 when absent.
+std::array<int, kGradeCount> read_pupils_by_band(TableReader& t, std::int64_t pupils, int gmin,
+                                                 int gmax) {
+  std::array<int, kGradeCount> by_grade{};
+  auto b = t.table_if("pupils_by_band");
+  if (!b) return by_grade;
+  std::int64_t sum = 0;
+  for (int band = 0; band < kBands; ++band) {
+    const std::string key(kBandNames[band]);
+    int lo = kGradeCount, hi = -1;  // the band's grades within gmin..gmax
+    for (int g = gmin; g <= gmax; ++g) {
+      if (static_cast<int>(band_of_grade(g)) != band) continue;
+      lo = std::min(lo, g);
+      hi = std::max(hi, g);
+    }
+    if (hi < 0) {
+      if (b->has(key))
+        b->fail(key, "has no grade in grade_min..grade_max (" + std::to_string(gmin) + ".." +
+                         std::to_string(gmax) + "); leave it out");
+      continue;
+    }
+    const auto n = b->integer(key);
+    if (n < 0 || n > 50'000'000) b->fail(key, "must be between 0 and 50 000 000");
+    const auto grades = static_cast<std::int64_t>(hi - lo + 1);
+    for (int g = lo; g <= hi; ++g)
+      by_grade[static_cast<std::size_t>(g)] =
+          static_cast<int>(n / grades + (g - lo < n % grades ? 1 : 0));
+    sum += n;
+  }
+  if (sum != pupils)
+    b->fail("grade0_6", "the bands hold " + std::to_string(sum) + " pupils, but pupils = " +
+                            std::to_string(pupils) + "; they must be equal");
+  b->finish();
+  return by_grade;
+}
+
+/// An override of a municipality: `key` of [[municipalities]] (a value >= 0) for the config's
+/// parameter `path`, kept as the factor on that parameter (docs/methods.md §6); none when absent.
+std::optional<double> read_municipal_factor(TableReader& m, const ModelConfig& cfg,
+                                            const std::string& key, const std::string& path) {
+  if (!m.has(key)) return std::nullopt;
+  const double v = m.number(key);
+  if (!(v >= 0) || !std::isfinite(v) || v > kMaxMagnitude)
+    m.fail(key, "must be a number between 0 and 1e15");
+  const auto i = cfg.parameters.find(path);
+  if (!i) m.fail(key, "the config has no " + path + " for a municipality to override");
+  const double base = cfg.parameters.at(*i).base;
+  if (!(base > 0))
+    m.fail(key, path +
+                    " is 0 in the config: a municipality's value is kept as a factor on it "
+                    "(docs/methods.md §6), so it must be > 0");
+  return v / base;
+}
+
 StaffingSchedule read_staffing(TableReader& t, const std::string& key) {
   StaffingSchedule s;
   auto periods = t.tables(key);
@@ -419,6 +476,7 @@ ModelConfig parse_model_config(const config::Document& doc) {
     if (gmax < gmin || gmax > 12) t.fail("grade_max", "must be in grade_min..12");
     pop.grade_min = static_cast<int>(gmin);
     pop.grade_max = static_cast<int>(gmax);
+    pop.pupils_by_grade = read_pupils_by_band(t, n, pop.grade_min, pop.grade_max);
     pop.new_cohort_each_year = t.boolean_or("new_cohort_each_year", true);
     pop.grade_progression = t.boolean_or("grade_progression", true);
     b.param(t, "share_girls", Domain::probability,
@@ -791,6 +849,11 @@ ModelConfig parse_model_config(const config::Document& doc) {
     const auto n = m.integer("pupils");
     if (n < 1 || n > 50'000'000) m.fail("pupils", "must be between 1 and 50 000 000");
     mu.pupils = static_cast<int>(n);
+    mu.pupils_by_grade =
+        read_pupils_by_band(m, n, st.population.grade_min, st.population.grade_max);
+    mu.queue_limit_factor = read_municipal_factor(m, cfg, "queue_limit", "detection.queue_limit");
+    mu.team_overhead_factor = read_municipal_factor(m, cfg, "team_overhead_sek_per_year",
+                                                    "economics.team_overhead_sek_per_year");
     mu.staffing = read_staffing(m, "staffing");
     if (mu.staffing.periods.empty())
       m.fail("staffing", "a municipality needs [[municipalities.staffing]] periods");

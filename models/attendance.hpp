@@ -24,6 +24,8 @@ enum class Band : std::uint8_t { grade0_6 = 0, grade7_9 = 1, grade10_12 = 2 };
 inline constexpr int kBands = 3;
 inline constexpr std::array<std::string_view, kBands> kBandNames = {"grade0_6", "grade7_9",
                                                                     "grade10_12"};
+/// Grades 0..12: 0-9 compulsory school, 10-12 upper secondary.
+inline constexpr int kGradeCount = 13;
 inline constexpr Band band_of_grade(int grade) {
   return grade <= 6 ? Band::grade0_6 : (grade <= 9 ? Band::grade7_9 : Band::grade10_12);
 }

@@ -93,6 +93,8 @@ class CountSimulator {
         next_(cells_.size(), 0) {
     const std::string why = count_path_unsupported(p);
     ATTENDSIM_REQUIRE(why.empty(), "the count-based path cannot simulate this config: " << why);
+    ATTENDSIM_REQUIRE(p.population.grade_counts_consistent(),
+                      "population.pupils_by_grade must sum to population.pupils");
     leave_p_ = static_cast<double>(rules_.leave_bits()) * 0x1p-32;
   }
 
@@ -153,8 +155,7 @@ class CountSimulator {
     const double girls = probability_2_32(pop.share_girls);
     std::fill(next_.begin(), next_.end(), 0);
     for (int g = 0; g < grades_; ++g) {
-      // Pupil i has grade grade_min + i mod grades.
-      const std::int64_t n = pop.pupils / grades_ + (g < pop.pupils % grades_ ? 1 : 0);
+      const std::int64_t n = pop.pupils_in_grade(pop.grade_min + g);
       CellBits bits(draws_, 0xffffffffU, static_cast<std::uint64_t>(g));
       const std::int64_t n_girls = binomial(bits, n, girls);
       enter(bits, g, 1, n_girls, true);

@@ -19,6 +19,11 @@ struct PopulationParams {
   int pupils = 20000;
   int grade_min = 0;
   int grade_max = 12;
+  /// Pupils at start in each grade 0..12 ([population.pupils_by_band], spread evenly over a
+  /// band's grades): all 0 = `pupils` spread evenly over grade_min..grade_max (pupil i in grade
+  /// grade_min + i mod grades); else they sum to `pupils`, 0 outside grade_min..grade_max, and
+  /// pupil i is in the grade whose block [sum of the grades below, + its count) holds i.
+  std::array<int, kGradeCount> pupils_by_grade{};
   bool new_cohort_each_year = true;  ///< a new lowest-grade cohort fills the leavers' places
   bool grade_progression = true;     ///< false: grades stay fixed (for analytic checks)
   double share_girls = 0.49;
@@ -29,6 +34,41 @@ struct PopulationParams {
   double high_ratio_girls_vs_boys_grade7_12 = 1.0;
   double extensive_ratio_girls_vs_boys = 1.0;
   bool operator==(const PopulationParams&) const = default;
+
+  /// True when pupils_by_grade is given (not all 0).
+  bool counts_by_grade() const {
+    for (const int n : pupils_by_grade)
+      if (n != 0) return true;
+    return false;
+  }
+  /// True when pupils_by_grade is all 0, or sums to `pupils` with none outside
+  /// grade_min..grade_max.
+  bool grade_counts_consistent() const {
+    long long sum = 0;
+    for (int g = 0; g < kGradeCount; ++g) {
+      const int n = pupils_by_grade[static_cast<std::size_t>(g)];
+      if (n < 0 || (n > 0 && (g < grade_min || g > grade_max))) return false;
+      sum += n;
+    }
+    return sum == 0 || sum == pupils;
+  }
+  /// Pupils at start in grade `grade` (see pupils_by_grade).
+  int pupils_in_grade(int grade) const {
+    if (grade < grade_min || grade > grade_max) return 0;
+    if (counts_by_grade()) return pupils_by_grade[static_cast<std::size_t>(grade)];
+    const int grades = grade_max - grade_min + 1, g = grade - grade_min;
+    return pupils / grades + (g < pupils % grades ? 1 : 0);
+  }
+  /// The grade of pupil i of the initial population (see pupils_by_grade).
+  int grade_of_pupil(int i) const {
+    if (!counts_by_grade()) return grade_min + i % (grade_max - grade_min + 1);
+    int below = 0;
+    for (int g = grade_min; g < grade_max; ++g) {
+      below += pupils_by_grade[static_cast<std::size_t>(g)];
+      if (i < below) return g;
+    }
+    return grade_max;
+  }
 };
 
 /// Which months carry an attendance transition (docs/methods.md §4.3, §4.9).

@@ -622,9 +622,8 @@ class PupilRules {
   /// counts it among the pupils ever in high or extensive absence when it starts there.
   Pupil initial_pupil(int i, std::uint64_t x1, std::uint64_t x2, ReplicationOutcome& out) const {
     const auto& pop = p_.population;
-    const int grades = pop.grade_max - pop.grade_min + 1;
     Pupil p;
-    p.grade = static_cast<std::uint8_t>(pop.grade_min + i % grades);
+    p.grade = static_cast<std::uint8_t>(pop.grade_of_pupil(i));
     p.gender = uniform_hi(x1) < pop.share_girls ? 1 : 0;
     const int band = static_cast<int>(band_of_grade(p.grade));
     p.band = static_cast<std::uint8_t>(band);

@@ -34,6 +34,8 @@ class Simulator {
         draws_(pupil_month_stream(key)),
         order_(referral_order_stream(key)) {
     ATTENDSIM_REQUIRE(n_ > 0, "population.pupils must be > 0");
+    ATTENDSIM_REQUIRE(p.population.grade_counts_consistent(),
+                      "population.pupils_by_grade must sum to population.pupils");
     ATTENDSIM_REQUIRE(steps_ > 0 && steps_ < 65535, "horizon must be 1..5000 years");
     ATTENDSIM_REQUIRE(record_ == nullptr || sc.staffing.periods.empty(),
                       "only the baseline is recorded");

@@ -19,6 +19,16 @@
 ///     command (FollowerDone): only rank 0 writes files (sim/output.hpp) and prints;
 ///   - `run_split_all` gathers whole results on every rank (for small results, all shared).
 ///
+/// Why every rank keeps the shared part of every unit, not only its own: the commands that
+/// take several splits decide their next split from all the units of the last one (threshold's
+/// root finding: the mean net benefit or ROI over every unit at each grid point; --target-se:
+/// the standard error over every replication so far; one-way and calc: the low/high runs'
+/// means), and every rank computes that decision itself, from the same numbers, so that all
+/// ranks take the same next step without another message. Keeping only its own units would
+/// need rank 0 to compute each decision and send it to the others, a change in each of those
+/// callers (a broadcast of their state between splits), not in this file; the shared part is
+/// small (a unit's metrics, about 0.8 KB of its 6.6 KB: nothing per month nor per subgroup).
+///
 /// Analysis code calls `run_split` with the split it was given (RunOptions::split; null is the
 /// serial split) where it called `run_indexed`; it never calls MPI. A unit's result crosses
 /// between ranks as bytes (`ByteWriter` / `ByteReader`, raw IEEE bits, so values arrive bit
@@ -121,6 +131,10 @@ class WorkSplit {
 /// The split of this process, owned by main: the serial one unless `start_work_split`
 /// installed MPI's. Only app/ (which passes it to the analyses in RunOptions::split) and the
 /// output folder (only rank 0 writes) read it; the engine takes the split it is given.
+/// It stays a process global because it is one per process (MPI_Init once, before the
+/// command line is parsed) and its readers are main, io/commands' `base_run_options` and
+/// `OutputDir`: passing it instead would change the signature of every command body and of
+/// OutputDir, which the Python module also calls (where it is always the serial split).
 WorkSplit& process_work_split();
 
 /// Called once by main, first: when this process was started by mpirun (its environment says
@@ -186,14 +200,23 @@ namespace detail {
 void fail_if_asked(const WorkSplit& split);
 }  // namespace detail
 
-/// This rank's share of units [0, n) evaluated as run_indexed_with_scratch does, with
-/// `threads` workers; `first` is the share's first unit. `split` may be null (serial).
+/// True when `split` is one process (null, or one rank): nothing is split nor encoded.
+inline bool serial(const WorkSplit* split) {
+  return split == nullptr || split->ranks() == 1;
+}
+
+/// The start of run_split and run_split_all: serially, all n units (run_indexed_with_scratch
+/// exactly, `first` = 0); else, the split begun, this rank's share of units [0, n) with
+/// `threads` workers, its first unit in `first`.
 template <class Result, class Scratch, class Fn>
-std::vector<Result> run_my_share(const WorkSplit& split, std::size_t n, int threads, Fn& fn,
+std::vector<Result> run_my_share(WorkSplit* split, std::size_t n, int threads, Fn& fn,
                                  const std::function<void()>& on_done, std::size_t& first) {
-  detail::fail_if_asked(split);
+  first = 0;
+  if (serial(split)) return run_indexed_with_scratch<Result, Scratch>(n, threads, fn, on_done);
+  split->begin_split();
+  detail::fail_if_asked(*split);
   // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture one.
-  const auto share = split.share(n, split.rank());
+  const auto share = split->share(n, split->rank());
   first = share.first;
   const std::size_t lo = share.first;
   return run_indexed_with_scratch<Result, Scratch>(
@@ -213,12 +236,9 @@ std::vector<Result> run_split(WorkSplit* split, std::size_t n, int threads, Fn&&
                               Encode&& encode, Decode&& decode, EncodeShared&& encode_shared,
                               DecodeShared&& decode_shared,
                               const std::function<void()>& on_done = {}) {
-  if (!split || split->ranks() == 1) {
-    return run_indexed_with_scratch<Result, Scratch>(n, threads, std::forward<Fn>(fn), on_done);
-  }
-  split->begin_split();
   std::size_t first = 0;
-  auto mine = run_my_share<Result, Scratch>(*split, n, threads, fn, on_done, first);
+  auto mine = run_my_share<Result, Scratch>(split, n, threads, fn, on_done, first);
+  if (serial(split)) return mine;
   // The shared part of every unit, on every rank.
   ByteWriter ws;
   for (const auto& r : mine) encode_shared(ws, r);
@@ -257,12 +277,9 @@ template <class Result, class Scratch, class Fn, class Encode, class Decode>
 std::vector<Result> run_split_all(WorkSplit* split, std::size_t n, int threads, Fn&& fn,
                                   Encode&& encode, Decode&& decode,
                                   const std::function<void()>& on_done = {}) {
-  if (!split || split->ranks() == 1) {
-    return run_indexed_with_scratch<Result, Scratch>(n, threads, std::forward<Fn>(fn), on_done);
-  }
-  split->begin_split();
   std::size_t first = 0;
-  auto mine = run_my_share<Result, Scratch>(*split, n, threads, fn, on_done, first);
+  auto mine = run_my_share<Result, Scratch>(split, n, threads, fn, on_done, first);
+  if (serial(split)) return mine;
   ByteWriter w;
   for (const auto& r : mine) encode(w, r);
   mine = std::vector<Result>();

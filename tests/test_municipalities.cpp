@@ -12,6 +12,8 @@
 #include "analysis/municipalities.hpp"
 #include "io/config_schema.hpp"
 #include "io/municipality_tables.hpp"
+#include "models/count_chain.hpp"
+#include "models/simulation.hpp"
 #include "sim/error.hpp"
 #include "sim/streams.hpp"
 #include "tests/support.hpp"
@@ -282,6 +284,152 @@ TEST(Municipalities, SideBySideInCsvBriefAndReport) {
   EXPECT_NE(html.find("<h2>Resultat per kommun</h2>"), std::string::npos);
   EXPECT_NE(html.find("<td><strong>alla kommuner</strong></td><td>1 100</td>"), std::string::npos);
   EXPECT_NE(html.find("<td>south-2</td><td>400</td>"), std::string::npos);
+}
+
+TEST(Municipalities, PupilsByBandAndOverridesAreRead) {
+  // [population.pupils_by_band] and a municipality's own bands, queue_limit and team overhead.
+  // Hand computation: 701 pupils over grades 0-6 are 101 in grade 0 and 100 in each other
+  // grade; 300 over grades 7-9 are 100 each; 2 over grades 10-12 are 1, 1, 0. The reference's
+  // queue_limit base is 30 and its team overhead 70 000, so 90 and 35 000 are factors 3 and 0.5.
+  const auto dir = testsupport::scratch_dir("muni-bands");
+  auto text = small_text(R"(
+[[municipalities]]
+name = "east"
+pupils = 1003
+queue_limit = 90
+team_overhead_sek_per_year = 35000
+[municipalities.pupils_by_band]
+grade0_6 = 701
+grade7_9 = 300
+grade10_12 = 2
+[[municipalities.staffing]]
+from_month = 0
+fte = 3.0
+[[municipalities]]
+name = "west"
+pupils = 13
+[[municipalities.staffing]]
+from_month = 0
+fte = 1.0
+)");
+  const auto cfg = load_text(dir, "bands.toml", text);
+  ASSERT_EQ(cfg.municipalities.size(), 2u);
+  const std::array<int, kGradeCount> east = {101, 100, 100, 100, 100, 100, 100,
+                                             100, 100, 100, 1,   1,   0};
+  EXPECT_EQ(cfg.municipalities[0].pupils_by_grade, east);
+  const std::array<int, kGradeCount> even{};  // all 0: spread evenly
+  EXPECT_EQ(cfg.municipalities[1].pupils_by_grade, even);
+  const auto me = municipality_config(cfg, cfg.municipalities[0]);
+  const auto mw = municipality_config(cfg, cfg.municipalities[1]);
+  const ModelParams pe = realise(me, me.parameters.base_values());
+  const ModelParams pw = realise(mw, mw.parameters.base_values());
+  EXPECT_EQ(pe.population.pupils_by_grade, east);
+  EXPECT_EQ(pe.detection.queue_limit, 90.0);
+  EXPECT_EQ(pe.economics.team_overhead_sek_per_year, 35000.0);
+  EXPECT_EQ(pw.detection.queue_limit, 30.0);  // the config's own
+  EXPECT_EQ(pw.economics.team_overhead_sek_per_year, 70000.0);
+  EXPECT_EQ(pw.population.grade_of_pupil(12), 12);  // 13 pupils spread evenly: one a grade
+  // In a parameter draw the municipality's value moves with the config's by its factor.
+  const auto draw = cfg.parameters.sample(3, 1);
+  const ModelParams dc = realise(cfg, draw), de = realise(me, draw);
+  EXPECT_DOUBLE_EQ(de.detection.queue_limit, 3 * dc.detection.queue_limit);
+  EXPECT_DOUBLE_EQ(de.economics.team_overhead_sek_per_year,
+                   0.5 * dc.economics.team_overhead_sek_per_year);
+  // Pupil i's grade: the blocks of the counts, in grade order.
+  EXPECT_EQ(pe.population.grade_of_pupil(0), 0);
+  EXPECT_EQ(pe.population.grade_of_pupil(100), 0);
+  EXPECT_EQ(pe.population.grade_of_pupil(101), 1);
+  EXPECT_EQ(pe.population.grade_of_pupil(1000), 9);
+  EXPECT_EQ(pe.population.grade_of_pupil(1001), 10);
+  EXPECT_EQ(pe.population.grade_of_pupil(1002), 11);
+
+  // Bad bands and overrides: file, key and why.
+  auto expect = [&](const std::string& t, const std::string& key, const std::string& words) {
+    const auto e = load_error(dir, t);
+    EXPECT_NE(e.find("bad.toml:"), std::string::npos) << e;
+    EXPECT_NE(e.find(key), std::string::npos) << e;
+    EXPECT_NE(e.find(words), std::string::npos) << e;
+  };
+  auto with_bands = [&](const std::string& bands) {
+    auto t = testsupport::reference_config_text();
+    const std::string at = "[population.prevalence.grade0_6]";
+    t.insert(t.find(at), "[population.pupils_by_band]\n" + bands + "\n");
+    return t;
+  };
+  expect(with_bands("grade0_6 = 7000\ngrade7_9 = 3000\ngrade10_12 = 3000"), "pupils_by_band",
+         "the bands hold 13000 pupils, but pupils = 20000");
+  expect(with_bands("grade0_6 = 17000\ngrade7_9 = 3000"), "grade10_12", "");
+  expect(with_bands("grade0_6 = 17000\ngrade7_9 = 3000\ngrade10_12 = -1"), "grade10_12",
+         "between 0");
+  expect(testsupport::set_key(with_bands("grade0_6 = 14000\ngrade7_9 = 6000\ngrade10_12 = 0"),
+                              "population", "grade_max", "9"),
+         "grade10_12", "has no grade in grade_min..grade_max");
+  const std::string one = "[[municipalities]]\nname = \"a\"\npupils = 10\n";
+  const std::string staff = "[[municipalities.staffing]]\nfrom_month = 0\nfte = 1.0\n";
+  expect(small_text(one + "queue_limit = -3\n" + staff), "queue_limit", "between 0");
+  expect(small_text(one +
+                    "[municipalities.pupils_by_band]\ngrade0_6 = 5\ngrade7_9 = 5\n"
+                    "grade10_12 = 1\n" +
+                    staff),
+         "pupils_by_band", "the bands hold 11 pupils, but pupils = 10");
+  expect(small_text(one + "team_overhead = 5\n" + staff), "team_overhead", "");
+}
+
+TEST(Municipalities, PupilsByBandStartInTheirGrades) {
+  // The simulated pupils start in the grades the counts give: with grades fixed and nobody
+  // leaving, each band's pupil-months in the 10 school months of one year are 10 x its
+  // count (an independent figure), on the pupil path and on the count-based path.
+  const auto dir = testsupport::scratch_dir("muni-bands-sim");
+  const auto cfg = load_text(dir, "ref.toml", testsupport::reference_config_text());
+  ModelParams p = realise(cfg, cfg.parameters.base_values());
+  p.horizon_years = 1;
+  p.population.pupils = 1003;
+  p.population.pupils_by_grade = {101, 100, 100, 100, 100, 100, 100, 100, 100, 100, 1, 1, 0};
+  p.population.grade_progression = false;
+  p.transitions.leaving_enabled = false;
+  p.coordinators.enabled = false;
+  // What the count-based path does not cover (models/count_chain.hpp), off for both paths.
+  p.transitions.relapse_enabled = false;
+  p.outcomes.p_repeat_per_extensive_year_upper_sec = 0;
+  p.outcomes.p_repeat_per_extensive_year_compulsory = 0;
+  const double band_pupils[kBands] = {701, 300, 2};
+  const StreamKey key{5, 0, 0, 0, 0};
+  for (const bool counts : {false, true}) {
+    const auto o = counts ? simulate_counts(p, key) : simulate(p, ScenarioSpec{}, key);
+    for (int b = 0; b < kBands; ++b) {
+      double months = 0;
+      for (int g = 0; g < kGenders; ++g)
+        for (int s = 0; s < kAttendanceStates; ++s)
+          months += o.cells[static_cast<std::size_t>(subgroup_cell(g, b))].school_pupil_months[s];
+      EXPECT_EQ(months, 10 * band_pupils[b]) << "band " << b << (counts ? " (counts)" : "");
+    }
+  }
+  // Counts that do not sum to the pupils are refused by the engine, not silently used.
+  p.population.pupils = 1004;
+  EXPECT_THROW((void)simulate(p, ScenarioSpec{}, key), PreconditionError);
+}
+
+TEST(Municipalities, RunRefusesLangWithoutMunicipalities) {
+  // run's decision.md is the municipalities' table: --lang on a config without them would do
+  // nothing, so it is refused (exit 2, no folder) rather than silently ignored.
+  const auto dir = testsupport::scratch_dir("muni-lang");
+  testsupport::write_file(dir / "one.toml", small_text(""));
+  const auto r = testsupport::run_cli("run '" + (dir / "one.toml").string() +
+                                          "' --replications 1 --quiet --lang en --out '" +
+                                          (dir / "out").string() + "'",
+                                      dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("one.toml: --lang: run writes decision.md only for a config of "
+                       "[[municipalities]]"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  // Without --lang the same run succeeds.
+  const auto ok =
+      testsupport::run_cli("run '" + (dir / "one.toml").string() +
+                               "' --replications 1 --quiet --out '" + (dir / "out").string() + "'",
+                           dir);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
 TEST(MunicipalityTables, CsvRoundTripAndBadLinesNamed) {

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <utility>
 #include <vector>
 
 #include "analysis/experiment.hpp"
@@ -155,6 +157,30 @@ TEST(SeedConfigs, LargeConfigsLoad) {
   EXPECT_LE(sweden.structure.population.pupils, 7 * 160000 + upper_secondary + 1000);
   EXPECT_EQ(sweden.structure.population.grade_min, 0);
   EXPECT_EQ(sweden.structure.population.grade_max, 12);
+  // By band (the config's header): grade 9's 110 000 (S13: 8 800 / 0.08) in each compulsory
+  // grade, and S17's upper secondary; each grade of a band holds an even share of it.
+  const auto& pop = sweden.structure.population;
+  auto band_sum = [](const std::array<int, attendsim::models::kGradeCount>& by_grade, int lo,
+                     int hi) {
+    long long n = 0;
+    for (int g = lo; g <= hi; ++g) n += by_grade[static_cast<std::size_t>(g)];
+    return n;
+  };
+  EXPECT_EQ(band_sum(pop.pupils_by_grade, 0, 6), 7 * 110000);
+  EXPECT_EQ(band_sum(pop.pupils_by_grade, 7, 9), 3 * 110000);
+  EXPECT_NEAR(static_cast<double>(band_sum(pop.pupils_by_grade, 10, 12)), upper_secondary, 1000);
+  EXPECT_EQ(pop.pupils_by_grade[9], 110000);
+  // The groups of municipalities split the nation band by band (Uppsala from S10: 2 308 pupils
+  // are 11.9 % of grades 1-9, so 19 400, 2 156 a grade).
+  ASSERT_EQ(sweden.municipalities.size(), 3u);
+  for (const auto& [lo, hi] : {std::pair{0, 6}, std::pair{7, 9}, std::pair{10, 12}}) {
+    long long groups = 0;
+    for (const auto& m : sweden.municipalities) groups += band_sum(m.pupils_by_grade, lo, hi);
+    EXPECT_EQ(groups, band_sum(pop.pupils_by_grade, lo, hi)) << "grades " << lo << "-" << hi;
+  }
+  const auto& uppsala = sweden.municipalities[0];
+  EXPECT_EQ(uppsala.name, "uppsala");
+  EXPECT_NEAR(static_cast<double>(band_sum(uppsala.pupils_by_grade, 1, 9)), 2308 / 0.119, 10);
   const auto two = attendsim::models::load_model_config(config_path("two_municipalities.toml"));
   EXPECT_EQ(two.municipalities.size(), 2u);
 }
