@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -59,15 +60,29 @@ inline std::string without_referral_rule(const std::string& text) {
   return std::regex_replace(text, re, "");
 }
 
-/// configs/reference.toml cut to 1000 pupils and 3 years, written to dir/small.toml;
-/// returns its path shell-quoted for run_cli.
-inline std::string small_reference_config(const std::filesystem::path& dir) {
+/// A path shell-quoted for run_cli's argument string.
+inline std::string quoted(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
+
+/// The text of configs/reference.toml cut to 1000 pupils and 3 years.
+inline std::string small_config_text() {
   std::string t = reference_config_text();
   t = set_key(t, "population", "pupils", "1000");
   t = set_key(t, "simulation", "horizon_years", "3");
+  return t;
+}
+
+/// small_config_text() written to dir/small.toml; returns its path shell-quoted for run_cli.
+inline std::string small_reference_config(const std::filesystem::path& dir) {
   const auto path = dir / "small.toml";
-  write_file(path, t);
-  return "'" + path.string() + "'";
+  write_file(path, small_config_text());
+  return quoted(path);
+}
+
+/// Seconds of wall time since t0.
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 struct CliResult {

@@ -21,15 +21,12 @@
 #include "support.hpp"
 
 namespace fs = std::filesystem;
+using testsupport::quoted;
 using testsupport::read_file;
 using testsupport::run_cli;
 using testsupport::write_file;
 
 namespace {
-
-std::string q(const fs::path& p) {
-  return "'" + p.string() + "'";
-}
 
 /// The hidden temporary or old folders an output folder may leave in `dir`.
 std::vector<std::string> leftovers(const fs::path& dir) {
@@ -59,7 +56,7 @@ const fs::path& run_folder() {
     const fs::path d = testsupport::scratch_dir("hostile-base");
     const auto cfg = testsupport::small_reference_config(d);
     const auto r =
-        run_cli("run " + cfg + " --replications 2 --seed 3 --quiet --out " + q(d / "res"), d);
+        run_cli("run " + cfg + " --replications 2 --seed 3 --quiet --out " + quoted(d / "res"), d);
     if (r.exit_code != 0) throw std::runtime_error("base run failed: " + r.err);
     return d / "res";
   }();
@@ -73,13 +70,6 @@ fs::path results_copy(const std::string& name) {
   return d;
 }
 
-std::string small_text() {
-  std::string t = testsupport::reference_config_text();
-  t = testsupport::set_key(t, "population", "pupils", "1000");
-  t = testsupport::set_key(t, "simulation", "horizon_years", "3");
-  return t;
-}
-
 }  // namespace
 
 // ---- report: crashes on its own input --------------------------------------------------
@@ -90,7 +80,7 @@ TEST(Hostile, ReportSurvivesA30000CharacterConfigLine) {
   write_file(d / "res" / "config.toml", read_file(d / "res" / "config.toml") + "# " +
                                             std::string(30000, 'x') + "\n" + "long = \"" +
                                             std::string(30000, 'y') + "\"  # assumption\n");
-  const auto r = run_cli("report " + q(d / "res") + " --lang en", d);
+  const auto r = run_cli("report " + quoted(d / "res") + " --lang en", d);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(d / "res" / "report_en.html"));
   fs::remove_all(d);
@@ -106,7 +96,7 @@ TEST(Hostile, ReportOnSummaryWithEmptyMetricIsNoCrash) {
     if (kept.empty() || line.rfind("baseline,", 0) == 0) kept += line + "\n";
   }
   write_file(d / "res" / "occupancy.csv", kept);
-  const auto r = run_cli("report " + q(d / "res"), d);
+  const auto r = run_cli("report " + quoted(d / "res"), d);
   EXPECT_EQ(r.exit_code, 0) << r.err;  // an empty metric is shown as "–"
   EXPECT_NE(read_file(d / "res" / "report_sv.html").find("–"), std::string::npos);
   fs::remove_all(d);
@@ -115,7 +105,7 @@ TEST(Hostile, ReportOnSummaryWithEmptyMetricIsNoCrash) {
 TEST(Hostile, ReportOnEmptyComparisonIsNoCrash) {
   const fs::path d = results_copy("emptycmp");
   write_file(d / "res" / "comparison.json", "{}");
-  const auto r = run_cli("report " + q(d / "res"), d);
+  const auto r = run_cli("report " + quoted(d / "res"), d);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   fs::remove_all(d);
 }
@@ -124,24 +114,25 @@ TEST(Hostile, ReportNamesFileAndKeyOfAWrongType) {
   const fs::path d = results_copy("wrongtype");
   write_file(d / "res" / "summary.json",
              R"({"scenarios":{"baseline":{"roi":{"mean":"high","ci_low":0,"ci_high":1}}}})");
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "summary.json",
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "summary.json",
                      "scenarios.baseline.roi.mean");
   write_file(d / "res" / "summary.json", R"({"scenarios":{"baseline":[1,2]}})");
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "summary.json", "scenarios.baseline");
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "summary.json",
+                     "scenarios.baseline");
   write_file(d / "res" / "summary.json", "[]");
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "summary.json");
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "summary.json");
   fs::copy(run_folder() / "summary.json", d / "res" / "summary.json",
            fs::copy_options::overwrite_existing);
   write_file(d / "res" / "comparison.json", R"({"roi_target":"x"})");
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "comparison.json", "roi_target");
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "comparison.json", "roi_target");
   write_file(d / "res" / "comparison.json",
              R"({"scenarios":{"a":{"payback_share_by_year":[0.1,"x"]}}})");
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "comparison.json",
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "comparison.json",
                      "payback_share_by_year[1]");
   fs::remove(d / "res" / "comparison.json");
   write_file(d / "res" / "run.json",
              R"({"version":1,"config_hash":"x","seed":1,"replications":2})");
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "run.json", "version");
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "run.json", "version");
   fs::remove_all(d);
 }
 
@@ -155,9 +146,9 @@ TEST(Hostile, ReportNamesLineAndColumnOfABadCsvCell) {
   cells[1] = "twelve";
   occ = occ.substr(0, nl + 1) + attendsim::csv::row(cells) + occ.substr(second + 1);
   write_file(d / "res" / "occupancy.csv", occ);
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "occupancy.csv:2", "'month'");
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "occupancy.csv:2", "'month'");
   write_file(d / "res" / "occupancy.csv", "scenario,month\n\"open quote,1\n");
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "occupancy.csv");
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "occupancy.csv");
   fs::remove_all(d);
 }
 
@@ -182,16 +173,16 @@ TEST(Hostile, ReportRefusesTamperedOccupancyRows) {
     cells[c.cell] = c.value;
     write_file(d / "res" / "occupancy.csv",
                good.substr(0, nl + 1) + attendsim::csv::row(cells) + good.substr(second + 1));
-    expect_clean_error(run_cli("report " + q(d / "res"), d), "occupancy.csv:2", c.column);
+    expect_clean_error(run_cli("report " + quoted(d / "res"), d), "occupancy.csv:2", c.column);
   }
   // A row given twice (line 3 repeats line 2).
   write_file(
       d / "res" / "occupancy.csv",
       good.substr(0, second + 1) + good.substr(nl + 1, second - nl) + good.substr(second + 1));
-  expect_clean_error(run_cli("report " + q(d / "res"), d), "occupancy.csv:3", "given twice");
+  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "occupancy.csv:3", "given twice");
   // The untouched file still makes a report.
   write_file(d / "res" / "occupancy.csv", good);
-  EXPECT_EQ(run_cli("report " + q(d / "res"), d).exit_code, 0);
+  EXPECT_EQ(run_cli("report " + quoted(d / "res"), d).exit_code, 0);
   fs::remove_all(d);
 }
 
@@ -202,12 +193,12 @@ TEST(Hostile, MoreThreadsThanCoresRunWithoutAWarning) {
   const auto cfg = testsupport::small_reference_config(d);
   const std::string many = std::to_string(std::max(2U, std::thread::hardware_concurrency()) * 4);
   const auto a = run_cli("run " + cfg + " --replications 8 --seed 3 --quiet --threads " + many +
-                             " --out " + q(d / "a"),
+                             " --out " + quoted(d / "a"),
                          d);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.err, "");
   const auto b = run_cli(
-      "run " + cfg + " --replications 8 --seed 3 --quiet --threads 1 --out " + q(d / "b"), d);
+      "run " + cfg + " --replications 8 --seed 3 --quiet --threads 1 --out " + quoted(d / "b"), d);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(read_file(d / "a" / "summary.json"), read_file(d / "b" / "summary.json"));
   EXPECT_EQ(read_file(d / "a" / "occupancy.csv"), read_file(d / "b" / "occupancy.csv"));
@@ -225,7 +216,7 @@ TEST(Hostile, ReportReadsCrlfConfigAndTheRealDescription) {
     crlf += c;
   }
   write_file(d / "res" / "config.toml", crlf);
-  const auto r = run_cli("report " + q(d / "res") + " --lang en", d);
+  const auto r = run_cli("report " + quoted(d / "res") + " --lang en", d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string html = read_file(d / "res" / "report_en.html");
   EXPECT_EQ(html.find("OLD TEXT"), std::string::npos);
@@ -242,16 +233,19 @@ TEST(Hostile, ReportOutNeverOverwritesAResultsFile) {
   const fs::path d = results_copy("reportout");
   const std::string before = read_file(d / "res" / "summary.json");
   expect_clean_error(
-      run_cli("report " + q(d / "res") + " --out " + q(d / "res" / "summary.json"), d),
+      run_cli("report " + quoted(d / "res") + " --out " + quoted(d / "res" / "summary.json"), d),
       "summary.json", ".html");
   write_file(d / "res" / "notes.html", "my own notes\n");
-  expect_clean_error(run_cli("report " + q(d / "res") + " --out " + q(d / "res" / "notes.html"), d),
-                     "notes.html", "not an attendsim report");
+  expect_clean_error(
+      run_cli("report " + quoted(d / "res") + " --out " + quoted(d / "res" / "notes.html"), d),
+      "notes.html", "not an attendsim report");
   EXPECT_EQ(read_file(d / "res" / "summary.json"), before);
   EXPECT_EQ(read_file(d / "res" / "notes.html"), "my own notes\n");
   // A report is replaced by a report.
-  EXPECT_EQ(run_cli("report " + q(d / "res") + " --out " + q(d / "r.html"), d).exit_code, 0);
-  EXPECT_EQ(run_cli("report " + q(d / "res") + " --out " + q(d / "r.html"), d).exit_code, 0);
+  EXPECT_EQ(run_cli("report " + quoted(d / "res") + " --out " + quoted(d / "r.html"), d).exit_code,
+            0);
+  EXPECT_EQ(run_cli("report " + quoted(d / "res") + " --out " + quoted(d / "r.html"), d).exit_code,
+            0);
   EXPECT_TRUE(leftovers(d).empty());
   fs::remove_all(d);
 }
@@ -262,22 +256,22 @@ TEST(Hostile, DeepDottedKeyIsRefusedByEveryReader) {
   const fs::path d = testsupport::scratch_dir("hostile-deep");
   std::string key = "a";
   for (int i = 0; i < 50000; ++i) key += ".a";
-  write_file(d / "c.toml", small_text() + key + " = 1\n");
+  write_file(d / "c.toml", testsupport::small_config_text() + key + " = 1\n");
   const auto lines = [&] {
     int n = 1;
-    for (char c : small_text()) n += c == '\n';
+    for (char c : testsupport::small_config_text()) n += c == '\n';
     return n;
   }();
   for (const std::string cmd : {"run", "calc", "allocate"}) {
     SCOPED_TRACE(cmd);
-    expect_clean_error(run_cli(cmd + " " + q(d / "c.toml") + " --out " + q(d / "out"), d),
+    expect_clean_error(run_cli(cmd + " " + quoted(d / "c.toml") + " --out " + quoted(d / "out"), d),
                        (d / "c.toml").string() + ":" + std::to_string(lines), "dotted key");
     EXPECT_FALSE(fs::exists(d / "out"));
   }
   write_file(d / "c.toml", "x = " + std::string(100000, '[') + "\n");
-  expect_clean_error(run_cli("run " + q(d / "c.toml"), d), "c.toml:1", "nest");
+  expect_clean_error(run_cli("run " + quoted(d / "c.toml"), d), "c.toml:1", "nest");
   write_file(d / "c.toml", "x = " + std::string(100000, '{') + "\n");
-  expect_clean_error(run_cli("allocate " + q(d / "c.toml"), d), "c.toml:1", "nest");
+  expect_clean_error(run_cli("allocate " + quoted(d / "c.toml"), d), "c.toml:1", "nest");
   fs::remove_all(d);
 }
 
@@ -286,17 +280,20 @@ TEST(Hostile, OnlyRegularFilesOfLimitedSizeAreRead) {
   expect_clean_error(run_cli("run /dev/zero", d), "/dev/zero", "not a regular file");
   expect_clean_error(run_cli("allocate /dev/zero", d), "/dev/zero", "not a regular file");
   write_file(d / "big.toml", std::string(9 << 20, '#'));
-  expect_clean_error(run_cli("run " + q(d / "big.toml"), d), "big.toml", "MiB");
+  expect_clean_error(run_cli("run " + quoted(d / "big.toml"), d), "big.toml", "MiB");
   // Every other reader goes through the same bounded read: a device never reaches a parser.
-  write_file(d / "c.toml", small_text());
-  const std::string cfg = q(d / "c.toml");
-  expect_clean_error(run_cli("calibrate " + cfg + " --register /dev/zero --out " + q(d / "o"), d),
-                     "/dev/zero", "not a regular file");
-  expect_clean_error(run_cli("calibrate " + cfg + " --targets /dev/zero --out " + q(d / "o"), d),
-                     "/dev/zero", "not a regular file");
+  write_file(d / "c.toml", testsupport::small_config_text());
+  const std::string cfg = quoted(d / "c.toml");
   expect_clean_error(
-      run_cli("sensitivity " + cfg + " --method psa --draws-from /dev/zero --out " + q(d / "o"), d),
+      run_cli("calibrate " + cfg + " --register /dev/zero --out " + quoted(d / "o"), d),
       "/dev/zero", "not a regular file");
+  expect_clean_error(
+      run_cli("calibrate " + cfg + " --targets /dev/zero --out " + quoted(d / "o"), d), "/dev/zero",
+      "not a regular file");
+  expect_clean_error(run_cli("sensitivity " + cfg + " --method psa --draws-from /dev/zero --out " +
+                                 quoted(d / "o"),
+                             d),
+                     "/dev/zero", "not a regular file");
   EXPECT_FALSE(fs::exists(d / "o"));
   fs::remove_all(d);
 }
@@ -305,9 +302,11 @@ TEST(Hostile, OnlyRegularFilesOfLimitedSizeAreRead) {
 
 TEST(Hostile, AnotherConfigsFolderIsRefusedUnlessAllowed) {
   const fs::path d = results_copy("otherconfig");
-  write_file(d / "b.toml", testsupport::set_key(small_text(), "detection", "p_consent", "0.5"));
+  write_file(d / "b.toml", testsupport::set_key(testsupport::small_config_text(), "detection",
+                                                "p_consent", "0.5"));
   const std::string before = read_file(d / "res" / "summary.json");
-  const std::string args = q(d / "b.toml") + " --replications 2 --quiet --out " + q(d / "res");
+  const std::string args =
+      quoted(d / "b.toml") + " --replications 2 --quiet --out " + quoted(d / "res");
   expect_clean_error(run_cli("run " + args, d), "res", "another config");
   expect_clean_error(run_cli("sensitivity " + args + " --method oneway", d), "res",
                      "another config");
@@ -321,7 +320,7 @@ TEST(Hostile, AnotherConfigsFolderIsRefusedUnlessAllowed) {
 TEST(Hostile, ANewRunLeavesNoStaleFileOfAnEarlierOne) {
   const fs::path d = testsupport::scratch_dir("hostile-stale");
   const auto cfg = testsupport::small_reference_config(d);
-  const std::string args = cfg + " --replications 2 --quiet --out " + q(d / "res");
+  const std::string args = cfg + " --replications 2 --quiet --out " + quoted(d / "res");
   ASSERT_EQ(run_cli("run " + args + " --write-draws --seed 1", d).exit_code, 0);
   ASSERT_TRUE(fs::exists(d / "res" / "draws.csv"));
   write_file(d / "res" / "my_notes.txt", "kept\n");  // not an attendsim file: carried over
@@ -338,8 +337,9 @@ TEST(Hostile, AFolderOfOtherFilesIsNeverReplaced) {
   const auto cfg = testsupport::small_reference_config(d);
   fs::create_directory(d / "docs");
   write_file(d / "docs" / "thesis.txt", "years of work\n");
-  expect_clean_error(run_cli("run " + cfg + " --replications 1 --quiet --out " + q(d / "docs"), d),
-                     "docs", "not an attendsim results folder");
+  expect_clean_error(
+      run_cli("run " + cfg + " --replications 1 --quiet --out " + quoted(d / "docs"), d), "docs",
+      "not an attendsim results folder");
   EXPECT_EQ(read_file(d / "docs" / "thesis.txt"), "years of work\n");
   fs::remove_all(d);
 }
@@ -349,7 +349,8 @@ TEST(Hostile, TwoRunsInTheSameSecondGetTwoFolders) {
   const auto cfg = testsupport::small_reference_config(d);
   const std::string one = std::string("'") + ATTENDSIM_BINARY + "' run " + cfg +
                           " --replications 1 --quiet --threads 1";
-  const std::string cmd = "cd " + q(d) + " && (" + one + " & " + one + " & " + one + " & wait)";
+  const std::string cmd =
+      "cd " + quoted(d) + " && (" + one + " & " + one + " & " + one + " & wait)";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   int folders = 0;
   for (const auto& e : fs::directory_iterator(d / "results")) {
@@ -369,8 +370,9 @@ TEST(Hostile, StaleTemporaryFoldersOfDeadProcessesAreRemoved) {
   fs::create_directories(d / dead);
   write_file(d / dead / "summary.json", "half\n");
   fs::create_directories(d / alive);
-  ASSERT_EQ(run_cli("run " + cfg + " --replications 1 --quiet --out " + q(d / "res"), d).exit_code,
-            0);
+  ASSERT_EQ(
+      run_cli("run " + cfg + " --replications 1 --quiet --out " + quoted(d / "res"), d).exit_code,
+      0);
   EXPECT_FALSE(fs::exists(d / dead));
   EXPECT_TRUE(fs::exists(d / alive)) << "a running process's folder must be kept";
   fs::remove_all(d);
@@ -426,7 +428,8 @@ void expect_config_error(const std::string& name, const std::string& text, const
   const fs::path d = testsupport::scratch_dir("hostile-cfg-" + name);
   write_file(d / "c.toml", text);
   const std::string quiet = cmd == "calc" ? "" : " --quiet";  // calc prints no progress
-  const auto r = run_cli(cmd + " " + q(d / "c.toml") + quiet + " --out " + q(d / "out"), d);
+  const auto r =
+      run_cli(cmd + " " + quoted(d / "c.toml") + quiet + " --out " + quoted(d / "out"), d);
   expect_clean_error(r, (d / "c.toml").string() + ":", "'" + key);
   EXPECT_FALSE(fs::exists(d / "out"));
   EXPECT_TRUE(leftovers(d).empty());
@@ -434,8 +437,9 @@ void expect_config_error(const std::string& name, const std::string& text, const
 }
 
 std::string with_compare(const std::string& scenario_body) {
-  return small_text() + "\n[compare]\nstaffing_levels_fte = [2]\n[[compare.scenario]]\n" +
-         scenario_body + "\n[[compare.scenario.staffing]]\nfrom_month = 0\nfte = 3.0\n";
+  return testsupport::small_config_text() +
+         "\n[compare]\nstaffing_levels_fte = [2]\n[[compare.scenario]]\n" + scenario_body +
+         "\n[[compare.scenario.staffing]]\nfrom_month = 0\nfte = 3.0\n";
 }
 
 }  // namespace
@@ -453,48 +457,53 @@ TEST(Hostile, ScenarioNamesThatBreakFilesAreRefused) {
                       "compare");
   expect_config_error("name-quote", with_compare("name = 'say \"hi\"'"), "compare.scenario[0].name",
                       "compare");
-  expect_config_error(
-      "scenario-name",
-      testsupport::set_key(small_text(), "coordinators", "scenario_name", "\"x\\ty\""),
-      "coordinators.scenario_name");
+  expect_config_error("scenario-name",
+                      testsupport::set_key(testsupport::small_config_text(), "coordinators",
+                                           "scenario_name", "\"x\\ty\""),
+                      "coordinators.scenario_name");
 }
 
 TEST(Hostile, IntegersAreRangeCheckedNotCut) {
   // 4294967297 = 2^32 + 1 ran 1 replication when cut to 32 bits.
+  expect_config_error("reps-2^32+1",
+                      testsupport::set_key(testsupport::small_config_text(), "simulation",
+                                           "replications", "4294967297"),
+                      "simulation.replications");
   expect_config_error(
-      "reps-2^32+1", testsupport::set_key(small_text(), "simulation", "replications", "4294967297"),
-      "simulation.replications");
-  expect_config_error("draws-huge",
-                      testsupport::set_key(small_text(), "simulation", "draws", "4294967296"),
-                      "simulation.draws");
+      "draws-huge",
+      testsupport::set_key(testsupport::small_config_text(), "simulation", "draws", "4294967296"),
+      "simulation.draws");
   expect_config_error("grade-huge",
-                      testsupport::set_key(small_text(), "population", "grade_max", "4294967300"),
+                      testsupport::set_key(testsupport::small_config_text(), "population",
+                                           "grade_max", "4294967300"),
                       "population.grade_max");
 }
 
 TEST(Hostile, MonthCountsMustBeWhole) {
-  expect_config_error(
-      "close-0.4",
-      testsupport::set_key(small_text(), "coordinators", "close_after_regular_months", "0.4"),
-      "coordinators.close_after_regular_months");
+  expect_config_error("close-0.4",
+                      testsupport::set_key(testsupport::small_config_text(), "coordinators",
+                                           "close_after_regular_months", "0.4"),
+                      "coordinators.close_after_regular_months");
   expect_config_error("maxcase-2.5",
-                      testsupport::set_key(small_text(), "coordinators", "max_case_months", "2.5"),
+                      testsupport::set_key(testsupport::small_config_text(), "coordinators",
+                                           "max_case_months", "2.5"),
                       "coordinators.max_case_months");
-  expect_config_error(
-      "action-1e300",
-      testsupport::set_key(small_text(), "detection", "school_action_months", "1e300"),
-      "detection.school_action_months");
+  expect_config_error("action-1e300",
+                      testsupport::set_key(testsupport::small_config_text(), "detection",
+                                           "school_action_months", "1e300"),
+                      "detection.school_action_months");
 }
 
 TEST(Hostile, HugeValuesThatOverflowCostsAreRefused) {
+  expect_config_error("cost-1e300",
+                      testsupport::set_key(testsupport::small_config_text(), "economics",
+                                           "cost_per_fte_year_sek", "1e300"),
+                      "economics.cost_per_fte_year_sek");
   expect_config_error(
-      "cost-1e300",
-      testsupport::set_key(small_text(), "economics", "cost_per_fte_year_sek", "1e300"),
-      "economics.cost_per_fte_year_sek");
-  expect_config_error("cost-dist-1e300",
-                      testsupport::set_key(small_text(), "economics", "cost_repeated_year_sek",
-                                           "{ dist = \"uniform\", low = 0, high = 1e300 }"),
-                      "economics.cost_repeated_year_sek");
+      "cost-dist-1e300",
+      testsupport::set_key(testsupport::small_config_text(), "economics", "cost_repeated_year_sek",
+                           "{ dist = \"uniform\", low = 0, high = 1e300 }"),
+      "economics.cost_repeated_year_sek");
 }
 
 TEST(Hostile, HugePlanValuesAreRefused) {
@@ -507,12 +516,14 @@ TEST(Hostile, HugePlanValuesAreRefused) {
 
 TEST(Hostile, DistributionsWhereSamplersDoNotConvergeAreRefusedQuickly) {
   const auto start = std::chrono::steady_clock::now();
-  expect_config_error("beta-1e50",
-                      testsupport::set_key(small_text(), "economics", "longterm_loss_public_share",
-                                           "{ dist = \"beta\", a = 1e50, b = 1e50 }"),
-                      "economics.longterm_loss_public_share");
+  expect_config_error(
+      "beta-1e50",
+      testsupport::set_key(testsupport::small_config_text(), "economics",
+                           "longterm_loss_public_share", "{ dist = \"beta\", a = 1e50, b = 1e50 }"),
+      "economics.longterm_loss_public_share");
   expect_config_error("lognormal-sigma",
-                      testsupport::set_key(small_text(), "economics", "cost_placement_per_day_sek",
+                      testsupport::set_key(testsupport::small_config_text(), "economics",
+                                           "cost_placement_per_day_sek",
                                            "{ dist = \"lognormal\", mu = 8, sigma = 1e10 }"),
                       "economics.cost_placement_per_day_sek");
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 60);
@@ -521,25 +532,25 @@ TEST(Hostile, DistributionsWhereSamplersDoNotConvergeAreRefusedQuickly) {
 TEST(Hostile, MemoryIsEstimatedBeforeAllocatingAndOptionsAreRangeChecked) {
   const fs::path d = testsupport::scratch_dir("hostile-memory");
   const auto cfg = testsupport::small_reference_config(d);
-  auto r = run_cli(
-      "sensitivity " + cfg + " --method sobol --sobol-n 100000000 --quiet --out " + q(d / "out"),
-      d);
+  auto r = run_cli("sensitivity " + cfg + " --method sobol --sobol-n 100000000 --quiet --out " +
+                       quoted(d / "out"),
+                   d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--max-memory-gib"), std::string::npos) << r.err;
-  r = run_cli("run " + cfg + " --draws 1000 --replications 1000000 --quiet --out " + q(d / "out"),
-              d);
+  r = run_cli(
+      "run " + cfg + " --draws 1000 --replications 1000000 --quiet --out " + quoted(d / "out"), d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--max-memory-gib"), std::string::npos) << r.err;
   // Beyond the option's own range: refused with a readable range, not DBL_MAX's 309 digits.
-  r = run_cli("run " + cfg + " --replications 4294967297 --quiet --out " + q(d / "out"), d);
+  r = run_cli("run " + cfg + " --replications 4294967297 --quiet --out " + quoted(d / "out"), d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("between 1 and 1000000"), std::string::npos) << r.err;
-  r = run_cli("compare " + cfg + " --roi-target -1 --quiet --out " + q(d / "out"), d);
+  r = run_cli("compare " + cfg + " --roi-target -1 --quiet --out " + quoted(d / "out"), d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err.find("17976931348623157"), std::string::npos) << r.err;
-  r = run_cli("compare " + cfg + " --confidence nan --quiet --out " + q(d / "out"), d);
+  r = run_cli("compare " + cfg + " --confidence nan --quiet --out " + quoted(d / "out"), d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  r = run_cli("run " + cfg + " --threads 100000 --quiet --out " + q(d / "out"), d);
+  r = run_cli("run " + cfg + " --threads 100000 --quiet --out " + quoted(d / "out"), d);
   EXPECT_EQ(r.exit_code, 2) << r.err;  // crashed in TBB (SIGSEGV)
   EXPECT_FALSE(fs::exists(d / "out"));
   fs::remove_all(d);
@@ -552,7 +563,7 @@ TEST(Hostile, ApplicantNamesAreQuotedOrRefused) {
       "[[applicant]]\nname = \"Skola A, norr\"\nunits = 2\nrequested_sek = 300\n"
       "[[applicant]]\nname = \"Skola \\\"B\\\"\"\nunits = 1\nrequested_sek = 50\n";
   write_file(d / "f.toml", head);
-  const auto r = run_cli("allocate " + q(d / "f.toml") + " --out " + q(d / "out"), d);
+  const auto r = run_cli("allocate " + quoted(d / "f.toml") + " --out " + quoted(d / "out"), d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows =
       attendsim::csv::parse(read_file(d / "out" / "allocation.csv"), "allocation.csv");
@@ -562,7 +573,8 @@ TEST(Hostile, ApplicantNamesAreQuotedOrRefused) {
   EXPECT_EQ(rows[1].cells.size(), 4U);
   write_file(d / "g.toml",
              head + "[[applicant]]\nname = \"C\\nD\"\nunits = 1\nrequested_sek = 1\n");
-  expect_clean_error(run_cli("allocate " + q(d / "g.toml"), d), "g.toml:", "applicant[2].name");
+  expect_clean_error(run_cli("allocate " + quoted(d / "g.toml"), d),
+                     "g.toml:", "applicant[2].name");
   fs::remove_all(d);
 }
 
@@ -583,7 +595,7 @@ TEST(Csv, QuotesWhatNeedsItAndReadsItBack) {
 TEST(Hostile, FormerInternalErrorsAreInputErrors) {
   const fs::path d = testsupport::scratch_dir("hostile-internal");
   const auto cfg = testsupport::small_reference_config(d);
-  const std::string out = " --quiet --out " + q(d / "out");
+  const std::string out = " --quiet --out " + quoted(d / "out");
   for (const std::string& args :
        {"sensitivity " + cfg + " --target-se roi=0.1 --batch 50 --max-replications 10" + out,
         "sensitivity " + cfg +
@@ -600,7 +612,7 @@ TEST(Hostile, FormerInternalErrorsAreInputErrors) {
   const fs::path e = results_copy("payback");
   write_file(e / "res" / "comparison.json",
              R"({"scenarios":{"a":{"payback_share_by_year":[1e308,-1e308]}}})");
-  expect_clean_error(run_cli("report " + q(e / "res"), e), "comparison.json",
+  expect_clean_error(run_cli("report " + quoted(e / "res"), e), "comparison.json",
                      "payback_share_by_year[0]");
   fs::remove_all(e);
 }
@@ -633,8 +645,9 @@ TEST(Hostile, NamesWithMarkupDoNotBreakDecisionMdOrTheReport) {
   write_file(
       d / "c.toml",
       with_compare("name = \"x<b>&\"\nlabel_sv = \"Plan | B <i>\"\nlabel_en = \"Plan | B <i>\""));
-  const auto r =
-      run_cli("compare " + q(d / "c.toml") + " --replications 2 --quiet --out " + q(d / "out"), d);
+  const auto r = run_cli(
+      "compare " + quoted(d / "c.toml") + " --replications 2 --quiet --out " + quoted(d / "out"),
+      d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string md = read_file(d / "out" / "decision.md");
   // '|' escaped for the table and markup as entities: decision.md passed "<i>" through as
@@ -659,7 +672,7 @@ TEST(Hostile, NamesWithMarkupDoNotBreakDecisionMdOrTheReport) {
     ++rows;
   }
   EXPECT_GT(rows, 0);
-  const auto rep = run_cli("report " + q(d / "out") + " --out " + q(d / "r.html"), d);
+  const auto rep = run_cli("report " + quoted(d / "out") + " --out " + quoted(d / "r.html"), d);
   ASSERT_EQ(rep.exit_code, 0) << rep.err;
   const std::string html = read_file(d / "r.html");
   EXPECT_EQ(html.find("<i>"), std::string::npos);
@@ -680,25 +693,27 @@ TEST(Hostile, AllocateOutIsOneFolderAndAFailedWriteLeavesNothing) {
   write_file(d / "small.toml",
              "[funding]\nbudget_sek = 10\ncap_per_unit_sek = 1\n[[applicant]]\nname = "
              "\"A\"\nunits = 1\nrequested_sek = 5\n");
-  auto r = run_cli("allocate " + q(d / "small.toml") + " --out " + q(d / "out"), d);
+  auto r = run_cli("allocate " + quoted(d / "small.toml") + " --out " + quoted(d / "out"), d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string old_csv = read_file(d / "out" / "allocation.csv");
   const std::string old_json = read_file(d / "out" / "allocate.json");
   // A folder of other files is never taken over.
   fs::create_directories(d / "mine");
   write_file(d / "mine" / "notes.txt", "x");
-  expect_clean_error(run_cli("allocate " + q(d / "f.toml") + " --out " + q(d / "mine"), d), "mine",
-                     "not an attendsim results folder");
+  expect_clean_error(
+      run_cli("allocate " + quoted(d / "f.toml") + " --out " + quoted(d / "mine"), d), "mine",
+      "not an attendsim results folder");
   EXPECT_EQ(read_file(d / "mine" / "notes.txt"), "x");
   // Writes that fail half-way (file size limit of 1 or 2 KiB: allocate.json fits, the
   // 200-row allocation.csv does not): into an existing folder and into a new one.
   for (const std::string out : {"out", "new"}) {
     SCOPED_TRACE(out);
-    const std::string cmd = "sh -c " + q("trap \"\" XFSZ; ulimit -f 2; exec \"$0\" \"$@\"") + " '" +
-                            ATTENDSIM_BINARY + "' allocate " + q(d / "f.toml") + " --out " +
-                            q(d / out);
+    const std::string cmd = "sh -c " + quoted("trap \"\" XFSZ; ulimit -f 2; exec \"$0\" \"$@\"") +
+                            " '" + ATTENDSIM_BINARY + "' allocate " + quoted(d / "f.toml") +
+                            " --out " + quoted(d / out);
     const std::string so = (d / "so.txt").string(), se = (d / "se.txt").string();
-    const int status = std::system((cmd + " >" + q(so) + " 2>" + q(se) + " </dev/null").c_str());
+    const int status =
+        std::system((cmd + " >" + quoted(so) + " 2>" + quoted(se) + " </dev/null").c_str());
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 2) << read_file(se);
     EXPECT_NE(read_file(se).find("cannot write output file"), std::string::npos) << read_file(se);
@@ -708,7 +723,7 @@ TEST(Hostile, AllocateOutIsOneFolderAndAFailedWriteLeavesNothing) {
   EXPECT_EQ(read_file(d / "out" / "allocation.csv"), old_csv);
   EXPECT_EQ(read_file(d / "out" / "allocate.json"), old_json);
   // Without the limit the same command replaces the folder whole.
-  r = run_cli("allocate " + q(d / "f.toml") + " --out " + q(d / "out"), d);
+  r = run_cli("allocate " + quoted(d / "f.toml") + " --out " + quoted(d / "out"), d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(read_file(d / "out" / "allocation.csv").find("Skola nummer 199"), std::string::npos);
   fs::remove_all(d);
@@ -720,14 +735,16 @@ TEST(Hostile, DrawsFromIsForPsaOnlyAndNeedsTwoRows) {
   const fs::path d = testsupport::scratch_dir("hostile-draws-from");
   const auto cfg = testsupport::small_reference_config(d);
   write_file(d / "one.csv", "draw,detection.p_consent\n0,0.5\n");
-  const std::string out = " --replications 2 --quiet --out " + q(d / "out");
+  const std::string out = " --replications 2 --quiet --out " + quoted(d / "out");
   // One row: psa raised its draws to 100 against 1 parameter set, "internal error".
   expect_clean_error(
-      run_cli("sensitivity " + cfg + " --method psa --draws-from " + q(d / "one.csv") + out, d),
+      run_cli("sensitivity " + cfg + " --method psa --draws-from " + quoted(d / "one.csv") + out,
+              d),
       "one.csv", "at least 2 draws");
   // voi (and the other methods) ignored the file without a word.
   expect_clean_error(
-      run_cli("sensitivity " + cfg + " --method voi --draws-from " + q(d / "one.csv") + out, d),
+      run_cli("sensitivity " + cfg + " --method voi --draws-from " + quoted(d / "one.csv") + out,
+              d),
       "one.csv", "psa only");
   EXPECT_FALSE(fs::exists(d / "out"));
   EXPECT_TRUE(leftovers(d).empty());
@@ -738,7 +755,7 @@ TEST(Hostile, FollowupRefusesIntervalsItCannotCompareAndWritesItsHeader) {
   const fs::path e = results_copy("followup");
   const fs::path res = e / "res";
   write_file(e / "obs.csv", "metric,value\nsustained_returns,0.5\n");
-  auto r = run_cli("followup " + q(res) + " " + q(e / "obs.csv") + " --quiet", e);
+  auto r = run_cli("followup " + quoted(res) + " " + quoted(e / "obs.csv") + " --quiet", e);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The header names every column of the rows (unit was missing: 8 names, 9 cells).
   const auto rows = attendsim::csv::parse(read_file(res / "followup.csv"), "followup.csv");
@@ -750,14 +767,15 @@ TEST(Hostile, FollowupRefusesIntervalsItCannotCompareAndWritesItsHeader) {
     SCOPED_TRACE(interval);
     write_file(res / "summary.json",
                R"({"scenarios":{"baseline":{},"x":{"sustained_returns":)" + interval + "}}}");
-    r = run_cli("followup " + q(res) + " " + q(e / "obs.csv") + " --quiet", e);
+    r = run_cli("followup " + quoted(res) + " " + quoted(e / "obs.csv") + " --quiet", e);
     expect_clean_error(r, "summary.json", "scenarios.x.sustained_returns");
   }
   write_file(
       res / "summary.json",
       R"({"scenarios":{"x":{"sustained_returns":{"mean":0,"p2_5":-1.7e308,"p97_5":-1e308}}}})");
   write_file(e / "obs.csv", "metric,value\nsustained_returns,1.7e308\n");
-  expect_clean_error(run_cli("followup " + q(res) + " " + q(e / "obs.csv") + " --quiet", e),
-                     "obs.csv:2", "'value'");
+  expect_clean_error(
+      run_cli("followup " + quoted(res) + " " + quoted(e / "obs.csv") + " --quiet", e), "obs.csv:2",
+      "'value'");
   fs::remove_all(e);
 }

@@ -21,15 +21,12 @@ namespace fs = std::filesystem;
 using attendsim::InputError;
 using attendsim::WorkEstimate;
 using attendsim::WorkLimits;
+using testsupport::quoted;
 using testsupport::read_file;
 using testsupport::run_cli;
 using testsupport::write_file;
 
 namespace {
-
-std::string q(const fs::path& p) {
-  return "'" + p.string() + "'";
-}
 
 /// Exit 2 with a message holding each of `also`, never "internal error".
 void expect_refused(const testsupport::CliResult& r, std::initializer_list<std::string> also) {
@@ -45,10 +42,6 @@ void expect_only(const fs::path& dir, std::initializer_list<std::string> names) 
     if (n.rfind("cli_std", 0) == 0) continue;
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << "left behind: " << n;
   }
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 /// configs/reference.toml at `pupils` pupils and 3 years.
@@ -152,18 +145,18 @@ TEST(WorkLimits, AnExperimentCostsItsPupilMonths) {
 TEST(WorkLimits, CalibrateRegisterCountsItsFitDraws) {
   const fs::path d = testsupport::scratch_dir("work-limits-fit");
   write_file(d / "c.toml", config_text("1000"));
-  ASSERT_EQ(run_cli("synth-register " + q(d / "c.toml") + " --pupils 200 --months 24 --out " +
-                        q(d / "reg.csv"),
+  ASSERT_EQ(run_cli("synth-register " + quoted(d / "c.toml") + " --pupils 200 --months 24 --out " +
+                        quoted(d / "reg.csv"),
                     d)
                 .exit_code,
             0);
   // 100 000 runs of the register's pupils (about 200) over its months, traced: about 15 s on
   // one thread (at 3e7 pupil-months a second) plus 50 s of fixed costs (0.5 ms a run), above a
   // limit of about 1 s.
-  const auto r = run_cli("calibrate " + q(d / "c.toml") + " --register " + q(d / "reg.csv") +
-                             " --fit-draws 100000 --threads 1 --max-hours 0.0003 --quiet --out " +
-                             q(d / "out"),
-                         d);
+  const auto r = run_cli(
+      "calibrate " + quoted(d / "c.toml") + " --register " + quoted(d / "reg.csv") +
+          " --fit-draws 100000 --threads 1 --max-hours 0.0003 --quiet --out " + quoted(d / "out"),
+      d);
   expect_refused(
       r, {"calibrate --register would take about", "100000 fit draws x ", "lower --fit-draws"});
   expect_only(d, {"c.toml", "reg.csv"});
@@ -174,8 +167,8 @@ TEST(WorkLimits, CalibrateRegisterRefusesWhatItCannotEstimate) {
   const fs::path d = testsupport::scratch_dir("calib-unsupported");
   const std::string base = config_text("1000");
   write_file(d / "c.toml", base);
-  ASSERT_EQ(run_cli("synth-register " + q(d / "c.toml") + " --pupils 50 --months 12 --out " +
-                        q(d / "reg.csv"),
+  ASSERT_EQ(run_cli("synth-register " + quoted(d / "c.toml") + " --pupils 50 --months 12 --out " +
+                        quoted(d / "reg.csv"),
                     d)
                 .exit_code,
             0);
@@ -187,9 +180,10 @@ TEST(WorkLimits, CalibrateRegisterRefusesWhatItCannotEstimate) {
       base.substr(0, at) + "[transitions]\nmonths = \"all\"\n" + base.substr(at);
   const auto line = 1 + std::count(base.begin(), base.begin() + static_cast<long>(at), '\n') + 1;
   write_file(d / "all.toml", all);
-  const std::string cal = " --register " + q(d / "reg.csv") + " --quiet --out " + q(d / "out");
+  const std::string cal =
+      " --register " + quoted(d / "reg.csv") + " --quiet --out " + quoted(d / "out");
   expect_refused(
-      run_cli("calibrate " + q(d / "all.toml") + cal, d),
+      run_cli("calibrate " + quoted(d / "all.toml") + cal, d),
       {"all.toml:" + std::to_string(line) + ": key 'transitions.months'", "school months only"});
   // p_leave_by_state: leaving was estimated as one probability and counted twice.
   const auto leave = base.find("p_leave_per_month = ");
@@ -198,14 +192,15 @@ TEST(WorkLimits, CalibrateRegisterRefusesWhatItCannotEstimate) {
                                "p_leave_by_state = [0.001, 0.002, 0.003, 0.004]\n" +
                                base.substr(leave);
   write_file(d / "leave.toml", by_state);
-  expect_refused(run_cli("calibrate " + q(d / "leave.toml") + cal, d),
+  expect_refused(run_cli("calibrate " + quoted(d / "leave.toml") + cal, d),
                  {"leave.toml:", "key 'transitions.leaving.p_leave_by_state'", "not by state"});
   expect_only(d, {"c.toml", "reg.csv", "all.toml", "leave.toml"});
   // The same configs still run: only the register calibration refuses them.
-  EXPECT_EQ(
-      run_cli("run " + q(d / "all.toml") + " --replications 2 --quiet --out " + q(d / "ran"), d)
-          .exit_code,
-      0);
+  EXPECT_EQ(run_cli("run " + quoted(d / "all.toml") + " --replications 2 --quiet --out " +
+                        quoted(d / "ran"),
+                    d)
+                .exit_code,
+            0);
   fs::remove_all(d);
 }
 
@@ -217,10 +212,10 @@ TEST(WorkLimits, CalibrateTargetsRefusesTargetsNoSampleCanReach) {
   write_file(d / "t.csv",
              "target,band,gender,period,value,se\n"
              "prevalence_high_or_extensive,grade7_9,all,Y1,0.123456789,1e-300\n");
-  expect_refused(run_cli("calibrate " + q(d / "c.toml") + " --targets " + q(d / "t.csv") +
+  expect_refused(run_cli("calibrate " + quoted(d / "c.toml") + " --targets " + quoted(d / "t.csv") +
                              " --params transitions.relapse.mult --prior-draws 4 --pupils 200 "
                              "--threads 1 --quiet --out " +
-                             q(d / "out"),
+                             quoted(d / "out"),
                          d),
                  {"likelihood 0", "smallest standard error is 1e-300"});
   expect_only(d, {"c.toml", "t.csv"});
@@ -230,10 +225,12 @@ TEST(WorkLimits, CalibrateTargetsRefusesTargetsNoSampleCanReach) {
 TEST(WorkLimits, FollowupRefusesObservedValuesOutsideTheirMetricsRange) {
   const fs::path d = testsupport::scratch_dir("followup-range");
   write_file(d / "c.toml", config_text("1000"));
-  ASSERT_EQ(run_cli("run " + q(d / "c.toml") + " --replications 2 --quiet --out " + q(d / "res"), d)
-                .exit_code,
-            0);
-  const std::string f = "followup " + q(d / "res") + " " + q(d / "obs.csv") + " --quiet";
+  ASSERT_EQ(
+      run_cli(
+          "run " + quoted(d / "c.toml") + " --replications 2 --quiet --out " + quoted(d / "res"), d)
+          .exit_code,
+      0);
+  const std::string f = "followup " + quoted(d / "res") + " " + quoted(d / "obs.csv") + " --quiet";
   // A negative count was compared with its interval, exit 0.
   write_file(d / "obs.csv", "metric,value\nsustained_returns,0.5\ncases_started,-3\n");
   expect_refused(run_cli(f, d), {"obs.csv:3: column 'value' (2)", "cannot be negative"});
@@ -261,29 +258,32 @@ TEST(WorkLimits, AnOutPathWithAControlCharacterIsRefused) {
              "[funding]\nbudget_sek = 1000\ncap_per_unit_sek = 100\n[[applicant]]\nname = "
              "\"a\"\nunits = 1\nrequested_sek = 5\n");
   const std::string uppsala = (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "uppsala_2018.toml");
-  ASSERT_EQ(run_cli("run " + q(d / "c.toml") + " --replications 2 --quiet --out " + q(d / "res"), d)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_cli(
+          "run " + quoted(d / "c.toml") + " --replications 2 --quiet --out " + quoted(d / "res"), d)
+          .exit_code,
+      0);
   for (const std::string name : {"a\nb", "a\tb", "a\rb", "a\x1b[31mb", "a\x7f"}) {
-    const auto o = q(d / name);
+    const auto o = quoted(d / name);
     SCOPED_TRACE(o);
-    expect_refused(run_cli("run " + q(d / "c.toml") + " --quiet --out " + o, d),
+    expect_refused(run_cli("run " + quoted(d / "c.toml") + " --quiet --out " + o, d),
                    {"--out", "control characters"});
     expect_refused(
-        run_cli("sensitivity " + q(d / "c.toml") + " --method psa --quiet --out " + o, d),
+        run_cli("sensitivity " + quoted(d / "c.toml") + " --method psa --quiet --out " + o, d),
         {"control characters"});
-    expect_refused(run_cli("calc " + q(uppsala) + " --out " + o, d), {"control characters"});
-    expect_refused(run_cli("synth-register " + q(d / "c.toml") + " --pupils 5 --months 2 --out " +
-                               q(d / (name + ".csv")),
+    expect_refused(run_cli("calc " + quoted(uppsala) + " --out " + o, d), {"control characters"});
+    expect_refused(run_cli("synth-register " + quoted(d / "c.toml") +
+                               " --pupils 5 --months 2 --out " + quoted(d / (name + ".csv")),
                            d),
                    {"control characters"});
-    expect_refused(run_cli("report " + q(d / "res") + " --out " + q(d / (name + ".html")), d),
-                   {"control characters"});
-    expect_refused(run_cli("allocate " + q(d / "f.toml") + " --out " + o, d),
+    expect_refused(
+        run_cli("report " + quoted(d / "res") + " --out " + quoted(d / (name + ".html")), d),
+        {"control characters"});
+    expect_refused(run_cli("allocate " + quoted(d / "f.toml") + " --out " + o, d),
                    {"control characters"});
   }
   // `--out --quiet` made a folder named "--quiet" (and the run was not quiet).
-  expect_refused(run_cli("run " + q(d / "c.toml") + " --replications 2 --out --quiet", d),
+  expect_refused(run_cli("run " + quoted(d / "c.toml") + " --replications 2 --out --quiet", d),
                  {"must not start with '-'"});
   expect_only(d, {"c.toml", "f.toml", "res"});
   fs::remove_all(d);
