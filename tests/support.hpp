@@ -61,7 +61,7 @@ inline std::string without_referral_rule(const std::string& text) {
 }
 
 /// A path shell-quoted for run_cli's argument string.
-inline std::string quoted(const std::filesystem::path& p) {
+inline std::string shell_quoted(const std::filesystem::path& p) {
   return "'" + p.string() + "'";
 }
 
@@ -77,7 +77,7 @@ inline std::string small_config_text() {
 inline std::string small_reference_config(const std::filesystem::path& dir) {
   const auto path = dir / "small.toml";
   write_file(path, small_config_text());
-  return quoted(path);
+  return shell_quoted(path);
 }
 
 /// Seconds of wall time since t0.

@@ -21,9 +21,9 @@
 #include "support.hpp"
 
 namespace fs = std::filesystem;
-using testsupport::quoted;
 using testsupport::read_file;
 using testsupport::run_cli;
+using testsupport::shell_quoted;
 using testsupport::write_file;
 
 namespace {
@@ -55,8 +55,8 @@ const fs::path& run_folder() {
   static const fs::path dir = [] {
     const fs::path d = testsupport::scratch_dir("hostile-base");
     const auto cfg = testsupport::small_reference_config(d);
-    const auto r =
-        run_cli("run " + cfg + " --replications 2 --seed 3 --quiet --out " + quoted(d / "res"), d);
+    const auto r = run_cli(
+        "run " + cfg + " --replications 2 --seed 3 --quiet --out " + shell_quoted(d / "res"), d);
     if (r.exit_code != 0) throw std::runtime_error("base run failed: " + r.err);
     return d / "res";
   }();
@@ -80,7 +80,7 @@ TEST(Hostile, ReportSurvivesA30000CharacterConfigLine) {
   write_file(d / "res" / "config.toml", read_file(d / "res" / "config.toml") + "# " +
                                             std::string(30000, 'x') + "\n" + "long = \"" +
                                             std::string(30000, 'y') + "\"  # assumption\n");
-  const auto r = run_cli("report " + quoted(d / "res") + " --lang en", d);
+  const auto r = run_cli("report " + shell_quoted(d / "res") + " --lang en", d);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(d / "res" / "report_en.html"));
   fs::remove_all(d);
@@ -96,7 +96,7 @@ TEST(Hostile, ReportOnSummaryWithEmptyMetricIsNoCrash) {
     if (kept.empty() || line.rfind("baseline,", 0) == 0) kept += line + "\n";
   }
   write_file(d / "res" / "occupancy.csv", kept);
-  const auto r = run_cli("report " + quoted(d / "res"), d);
+  const auto r = run_cli("report " + shell_quoted(d / "res"), d);
   EXPECT_EQ(r.exit_code, 0) << r.err;  // an empty metric is shown as "–"
   EXPECT_NE(read_file(d / "res" / "report_sv.html").find("–"), std::string::npos);
   fs::remove_all(d);
@@ -105,7 +105,7 @@ TEST(Hostile, ReportOnSummaryWithEmptyMetricIsNoCrash) {
 TEST(Hostile, ReportOnEmptyComparisonIsNoCrash) {
   const fs::path d = results_copy("emptycmp");
   write_file(d / "res" / "comparison.json", "{}");
-  const auto r = run_cli("report " + quoted(d / "res"), d);
+  const auto r = run_cli("report " + shell_quoted(d / "res"), d);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   fs::remove_all(d);
 }
@@ -114,25 +114,26 @@ TEST(Hostile, ReportNamesFileAndKeyOfAWrongType) {
   const fs::path d = results_copy("wrongtype");
   write_file(d / "res" / "summary.json",
              R"({"scenarios":{"baseline":{"roi":{"mean":"high","ci_low":0,"ci_high":1}}}})");
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "summary.json",
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "summary.json",
                      "scenarios.baseline.roi.mean");
   write_file(d / "res" / "summary.json", R"({"scenarios":{"baseline":[1,2]}})");
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "summary.json",
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "summary.json",
                      "scenarios.baseline");
   write_file(d / "res" / "summary.json", "[]");
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "summary.json");
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "summary.json");
   fs::copy(run_folder() / "summary.json", d / "res" / "summary.json",
            fs::copy_options::overwrite_existing);
   write_file(d / "res" / "comparison.json", R"({"roi_target":"x"})");
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "comparison.json", "roi_target");
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "comparison.json",
+                     "roi_target");
   write_file(d / "res" / "comparison.json",
              R"({"scenarios":{"a":{"payback_share_by_year":[0.1,"x"]}}})");
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "comparison.json",
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "comparison.json",
                      "payback_share_by_year[1]");
   fs::remove(d / "res" / "comparison.json");
   write_file(d / "res" / "run.json",
              R"({"version":1,"config_hash":"x","seed":1,"replications":2})");
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "run.json", "version");
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "run.json", "version");
   fs::remove_all(d);
 }
 
@@ -146,9 +147,9 @@ TEST(Hostile, ReportNamesLineAndColumnOfABadCsvCell) {
   cells[1] = "twelve";
   occ = occ.substr(0, nl + 1) + attendsim::csv::row(cells) + occ.substr(second + 1);
   write_file(d / "res" / "occupancy.csv", occ);
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "occupancy.csv:2", "'month'");
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "occupancy.csv:2", "'month'");
   write_file(d / "res" / "occupancy.csv", "scenario,month\n\"open quote,1\n");
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "occupancy.csv");
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "occupancy.csv");
   fs::remove_all(d);
 }
 
@@ -173,16 +174,18 @@ TEST(Hostile, ReportRefusesTamperedOccupancyRows) {
     cells[c.cell] = c.value;
     write_file(d / "res" / "occupancy.csv",
                good.substr(0, nl + 1) + attendsim::csv::row(cells) + good.substr(second + 1));
-    expect_clean_error(run_cli("report " + quoted(d / "res"), d), "occupancy.csv:2", c.column);
+    expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "occupancy.csv:2",
+                       c.column);
   }
   // A row given twice (line 3 repeats line 2).
   write_file(
       d / "res" / "occupancy.csv",
       good.substr(0, second + 1) + good.substr(nl + 1, second - nl) + good.substr(second + 1));
-  expect_clean_error(run_cli("report " + quoted(d / "res"), d), "occupancy.csv:3", "given twice");
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res"), d), "occupancy.csv:3",
+                     "given twice");
   // The untouched file still makes a report.
   write_file(d / "res" / "occupancy.csv", good);
-  EXPECT_EQ(run_cli("report " + quoted(d / "res"), d).exit_code, 0);
+  EXPECT_EQ(run_cli("report " + shell_quoted(d / "res"), d).exit_code, 0);
   fs::remove_all(d);
 }
 
@@ -193,12 +196,13 @@ TEST(Hostile, MoreThreadsThanCoresRunWithoutAWarning) {
   const auto cfg = testsupport::small_reference_config(d);
   const std::string many = std::to_string(std::max(2U, std::thread::hardware_concurrency()) * 4);
   const auto a = run_cli("run " + cfg + " --replications 8 --seed 3 --quiet --threads " + many +
-                             " --out " + quoted(d / "a"),
+                             " --out " + shell_quoted(d / "a"),
                          d);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.err, "");
-  const auto b = run_cli(
-      "run " + cfg + " --replications 8 --seed 3 --quiet --threads 1 --out " + quoted(d / "b"), d);
+  const auto b = run_cli("run " + cfg + " --replications 8 --seed 3 --quiet --threads 1 --out " +
+                             shell_quoted(d / "b"),
+                         d);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(read_file(d / "a" / "summary.json"), read_file(d / "b" / "summary.json"));
   EXPECT_EQ(read_file(d / "a" / "occupancy.csv"), read_file(d / "b" / "occupancy.csv"));
@@ -216,7 +220,7 @@ TEST(Hostile, ReportReadsCrlfConfigAndTheRealDescription) {
     crlf += c;
   }
   write_file(d / "res" / "config.toml", crlf);
-  const auto r = run_cli("report " + quoted(d / "res") + " --lang en", d);
+  const auto r = run_cli("report " + shell_quoted(d / "res") + " --lang en", d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string html = read_file(d / "res" / "report_en.html");
   EXPECT_EQ(html.find("OLD TEXT"), std::string::npos);
@@ -232,19 +236,23 @@ TEST(Hostile, ReportReadsCrlfConfigAndTheRealDescription) {
 TEST(Hostile, ReportOutNeverOverwritesAResultsFile) {
   const fs::path d = results_copy("reportout");
   const std::string before = read_file(d / "res" / "summary.json");
-  expect_clean_error(
-      run_cli("report " + quoted(d / "res") + " --out " + quoted(d / "res" / "summary.json"), d),
-      "summary.json", ".html");
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res") + " --out " +
+                                 shell_quoted(d / "res" / "summary.json"),
+                             d),
+                     "summary.json", ".html");
   write_file(d / "res" / "notes.html", "my own notes\n");
-  expect_clean_error(
-      run_cli("report " + quoted(d / "res") + " --out " + quoted(d / "res" / "notes.html"), d),
-      "notes.html", "not an attendsim report");
+  expect_clean_error(run_cli("report " + shell_quoted(d / "res") + " --out " +
+                                 shell_quoted(d / "res" / "notes.html"),
+                             d),
+                     "notes.html", "not an attendsim report");
   EXPECT_EQ(read_file(d / "res" / "summary.json"), before);
   EXPECT_EQ(read_file(d / "res" / "notes.html"), "my own notes\n");
   // A report is replaced by a report.
-  EXPECT_EQ(run_cli("report " + quoted(d / "res") + " --out " + quoted(d / "r.html"), d).exit_code,
+  EXPECT_EQ(run_cli("report " + shell_quoted(d / "res") + " --out " + shell_quoted(d / "r.html"), d)
+                .exit_code,
             0);
-  EXPECT_EQ(run_cli("report " + quoted(d / "res") + " --out " + quoted(d / "r.html"), d).exit_code,
+  EXPECT_EQ(run_cli("report " + shell_quoted(d / "res") + " --out " + shell_quoted(d / "r.html"), d)
+                .exit_code,
             0);
   EXPECT_TRUE(leftovers(d).empty());
   fs::remove_all(d);
@@ -264,14 +272,15 @@ TEST(Hostile, DeepDottedKeyIsRefusedByEveryReader) {
   }();
   for (const std::string cmd : {"run", "calc", "allocate"}) {
     SCOPED_TRACE(cmd);
-    expect_clean_error(run_cli(cmd + " " + quoted(d / "c.toml") + " --out " + quoted(d / "out"), d),
-                       (d / "c.toml").string() + ":" + std::to_string(lines), "dotted key");
+    expect_clean_error(
+        run_cli(cmd + " " + shell_quoted(d / "c.toml") + " --out " + shell_quoted(d / "out"), d),
+        (d / "c.toml").string() + ":" + std::to_string(lines), "dotted key");
     EXPECT_FALSE(fs::exists(d / "out"));
   }
   write_file(d / "c.toml", "x = " + std::string(100000, '[') + "\n");
-  expect_clean_error(run_cli("run " + quoted(d / "c.toml"), d), "c.toml:1", "nest");
+  expect_clean_error(run_cli("run " + shell_quoted(d / "c.toml"), d), "c.toml:1", "nest");
   write_file(d / "c.toml", "x = " + std::string(100000, '{') + "\n");
-  expect_clean_error(run_cli("allocate " + quoted(d / "c.toml"), d), "c.toml:1", "nest");
+  expect_clean_error(run_cli("allocate " + shell_quoted(d / "c.toml"), d), "c.toml:1", "nest");
   fs::remove_all(d);
 }
 
@@ -280,18 +289,18 @@ TEST(Hostile, OnlyRegularFilesOfLimitedSizeAreRead) {
   expect_clean_error(run_cli("run /dev/zero", d), "/dev/zero", "not a regular file");
   expect_clean_error(run_cli("allocate /dev/zero", d), "/dev/zero", "not a regular file");
   write_file(d / "big.toml", std::string(9 << 20, '#'));
-  expect_clean_error(run_cli("run " + quoted(d / "big.toml"), d), "big.toml", "MiB");
+  expect_clean_error(run_cli("run " + shell_quoted(d / "big.toml"), d), "big.toml", "MiB");
   // Every other reader goes through the same bounded read: a device never reaches a parser.
   write_file(d / "c.toml", testsupport::small_config_text());
-  const std::string cfg = quoted(d / "c.toml");
+  const std::string cfg = shell_quoted(d / "c.toml");
   expect_clean_error(
-      run_cli("calibrate " + cfg + " --register /dev/zero --out " + quoted(d / "o"), d),
+      run_cli("calibrate " + cfg + " --register /dev/zero --out " + shell_quoted(d / "o"), d),
       "/dev/zero", "not a regular file");
   expect_clean_error(
-      run_cli("calibrate " + cfg + " --targets /dev/zero --out " + quoted(d / "o"), d), "/dev/zero",
-      "not a regular file");
+      run_cli("calibrate " + cfg + " --targets /dev/zero --out " + shell_quoted(d / "o"), d),
+      "/dev/zero", "not a regular file");
   expect_clean_error(run_cli("sensitivity " + cfg + " --method psa --draws-from /dev/zero --out " +
-                                 quoted(d / "o"),
+                                 shell_quoted(d / "o"),
                              d),
                      "/dev/zero", "not a regular file");
   EXPECT_FALSE(fs::exists(d / "o"));
@@ -306,7 +315,7 @@ TEST(Hostile, AnotherConfigsFolderIsRefusedUnlessAllowed) {
                                                 "p_consent", "0.5"));
   const std::string before = read_file(d / "res" / "summary.json");
   const std::string args =
-      quoted(d / "b.toml") + " --replications 2 --quiet --out " + quoted(d / "res");
+      shell_quoted(d / "b.toml") + " --replications 2 --quiet --out " + shell_quoted(d / "res");
   expect_clean_error(run_cli("run " + args, d), "res", "another config");
   expect_clean_error(run_cli("sensitivity " + args + " --method oneway", d), "res",
                      "another config");
@@ -320,7 +329,7 @@ TEST(Hostile, AnotherConfigsFolderIsRefusedUnlessAllowed) {
 TEST(Hostile, ANewRunLeavesNoStaleFileOfAnEarlierOne) {
   const fs::path d = testsupport::scratch_dir("hostile-stale");
   const auto cfg = testsupport::small_reference_config(d);
-  const std::string args = cfg + " --replications 2 --quiet --out " + quoted(d / "res");
+  const std::string args = cfg + " --replications 2 --quiet --out " + shell_quoted(d / "res");
   ASSERT_EQ(run_cli("run " + args + " --write-draws --seed 1", d).exit_code, 0);
   ASSERT_TRUE(fs::exists(d / "res" / "draws.csv"));
   write_file(d / "res" / "my_notes.txt", "kept\n");  // not an attendsim file: carried over
@@ -338,8 +347,8 @@ TEST(Hostile, AFolderOfOtherFilesIsNeverReplaced) {
   fs::create_directory(d / "docs");
   write_file(d / "docs" / "thesis.txt", "years of work\n");
   expect_clean_error(
-      run_cli("run " + cfg + " --replications 1 --quiet --out " + quoted(d / "docs"), d), "docs",
-      "not an attendsim results folder");
+      run_cli("run " + cfg + " --replications 1 --quiet --out " + shell_quoted(d / "docs"), d),
+      "docs", "not an attendsim results folder");
   EXPECT_EQ(read_file(d / "docs" / "thesis.txt"), "years of work\n");
   fs::remove_all(d);
 }
@@ -350,7 +359,7 @@ TEST(Hostile, TwoRunsInTheSameSecondGetTwoFolders) {
   const std::string one = std::string("'") + ATTENDSIM_BINARY + "' run " + cfg +
                           " --replications 1 --quiet --threads 1";
   const std::string cmd =
-      "cd " + quoted(d) + " && (" + one + " & " + one + " & " + one + " & wait)";
+      "cd " + shell_quoted(d) + " && (" + one + " & " + one + " & " + one + " & wait)";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   int folders = 0;
   for (const auto& e : fs::directory_iterator(d / "results")) {
@@ -370,9 +379,9 @@ TEST(Hostile, StaleTemporaryFoldersOfDeadProcessesAreRemoved) {
   fs::create_directories(d / dead);
   write_file(d / dead / "summary.json", "half\n");
   fs::create_directories(d / alive);
-  ASSERT_EQ(
-      run_cli("run " + cfg + " --replications 1 --quiet --out " + quoted(d / "res"), d).exit_code,
-      0);
+  ASSERT_EQ(run_cli("run " + cfg + " --replications 1 --quiet --out " + shell_quoted(d / "res"), d)
+                .exit_code,
+            0);
   EXPECT_FALSE(fs::exists(d / dead));
   EXPECT_TRUE(fs::exists(d / alive)) << "a running process's folder must be kept";
   fs::remove_all(d);
@@ -428,8 +437,8 @@ void expect_config_error(const std::string& name, const std::string& text, const
   const fs::path d = testsupport::scratch_dir("hostile-cfg-" + name);
   write_file(d / "c.toml", text);
   const std::string quiet = cmd == "calc" ? "" : " --quiet";  // calc prints no progress
-  const auto r =
-      run_cli(cmd + " " + quoted(d / "c.toml") + quiet + " --out " + quoted(d / "out"), d);
+  const auto r = run_cli(
+      cmd + " " + shell_quoted(d / "c.toml") + quiet + " --out " + shell_quoted(d / "out"), d);
   expect_clean_error(r, (d / "c.toml").string() + ":", "'" + key);
   EXPECT_FALSE(fs::exists(d / "out"));
   EXPECT_TRUE(leftovers(d).empty());
@@ -533,24 +542,26 @@ TEST(Hostile, MemoryIsEstimatedBeforeAllocatingAndOptionsAreRangeChecked) {
   const fs::path d = testsupport::scratch_dir("hostile-memory");
   const auto cfg = testsupport::small_reference_config(d);
   auto r = run_cli("sensitivity " + cfg + " --method sobol --sobol-n 100000000 --quiet --out " +
-                       quoted(d / "out"),
+                       shell_quoted(d / "out"),
                    d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--max-memory-gib"), std::string::npos) << r.err;
-  r = run_cli(
-      "run " + cfg + " --draws 1000 --replications 1000000 --quiet --out " + quoted(d / "out"), d);
+  r = run_cli("run " + cfg + " --draws 1000 --replications 1000000 --quiet --out " +
+                  shell_quoted(d / "out"),
+              d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--max-memory-gib"), std::string::npos) << r.err;
   // Beyond the option's own range: refused with a readable range, not DBL_MAX's 309 digits.
-  r = run_cli("run " + cfg + " --replications 4294967297 --quiet --out " + quoted(d / "out"), d);
+  r = run_cli("run " + cfg + " --replications 4294967297 --quiet --out " + shell_quoted(d / "out"),
+              d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("between 1 and 1000000"), std::string::npos) << r.err;
-  r = run_cli("compare " + cfg + " --roi-target -1 --quiet --out " + quoted(d / "out"), d);
+  r = run_cli("compare " + cfg + " --roi-target -1 --quiet --out " + shell_quoted(d / "out"), d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err.find("17976931348623157"), std::string::npos) << r.err;
-  r = run_cli("compare " + cfg + " --confidence nan --quiet --out " + quoted(d / "out"), d);
+  r = run_cli("compare " + cfg + " --confidence nan --quiet --out " + shell_quoted(d / "out"), d);
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  r = run_cli("run " + cfg + " --threads 100000 --quiet --out " + quoted(d / "out"), d);
+  r = run_cli("run " + cfg + " --threads 100000 --quiet --out " + shell_quoted(d / "out"), d);
   EXPECT_EQ(r.exit_code, 2) << r.err;  // crashed in TBB (SIGSEGV)
   EXPECT_FALSE(fs::exists(d / "out"));
   fs::remove_all(d);
@@ -563,7 +574,8 @@ TEST(Hostile, ApplicantNamesAreQuotedOrRefused) {
       "[[applicant]]\nname = \"Skola A, norr\"\nunits = 2\nrequested_sek = 300\n"
       "[[applicant]]\nname = \"Skola \\\"B\\\"\"\nunits = 1\nrequested_sek = 50\n";
   write_file(d / "f.toml", head);
-  const auto r = run_cli("allocate " + quoted(d / "f.toml") + " --out " + quoted(d / "out"), d);
+  const auto r =
+      run_cli("allocate " + shell_quoted(d / "f.toml") + " --out " + shell_quoted(d / "out"), d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows =
       attendsim::csv::parse(read_file(d / "out" / "allocation.csv"), "allocation.csv");
@@ -573,7 +585,7 @@ TEST(Hostile, ApplicantNamesAreQuotedOrRefused) {
   EXPECT_EQ(rows[1].cells.size(), 4U);
   write_file(d / "g.toml",
              head + "[[applicant]]\nname = \"C\\nD\"\nunits = 1\nrequested_sek = 1\n");
-  expect_clean_error(run_cli("allocate " + quoted(d / "g.toml"), d),
+  expect_clean_error(run_cli("allocate " + shell_quoted(d / "g.toml"), d),
                      "g.toml:", "applicant[2].name");
   fs::remove_all(d);
 }
@@ -595,7 +607,7 @@ TEST(Csv, QuotesWhatNeedsItAndReadsItBack) {
 TEST(Hostile, FormerInternalErrorsAreInputErrors) {
   const fs::path d = testsupport::scratch_dir("hostile-internal");
   const auto cfg = testsupport::small_reference_config(d);
-  const std::string out = " --quiet --out " + quoted(d / "out");
+  const std::string out = " --quiet --out " + shell_quoted(d / "out");
   for (const std::string& args :
        {"sensitivity " + cfg + " --target-se roi=0.1 --batch 50 --max-replications 10" + out,
         "sensitivity " + cfg +
@@ -612,7 +624,7 @@ TEST(Hostile, FormerInternalErrorsAreInputErrors) {
   const fs::path e = results_copy("payback");
   write_file(e / "res" / "comparison.json",
              R"({"scenarios":{"a":{"payback_share_by_year":[1e308,-1e308]}}})");
-  expect_clean_error(run_cli("report " + quoted(e / "res"), e), "comparison.json",
+  expect_clean_error(run_cli("report " + shell_quoted(e / "res"), e), "comparison.json",
                      "payback_share_by_year[0]");
   fs::remove_all(e);
 }
@@ -645,9 +657,9 @@ TEST(Hostile, NamesWithMarkupDoNotBreakDecisionMdOrTheReport) {
   write_file(
       d / "c.toml",
       with_compare("name = \"x<b>&\"\nlabel_sv = \"Plan | B <i>\"\nlabel_en = \"Plan | B <i>\""));
-  const auto r = run_cli(
-      "compare " + quoted(d / "c.toml") + " --replications 2 --quiet --out " + quoted(d / "out"),
-      d);
+  const auto r = run_cli("compare " + shell_quoted(d / "c.toml") +
+                             " --replications 2 --quiet --out " + shell_quoted(d / "out"),
+                         d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string md = read_file(d / "out" / "decision.md");
   // '|' escaped for the table and markup as entities: decision.md passed "<i>" through as
@@ -672,7 +684,8 @@ TEST(Hostile, NamesWithMarkupDoNotBreakDecisionMdOrTheReport) {
     ++rows;
   }
   EXPECT_GT(rows, 0);
-  const auto rep = run_cli("report " + quoted(d / "out") + " --out " + quoted(d / "r.html"), d);
+  const auto rep =
+      run_cli("report " + shell_quoted(d / "out") + " --out " + shell_quoted(d / "r.html"), d);
   ASSERT_EQ(rep.exit_code, 0) << rep.err;
   const std::string html = read_file(d / "r.html");
   EXPECT_EQ(html.find("<i>"), std::string::npos);
@@ -693,7 +706,8 @@ TEST(Hostile, AllocateOutIsOneFolderAndAFailedWriteLeavesNothing) {
   write_file(d / "small.toml",
              "[funding]\nbudget_sek = 10\ncap_per_unit_sek = 1\n[[applicant]]\nname = "
              "\"A\"\nunits = 1\nrequested_sek = 5\n");
-  auto r = run_cli("allocate " + quoted(d / "small.toml") + " --out " + quoted(d / "out"), d);
+  auto r = run_cli(
+      "allocate " + shell_quoted(d / "small.toml") + " --out " + shell_quoted(d / "out"), d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string old_csv = read_file(d / "out" / "allocation.csv");
   const std::string old_json = read_file(d / "out" / "allocate.json");
@@ -701,19 +715,20 @@ TEST(Hostile, AllocateOutIsOneFolderAndAFailedWriteLeavesNothing) {
   fs::create_directories(d / "mine");
   write_file(d / "mine" / "notes.txt", "x");
   expect_clean_error(
-      run_cli("allocate " + quoted(d / "f.toml") + " --out " + quoted(d / "mine"), d), "mine",
-      "not an attendsim results folder");
+      run_cli("allocate " + shell_quoted(d / "f.toml") + " --out " + shell_quoted(d / "mine"), d),
+      "mine", "not an attendsim results folder");
   EXPECT_EQ(read_file(d / "mine" / "notes.txt"), "x");
   // Writes that fail half-way (file size limit of 1 or 2 KiB: allocate.json fits, the
   // 200-row allocation.csv does not): into an existing folder and into a new one.
   for (const std::string out : {"out", "new"}) {
     SCOPED_TRACE(out);
-    const std::string cmd = "sh -c " + quoted("trap \"\" XFSZ; ulimit -f 2; exec \"$0\" \"$@\"") +
-                            " '" + ATTENDSIM_BINARY + "' allocate " + quoted(d / "f.toml") +
-                            " --out " + quoted(d / out);
+    const std::string cmd = "sh -c " +
+                            shell_quoted("trap \"\" XFSZ; ulimit -f 2; exec \"$0\" \"$@\"") + " '" +
+                            ATTENDSIM_BINARY + "' allocate " + shell_quoted(d / "f.toml") +
+                            " --out " + shell_quoted(d / out);
     const std::string so = (d / "so.txt").string(), se = (d / "se.txt").string();
-    const int status =
-        std::system((cmd + " >" + quoted(so) + " 2>" + quoted(se) + " </dev/null").c_str());
+    const int status = std::system(
+        (cmd + " >" + shell_quoted(so) + " 2>" + shell_quoted(se) + " </dev/null").c_str());
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 2) << read_file(se);
     EXPECT_NE(read_file(se).find("cannot write output file"), std::string::npos) << read_file(se);
@@ -723,7 +738,7 @@ TEST(Hostile, AllocateOutIsOneFolderAndAFailedWriteLeavesNothing) {
   EXPECT_EQ(read_file(d / "out" / "allocation.csv"), old_csv);
   EXPECT_EQ(read_file(d / "out" / "allocate.json"), old_json);
   // Without the limit the same command replaces the folder whole.
-  r = run_cli("allocate " + quoted(d / "f.toml") + " --out " + quoted(d / "out"), d);
+  r = run_cli("allocate " + shell_quoted(d / "f.toml") + " --out " + shell_quoted(d / "out"), d);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(read_file(d / "out" / "allocation.csv").find("Skola nummer 199"), std::string::npos);
   fs::remove_all(d);
@@ -735,17 +750,17 @@ TEST(Hostile, DrawsFromIsForPsaOnlyAndNeedsTwoRows) {
   const fs::path d = testsupport::scratch_dir("hostile-draws-from");
   const auto cfg = testsupport::small_reference_config(d);
   write_file(d / "one.csv", "draw,detection.p_consent\n0,0.5\n");
-  const std::string out = " --replications 2 --quiet --out " + quoted(d / "out");
+  const std::string out = " --replications 2 --quiet --out " + shell_quoted(d / "out");
   // One row: psa raised its draws to 100 against 1 parameter set, "internal error".
-  expect_clean_error(
-      run_cli("sensitivity " + cfg + " --method psa --draws-from " + quoted(d / "one.csv") + out,
-              d),
-      "one.csv", "at least 2 draws");
+  expect_clean_error(run_cli("sensitivity " + cfg + " --method psa --draws-from " +
+                                 shell_quoted(d / "one.csv") + out,
+                             d),
+                     "one.csv", "at least 2 draws");
   // voi (and the other methods) ignored the file without a word.
-  expect_clean_error(
-      run_cli("sensitivity " + cfg + " --method voi --draws-from " + quoted(d / "one.csv") + out,
-              d),
-      "one.csv", "psa only");
+  expect_clean_error(run_cli("sensitivity " + cfg + " --method voi --draws-from " +
+                                 shell_quoted(d / "one.csv") + out,
+                             d),
+                     "one.csv", "psa only");
   EXPECT_FALSE(fs::exists(d / "out"));
   EXPECT_TRUE(leftovers(d).empty());
   fs::remove_all(d);
@@ -755,7 +770,8 @@ TEST(Hostile, FollowupRefusesIntervalsItCannotCompareAndWritesItsHeader) {
   const fs::path e = results_copy("followup");
   const fs::path res = e / "res";
   write_file(e / "obs.csv", "metric,value\nsustained_returns,0.5\n");
-  auto r = run_cli("followup " + quoted(res) + " " + quoted(e / "obs.csv") + " --quiet", e);
+  auto r =
+      run_cli("followup " + shell_quoted(res) + " " + shell_quoted(e / "obs.csv") + " --quiet", e);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The header names every column of the rows (unit was missing: 8 names, 9 cells).
   const auto rows = attendsim::csv::parse(read_file(res / "followup.csv"), "followup.csv");
@@ -767,7 +783,8 @@ TEST(Hostile, FollowupRefusesIntervalsItCannotCompareAndWritesItsHeader) {
     SCOPED_TRACE(interval);
     write_file(res / "summary.json",
                R"({"scenarios":{"baseline":{},"x":{"sustained_returns":)" + interval + "}}}");
-    r = run_cli("followup " + quoted(res) + " " + quoted(e / "obs.csv") + " --quiet", e);
+    r = run_cli("followup " + shell_quoted(res) + " " + shell_quoted(e / "obs.csv") + " --quiet",
+                e);
     expect_clean_error(r, "summary.json", "scenarios.x.sustained_returns");
   }
   write_file(
@@ -775,7 +792,7 @@ TEST(Hostile, FollowupRefusesIntervalsItCannotCompareAndWritesItsHeader) {
       R"({"scenarios":{"x":{"sustained_returns":{"mean":0,"p2_5":-1.7e308,"p97_5":-1e308}}}})");
   write_file(e / "obs.csv", "metric,value\nsustained_returns,1.7e308\n");
   expect_clean_error(
-      run_cli("followup " + quoted(res) + " " + quoted(e / "obs.csv") + " --quiet", e), "obs.csv:2",
-      "'value'");
+      run_cli("followup " + shell_quoted(res) + " " + shell_quoted(e / "obs.csv") + " --quiet", e),
+      "obs.csv:2", "'value'");
   fs::remove_all(e);
 }

@@ -65,9 +65,9 @@ void expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
 }
 
 /// configs/reference.toml with `edits` applied ({section, key, value}), pupils and horizon cut.
-attendsim::models::ModelConfig config(std::vector<std::array<std::string, 3>> edits = {},
-                                      int pupils = 3000, int years = 4,
-                                      bool without_referral_rule = false) {
+attendsim::models::ModelConfig edited_config(std::vector<std::array<std::string, 3>> edits = {},
+                                             int pupils = 3000, int years = 4,
+                                             bool without_referral_rule = false) {
   std::string t = testsupport::reference_config_text();
   if (without_referral_rule) t = testsupport::without_referral_rule(t);
   t = testsupport::set_key(t, "population", "pupils", std::to_string(pupils));
@@ -113,7 +113,7 @@ ModelParams base_params(const attendsim::models::ModelConfig& cfg) {
 }  // namespace
 
 TEST(ScenarioFromBaseline, RecordIsTheBaselineAndBaselineScenarioIsTheRecord) {
-  const auto cfg = config();
+  const auto cfg = edited_config();
   const auto p = base_params(cfg);
   const StreamKey key{7, 0, 1, 0, 0};
   const auto rec = attendsim::models::record_baseline(p, key);
@@ -125,7 +125,7 @@ TEST(ScenarioFromBaseline, RecordIsTheBaselineAndBaselineScenarioIsTheRecord) {
 }
 
 TEST(ScenarioFromBaseline, ReferenceScenarioEqualsTheFullSimulation) {
-  const auto cfg = config({}, 20000, 5);
+  const auto cfg = edited_config({}, 20000, 5);
   const auto p = base_params(cfg);
   const double share = check(p, p, cfg.scenario, 2, "reference");
   // It is worth doing: most pupil-months stay on the baseline's path.
@@ -134,7 +134,7 @@ TEST(ScenarioFromBaseline, ReferenceScenarioEqualsTheFullSimulation) {
 }
 
 TEST(ScenarioFromBaseline, EveryAllocationAndReferralPolicy) {
-  const auto cfg = config();
+  const auto cfg = edited_config();
   const auto p = base_params(cfg);
   for (const auto& policy : attendsim::names_of<attendsim::models::Allocation>()) {
     for (auto referral : {attendsim::models::ReferralPolicy::as_configured,
@@ -149,7 +149,7 @@ TEST(ScenarioFromBaseline, EveryAllocationAndReferralPolicy) {
 }
 
 TEST(ScenarioFromBaseline, StaffingWithGapsRampsAndALateStart) {
-  const auto cfg = config();
+  const auto cfg = edited_config();
   const auto p = base_params(cfg);
   check(p, p, staffing("gaps", {{0, 2.0}, {10, 0.0}, {14, 6.0}, {30, 1.0}, {40, 0.0}}), 2, "gaps");
   check(p, p, staffing("late", {{21, 3.0}}), 2, "late start, to the end");
@@ -172,7 +172,7 @@ TEST(ScenarioFromBaseline, ScarceAndAmpleCapacityAndOtherCaseRules) {
       {{"outcomes", "p_placement_per_year_if_extensive", "0.03\nterminal_events = \"expected\""}},
   };
   for (const auto& v : variants) {
-    const auto cfg = config(v);
+    const auto cfg = edited_config(v);
     const auto p = base_params(cfg);
     check(p, p, cfg.scenario, 1, v[0][0] + "." + v[0][1] + " = " + v[0][2]);
   }
@@ -191,7 +191,7 @@ TEST(ScenarioFromBaseline, EveryReferralRuleAndTriage) {
       "triage_queue = 0",
   };
   for (const auto& rule : rules) {
-    const auto cfg = config({{"detection", "p_consent", "0.85\n" + rule}}, 3000, 4, true);
+    const auto cfg = edited_config({{"detection", "p_consent", "0.85\n" + rule}}, 3000, 4, true);
     const auto p = base_params(cfg);
     EXPECT_NE(p.detection.referral_rule == attendsim::models::ReferralRule::always &&
                   p.detection.triage_queue < 0,
@@ -211,7 +211,7 @@ TEST(ScenarioFromBaseline, PsaDrawsAndScenarioParametersOtherThanTheRecords) {
   // Five PSA draws of every parameter; the scenario is simulated from a record made with the
   // draw's parameters and, second, from a record whose coordinator, detection and economic
   // parameters come from another draw: they must not matter.
-  const auto cfg = config();
+  const auto cfg = edited_config();
   for (std::uint64_t d = 0; d < 5; ++d) {
     const auto p = attendsim::models::realise(cfg, cfg.parameters.sample(11, d));
     check(p, p, cfg.scenario, 1, "draw " + std::to_string(d));
@@ -229,7 +229,7 @@ TEST(ScenarioFromBaseline, OtherDetectionParametersAreReplayedOverTheRecord) {
   // A record made with the config's detection (0.35 per month, 2 months of school action)
   // serves scenarios and baselines with other detection parameters: the detections and
   // referral decisions are replayed over its high/extensive months.
-  const auto cfg = config();
+  const auto cfg = edited_config();
   const auto p = base_params(cfg);
   for (double detect : {0.05, 0.35, 0.9, 1.0}) {
     for (int action : {0, 1, 2, 4}) {
@@ -258,7 +258,7 @@ TEST(ScenarioFromBaseline, OtherDetectionParametersAreReplayedOverTheRecord) {
 }
 
 TEST(ScenarioFromBaseline, RefusesARecordOfAnotherBaseline) {
-  const auto cfg = config();
+  const auto cfg = edited_config();
   const auto p = base_params(cfg);
   const auto rec = attendsim::models::record_baseline(p, {1, 0, 0, 0, 0});
   for (int k = 0; k < 4; ++k) {

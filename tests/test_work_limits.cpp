@@ -21,9 +21,9 @@ namespace fs = std::filesystem;
 using attendsim::InputError;
 using attendsim::WorkEstimate;
 using attendsim::WorkLimits;
-using testsupport::quoted;
 using testsupport::read_file;
 using testsupport::run_cli;
+using testsupport::shell_quoted;
 using testsupport::write_file;
 
 namespace {
@@ -145,18 +145,19 @@ TEST(WorkLimits, AnExperimentCostsItsPupilMonths) {
 TEST(WorkLimits, CalibrateRegisterCountsItsFitDraws) {
   const fs::path d = testsupport::scratch_dir("work-limits-fit");
   write_file(d / "c.toml", config_text("1000"));
-  ASSERT_EQ(run_cli("synth-register " + quoted(d / "c.toml") + " --pupils 200 --months 24 --out " +
-                        quoted(d / "reg.csv"),
+  ASSERT_EQ(run_cli("synth-register " + shell_quoted(d / "c.toml") +
+                        " --pupils 200 --months 24 --out " + shell_quoted(d / "reg.csv"),
                     d)
                 .exit_code,
             0);
   // 100 000 runs of the register's pupils (about 200) over its months, traced: about 15 s on
   // one thread (at 3e7 pupil-months a second) plus 50 s of fixed costs (0.5 ms a run), above a
   // limit of about 1 s.
-  const auto r = run_cli(
-      "calibrate " + quoted(d / "c.toml") + " --register " + quoted(d / "reg.csv") +
-          " --fit-draws 100000 --threads 1 --max-hours 0.0003 --quiet --out " + quoted(d / "out"),
-      d);
+  const auto r = run_cli("calibrate " + shell_quoted(d / "c.toml") + " --register " +
+                             shell_quoted(d / "reg.csv") +
+                             " --fit-draws 100000 --threads 1 --max-hours 0.0003 --quiet --out " +
+                             shell_quoted(d / "out"),
+                         d);
   expect_refused(
       r, {"calibrate --register would take about", "100000 fit draws x ", "lower --fit-draws"});
   expect_only(d, {"c.toml", "reg.csv"});
@@ -167,8 +168,8 @@ TEST(WorkLimits, CalibrateRegisterRefusesWhatItCannotEstimate) {
   const fs::path d = testsupport::scratch_dir("calib-unsupported");
   const std::string base = config_text("1000");
   write_file(d / "c.toml", base);
-  ASSERT_EQ(run_cli("synth-register " + quoted(d / "c.toml") + " --pupils 50 --months 12 --out " +
-                        quoted(d / "reg.csv"),
+  ASSERT_EQ(run_cli("synth-register " + shell_quoted(d / "c.toml") +
+                        " --pupils 50 --months 12 --out " + shell_quoted(d / "reg.csv"),
                     d)
                 .exit_code,
             0);
@@ -181,9 +182,9 @@ TEST(WorkLimits, CalibrateRegisterRefusesWhatItCannotEstimate) {
   const auto line = 1 + std::count(base.begin(), base.begin() + static_cast<long>(at), '\n') + 1;
   write_file(d / "all.toml", all);
   const std::string cal =
-      " --register " + quoted(d / "reg.csv") + " --quiet --out " + quoted(d / "out");
+      " --register " + shell_quoted(d / "reg.csv") + " --quiet --out " + shell_quoted(d / "out");
   expect_refused(
-      run_cli("calibrate " + quoted(d / "all.toml") + cal, d),
+      run_cli("calibrate " + shell_quoted(d / "all.toml") + cal, d),
       {"all.toml:" + std::to_string(line) + ": key 'transitions.months'", "school months only"});
   // p_leave_by_state: leaving was estimated as one probability and counted twice.
   const auto leave = base.find("p_leave_per_month = ");
@@ -192,12 +193,12 @@ TEST(WorkLimits, CalibrateRegisterRefusesWhatItCannotEstimate) {
                                "p_leave_by_state = [0.001, 0.002, 0.003, 0.004]\n" +
                                base.substr(leave);
   write_file(d / "leave.toml", by_state);
-  expect_refused(run_cli("calibrate " + quoted(d / "leave.toml") + cal, d),
+  expect_refused(run_cli("calibrate " + shell_quoted(d / "leave.toml") + cal, d),
                  {"leave.toml:", "key 'transitions.leaving.p_leave_by_state'", "not by state"});
   expect_only(d, {"c.toml", "reg.csv", "all.toml", "leave.toml"});
   // The same configs still run: only the register calibration refuses them.
-  EXPECT_EQ(run_cli("run " + quoted(d / "all.toml") + " --replications 2 --quiet --out " +
-                        quoted(d / "ran"),
+  EXPECT_EQ(run_cli("run " + shell_quoted(d / "all.toml") + " --replications 2 --quiet --out " +
+                        shell_quoted(d / "ran"),
                     d)
                 .exit_code,
             0);
@@ -212,10 +213,11 @@ TEST(WorkLimits, CalibrateTargetsRefusesTargetsNoSampleCanReach) {
   write_file(d / "t.csv",
              "target,band,gender,period,value,se\n"
              "prevalence_high_or_extensive,grade7_9,all,Y1,0.123456789,1e-300\n");
-  expect_refused(run_cli("calibrate " + quoted(d / "c.toml") + " --targets " + quoted(d / "t.csv") +
+  expect_refused(run_cli("calibrate " + shell_quoted(d / "c.toml") + " --targets " +
+                             shell_quoted(d / "t.csv") +
                              " --params transitions.relapse.mult --prior-draws 4 --pupils 200 "
                              "--threads 1 --quiet --out " +
-                             quoted(d / "out"),
+                             shell_quoted(d / "out"),
                          d),
                  {"likelihood 0", "smallest standard error is 1e-300"});
   expect_only(d, {"c.toml", "t.csv"});
@@ -225,12 +227,13 @@ TEST(WorkLimits, CalibrateTargetsRefusesTargetsNoSampleCanReach) {
 TEST(WorkLimits, FollowupRefusesObservedValuesOutsideTheirMetricsRange) {
   const fs::path d = testsupport::scratch_dir("followup-range");
   write_file(d / "c.toml", config_text("1000"));
-  ASSERT_EQ(
-      run_cli(
-          "run " + quoted(d / "c.toml") + " --replications 2 --quiet --out " + quoted(d / "res"), d)
-          .exit_code,
-      0);
-  const std::string f = "followup " + quoted(d / "res") + " " + quoted(d / "obs.csv") + " --quiet";
+  ASSERT_EQ(run_cli("run " + shell_quoted(d / "c.toml") + " --replications 2 --quiet --out " +
+                        shell_quoted(d / "res"),
+                    d)
+                .exit_code,
+            0);
+  const std::string f =
+      "followup " + shell_quoted(d / "res") + " " + shell_quoted(d / "obs.csv") + " --quiet";
   // A negative count was compared with its interval, exit 0.
   write_file(d / "obs.csv", "metric,value\nsustained_returns,0.5\ncases_started,-3\n");
   expect_refused(run_cli(f, d), {"obs.csv:3: column 'value' (2)", "cannot be negative"});
@@ -258,33 +261,37 @@ TEST(WorkLimits, AnOutPathWithAControlCharacterIsRefused) {
              "[funding]\nbudget_sek = 1000\ncap_per_unit_sek = 100\n[[applicant]]\nname = "
              "\"a\"\nunits = 1\nrequested_sek = 5\n");
   const std::string uppsala = (fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "uppsala_2018.toml");
-  ASSERT_EQ(
-      run_cli(
-          "run " + quoted(d / "c.toml") + " --replications 2 --quiet --out " + quoted(d / "res"), d)
-          .exit_code,
-      0);
+  ASSERT_EQ(run_cli("run " + shell_quoted(d / "c.toml") + " --replications 2 --quiet --out " +
+                        shell_quoted(d / "res"),
+                    d)
+                .exit_code,
+            0);
   for (const std::string name : {"a\nb", "a\tb", "a\rb", "a\x1b[31mb", "a\x7f"}) {
-    const auto o = quoted(d / name);
+    const auto o = shell_quoted(d / name);
     SCOPED_TRACE(o);
-    expect_refused(run_cli("run " + quoted(d / "c.toml") + " --quiet --out " + o, d),
+    expect_refused(run_cli("run " + shell_quoted(d / "c.toml") + " --quiet --out " + o, d),
                    {"--out", "control characters"});
     expect_refused(
-        run_cli("sensitivity " + quoted(d / "c.toml") + " --method psa --quiet --out " + o, d),
+        run_cli("sensitivity " + shell_quoted(d / "c.toml") + " --method psa --quiet --out " + o,
+                d),
         {"control characters"});
-    expect_refused(run_cli("calc " + quoted(uppsala) + " --out " + o, d), {"control characters"});
-    expect_refused(run_cli("synth-register " + quoted(d / "c.toml") +
-                               " --pupils 5 --months 2 --out " + quoted(d / (name + ".csv")),
+    expect_refused(run_cli("calc " + shell_quoted(uppsala) + " --out " + o, d),
+                   {"control characters"});
+    expect_refused(run_cli("synth-register " + shell_quoted(d / "c.toml") +
+                               " --pupils 5 --months 2 --out " + shell_quoted(d / (name + ".csv")),
                            d),
                    {"control characters"});
-    expect_refused(
-        run_cli("report " + quoted(d / "res") + " --out " + quoted(d / (name + ".html")), d),
-        {"control characters"});
-    expect_refused(run_cli("allocate " + quoted(d / "f.toml") + " --out " + o, d),
+    expect_refused(run_cli("report " + shell_quoted(d / "res") + " --out " +
+                               shell_quoted(d / (name + ".html")),
+                           d),
+                   {"control characters"});
+    expect_refused(run_cli("allocate " + shell_quoted(d / "f.toml") + " --out " + o, d),
                    {"control characters"});
   }
   // `--out --quiet` made a folder named "--quiet" (and the run was not quiet).
-  expect_refused(run_cli("run " + quoted(d / "c.toml") + " --replications 2 --out --quiet", d),
-                 {"must not start with '-'"});
+  expect_refused(
+      run_cli("run " + shell_quoted(d / "c.toml") + " --replications 2 --out --quiet", d),
+      {"must not start with '-'"});
   expect_only(d, {"c.toml", "f.toml", "res"});
   fs::remove_all(d);
 }
