@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "analysis/economics.hpp"
+#include "analysis/municipalities.hpp"
 #include "analysis/sensitivity.hpp"
 #include "models/baseline/derived_baseline.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
@@ -112,9 +113,29 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
       (void)realise(cfg, v);
     }
   }
-  const auto scenarios = baseline_and_configured(cfg);
+  // The populations a design point simulates: the config's own, or each municipality of a
+  // [[municipalities]] config with its own pupils, staffing and master seed, as `run` has them
+  // (analysis/municipalities.hpp). A point's outputs are then the whole's: net benefit and
+  // sustained returns summed, ROI the summed savings over the summed cost.
+  struct Population {
+    ModelConfig cfg;
+    std::vector<ScenarioSpec> scenarios;
+    std::uint64_t seed;
+  };
+  std::vector<Population> populations;
+  if (cfg.municipalities.empty()) {
+    populations.push_back({cfg, baseline_and_configured(cfg), opt.seed});
+  } else {
+    for (std::size_t i = 0; i < cfg.municipalities.size(); ++i) {
+      auto mc = municipality_config(cfg, cfg.municipalities[i]);
+      auto sc = baseline_and_configured(mc);
+      populations.push_back({std::move(mc), std::move(sc), municipality_seed(opt.seed, i)});
+    }
+  }
   const auto i_net = metric_position(Metric::net_benefit_sek), i_roi = metric_position(Metric::roi),
-             i_ret = metric_position(Metric::sustained_returns);
+             i_ret = metric_position(Metric::sustained_returns),
+             i_sav = metric_position(Metric::savings_sek),
+             i_cost = metric_position(Metric::cost_sek);
   ProgressBar bar(nq * n * reps, "sobol", opt.progress);
   // Unit (randomisation q, row k, replication r): every point of row k (A_k, B_k,
   // A_B^(i)_k) on the streams {seed, draw 0, (q N + k) R + r}: common random numbers across
@@ -133,67 +154,93 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
       opt.split, nq * n * reps, opt.threads,
       [&](std::size_t u, std::vector<BaselineRecord>& pool) {
         const std::size_t q = u / (n * reps), k = (u / reps) % n, r = u % reps;
-        const StreamKey key{
-            opt.seed, 0, (q * n + k) * reps + r + static_cast<std::uint64_t>(opt.first_replication),
-            0, 0};
+        const std::uint64_t stream =
+            (q * n + k) * reps + r + static_cast<std::uint64_t>(opt.first_replication);
         RowOutputs out(d + 2);
+        // Per point, summed over the populations: net benefit, savings, cost, and the
+        // sustained returns of the scenario less the baseline's.
+        std::vector<std::array<double, 4>> sums(d + 2, std::array<double, 4>{});
         auto outputs = [&](const ModelParams& p, const ReplicationOutcome& b,
                            const ReplicationOutcome& sc) {
           const EconomicResult econ = evaluate_economics(p.economics, b.events, sc.events);
           const auto mb = outcome_metrics(b, nullptr), ms = outcome_metrics(sc, &econ);
           return std::array<double, 3>{ms[i_net], ms[i_roi], ms[i_ret] - mb[i_ret]};
         };
-        // The points of row k in block order. A point whose parameters simulate like an
-        // earlier point's (they differ in economics only) reuses its outcomes; otherwise its
-        // scenario is simulated from the recorded baseline of an earlier point with the same
-        // baseline path, or from a new record (reuse_simulations = false: every point's
-        // baseline and scenario simulated in full, the independent check).
-        std::vector<ModelParams> p(d + 2);
-        // pool[0, records) are this row's baselines (recorded or derived).
-        pool.reserve(d + 2);
-        std::size_t records = 0;
-        std::vector<ReplicationOutcome> scen(d + 2), base_out(d + 2);
         std::size_t made = 0, derived = 0, runs = 0;
-        for (std::size_t j = 0; j < d + 2; ++j) {
-          p[j] = realise(cfg, point_values(q, j * n + k));
-          if (!reuse_simulations || !opt.from_baseline ||
-              p[j].transitions.months != TransitionMonths::school) {
-            base_out[j] = simulate(p[j], scenarios[0], key);
-            scen[j] = simulate(p[j], scenarios[1], key);
-            out[j] = outputs(p[j], base_out[j], scen[j]);
-            made += 1;
-            runs += 1;
-            continue;
-          }
-          std::size_t same = j;
-          for (std::size_t e = 0; e < j && same == j; ++e)
-            if (same_simulation(p[e], p[j])) same = e;
-          if (same < j) {
-            base_out[j] = base_out[same];
-            scen[j] = scen[same];
-          } else {
-            std::size_t rec = records;
-            for (std::size_t e = 0; e < records && rec == records; ++e)
-              if (same_baseline_path(pool[e].params, p[j])) rec = e;
-            if (rec == records) {
-              // A new baseline: derived from a recorded one when only the initial state of
-              // the population differs (models/baseline/derived_baseline.hpp), else recorded.
-              std::size_t from = records;
-              for (std::size_t e = 0; e < records && from == records; ++e)
-                if (!pool[e].derived && derivable_baseline(pool[e].params, p[j])) from = e;
-              if (pool.size() == records) pool.emplace_back();
-              if (from < records) {
-                derive_baseline(pool[from], p[j], pool[records++]);
-                ++derived;
+        pool.reserve(d + 2);
+        for (const auto& pop : populations) {
+          const StreamKey key{pop.seed, 0, stream, 0, 0};
+          // The points of row k in block order. A point whose parameters simulate like an
+          // earlier point's (they differ in economics only) reuses its outcomes; otherwise its
+          // scenario is simulated from the recorded baseline of an earlier point with the same
+          // baseline path, or from a new record (reuse_simulations = false: every point's
+          // baseline and scenario simulated in full, the independent check).
+          std::vector<ModelParams> p(d + 2);
+          // pool[0, records) are this row's baselines (recorded or derived) of this population.
+          std::size_t records = 0;
+          std::vector<ReplicationOutcome> scen(d + 2), base_out(d + 2);
+          for (std::size_t j = 0; j < d + 2; ++j) {
+            p[j] = realise(pop.cfg, point_values(q, j * n + k));
+            if (!reuse_simulations || !opt.from_baseline ||
+                p[j].transitions.months != TransitionMonths::school) {
+              base_out[j] = simulate(p[j], pop.scenarios[0], key);
+              scen[j] = simulate(p[j], pop.scenarios[1], key);
+              made += 1;
+              runs += 1;
+            } else {
+              std::size_t same = j;
+              for (std::size_t e = 0; e < j && same == j; ++e)
+                if (same_simulation(p[e], p[j])) same = e;
+              if (same < j) {
+                base_out[j] = base_out[same];
+                scen[j] = scen[same];
               } else {
-                record_baseline(p[j], key, pool[records++]);
-                ++made;
+                std::size_t rec = records;
+                for (std::size_t e = 0; e < records && rec == records; ++e)
+                  if (same_baseline_path(pool[e].params, p[j])) rec = e;
+                if (rec == records) {
+                  // A new baseline: derived from a recorded one when only the initial state
+                  // of the population differs (models/baseline/derived_baseline.hpp), else
+                  // recorded.
+                  std::size_t from = records;
+                  for (std::size_t e = 0; e < records && from == records; ++e)
+                    if (!pool[e].derived && derivable_baseline(pool[e].params, p[j])) from = e;
+                  if (pool.size() == records) pool.emplace_back();
+                  if (from < records) {
+                    derive_baseline(pool[from], p[j], pool[records++]);
+                    ++derived;
+                  } else {
+                    record_baseline(p[j], key, pool[records++]);
+                    ++made;
+                  }
+                }
+                scen[j] = simulate_from_baseline(pool[rec], p[j], pop.scenarios[1], nullptr,
+                                                 &base_out[j]);
+                ++runs;
               }
             }
-            scen[j] = simulate_from_baseline(pool[rec], p[j], scenarios[1], nullptr, &base_out[j]);
-            ++runs;
+            if (populations.size() == 1) {
+              out[j] = outputs(p[j], base_out[j], scen[j]);
+              continue;
+            }
+            const EconomicResult econ =
+                evaluate_economics(p[j].economics, base_out[j].events, scen[j].events);
+            const auto mb = outcome_metrics(base_out[j], nullptr),
+                       ms = outcome_metrics(scen[j], &econ);
+            auto& t = sums[j];
+            t[0] += ms[i_net];
+            t[1] += ms[i_sav];
+            t[2] += ms[i_cost];
+            t[3] += ms[i_ret] - mb[i_ret];
           }
-          out[j] = outputs(p[j], base_out[j], scen[j]);
+        }
+        if (populations.size() > 1) {
+          // The whole's ROI as run_municipalities has it: summed savings over summed cost.
+          for (std::size_t j = 0; j < d + 2; ++j) {
+            const auto& t = sums[j];
+            out[j] = {t[0], t[2] > 0 ? t[1] / t[2] : std::numeric_limits<double>::quiet_NaN(),
+                      t[3]};
+          }
         }
         return RowResult{std::move(out), {made, derived, runs}};
       },

@@ -1,5 +1,6 @@
 #include "io/base_case_run.hpp"
 
+#include "analysis/municipalities.hpp"
 #include "io/results_writer.hpp"
 
 namespace attendsim::models {
@@ -10,7 +11,10 @@ void write_base_case_run(const OutputDir& dir, const ModelConfig& cfg, const Run
   o.draws = 1;
   o.parameter_sets.clear();  // the base case, not --draws-from
   o.progress = false;
-  const auto base = run_experiment(cfg, baseline_and_configured(cfg), o);
+  // A config of [[municipalities]]: the whole's base case (its municipalities' sum).
+  const auto base = cfg.municipalities.empty()
+                        ? run_experiment(cfg, baseline_and_configured(cfg), o)
+                        : run_municipalities(cfg, o, nullptr);
   write_run_outputs(dir, cfg, base, {what, wall_seconds.value_or(base.wall_seconds), opt.threads},
                     false);
 }

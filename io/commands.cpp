@@ -152,7 +152,8 @@ RunOptions ExperimentOptions::options(const ModelConfig& cfg) const {
   check();
   if (!cfg.municipalities.empty() && !reads_municipalities) {
     throw InputError(cfg.file +
-                     ": [[municipalities]] is read by `attendsim run` only; give this command "
+                     ": [[municipalities]] is read by `attendsim run` and `sensitivity --method "
+                     "sobol` only; give this command "
                      "a config of one population");
   }
   auto opt = base_run_options(cfg, seed, replications, threads);

@@ -265,7 +265,11 @@ CommandResult sensitivity_command(ModelConfig cfg, const SensitivityOptions& a, 
   // counted by their probabilities (less noise, the same expectation) unless asked not to.
   if (a.terminal_events != "config")
     cfg.structure.outcomes.terminal_events = *parse_name<TerminalEvents>(a.terminal_events);
-  const auto opt = a.options(cfg);
+  // A config of [[municipalities]] is read by the Sobol analysis (each design point runs every
+  // municipality, and its outputs are the whole's); the other methods refuse it.
+  SensitivityOptions req = a;
+  req.reads_municipalities = a.method == "sobol";
+  const auto opt = req.options(cfg);
   const auto out_dir = a.output_dir(cfg, "-sensitivity");
   if (!a.out.empty()) check_output_folder(out_dir, cfg, a.allow_other_config);
   // Into a results folder that already holds a run or compare, a method adds only its own

@@ -4,8 +4,8 @@
 #       three-parameter Sobol (--sobol-n 8 x --replications 2) under `MPIEXEC -np 1, 2, 3` x
 #       --threads 1, 2: every output file (summary.json, occupancy.csv, sobol.csv, ...; not
 #       run.json, which holds the wall time) byte for byte equal to the serial run's (no mpiexec);
-#       and a run of two [[municipalities]] at -np 3 --threads 1 and -np 2 --threads 2 (with
-#       municipalities.csv and decision.md); compare, a one-way analysis and --target-se at -np 3;
+#       and a run and a Sobol analysis of two [[municipalities]] at -np 3 --threads 1 and -np 2
+#       --threads 2 (with municipalities.csv and decision.md); compare, a one-way analysis and --target-se at -np 3;
 #       run.json records the number of ranks
 #   scripts/mpi-check.sh BINARY MPIEXEC failing     a rank that fails (ATTENDSIM_FAIL_RANK, the
 #       test hook) and a bad config under -np 2: non-zero exit, no output folder, no temporary
@@ -69,19 +69,24 @@ case "$mode" in
       shift 2
       "$@" "$bin" run "$tmp/two.toml" --replications 3 --seed 7 --threads "$t" --quiet \
         --out "$out" >/dev/null
+      "$@" "$bin" sensitivity "$tmp/two.toml" --method sobol --params "$params" --sobol-n 4 \
+        --replications 2 --bootstrap 20 --seed 7 --threads "$t" --quiet --out "$out-sobol" \
+        >/dev/null
     }
     muni 1 "$tmp/muni-serial"
-    for f in municipality-south/summary.json municipalities.csv decision.md; do
+    for f in municipality-south/summary.json municipalities.csv decision.md ../muni-serial-sobol/sobol.csv; do
       [ -s "$tmp/muni-serial/$f" ] || { echo "no $f in the municipalities' output"; exit 1; }
     done
     muni 1 "$tmp/muni-np3" "${mpi[@]}" -np 3
     muni 2 "$tmp/muni-np2" "${mpi[@]}" -np 2
     for v in np3 np2; do
-      if ! diff -r --exclude run.json "$tmp/muni-serial" "$tmp/muni-$v" >"$tmp/diff.txt"; then
-        echo "municipalities' outputs differ at $v:"
-        head -20 "$tmp/diff.txt"
-        status=1
-      fi
+      for o in "" -sobol; do
+        if ! diff -r --exclude run.json "$tmp/muni-serial$o" "$tmp/muni-$v$o" >"$tmp/diff.txt"; then
+          echo "municipalities' outputs$o differ at $v:"
+          head -20 "$tmp/diff.txt"
+          status=1
+        fi
+      done
     done
     # Commands of several splits whose next step reads the last one's results on every rank:
     # compare (its coarse threshold), a one-way analysis and --target-se.

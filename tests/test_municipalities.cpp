@@ -9,12 +9,17 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "analysis/economics.hpp"
+#include "analysis/global_sensitivity.hpp"
+#include "analysis/metrics.hpp"
 #include "analysis/municipalities.hpp"
+#include "analysis/sensitivity.hpp"
 #include "io/config_schema.hpp"
 #include "io/municipality_tables.hpp"
 #include "models/count_chain.hpp"
 #include "models/simulation.hpp"
 #include "sim/error.hpp"
+#include "sim/sobol.hpp"
 #include "sim/streams.hpp"
 #include "tests/support.hpp"
 
@@ -203,6 +208,79 @@ TEST(Municipalities, EachIsItsOwnConfigAndTheWholeIsTheirSum) {
             ref[0].pupil_months_simulated + ref[1].pupil_months_simulated);
 }
 
+TEST(Municipalities, SobolOfTheWholeSumsItsMunicipalitiesPointByPoint) {
+  // A Sobol analysis of a [[municipalities]] config: at every design point, the whole's net
+  // benefit and sustained returns are the municipalities' sums and its ROI their summed
+  // savings over their summed cost. Computed here by hand: each municipality as a config of
+  // its own on its documented seed, every point's baseline and scenario simulated in full
+  // (the analysis itself reuses baselines), then the indices of the summed outputs.
+  const auto dir = testsupport::scratch_dir("muni-sobol");
+  const auto cfg = load_text(dir, "two.toml", small_text(kTwo));
+  const ModelConfig alone[2] = {load_text(dir, "north.toml", standalone_text(700, "2.0", "24")),
+                                load_text(dir, "south.toml", standalone_text(400, "5.0", "36"))};
+  const auto params =
+      uncertain_parameters(cfg, "coordinators.rr_improve_in_case,economics.cost_per_fte_year_sek");
+  const std::size_t n = 4, d = params.size(), reps = 2;
+  RunOptions opt;
+  opt.seed = 11;
+  opt.replications = static_cast<int>(reps);
+  opt.threads = 2;
+  const auto got = sobol_sensitivity(cfg, opt, params, n, 0, 1, true, SobolEstimator::combined);
+
+  const auto design = saltelli_design(n, d);
+  std::uint64_t seeds[2];
+  for (std::size_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(alone[i].parameters.size(), cfg.parameters.size());
+    auto engine = make_engine(StreamKey{11, 0, 0, 0x4D554E49, i});
+    seeds[i] = engine();
+  }
+  std::vector<std::vector<double>> values(3, std::vector<double>(design.points.size() * reps));
+  for (std::size_t p = 0; p < design.points.size(); ++p) {
+    auto v = cfg.parameters.base_values();
+    for (std::size_t i = 0; i < d; ++i)
+      v[params[i]] = cfg.parameters.at(params[i]).dist->quantile(design.points[p][i]);
+    const std::size_t k = p % n;  // point p = j N + k is in row k
+    for (std::size_t r = 0; r < reps; ++r) {
+      double net = 0, savings = 0, cost = 0, returns = 0;
+      for (std::size_t i = 0; i < 2; ++i) {
+        const auto pm = realise(alone[i], v);
+        const auto sc = baseline_and_configured(alone[i]);
+        const StreamKey key{seeds[i], 0, k * reps + r, 0, 0};
+        const auto b = simulate(pm, sc[0], key), s = simulate(pm, sc[1], key);
+        const auto econ = evaluate_economics(pm.economics, b.events, s.events);
+        const auto mb = outcome_metrics(b, nullptr), ms = outcome_metrics(s, &econ);
+        net += ms[metric_position(Metric::net_benefit_sek)];
+        savings += ms[metric_position(Metric::savings_sek)];
+        cost += ms[metric_position(Metric::cost_sek)];
+        returns += ms[metric_position(Metric::sustained_returns)] -
+                   mb[metric_position(Metric::sustained_returns)];
+      }
+      values[0][p * reps + r] = net;
+      values[1][p * reps + r] = savings / cost;
+      values[2][p * reps + r] = returns;
+    }
+  }
+  SobolOptions so;
+  so.bootstrap = 0;
+  so.seed = 11;
+  ASSERT_EQ(got.rows.size(), 3 * d);
+  for (std::size_t o = 0; o < 3; ++o) {
+    const auto want = sobol_indices_replicated(values[o], n, d, reps, so);
+    for (std::size_t i = 0; i < d; ++i) {
+      const auto& g = got.rows[o * d + i];
+      EXPECT_EQ(g.output, sensitivity_outputs()[o]);
+      if (!want.identifiable) {
+        EXPECT_FALSE(g.identifiable) << g.output;
+        continue;
+      }
+      EXPECT_DOUBLE_EQ(g.index.first_order, want.indices[i].first_order) << g.output << " " << i;
+      EXPECT_DOUBLE_EQ(g.index.total, want.indices[i].total) << g.output << " " << i;
+    }
+  }
+  // Not vacuous: the effect parameter moves the whole's net benefit.
+  EXPECT_GT(got.rows[0].index.total, 0.01);
+}
+
 TEST(Municipalities, RunWritesEachAndTheWholeOtherCommandsRefuse) {
   const auto dir = testsupport::scratch_dir("muni-cli");
   testsupport::write_file(dir / "two.toml", small_text(kTwo));
@@ -217,9 +295,25 @@ TEST(Municipalities, RunWritesEachAndTheWholeOtherCommandsRefuse) {
   const auto c = testsupport::run_cli(
       "compare " + cfg + " --quiet --out '" + (dir / "cmp").string() + "'", dir);
   EXPECT_EQ(c.exit_code, 2);
-  EXPECT_NE(c.err.find("[[municipalities]] is read by `attendsim run` only"), std::string::npos)
+  EXPECT_NE(c.err.find("[[municipalities]] is read by `attendsim run` and `sensitivity --method "
+                       "sobol` only"),
+            std::string::npos)
       << c.err;
   EXPECT_FALSE(fs::exists(dir / "cmp"));
+  const auto ow = testsupport::run_cli(
+      "sensitivity " + cfg + " --method oneway --quiet --out '" + (dir / "ow").string() + "'", dir);
+  EXPECT_EQ(ow.exit_code, 2) << ow.err;
+  EXPECT_FALSE(fs::exists(dir / "ow"));
+  // The Sobol analysis reads the list: sobol.csv beside the whole's base-case run.
+  const auto sb = testsupport::run_cli(
+      "sensitivity " + cfg +
+          " --method sobol --params coordinators.rr_improve_in_case --sobol-n 4 --replications 2 "
+          "--bootstrap 10 --threads 2 --quiet --out '" +
+          (dir / "sobol").string() + "'",
+      dir);
+  ASSERT_EQ(sb.exit_code, 0) << sb.err;
+  for (const char* f : {"sobol.csv", "summary.json", "occupancy.csv"})
+    EXPECT_TRUE(fs::exists(dir / "sobol" / f)) << f;
 }
 
 TEST(Municipalities, SideBySideInCsvBriefAndReport) {
