@@ -213,10 +213,9 @@ TEST(ScenarioFromBaseline, CasesEndingForOtherReasons) {
   // months. A high chance (0.3) turns the slots over often; with a queue limit and scarce
   // staffing, so that the queue reads the case ends as well.
   for (const char* rule : {"", "\nreferral_rule = \"queue_limit\"\nqueue_limit = 12"}) {
-    const auto cfg =
-        edited_config({{"coordinators", "max_case_months", "24\np_case_end_per_month = 0.3"},
-                       {"detection", "p_consent", std::string("0.85") + rule}},
-                      3000, 4, true);
+    const auto cfg = edited_config({{"coordinators", "p_case_end_per_month", "0.3"},
+                                    {"detection", "p_consent", std::string("0.85") + rule}},
+                                   3000, 4, true);
     const auto p = base_params(cfg);
     EXPECT_EQ(p.coordinators.p_case_end_per_month, 0.3);
     check(p, p, staffing("scarce", {{0, 1.0}, {30, 0.0}}), 2, std::string("1 FTE") + rule);
