@@ -625,6 +625,10 @@ ModelConfig parse_model_config(const config::Document& doc) {
         t, "max_case_months", true,
         [](ModelParams& m, double v) { m.coordinators.max_case_months = to_int(v); },
         kMaxCounterMonths);
+    if (t.has("p_case_end_per_month")) {
+      b.param(t, "p_case_end_per_month", Domain::probability,
+              [](ModelParams& m, double v) { m.coordinators.p_case_end_per_month = v; });
+    }
     b.param(t, "rr_improve_in_case", Domain::positive,
             [](ModelParams& m, double v) { m.coordinators.rr_improve = v; });
     b.param(t, "rr_worsen_in_case", Domain::positive,

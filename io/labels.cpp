@@ -450,6 +450,11 @@ std::optional<Bilingual> config_key_words(const std::string& key) {
         "effect in grades 0-4 versus older pupils"}},
       {"coordinators.max_case_months",
        {"längsta tid för ett ärende (månader)", "longest case (months)"}},
+      {"coordinators.p_case_end_per_month",
+       {"chans per månad att ett ärende avslutas av annat skäl (samtycke återkallas, "
+        "eleven lämnas över)",
+        "chance per month that a case ends for another reason (consent withdrawn, "
+        "the pupil handed on)"}},
       {"coordinators.rampup_effect_share",
        {"effekt under uppstarten (andel av full effekt)",
         "effect during ramp-up (share of full effect)"}},

@@ -7,19 +7,26 @@
 
 namespace attendsim::models::detail {
 
-CaseBook::CaseBook(Allocation allocation_policy)
-    : policy_(make_allocation_policy(allocation_policy)) {}
+CaseBook::CaseBook(Allocation allocation_policy, const StreamKey& key)
+    : policy_(make_allocation_policy(allocation_policy)), case_end_(case_end_stream(key)) {}
 
 void CaseBook::manage(int t, int slots, const CoordinatorParams& cp,
                       const double eligible[kGenders], Pupil* pupils, ReplicationOutcome& out,
                       int sustained_return_months) {
+  // A case ends for another reason (consent withdrawn, handed on) when the high word of its
+  // pupil's step-t draw is below p (exactly P(u < p) for a 32-bit uniform u); no draw is
+  // made at p = 0.
+  const std::uint64_t end_bits = threshold_bits(cp.p_case_end_per_month);
+  const auto ends_otherwise = [&](std::uint32_t i) {
+    return end_bits > 0 && (case_end_.at(i, static_cast<std::uint32_t>(t)) >> 32) < end_bits;
+  };
   std::vector<std::uint32_t> still;
   for (auto i : cases_) {
     Pupil& p = pupils[i];
     if (p.status != kInCase) continue;  // left the municipality or the school system
     ++p.status_months;
     if (slots == 0 || p.regular_run >= cp.close_after_regular_months ||
-        p.status_months >= cp.max_case_months) {
+        p.status_months >= cp.max_case_months || ends_otherwise(i)) {
       p.status = kNone;
       p.status_months = 0;
       p.after_close = 1;

@@ -15,23 +15,36 @@
 
 #include "models/policies/allocation_policy.hpp"
 #include "models/simulation.hpp"
+#include "sim/counter_stream.hpp"
 
 namespace attendsim::models::detail {
 
+/// Purpose of the stream of the case ends for other reasons (p_case_end_per_month, §4.7): its
+/// own stream, so that no other draw changes, and the same in every scenario (common random
+/// numbers): case k of pupil i open at step t ends if hi(case_end_stream(key).at(i, t)) < p.
+inline constexpr std::uint32_t kCaseEndPurpose = 0x63656e64U;  // "cend"
+
+/// The case-end draws of the replication keyed `key`.
+inline CounterStream case_end_stream(const StreamKey& key) {
+  return CounterStream({key.master_seed, key.draw, key.replication, kCaseEndPurpose, 0});
+}
+
 class CaseBook {
  public:
-  explicit CaseBook(Allocation allocation_policy);
+  /// `key` is the replication's: it keys the case-end draws (case_end_stream).
+  CaseBook(Allocation allocation_policy, const StreamKey& key);
 
   /// A pupil referred with consent this month joins the end of the queue.
   void add_referral(std::uint32_t pupil) { queue_.push_back(pupil); }
 
   /// The school month's case management at step t with `slots` case slots: closes finished
-  /// cases, withdraws referrals of pupils back in regular attendance, then fills free slots
-  /// by the allocation policy. `eligible` is the running count of pupils ever in high or
-  /// extensive absence, by gender, for equity policies. A case closes after
-  /// close_after_regular_months regular (the return followed up); a waiting referral is
-  /// withdrawn once the pupil has been regular for min(close_after_regular_months,
-  /// sustained_return_months): the school withdraws it at a sustained return.
+  /// cases (and, with p_case_end_per_month, those ended for another reason), withdraws referrals of
+  /// pupils back in regular attendance, then fills free slots by the allocation policy. `eligible`
+  /// is the running count of pupils ever in high or extensive absence, by gender, for equity
+  /// policies. A case closes after close_after_regular_months regular (the return followed up); a
+  /// waiting referral is withdrawn once the pupil has been regular for
+  /// min(close_after_regular_months, sustained_return_months): the school withdraws it at a
+  /// sustained return.
   void manage(int t, int slots, const CoordinatorParams& cp, const double eligible[kGenders],
               Pupil* pupils, ReplicationOutcome& out,
               int sustained_return_months = std::numeric_limits<int>::max());
@@ -47,6 +60,7 @@ class CaseBook {
   void record_lengths(int t, const Pupil* pupils, ReplicationOutcome& out);
 
   std::unique_ptr<AllocationPolicy> policy_;
+  CounterStream case_end_;
   std::vector<std::uint32_t> cases_;
   std::vector<std::uint32_t> queue_;
   int waiting_ = 0;

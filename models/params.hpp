@@ -157,6 +157,10 @@ struct CoordinatorParams {
   double rampup_effect_share = 0.5;  ///< x on log-RR during ramp-up
   int close_after_regular_months = 3;
   int max_case_months = 24;
+  /// Probability per school month that an open case ends for another reason than a return or
+  /// max_case_months (guardians withdraw consent, the pupil is handed on to other services;
+  /// docs/methods.md §4.7): 0 (the default) leaves cases to those two rules and leaving.
+  double p_case_end_per_month = 0;
   double rr_improve = 1.5;
   double rr_worsen = 0.8;
   double effect_mult_extensive = 0.8;  ///< x on log-RR for pupils in extensive absence

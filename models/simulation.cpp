@@ -30,7 +30,7 @@ class Simulator {
         steps_(p.horizon_years * kMonthsPerYear),
         n_(p.population.pupils),
         rules_(p, sc, steps_),
-        book_(sc.allocation_policy),
+        book_(sc.allocation_policy, key),
         draws_(pupil_month_stream(key)),
         order_(referral_order_stream(key)) {
     ATTENDSIM_REQUIRE(n_ > 0, "population.pupils must be > 0");

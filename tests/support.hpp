@@ -65,6 +65,18 @@ inline std::string shell_quoted(const std::filesystem::path& p) {
   return "'" + p.string() + "'";
 }
 
+/// `text` (configs/reference.toml or a config derived from it) with the coordinator parameters
+/// the reference had before it took the founding configs' fit (docs/methods.md §4.4): 14
+/// active cases per casework FTE, cases closed after 3 months regular, no other case ends.
+/// Many short cases: for tests whose design needs many admissions a month (their power does
+/// not rest on the caseload's value).
+inline std::string with_short_cases(std::string text) {
+  text = set_key(text, "coordinators", "caseload_per_fte",
+                 "{ base = 14, dist = \"lognormal\", mu = 2.639, sigma = 0.25 }");
+  text = set_key(text, "coordinators", "close_after_regular_months", "3");
+  return set_key(text, "coordinators", "p_case_end_per_month", "0");
+}
+
 /// The text of configs/reference.toml cut to 1000 pupils and 3 years.
 inline std::string small_config_text() {
   std::string t = reference_config_text();

@@ -176,9 +176,10 @@ TEST(TargetCalibrationCli, PosteriorDrawsRunThroughDrawsFrom) {
 namespace {
 
 /// The reference config over two years with 3000 pupils: the team of 5 FTE
-/// (ladder scenario 5fte) runs from the start.
+/// (ladder scenario 5fte) runs from the start, with short cases (many admissions a month to
+/// count and to calibrate on; testsupport::with_short_cases).
 ModelConfig two_year_team() {
-  std::string t = testsupport::reference_config_text();
+  std::string t = testsupport::with_short_cases(testsupport::reference_config_text());
   t = set_key(t, "simulation", "horizon_years", "2");
   t = set_key(t, "population", "pupils", "3000");
   return parse_model_config(config::Document::parse(t, "team.toml"));

@@ -74,7 +74,7 @@ TEST(CounterBounds, ACaseAtTheLargestMaxCaseMonthsClosesAfterExactlyThatMany) {
   std::vector<Pupil> pupils(1);
   pupils[0].state = static_cast<std::uint8_t>(State::extensive);
   pupils[0].status = static_cast<std::uint8_t>(PupilStatus::waiting);
-  detail::CaseBook book(Allocation::fifo);
+  detail::CaseBook book(Allocation::fifo, attendsim::StreamKey{1, 0, 0, 0, 0});
   book.add_referral(0);
   const double eligible[kGenders] = {1, 0};
   int closed_at = -1;

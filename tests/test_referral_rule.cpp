@@ -12,6 +12,7 @@
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
+#include "models/case_book.hpp"
 #include "models/pupil_rules.hpp"
 #include "models/simulation.hpp"
 #include "paths.hpp"
@@ -153,6 +154,63 @@ TEST(ReferralRule, ConfigReadsTheRuleAndRefusesIncompleteOnes) {
   EXPECT_THROW(parse("referral_rule = \"queue_decline\"\nqueue_half = 0"), std::exception);
 }
 
+TEST(CaseEnd, EveryCaseEndsAfterItsFirstMonthAtOneAndNoneAtZero) {
+  // The case book's other ends (p_case_end_per_month, docs/methods.md §4.7), by hand: 40
+  // pupils in extensive absence wait, 40 slots; at step 0 all are admitted. At p = 1 every case
+  // ends at the next month's management (its first month counted), at p = 0 none before
+  // max_case_months.
+  for (double pe : {0.0, 1.0}) {
+    attendsim::models::CoordinatorParams cp;
+    cp.close_after_regular_months = 20;
+    cp.max_case_months = 24;
+    cp.p_case_end_per_month = pe;
+    std::vector<attendsim::models::Pupil> pupils(40);
+    attendsim::models::detail::CaseBook book(attendsim::models::Allocation::fifo,
+                                             attendsim::StreamKey{1, 0, 0, 0, 0});
+    for (std::uint32_t i = 0; i < pupils.size(); ++i) {
+      pupils[i].state = 3;
+      pupils[i].status = attendsim::models::detail::kWaiting;
+      book.add_referral(i);
+    }
+    attendsim::models::ReplicationOutcome out = attendsim::models::detail::empty_outcome(24);
+    const double eligible[2] = {40, 0};
+    book.manage(0, 40, cp, eligible, pupils.data(), out);
+    EXPECT_EQ(out.cases_started[0], 40);
+    book.manage(1, 40, cp, eligible, pupils.data(), out);
+    int open = 0;
+    for (const auto& q : pupils) open += q.status == attendsim::models::detail::kInCase;
+    EXPECT_EQ(open, pe == 0 ? 40 : 0) << pe;
+    EXPECT_EQ(out.open_cases[1], pe == 0 ? 40 : 0) << pe;
+  }
+}
+
+TEST(CaseEnd, ChanceOfEndingInAMonthIsTheConfiguredOne) {
+  // 4 000 open cases, p = 0.067: after one month's management the cases still open are
+  // Binomial(4 000, 0.933) (each case's draw is its own, docs/methods.md §4.7): mean 3 732,
+  // SE sqrt(4 000 x 0.067 x 0.933) = 15.8; within 4 SE. And a second month: 0.933^2 x 4 000.
+  attendsim::models::CoordinatorParams cp;
+  cp.close_after_regular_months = 20;
+  cp.max_case_months = 24;
+  cp.p_case_end_per_month = 0.067;
+  const int n = 4000;
+  std::vector<attendsim::models::Pupil> pupils(n);
+  attendsim::models::detail::CaseBook book(attendsim::models::Allocation::fifo,
+                                           attendsim::StreamKey{5, 0, 2, 0, 0});
+  for (std::uint32_t i = 0; i < pupils.size(); ++i) {
+    pupils[i].state = 3;
+    pupils[i].status = attendsim::models::detail::kWaiting;
+    book.add_referral(i);
+  }
+  attendsim::models::ReplicationOutcome out = attendsim::models::detail::empty_outcome(24);
+  const double eligible[2] = {n, 0};
+  book.manage(0, n, cp, eligible, pupils.data(), out);
+  const double p1 = 0.933, p2 = 0.933 * 0.933;
+  book.manage(1, n, cp, eligible, pupils.data(), out);
+  EXPECT_NEAR(out.open_cases[1], n * p1, 4 * std::sqrt(n * p1 * (1 - p1)));
+  book.manage(2, n, cp, eligible, pupils.data(), out);
+  EXPECT_NEAR(out.open_cases[2], n * p2, 4 * std::sqrt(n * p2 * (1 - p2)));
+}
+
 namespace {
 
 /// Mean and 95 % confidence half-width of the values.
@@ -192,8 +250,8 @@ TEST_P(LadderWait, AdmittedWaitFallsWithStaffing) {
   ASSERT_GE(all.size(), levels + 1);
   const std::vector<ScenarioSpec> ladder(all.begin() + 1,
                                          all.begin() + 1 + static_cast<long>(levels));
-  // 40 replications: with cases that last to the end of a two-year project (the S6 fit), a
-  // 1-FTE team admits about 8 pupils, so its mean wait is noisy (sd about 2.5 months).
+  // 40 replications: a 1-FTE team has 3 slots and admits about 8 pupils in a two-year
+  // project, so its mean wait is noisy (sd about 2.5 months).
   constexpr int kReps = 40;
   std::vector<std::vector<double>> wait(ladder.size());
   for (int r = 0; r < kReps; ++r) {
@@ -225,13 +283,11 @@ TEST_P(LadderWait, AdmittedWaitFallsWithStaffing) {
               << ci[k].second << " months\n";
   }
   const auto lo = ci.front(), hi = ci.back();
-  // uppsala_2018 is exempt from the ends' separation since its caseload was fitted to S6
-  // (docs/methods.md §4.4): a two-year project whose cases last to its end fills its slots in
-  // the first months at any staffing on the ladder, and from then on the queue is at its limit
-  // at 1 FTE and at 8 alike (held-back referrals about 2 500 a replication), so the admitted
-  // wait hardly answers to staffing: 3.4 +- 0.7 months at 1 FTE, 2.8 +- 0.1 at 8 (40
-  // replications). Its rungs are still checked above.
-  if (GetParam() == "uppsala_2018.toml") return;
+  // Every founding config, uppsala_2018 included: its cases end at S6's other reasons too
+  // (p_case_end_per_month, docs/methods.md §4.7), so a larger team's slots turn over faster
+  // and serve its queue sooner. (Before, its cases lasted to the project's end, the queue was
+  // drained by withdrawals at any staffing, and the ends overlapped: 3.4 +- 0.7 months at
+  // 1 FTE, 2.8 +- 0.1 at 8.)
   EXPECT_GT(lo.first - lo.second, hi.first + hi.second)
       << ladder.front().name << " " << lo.first << " +- " << lo.second << ", " << ladder.back().name
       << " " << hi.first << " +- " << hi.second;
@@ -283,8 +339,10 @@ TEST(ReferralRule, QueueLimitTakesAMonthsReferralsInNoPupilOrder) {
   // gives the old decisions exactly). Girls' and each band's shares are compared as well;
   // under index order they were within 2 binomial SE too (girls 0.448 of the referred, 0.438
   // of the referable; grades 10-12 0.473 and 0.489).
-  // 20 000 pupils for 4 years, queue limit 12, 12 FTE: the limit binds every month.
-  std::string t = testsupport::without_referral_rule(testsupport::reference_config_text());
+  // 20 000 pupils for 4 years, queue limit 12, 12 FTE: the limit binds every month. Short
+  // cases (the reference's coordinators before its refit) keep about 440 joining a replication.
+  std::string t = testsupport::without_referral_rule(
+      testsupport::with_short_cases(testsupport::reference_config_text()));
   t = testsupport::set_key(t, "population", "pupils", "20000");
   t = testsupport::set_key(t, "simulation", "horizon_years", "4");
   t = testsupport::set_key(t, "detection", "p_consent",

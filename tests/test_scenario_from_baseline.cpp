@@ -207,6 +207,24 @@ TEST(ScenarioFromBaseline, EveryReferralRuleAndTriage) {
   }
 }
 
+TEST(ScenarioFromBaseline, CasesEndingForOtherReasons) {
+  // p_case_end_per_month (docs/methods.md §4.7) draws on a stream of its own in the case book,
+  // which both paths share: the scenario from the baseline ends the same cases in the same
+  // months. A high chance (0.3) turns the slots over often; with a queue limit and scarce
+  // staffing, so that the queue reads the case ends as well.
+  for (const char* rule : {"", "\nreferral_rule = \"queue_limit\"\nqueue_limit = 12"}) {
+    const auto cfg = edited_config({{"coordinators", "p_case_end_per_month", "0.3"},
+                                    {"detection", "p_consent", std::string("0.85") + rule}},
+                                   3000, 4, true);
+    const auto p = base_params(cfg);
+    EXPECT_EQ(p.coordinators.p_case_end_per_month, 0.3);
+    check(p, p, staffing("scarce", {{0, 1.0}, {30, 0.0}}), 2, std::string("1 FTE") + rule);
+    check(p, p, staffing("gaps", {{2, 3.0}, {10, 0.0}, {14, 1.0}}), 1, std::string("gaps") + rule);
+    for (const auto& policy : attendsim::names_of<attendsim::models::Allocation>())
+      check(p, p, staffing(policy, {{0, 2.0}}, policy), 1, policy + rule);
+  }
+}
+
 TEST(ScenarioFromBaseline, PsaDrawsAndScenarioParametersOtherThanTheRecords) {
   // Five PSA draws of every parameter; the scenario is simulated from a record made with the
   // draw's parameters and, second, from a record whose coordinator, detection and economic

@@ -143,7 +143,7 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
   const CounterStream draws = pupil_month_stream(record.key);
   const CounterStream order = referral_order_stream(record.key);
   std::vector<PendingReferral> pending;
-  CaseBook book(scenario.allocation_policy);
+  CaseBook book(scenario.allocation_policy, record.key);
   // The two copies of the diverged pupils (entries of other pupils are unused), the diverged
   // pupils in index order, and the per-copy counts.
   std::vector<Pupil> s_pupils(static_cast<std::size_t>(n)), b_pupils(static_cast<std::size_t>(n));
