@@ -478,3 +478,49 @@ TEST(CountChain, OutputFilesMarkWhatIsNotComputed) {
   EXPECT_NE(r.err.find("summary.json"), std::string::npos) << r.err;
   std::filesystem::remove_all(dir);
 }
+
+TEST(CountChain, DrawsFromRefusesAtReadingADrawThePathCannotRepresent) {
+  // --draws-from on a count-based config: a row the path cannot simulate (a relapse
+  // multiplier other than 1, a repeated-year probability above 0) is refused when the file is
+  // read, exit 2 naming file, line and column (the parameter's key), and nothing is written.
+  // The same file on the individual engine, and a row the path can represent, run.
+  const auto dir = testsupport::scratch_dir("count-draws-from");
+  std::string t = no_programme_config(800, 2);
+  t = set_key(t, "transitions.relapse", "enabled", "true");
+  t = set_key(t, "transitions.relapse", "mult", "1.0");
+  const std::string counted = set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
+  testsupport::write_file(dir / "c.toml", counted);
+  testsupport::write_file(dir / "individual.toml", t);
+  const std::string relapse = "transitions.relapse.mult";
+  const std::string repeat = "outcomes.p_repeat_year_per_extensive_year_compulsory";
+  testsupport::write_file(dir / "good.csv",
+                          "draw," + relapse + "," + repeat + "\n0,1.0,0\n1,1,0.0\n");
+  testsupport::write_file(dir / "relapse.csv",
+                          "draw," + relapse + "," + repeat + "\n0,1.0,0\n1,1.5,0\n2,1,0\n");
+  testsupport::write_file(dir / "repeat.csv", "draw," + relapse + "," + repeat + "\n0,1.0,0.02\n");
+  auto run = [&](const std::string& config, const std::string& draws, const std::string& out) {
+    return testsupport::run_cli("run " + testsupport::shell_quoted(dir / config) +
+                                    " --draws-from " + testsupport::shell_quoted(dir / draws) +
+                                    " --replications 1 --threads 1 --quiet --out " +
+                                    testsupport::shell_quoted(dir / out),
+                                dir);
+  };
+  auto r = run("c.toml", "good.csv", "good");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const struct {
+    std::string file, where;
+  } bad[] = {{"relapse.csv", "relapse.csv:3: column '" + relapse + "' (2)"},
+             {"repeat.csv", "repeat.csv:2: column '" + repeat + "' (3)"}};
+  for (const auto& b : bad) {
+    r = run("c.toml", b.file, "bad");
+    EXPECT_EQ(r.exit_code, 2) << b.file << ": " << r.err;
+    EXPECT_NE(r.err.find(b.where), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("count-based path"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "bad")) << b.file;
+    // Without the switch the individual engine represents the same draws.
+    r = run("individual.toml", b.file, "individual-" + b.file);
+    EXPECT_EQ(r.exit_code, 0) << b.file << ": " << r.err;
+  }
+  std::filesystem::remove_all(dir);
+}
