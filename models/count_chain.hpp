@@ -32,6 +32,11 @@ namespace attendsim::models {
 
 inline constexpr std::uint32_t kCountPurpose = 0x636f756eU;  // "coun"
 
+/// The cells of grades grade_min..grade_max: (grade, gender, slot, flag), 14 slots (regular,
+/// worrying, high and extensive by months in state 1..5 and 6+) and 2 flags; 728 for grades 0-12.
+/// The path's cost is per cell and month, whatever the pupils (analysis/work_estimate.hpp).
+std::size_t count_cells(int grade_min, int grade_max);
+
 /// Empty when simulate_counts represents `params`'s no-programme run exactly in distribution
 /// (for the outcomes it produces); otherwise what it cannot represent.
 std::string count_path_unsupported(const ModelParams& params);
