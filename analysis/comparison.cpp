@@ -102,8 +102,8 @@ std::vector<ScenarioDecision> scenario_decisions(const ExperimentResult& res, do
     d.net_benefit = summarise(res.unit_values(s, i_net));
     const auto roi = res.unit_values(s, i_roi);
     d.roi = summary_or_nan(roi);
-    d.extra_sustained_returns = summarise(paired_values(res, s, 0, i_ret));
-    d.extra_completed_upper_sec = summarise(paired_values(res, s, 0, i_comp));
+    d.extra_sustained_returns = summary_or_nan(paired_values(res, s, 0, i_ret));
+    d.extra_completed_upper_sec = summary_or_nan(paired_values(res, s, 0, i_comp));
     d.net_by_unit = res.unit_values(s, i_net);
     d.roi_by_unit = roi;
     d.cost_per_extra_sustained_return =

@@ -131,6 +131,11 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   }
   const std::size_t n_units =
       static_cast<std::size_t>(opt.draws) * static_cast<std::size_t>(opt.replications);
+  const std::vector<Metric> not_computed =
+      cfg.run.count_based ? count_path_not_computed() : std::vector<Metric>{};
+  const std::vector<Metric> not_computed_in_subgroups =
+      cfg.run.count_based ? count_path_not_computed_in_subgroups() : std::vector<Metric>{};
+  constexpr double kNotComputed = std::numeric_limits<double>::quiet_NaN();
   ProgressBar bar(n_units, "simulating", opt.progress);
   // Split across the ranks of an mpirun (sim/work_split.hpp); gathered in unit order.
   auto units = run_split<UnitResult, BaselineRecord>(
@@ -151,8 +156,9 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         for (std::size_t s = 1; s < scenarios.size(); ++s)
           has_cases[s] = scenario_has_cases(p, scenarios[s]) ? 1 : 0;
         const bool any_cases = std::find(has_cases.begin(), has_cases.end(), 1) != has_cases.end();
-        // On the count-based path (no coordinators: every scenario is the baseline's run)
-        // the replication is simulated once, by cells, and serves every scenario.
+        // On the count-based path (no coordinators: every scenario is the baseline's run
+        // with its own FTE series, as idle_scenario) the replication is simulated once, by
+        // cells, and serves every scenario.
         const bool counts = cfg.run.count_based;
         // The record's replay steps summers without transitions (models/baseline/).
         const bool from_baseline = opt.from_baseline && any_cases && !counts &&
@@ -162,11 +168,12 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         ReplicationOutcome base, counted;
         if (counts) counted = simulate_counts(p, key);
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
-          ReplicationOutcome o = counts                   ? counted
-                                 : s > 0 && !has_cases[s] ? idle_scenario(base, scenarios[s])
-                                 : !from_baseline         ? simulate(p, scenarios[s], key)
-                                 : s == 0                 ? record.outcome
-                                          : simulate_from_baseline(record, p, scenarios[s]);
+          ReplicationOutcome o = counts && s == 0 ? std::move(counted)
+                                 : s > 0 && (counts || !has_cases[s])
+                                     ? idle_scenario(base, scenarios[s])
+                                 : !from_baseline ? simulate(p, scenarios[s], key)
+                                 : s == 0         ? record.outcome
+                                                  : simulate_from_baseline(record, p, scenarios[s]);
           res.pupil_months += o.pupil_months_simulated;
           std::vector<float> occ;
           occ.reserve(o.occupancy.size() * kStates);
@@ -200,6 +207,24 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
             res.extras.push_back(std::move(extras));
           }
         }
+        // What the count-based path does not compute is NaN (written as not computed), not 0.
+        if (counts) {
+          for (const Metric m : not_computed) {
+            const std::size_t i = metric_position(m);
+            for (auto& scenario : res.metrics) scenario[i] = kNotComputed;
+            for (auto& scenario : res.subgroup_metrics) {
+              for (auto& group : scenario) group[i] = kNotComputed;
+            }
+          }
+          for (const Metric m : not_computed_in_subgroups) {
+            const std::size_t i = metric_position(m);
+            for (auto& scenario : res.subgroup_metrics) {
+              for (auto& group : scenario) {
+                if (i < group.size()) group[i] = kNotComputed;  // the baseline has no economics
+              }
+            }
+          }
+        }
         return res;
       },
       encode_unit, decode_unit, encode_unit_shared, decode_unit_shared, [&bar] { bar.tick(); });
@@ -210,6 +235,8 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   out.steps = params[0].horizon_years * kMonthsPerYear;
   out.units = std::move(units);
   out.units_whole = !opt.split || opt.split->rank() == 0;
+  out.not_computed = not_computed;
+  out.not_computed_in_subgroups = not_computed_in_subgroups;
   for (const auto& u : out.units) out.pupil_months_simulated += u.pupil_months;
   out.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -49,8 +49,8 @@ struct RunOptions {
   int first_replication = 0;
   /// True: each unit records its baseline and simulates the scenarios from the record
   /// (models/baseline/scenario_from_baseline.hpp; the record stores no draws, so its memory
-  /// is flat in the number of pupils: tests/memory_in_flight.cpp). False: every scenario simulated in full (16 bytes per pupil). The results are the
-  /// same, bit for bit.
+  /// is flat in the number of pupils: tests/memory_in_flight.cpp). False: every scenario simulated
+  /// in full (16 bytes per pupil). The results are the same, bit for bit.
   bool from_baseline = true;
   /// Figures computed per unit and non-baseline scenario (UnitResult::extras); none by default.
   std::vector<UnitExtra> unit_extras;
@@ -99,6 +99,13 @@ struct ExperimentResult {
   /// enough for the analyses' next steps, not for writing (write_run_outputs skips them).
   bool units_whole = true;
   int steps = 0;
+  /// The metrics this run did not compute (the count-based path: count_path_not_computed,
+  /// analysis/metrics.hpp), in table order; their values are NaN in every unit and subgroup,
+  /// and the writers mark them as not computed.
+  std::vector<Metric> not_computed;
+  /// The metrics this run computed for the whole population but not by subgroup (the
+  /// count-based path: count_path_not_computed_in_subgroups); NaN in every subgroup.
+  std::vector<Metric> not_computed_in_subgroups;
   std::uint64_t pupil_months_simulated = 0;
   double wall_seconds = 0;
 

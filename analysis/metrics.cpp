@@ -236,6 +236,38 @@ std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicR
   return v;
 }
 
+bool computed_on_count_path(Metric m) {
+  switch (m) {
+    case Metric::sustained_returns:
+    case Metric::sustained_returns_boys:
+    case Metric::sustained_returns_girls:
+    case Metric::detected:
+    case Metric::detected_boys:
+    case Metric::detected_girls:
+    case Metric::eligible_pupils_boys:
+    case Metric::eligible_pupils_girls:
+    case Metric::summer_school:
+    case Metric::placements:
+    case Metric::eligible_upper_secondary:
+    case Metric::completed_upper_secondary:
+      return false;
+    default:
+      return true;
+  }
+}
+
+std::vector<Metric> count_path_not_computed() {
+  std::vector<Metric> out;
+  for (const auto& m : kTable) {
+    if (!computed_on_count_path(m.id)) out.push_back(m.id);
+  }
+  return out;
+}
+
+std::vector<Metric> count_path_not_computed_in_subgroups() {
+  return {Metric::cost_sek, Metric::net_benefit_sek, Metric::roi};
+}
+
 std::string_view subgroup_name(Subgroup g) {
   switch (g) {
     case Subgroup::total:

@@ -121,6 +121,24 @@ std::vector<std::string> metric_names(bool with_economics);
 /// Per-unit metric values of one replication outcome (economics when `econ` is not null).
 std::vector<double> outcome_metrics(const ReplicationOutcome& o, const EconomicResult* econ);
 
+/// False for the metrics the count-based path (models/count_chain.hpp, docs/methods.md §4.12)
+/// does not compute: the counts of what it does not follow pupil by pupil (detections,
+/// sustained returns, pupils ever in high or extensive absence, the July events of grades 8-12:
+/// summer school, eligibility and completion, and placements). A count-based run writes them
+/// as not computed (null, empty cells), never as 0. Its other metrics are the individual
+/// engine's: the pupil-months and long-term absent pupils it counts, the programme's counts,
+/// waits and queue (0, or undefined, in a run without a programme whichever path runs it:
+/// tests/test_count_chain.cpp checks them against the individual engine) and the economics
+/// (every scenario is the baseline with the scenario's FTE: its cost, no savings).
+bool computed_on_count_path(Metric m);
+/// The metrics computed_on_count_path refuses, in table order.
+std::vector<Metric> count_path_not_computed();
+/// The metrics the count-based path computes for the whole population but not by subgroup:
+/// the cost, and so the net benefit and ROI, of a gender or a grade band, which are split by
+/// cases started, else by pupils ever in high or extensive absence (subgroup_economics.hpp),
+/// neither of which the path has.
+std::vector<Metric> count_path_not_computed_in_subgroups();
+
 /// Subgroups of the metrics: the total, each gender and each grade band (the band a pupil
 /// was in when the counted event happened). Output order; "total" is the whole population.
 enum class Subgroup : std::uint8_t { total, boys, girls, grade0_6, grade7_9, grade10_12 };

@@ -112,6 +112,8 @@ ExperimentResult run_municipalities(
     o.seed = municipality_seed(opt.seed, i);
     auto res = run_experiment(mc, baseline_and_configured(mc), o);
     whole.pupil_months_simulated += res.pupil_months_simulated;
+    whole.not_computed = res.not_computed;  // the same config's path in every municipality
+    whole.not_computed_in_subgroups = res.not_computed_in_subgroups;
     if (!res.units_whole) {
       // An MPI rank other than 0: it neither writes nor sums (sim/work_split.hpp).
       whole.units_whole = false;

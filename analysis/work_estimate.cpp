@@ -4,6 +4,8 @@
 #include <sstream>
 #include <thread>
 
+#include "models/count_chain.hpp"
+
 namespace attendsim::models {
 
 double simulated_pupils(const ModelConfig& cfg) {
@@ -37,16 +39,31 @@ WorkEstimate experiment_work(const ModelConfig& cfg, const RunOptions& opt, doub
   const int threads = opt.threads > 0
                           ? opt.threads
                           : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  const double in_flight =
-      std::min(static_cast<double>(threads), std::max(units, 1.0)) * largest * per_pupil_unit;
+  // The count-based path holds cells, not pupils (models/count_chain.hpp).
+  const auto& pop = cfg.structure.population;
+  const double cells = static_cast<double>(count_cells(pop.grade_min, pop.grade_max));
+  const bool counts = cfg.run.count_based;
+  const double in_flight = std::min(static_cast<double>(threads), std::max(units, 1.0)) *
+                           (counts ? cells * kCountBytesPerCell : largest * per_pupil_unit);
   const bool in_flight_dominates = in_flight > e.bytes;
   e.bytes += in_flight;
-  e.thread_seconds = units * n_scenarios *
-                     (pupils * months / kPupilMonthsPerThreadSecond + kSecondsPerUnitScenario);
   std::ostringstream os;
   os.precision(3);
-  os << what << " x " << scenarios << " scenario(s) x " << static_cast<long long>(pupils)
-     << " pupils x " << static_cast<long long>(months) << " months";
+  if (counts) {
+    // One count-based replication per unit and population serves every scenario: its cells'
+    // months at the count path's rate, and each scenario's fixed cost.
+    e.thread_seconds = units * (populations * cells * months / kCountCellMonthsPerThreadSecond +
+                                n_scenarios * kSecondsPerUnitScenario);
+    os << what << " x " << scenarios
+       << " scenario(s), count-based: " << static_cast<long long>(populations * cells)
+       << " cells x " << static_cast<long long>(months) << " months ("
+       << static_cast<long long>(pupils) << " pupils)";
+  } else {
+    e.thread_seconds = units * n_scenarios *
+                       (pupils * months / kPupilMonthsPerThreadSecond + kSecondsPerUnitScenario);
+    os << what << " x " << scenarios << " scenario(s) x " << static_cast<long long>(pupils)
+       << " pupils x " << static_cast<long long>(months) << " months";
+  }
   e.what = os.str();
   e.lower = lower;
   // Memory held mostly by the pupils in flight: fewer threads, or no baseline record.

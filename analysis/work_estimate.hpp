@@ -19,6 +19,18 @@
 namespace attendsim::models {
 
 inline constexpr double kPupilMonthsPerThreadSecond = 2e8;
+/// Cell-months per second and thread of the count-based path ([simulation] count_based,
+/// models/count_chain.hpp: one replication serves every scenario, and its cost is per cell and
+/// month, not per pupil). Measured with `attendsim run --threads 1` of bench/national_counts.toml
+/// (728 cells x 120 months) at 200 replications, CPU time less a one-replication run, load 4-5,
+/// 2026-12-02: 48 ns per cell-month at 10 000 pupils, 95 at 145 000, 136 at 1.45 million, 164
+/// at 14.5 million (the binomials' cost grows with the counts, to a bound: BTRD). Rounded up as
+/// the other rates are.
+inline constexpr double kCountCellMonthsPerThreadSecond = 1e7;
+/// Bytes of one count-based replication in flight per cell (its counts, the next step's, the
+/// outcome's series; measured: peak RSS 12 MB for the whole process at 10 000 and at 14.5
+/// million pupils).
+inline constexpr double kCountBytesPerCell = 64;
 /// Fixed seconds of one unit of one scenario besides its pupil-months (parameters realised,
 /// results folded): measured 0.2 ms for 200 pupils over 5 years at load 10, set at 0.1 ms.
 inline constexpr double kSecondsPerUnitScenario = 1e-4;

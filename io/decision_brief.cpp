@@ -26,6 +26,7 @@ using json = nlohmann::ordered_json;
 namespace {
 
 const auto num = json_number;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string cell(double v) {
   return std::isfinite(v) ? format_number(v) : "";
@@ -41,7 +42,8 @@ std::string csv_line(const std::string& scenario, const std::string& metric, con
 Summary point(double v) {
   Summary s;
   s.mean = v;
-  s.se = s.ci_low = s.ci_high = s.p2_5 = s.p97_5 = std::numeric_limits<double>::quiet_NaN();
+  s.se = s.ci_low = s.ci_high = s.p2_5 = s.p97_5 = s.p_positive =
+      std::numeric_limits<double>::quiet_NaN();
   return s;
 }
 
@@ -132,9 +134,11 @@ ComparisonReport analyse_comparison(const ModelConfig& cfg, const ExperimentResu
       const std::size_t n_metrics = v == 0 ? n_base_metrics : names.size();
       for (std::size_t m = 0; m < n_metrics; ++m) {
         const auto d = paired_values(res, s, v, m);
-        if (d.empty()) continue;
-        rep.differences.push_back(
-            {res.scenarios[s].name, res.scenarios[v].name, names[m], summarise(d)});
+        // A metric the run did not compute has a difference that is not computed either
+        // (empty cells, null), never left out as if it were undefined.
+        if (d.empty() && !not_computed(res, m)) continue;
+        rep.differences.push_back({res.scenarios[s].name, res.scenarios[v].name, names[m],
+                                   d.empty() ? point(kNaN) : summarise(d)});
       }
     }
   }
@@ -167,7 +171,8 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
       const auto v = res.unit_values(s, m);
       bool any = false;
       for (double x : v) any = any || !std::isnan(x);
-      if (any) csv += csv_line(res.scenarios[s].name, names[m], summarise(v), "", "");
+      if (any || not_computed(res, m))  // not computed: empty cells
+        csv += csv_line(res.scenarios[s].name, names[m], any ? summarise(v) : point(kNaN), "", "");
     }
   }
   for (const auto& d : rep.decisions) {
@@ -180,7 +185,7 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
     csv += csv_line(d.name, "median_payback_year", point(d.median_payback_year), "", "");
   }
   for (const auto& d : rep.differences) {
-    csv += csv_line(d.scenario, d.metric, d.diff, d.versus, format_number(d.diff.p_positive));
+    csv += csv_line(d.scenario, d.metric, d.diff, d.versus, cell(d.diff.p_positive));
   }
   dir.write("comparison.csv", csv);
 
@@ -209,6 +214,11 @@ void write_comparison_outputs(const OutputDir& dir, const ModelConfig& cfg,
   j["draws"] = res.options.draws;
   j["replications_per_draw"] = res.options.replications;
   j["p_best_no_coordinators"] = num(rep.p_best_no_coordinators);
+  if (!res.not_computed.empty()) {  // as summary.json: the metrics this run did not compute
+    j["not_computed"] = metric_names_of(res.not_computed);
+    j["not_computed_in_subgroups"] = metric_names_of(res.not_computed_in_subgroups);
+    j["not_computed_reason"] = kNotComputedReason;
+  }
   j["description"] = {{"sv", config_description(cfg, Language::sv)},
                       {"en", config_description(cfg, Language::en)}};
   json labels = json::object();
@@ -459,6 +469,23 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
   if (!description.empty()) md << markdown_text(description) << ".";
   if (const auto shared = ladder_policy_words(cfg, lang); !shared.empty()) md << " " << shared;
   md << "\n\n";
+  if (!res.not_computed.empty()) {  // the count-based path (docs/methods.md §4.12)
+    md << T(
+        "**Ej beräknat.** Körningen går den räknebaserade vägen ([simulation] count_based, "
+        "docs/methods.md §4.12), som inte följer eleverna en och en. Dessa mått beräknas "
+        "därför inte och visas som –, aldrig som 0: ",
+        "**Not computed.** This run takes the count-based path ([simulation] count_based, "
+        "docs/methods.md §4.12), which does not follow pupils one by one. These metrics are "
+        "therefore not computed and shown as –, never as 0: ");
+    for (std::size_t i = 0; i < res.not_computed.size(); ++i)
+      md << (i ? ", " : "") << metric_info(res.not_computed[i]).label(sv);
+    if (!res.not_computed_in_subgroups.empty()) {
+      md << T("; per kön och årskursgrupp inte heller: ", "; by gender and grade band neither: ");
+      for (std::size_t i = 0; i < res.not_computed_in_subgroups.size(); ++i)
+        md << (i ? ", " : "") << metric_info(res.not_computed_in_subgroups[i]).label(sv);
+    }
+    md << ".\n\n";
+  }
 
   md << T("## Rekommendation\n\n", "## Recommendation\n\n");
   const ScenarioDecision* rec =
@@ -610,10 +637,13 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
        << ci(d.extra_completed_upper_sec, 1) << " | " << fewer_repeats << " | "
        << (std::isfinite(d.cost_per_extra_sustained_return)
                ? money(d.cost_per_extra_sustained_return)
+           : std::isnan(d.extra_sustained_returns.mean)  // not computed
+               ? std::string("–")
                : T("ingen extra återgång", "no extra return"))
        << " | "
-       << (std::isfinite(d.cost_per_extra_completion) ? money(d.cost_per_extra_completion)
-                                                      : T("ingen extra elev", "no extra pupil"))
+       << (std::isfinite(d.cost_per_extra_completion)     ? money(d.cost_per_extra_completion)
+           : std::isnan(d.extra_completed_upper_sec.mean) ? std::string("–")
+                                                          : T("ingen extra elev", "no extra pupil"))
        << " |\n";
   }
   md << "\n"

@@ -1013,12 +1013,29 @@ std::string build_report(const fs::path& dir, Language lang) {
   }
   // Every metric of the metric table (analysis/metrics.hpp) must be an object of numbers (or
   // nulls) where present.
+  // A count-based run (docs/methods.md §4.12) lists the metrics it did not compute, each null
+  // in every scenario; a null elsewhere is refused below as a tampered file.
+  std::set<std::string> not_computed;
+  if (summary.contains("not_computed")) {
+    const auto& nc = summary["not_computed"];
+    if (!nc.is_array())
+      ATTENDSIM_INPUT_ERROR(summary_path.string()
+                            << ": key 'not_computed' must be a list of metric names");
+    for (const auto& m : nc) {
+      if (!m.is_string() || !find_metric(m.get<std::string>()))
+        ATTENDSIM_INPUT_ERROR(summary_path.string()
+                              << ": key 'not_computed': expected names of metrics, got "
+                              << m.dump());
+      not_computed.insert(m.get<std::string>());
+    }
+  }
   for (const auto& [name, sm] : summary["scenarios"].items()) {
     const std::string where = "scenarios." + name;
     if (!sm.is_object())
       ATTENDSIM_INPUT_ERROR(summary_path.string() << ": key '" << where << "' must be an object");
     for (const auto& [m, value] : sm.items()) {
       if (!find_metric(m)) continue;
+      if (value.is_null() && not_computed.count(m)) continue;
       for (const char* k : {"mean", "ci_low", "ci_high"})
         (void)jnum(value, k, summary_path, where + "." + m);
     }
@@ -1108,11 +1125,29 @@ std::string build_report(const fs::path& dir, Language lang) {
     h << "<tr><td>" << svg::escape(metric_label(lang, m)) << "</td>";
     for (const auto& s : scen) {
       const auto& sm = summary["scenarios"][s];
-      h << "<td>" << (sm.contains(m) ? ci_cell(lang, sm[m], d) : "–") << "</td>";
+      const bool shown = sm.contains(m) && !sm[m].is_null();
+      h << "<td>" << (shown ? ci_cell(lang, sm[m], d) : "–") << "</td>";
     }
     h << "</tr>";
   }
   h << "</table><p class=\"note\">" << t.mean_ci << "</p>\n";
+  if (!not_computed.empty()) {  // the count-based path: say what it did not compute
+    const bool sv = lang == Language::sv;
+    h << "<p class=\"note\"><strong>" << (sv ? "Ej beräknat." : "Not computed.") << "</strong> "
+      << (sv ? "Körningen går den räknebaserade vägen ([simulation] count_based, docs/methods.md "
+               "§4.12), som inte följer eleverna en och en. Dessa mått beräknas därför inte och "
+               "visas som –, aldrig som 0: "
+             : "This run takes the count-based path ([simulation] count_based, docs/methods.md "
+               "§4.12), which does not follow pupils one by one. These metrics are therefore not "
+               "computed and shown as –, never as 0: ");
+    bool first = true;
+    for (const auto& info : metric_table()) {
+      if (!not_computed.count(std::string(info.name))) continue;
+      h << (first ? "" : ", ") << svg::escape(std::string(info.label(sv)));
+      first = false;
+    }
+    h << ".</p>\n";
+  }
 
   // Occupancy chart: high + extensive per scenario with band of the sum's bounds.
   {

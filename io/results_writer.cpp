@@ -23,6 +23,23 @@ Summary metric_summary(const ExperimentResult& res, std::size_t scenario, std::s
   return summarise(res.unit_values(scenario, metric));
 }
 
+bool not_computed(const ExperimentResult& res, std::size_t metric, Subgroup subgroup) {
+  for (const Metric m : res.not_computed) {
+    if (metric_position(m) == metric) return true;
+  }
+  if (subgroup == Subgroup::total) return false;
+  for (const Metric m : res.not_computed_in_subgroups) {
+    if (metric_position(m) == metric) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> metric_names_of(const std::vector<Metric>& metrics) {
+  std::vector<std::string> out;
+  for (const Metric m : metrics) out.emplace_back(metric_info(m).name);
+  return out;
+}
+
 namespace {
 
 bool has_finite(const std::vector<double>& v) {
@@ -72,6 +89,12 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
       const std::size_t count = names.size();
       json metrics = json::object();
       for (std::size_t m = 0; m < count; ++m) {
+        if (not_computed(res, m, g)) {  // null and empty cells, never a 0 (docs/methods.md §4.12)
+          metrics[names[m]] = nullptr;
+          csv += csv_row({res.scenarios[s].name, std::string(subgroup_name(g)), names[m], "", "",
+                          "", "", "", ""});
+          continue;
+        }
         const auto vals = res.unit_values(s, g, m);
         if (!has_finite(vals)) continue;  // undefined in every unit (e.g. a wait with no cases)
         const Summary sm = summarise(vals);
@@ -97,6 +120,13 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
   summary["unit"] = res.options.draws > 1 ? "draw" : "replication";
   summary["draws"] = res.options.draws;
   summary["replications"] = res.options.replications;
+  // The metrics this run did not compute (null above), and why; only on such a run, so that
+  // every other run's summary.json is as before.
+  if (!res.not_computed.empty()) {
+    summary["not_computed"] = metric_names_of(res.not_computed);
+    summary["not_computed_in_subgroups"] = metric_names_of(res.not_computed_in_subgroups);
+    summary["not_computed_reason"] = kNotComputedReason;
+  }
   dir.write("summary.json", summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   dir.write("summary.csv", csv);
 
@@ -169,7 +199,8 @@ void write_run_outputs(const OutputDir& dir, const ModelConfig& cfg, const Exper
         const auto names = metric_names(s > 0);
         for (std::size_t m = 0; m < names.size(); ++m) {
           dr += csv_row({std::to_string(u / reps), std::to_string(u % reps), res.scenarios[s].name,
-                         names[m], format_number(res.units[u].metrics[s][m])});
+                         names[m],
+                         not_computed(res, m) ? "" : format_number(res.units[u].metrics[s][m])});
         }
       }
     }
@@ -279,7 +310,9 @@ void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentR
     os << std::setw(34) << std::string(info.label_en);
     for (std::size_t s = 0; s < sc; ++s) {
       std::string cell = "-";
-      if (mi < metric_count(s > 0)) {
+      if (not_computed(res, mi)) {
+        cell = "not computed";
+      } else if (mi < metric_count(s > 0)) {
         const auto vals = res.unit_values(s, mi);
         if (has_finite(vals)) {
           const Summary sm = summarise(vals);
@@ -297,6 +330,7 @@ void print_run_table(std::ostream& os, const ModelConfig& cfg, const ExperimentR
      << (cfg.structure.economics.terminal_value ? "on" : "off (horizon only)")
      << "; savings are scenario vs baseline"
      << " on common random numbers.\n";
+  if (!res.not_computed.empty()) os << "not computed: " << kNotComputedReason << ".\n";
 }
 
 }  // namespace attendsim::models

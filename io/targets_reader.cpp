@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "io/csv_fields.hpp"
+#include "models/count_chain.hpp"
 #include "sim/error.hpp"
 #include "sim/input_file.hpp"
 #include "sim/output.hpp"
@@ -131,6 +132,38 @@ std::string posterior_draws_csv(const std::vector<std::string>& params,
   return out;
 }
 
+namespace {
+
+/// On the count-based path ([simulation] count_based, docs/methods.md §4.12) a row of
+/// --draws-from must be a draw the path can represent, as the config's own distributions must
+/// be (io/config_schema.cpp): refused at reading, before any work starts, naming the file, the
+/// row's line and the first of its columns that makes the draw one the path cannot simulate.
+/// `drawn` is the draw before the row's values, `values` with them.
+void check_count_path_row(const ModelConfig& cfg, std::vector<double> drawn,
+                          const std::vector<double>& values, const std::vector<std::size_t>& idx,
+                          const std::string& file, int line) {
+  auto unsupported = [&cfg](const std::vector<double>& v) {
+    try {
+      return count_path_unsupported(realise(cfg, v));
+    } catch (const PreconditionError&) {
+      return std::string();  // a draw the run's own checks refuse, as without the switch
+    }
+  };
+  if (unsupported(values).empty()) return;
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    drawn[idx[k]] = values[idx[k]];
+    if (const auto why = unsupported(drawn); !why.empty()) {
+      ATTENDSIM_INPUT_ERROR(
+          csv::where(file, line, cfg.parameters.at(idx[k]).path, static_cast<int>(k) + 2)
+          << "the value " << values[idx[k]]
+          << " is one the count-based path ([simulation] count_based in " << cfg.file
+          << ") cannot represent: " << why);
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<std::vector<double>> parse_parameter_draws(const std::string& text,
                                                        const std::string& file,
                                                        const ModelConfig& cfg, std::uint64_t seed) {
@@ -176,6 +209,7 @@ std::vector<std::vector<double>> parse_parameter_draws(const std::string& text,
                             << "draw " << number << " given twice");
     const auto d = out.size();
     auto values = psa ? cfg.parameters.sample(seed, d) : cfg.parameters.base_values();
+    const auto drawn = cfg.run.count_based ? values : std::vector<double>{};
     for (std::size_t k = 0; k < idx.size(); ++k) {
       double v = 0;
       const auto& p = cfg.parameters.at(idx[k]);
@@ -188,6 +222,7 @@ std::vector<std::vector<double>> parse_parameter_draws(const std::string& text,
                               << "must be " << what << ", got " << v);
       values[idx[k]] = v;
     }
+    if (cfg.run.count_based) check_count_path_row(cfg, drawn, values, idx, file, line);
     out.push_back(std::move(values));
   }
   if (out.empty()) ATTENDSIM_INPUT_ERROR(file << ": no draws");

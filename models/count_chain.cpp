@@ -89,7 +89,7 @@ class CountSimulator {
         draws_({key.master_seed, key.draw, key.replication, kCountPurpose, 0}),
         steps_(p.horizon_years * kMonthsPerYear),
         grades_(p.population.grade_max - p.population.grade_min + 1),
-        cells_(static_cast<std::size_t>(grades_ * kGenders * kSlots * 2), 0),
+        cells_(count_cells(p.population.grade_min, p.population.grade_max), 0),
         next_(cells_.size(), 0) {
     const std::string why = count_path_unsupported(p);
     ATTENDSIM_REQUIRE(why.empty(), "the count-based path cannot simulate this config: " << why);
@@ -336,6 +336,10 @@ class CountSimulator {
 };
 
 }  // namespace
+
+std::size_t count_cells(int grade_min, int grade_max) {
+  return static_cast<std::size_t>((grade_max - grade_min + 1) * kGenders * kSlots * 2);
+}
 
 std::string count_path_unsupported(const ModelParams& params) {
   const auto& tr = params.transitions;

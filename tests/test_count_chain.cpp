@@ -7,11 +7,14 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "analysis/experiment.hpp"
+#include "analysis/metrics.hpp"
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"
 #include "models/count_chain.hpp"
@@ -293,4 +296,231 @@ TEST(CountChain, SwitchRefusesAtReadingADistributionThePathCannotRepresent) {
         ": key 'outcomes.p_repeat_year_per_extensive_year_compulsory'";
     EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
   }
+}
+
+namespace {
+
+/// A metric's values in two runs are the same, unit by unit (both NaN counts as the same).
+bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+  }
+  return true;
+}
+
+/// The count path's metrics of random counts, checked in distribution by the test above.
+bool counted_in_distribution(attendsim::models::Metric m) {
+  using attendsim::models::Metric;
+  return m == Metric::pupil_months_regular || m == Metric::pupil_months_worrying ||
+         m == Metric::pupil_months_high || m == Metric::pupil_months_extensive ||
+         m == Metric::long_term_absent_pupils_per_year;
+}
+
+}  // namespace
+
+TEST(CountChain, WhatThePathDoesNotComputeIsNotComputedAndTheRestIsTheIndividualEngines) {
+  // The same config (the reference without programme, 2 PSA draws x 2 replications, the
+  // baseline and the configured 5 FTE scenario) on both paths. A metric the count path does
+  // not compute (analysis/metrics.hpp, computed_on_count_path) is NaN in every unit, scenario
+  // and subgroup, where the individual engine counts something (so a 0 there was a wrong
+  // number). Every other metric but the five random counts of the test above is the
+  // individual engine's, unit by unit: 0 or undefined without a programme, and the same cost
+  // of the same FTE, so the classification is checked, not assumed.
+  using attendsim::models::Metric;
+  using attendsim::models::Subgroup;
+  std::string t = no_programme_config(2000, 2);
+  const auto individual = parse(t);
+  const auto counted = parse(set_key(t, "simulation", "horizon_years", "2\ncount_based = true"));
+  attendsim::models::RunOptions opt;
+  opt.seed = 11;
+  opt.draws = 2;
+  opt.replications = 2;
+  opt.threads = 2;
+  const auto ri = attendsim::models::run_experiment(
+      individual, attendsim::models::baseline_and_configured(individual), opt);
+  const auto rc = attendsim::models::run_experiment(
+      counted, attendsim::models::baseline_and_configured(counted), opt);
+  ASSERT_EQ(rc.scenarios.size(), 2U);
+  EXPECT_TRUE(ri.not_computed.empty());
+  EXPECT_EQ(rc.not_computed, attendsim::models::count_path_not_computed());
+  EXPECT_EQ(rc.not_computed.size(), 12U);
+  int nan_checked = 0, same_checked = 0;
+  for (const auto& info : attendsim::models::metric_table()) {
+    const Metric m = info.id;
+    for (std::size_t s = 0; s < rc.scenarios.size(); ++s) {
+      if (info.index() >= attendsim::models::metric_count(s > 0)) continue;
+      for (std::size_t g = 0; g < attendsim::models::kSubgroupCount; ++g) {
+        const auto sub = static_cast<Subgroup>(g);
+        const auto vc = rc.unit_values(s, sub, info.index());
+        const auto vi = ri.unit_values(s, sub, info.index());
+        const std::string where = std::string(info.name) + ", scenario " + std::to_string(s) +
+                                  ", subgroup " + std::string(subgroup_name(sub));
+        const auto in_subgroups = attendsim::models::count_path_not_computed_in_subgroups();
+        const bool not_by_subgroup =
+            sub != Subgroup::total &&
+            std::find(in_subgroups.begin(), in_subgroups.end(), m) != in_subgroups.end();
+        if (not_by_subgroup) {  // the cost's split needs cases or pupils ever in high absence
+          for (double v : vc) EXPECT_TRUE(std::isnan(v)) << where << ": " << v;
+          ++nan_checked;
+        } else if (!attendsim::models::computed_on_count_path(m)) {
+          for (double v : vc) EXPECT_TRUE(std::isnan(v)) << where << ": " << v;
+          ++nan_checked;
+          if (sub == Subgroup::total && s == 0) {  // a real count the path leaves out
+            double sum = 0;
+            for (double v : vi) sum += v;
+            EXPECT_GT(sum, 0.0) << where;
+          }
+        } else if (!counted_in_distribution(m)) {
+          EXPECT_TRUE(same_values(vc, vi)) << where;
+          ++same_checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(nan_checked, 12 * 2 * 6 + 3 * 5);
+  // Per subgroup: every metric but the 12 not computed and the 5 random counts; the
+  // scenario's 3 money metrics of the 5 proper subgroups are not computed either.
+  const auto n_base = static_cast<int>(attendsim::models::metric_count(false));
+  const auto n_scenario = static_cast<int>(attendsim::models::metric_count(true));
+  EXPECT_EQ(same_checked, (n_base - 17) * 6 + (n_scenario - 17) * 6 - 3 * 5);
+  // The configured scenario costs its FTE on both paths (not 0 on the count path).
+  const auto cost = rc.unit_values(1, rc.metric_index(Metric::cost_sek));
+  for (double c : cost) EXPECT_GT(c, 0.0);
+}
+
+TEST(CountChain, OutputFilesMarkWhatIsNotComputed) {
+  // summary.json: null under every scenario and subgroup, and the not_computed list;
+  // summary.csv, draws.csv and comparison.csv: empty cells, never a 0; decision.md and the
+  // report say so. The report refuses a null that the list does not excuse.
+  const auto dir = testsupport::scratch_dir("count-not-computed");
+  std::string t = no_programme_config(1500, 2);
+  t = set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
+  testsupport::write_file(dir / "c.toml", t);
+  const std::string common = " --draws 2 --replications 2 --threads 2 --quiet --out ";
+  auto r = testsupport::run_cli("run " + testsupport::shell_quoted(dir / "c.toml") + common +
+                                    testsupport::shell_quoted(dir / "run"),
+                                dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> names;
+  for (const auto m : attendsim::models::count_path_not_computed())
+    names.emplace_back(attendsim::models::metric_info(m).name);
+  const auto j = nlohmann::json::parse(testsupport::read_file(dir / "run" / "summary.json"));
+  ASSERT_TRUE(j.contains("not_computed"));
+  EXPECT_EQ(j["not_computed"].get<std::vector<std::string>>(), names);
+  EXPECT_NE(j["not_computed_reason"].get<std::string>().find("count-based"), std::string::npos);
+  for (const auto& [scenario, metrics] : j["scenarios"].items()) {
+    for (const auto& n : names) {
+      ASSERT_TRUE(metrics.contains(n)) << scenario << " " << n;
+      EXPECT_TRUE(metrics[n].is_null()) << scenario << " " << n;
+    }
+    EXPECT_TRUE(metrics["pupil_months_high"]["mean"].is_number()) << scenario;
+    for (const auto& [group, gm] : j["subgroups"][scenario].items()) {
+      for (const auto& n : names) EXPECT_TRUE(gm[n].is_null()) << scenario << " " << group << n;
+    }
+  }
+  // A row of a not-computed metric: every number cell empty.
+  auto check_rows = [&](const std::filesystem::path& file, int name_column) {
+    const std::string text = testsupport::read_file(file);
+    int rows = 0;
+    std::size_t at = 0;
+    while (at < text.size()) {
+      const auto end = text.find('\n', at);
+      const std::string line = text.substr(at, end - at);
+      at = end + 1;
+      std::vector<std::string> cells;
+      std::size_t c = 0;
+      while (true) {
+        const auto comma = line.find(',', c);
+        cells.push_back(line.substr(c, comma - c));
+        if (comma == std::string::npos) break;
+        c = comma + 1;
+      }
+      if (static_cast<int>(cells.size()) <= name_column ||
+          std::find(names.begin(), names.end(), cells[static_cast<std::size_t>(name_column)]) ==
+              names.end())
+        continue;
+      ++rows;
+      for (std::size_t k = static_cast<std::size_t>(name_column) + 1; k < cells.size(); ++k) {
+        if (cells[k] == "baseline") continue;  // comparison.csv's versus column
+        EXPECT_EQ(cells[k], "") << file.filename() << ": " << line;
+      }
+    }
+    return rows;
+  };
+  EXPECT_EQ(check_rows(dir / "run" / "summary.csv", 2), 12 * 2 * 6);
+  EXPECT_EQ(check_rows(dir / "run" / "draws.csv", 3), 12 * 2 * 4);
+  r = testsupport::run_cli("compare " + testsupport::shell_quoted(dir / "c.toml") + common +
+                               testsupport::shell_quoted(dir / "cmp") + " --no-threshold --lang en",
+                           dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GE(check_rows(dir / "cmp" / "comparison.csv", 1), 12 * 2);
+  const std::string md = testsupport::read_file(dir / "cmp" / "decision.md");
+  EXPECT_NE(md.find("**Not computed.**"), std::string::npos);
+  EXPECT_NE(md.find("sustained returns to school"), std::string::npos);
+  for (const char* folder : {"run", "cmp"}) {
+    r = testsupport::run_cli("report " + testsupport::shell_quoted(dir / folder) +
+                                 " --lang en --out " +
+                                 testsupport::shell_quoted(dir / (std::string(folder) + ".html")),
+                             dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string html = testsupport::read_file(dir / (std::string(folder) + ".html"));
+    EXPECT_NE(html.find("<strong>Not computed.</strong>"), std::string::npos) << folder;
+  }
+  // A null the list does not name is a tampered file.
+  auto tampered = j;
+  tampered["not_computed"] = nlohmann::json::array({"detected"});
+  testsupport::write_file(dir / "run" / "summary.json", tampered.dump(2));
+  r = testsupport::run_cli("report " + testsupport::shell_quoted(dir / "run") + " --out " +
+                               testsupport::shell_quoted(dir / "bad.html"),
+                           dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("summary.json"), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CountChain, DrawsFromRefusesAtReadingADrawThePathCannotRepresent) {
+  // --draws-from on a count-based config: a row the path cannot simulate (a relapse
+  // multiplier other than 1, a repeated-year probability above 0) is refused when the file is
+  // read, exit 2 naming file, line and column (the parameter's key), and nothing is written.
+  // The same file on the individual engine, and a row the path can represent, run.
+  const auto dir = testsupport::scratch_dir("count-draws-from");
+  std::string t = no_programme_config(800, 2);
+  t = set_key(t, "transitions.relapse", "enabled", "true");
+  t = set_key(t, "transitions.relapse", "mult", "1.0");
+  const std::string counted = set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
+  testsupport::write_file(dir / "c.toml", counted);
+  testsupport::write_file(dir / "individual.toml", t);
+  const std::string relapse = "transitions.relapse.mult";
+  const std::string repeat = "outcomes.p_repeat_year_per_extensive_year_compulsory";
+  testsupport::write_file(dir / "good.csv",
+                          "draw," + relapse + "," + repeat + "\n0,1.0,0\n1,1,0.0\n");
+  testsupport::write_file(dir / "relapse.csv",
+                          "draw," + relapse + "," + repeat + "\n0,1.0,0\n1,1.5,0\n2,1,0\n");
+  testsupport::write_file(dir / "repeat.csv", "draw," + relapse + "," + repeat + "\n0,1.0,0.02\n");
+  auto run = [&](const std::string& config, const std::string& draws, const std::string& out) {
+    return testsupport::run_cli("run " + testsupport::shell_quoted(dir / config) +
+                                    " --draws-from " + testsupport::shell_quoted(dir / draws) +
+                                    " --replications 1 --threads 1 --quiet --out " +
+                                    testsupport::shell_quoted(dir / out),
+                                dir);
+  };
+  auto r = run("c.toml", "good.csv", "good");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const struct {
+    std::string file, where;
+  } bad[] = {{"relapse.csv", "relapse.csv:3: column '" + relapse + "' (2)"},
+             {"repeat.csv", "repeat.csv:2: column '" + repeat + "' (3)"}};
+  for (const auto& b : bad) {
+    r = run("c.toml", b.file, "bad");
+    EXPECT_EQ(r.exit_code, 2) << b.file << ": " << r.err;
+    EXPECT_NE(r.err.find(b.where), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("count-based path"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "bad")) << b.file;
+    // Without the switch the individual engine represents the same draws.
+    r = run("individual.toml", b.file, "individual-" + b.file);
+    EXPECT_EQ(r.exit_code, 0) << b.file << ": " << r.err;
+  }
+  std::filesystem::remove_all(dir);
 }

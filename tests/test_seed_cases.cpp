@@ -124,8 +124,8 @@ TEST_P(SeedConfigRuns, ComparesWithSmallReplications) {
   fs::remove_all(dir);
 }
 
-const std::vector<std::string> kSeedConfigs = {"reference", "uppsala_2018", "uppsala_2020",
-                                               "mora_2019", "stockholm_2014"};
+const std::vector<std::string> kSeedConfigs = {"reference", "uppsala_2018",   "uppsala_2020",
+                                               "mora_2019", "stockholm_2014", "sweden_baseline"};
 
 INSTANTIATE_TEST_SUITE_P(Configs, SeedConfigRuns, ::testing::ValuesIn(kSeedConfigs));
 
@@ -181,6 +181,13 @@ TEST(SeedConfigs, LargeConfigsLoad) {
   const auto& uppsala = sweden.municipalities[0];
   EXPECT_EQ(uppsala.name, "uppsala");
   EXPECT_NEAR(static_cast<double>(band_sum(uppsala.pupils_by_grade, 1, 9)), 2308 / 0.119, 10);
+  // The national baseline on the count-based path (issue 17) has the nation's pupils grade by
+  // grade, on the path, without a programme; run and compared above in seconds.
+  const auto baseline = attendsim::models::load_model_config(config_path("sweden_baseline.toml"));
+  EXPECT_TRUE(baseline.run.count_based);
+  EXPECT_EQ(baseline.structure.population.pupils, pop.pupils);
+  EXPECT_EQ(baseline.structure.population.pupils_by_grade, pop.pupils_by_grade);
+  EXPECT_EQ(baseline.structure.horizon_years, 10);
   const auto two = attendsim::models::load_model_config(config_path("two_municipalities.toml"));
   EXPECT_EQ(two.municipalities.size(), 2u);
 }

@@ -295,3 +295,48 @@ TEST(WorkLimits, AnOutPathWithAControlCharacterIsRefused) {
   expect_only(d, {"c.toml", "f.toml", "res"});
   fs::remove_all(d);
 }
+
+TEST(WorkLimits, TheCountPathCostsItsCellMonthsNotItsPupils) {
+  // bench/national_counts.toml (1.45 million pupils, grades 0-12, ten years, count_based):
+  // one replication per unit serves both scenarios, at the count path's rate per cell-month
+  // (728 cells = 13 grades x 2 genders x 14 slots x 2 flags), and holds cells, not pupils.
+  const auto path = fs::path(ATTENDSIM_SOURCE_DIR) / "bench" / "national_counts.toml";
+  const auto cfg = attendsim::models::load_model_config(path.string());
+  ASSERT_TRUE(cfg.run.count_based);
+  attendsim::models::RunOptions opt;
+  opt.threads = 2;
+  const double units = 1000.0 * 20;  // --draws 1000 --replications 20
+  const auto e = attendsim::models::experiment_work(cfg, opt, units, 2, "units", "--draws");
+  EXPECT_DOUBLE_EQ(e.thread_seconds,
+                   units * (728.0 * 120 / attendsim::models::kCountCellMonthsPerThreadSecond +
+                            2 * attendsim::models::kSecondsPerUnitScenario));
+  EXPECT_NE(e.what.find("count-based: 728 cells x 120 months (1450000 pupils)"), std::string::npos)
+      << e.what;
+  EXPECT_DOUBLE_EQ(e.bytes, units * (2 * (120 * 8 * 4 + 40 * 8 + 10 * 8 + 200) + 200) +
+                                2 * 728 * attendsim::models::kCountBytesPerCell);
+  // About 3 minutes of CPU (measured: 12 ms a replication), so the default 1 hour accepts it,
+  // where the pupil-month estimate (about 10 hours of CPU) refused it.
+  const WorkLimits limits;
+  EXPECT_NO_THROW(limits.check(e, 2, "run"));
+  auto individual = cfg;
+  individual.run.count_based = false;
+  const auto ei = attendsim::models::experiment_work(individual, opt, units, 2, "units", "--draws");
+  EXPECT_DOUBLE_EQ(ei.thread_seconds,
+                   units * 2 *
+                       (1450000.0 * 120 / attendsim::models::kPupilMonthsPerThreadSecond +
+                        attendsim::models::kSecondsPerUnitScenario));
+  EXPECT_THROW(limits.check(ei, 2, "run"), InputError);
+  // Through the CLI: 20 replications under --max-hours 0.001 (3.6 s) run on the count path
+  // (estimated 0.2 s) and are refused on the individual engine (estimated 35 s), nothing written.
+  const fs::path d = testsupport::scratch_dir("work-count-path");
+  std::string t = read_file(path);
+  write_file(d / "counted.toml", t);
+  write_file(d / "individual.toml", testsupport::set_key(t, "simulation", "count_based", "false"));
+  const std::string args = " --replications 20 --threads 2 --max-hours 0.001 --quiet --out ";
+  auto r = run_cli("run " + shell_quoted(d / "counted.toml") + args + shell_quoted(d / "c"), d);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = run_cli("run " + shell_quoted(d / "individual.toml") + args + shell_quoted(d / "i"), d);
+  expect_refused(r, {"--max-hours 0.001", "1450000 pupils x 120 months"});
+  EXPECT_FALSE(fs::exists(d / "i"));
+  fs::remove_all(d);
+}
