@@ -575,7 +575,7 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
           "elever "
           "och samma slumpmässiga händelser. Koordinatorernas effekt vilar inte på någon "
           "kontrollerad "
-          "svensk utvärdering; se känslighetsanalysen innan ett jämnt beslut fattas.\n\n",
+          "svensk utvärdering; se känslighetsanalysen innan beslut fattas i ett jämnt läge.\n\n",
           " years. They are the simulated difference against working without coordinators, for "
           "the same pupils and the same random events. The coordinators' effect rests on no "
           "controlled Swedish evaluation; see the sensitivity analysis before acting on a close "

@@ -130,7 +130,10 @@ std::string threshold_sentence(Language l, const ThresholdRow& r) {
 
 std::string threshold_headline(Language l, const ThresholdRow& r, const std::string& label) {
   const bool sv = l == Language::sv;
-  if (!r.crossed) return label + ": " + threshold_sentence(l, r);
+  // Not crossed: the sentence gives the range searched but not what was varied; name it.
+  if (!r.crossed)
+    return label + ", " + threshold_parameter_words(l, r.parameter) + ": " +
+           threshold_sentence(l, r);
   const int d = decimals_for(r.range_low, r.range_high);
   auto num = [&](double v) { return format_number_in(l, v, d); };
   std::ostringstream os;
