@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "models/count_chain.hpp"
+#include "models/simulation.hpp"
 
 namespace attendsim::models {
 
@@ -13,6 +14,23 @@ double simulated_pupils(const ModelConfig& cfg) {
   double pupils = 0;
   for (const auto& m : cfg.municipalities) pupils += m.pupils;
   return pupils;
+}
+
+double largest_population(const ModelConfig& cfg) {
+  if (cfg.municipalities.empty()) return cfg.structure.population.pupils;
+  double largest = 0;
+  for (const auto& m : cfg.municipalities) largest = std::max<double>(largest, m.pupils);
+  return largest;
+}
+
+double sobol_rows_in_flight_bytes(const ModelConfig& cfg, int threads, double rows) {
+  const int t =
+      threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const double months = 12.0 * cfg.structure.horizon_years;
+  const double per_pupil =
+      64 + kSobolRecordsPerRow * months * kSobolRecordHighMonthShare * sizeof(HighMonth);
+  return std::min(static_cast<double>(t), std::max(rows, 1.0)) * largest_population(cfg) *
+         per_pupil;
 }
 
 WorkEstimate experiment_work(const ModelConfig& cfg, const RunOptions& opt, double units,
@@ -28,11 +46,7 @@ WorkEstimate experiment_work(const ModelConfig& cfg, const RunOptions& opt, doub
       static_cast<double>(std::max<std::size_t>(1, cfg.municipalities.size()));
   e.bytes = units * (n_scenarios * populations * per_scenario + 200);
   // In flight: one unit per thread, of the largest population.
-  double largest = cfg.structure.population.pupils;
-  if (!cfg.municipalities.empty()) {
-    largest = 0;
-    for (const auto& m : cfg.municipalities) largest = std::max<double>(largest, m.pupils);
-  }
+  const double largest = largest_population(cfg);
   // Bytes per pupil in flight: at most 64 whether or not a baseline is recorded, since the
   // record keeps no draws (Philox regenerates them; tests/memory_in_flight.cpp asserts < 64).
   const double per_pupil_unit = 64;

@@ -42,8 +42,26 @@ inline constexpr double kSecondsPerTracedRun = 5e-4;
 /// and output, the estimators over N rows of d + 2 design points).
 inline constexpr double kSobolBootstrapTermsPerThreadSecond = 1e8;
 
+/// Share of pupil-months a Sobol row's baseline record keeps as a HighMonth (32 bytes: the
+/// months in high or extensive absence, replayed under other detection parameters;
+/// models/simulation.hpp). Measured about 8 % on the reference and on configs/sweden.toml
+/// (2026-12-03: a national ten-parameter Sobol unit peaks at 537 MB on one thread, against
+/// 81 MB for a national replication of `run`); set at 10 %.
+inline constexpr double kSobolRecordHighMonthShare = 0.10;
+/// Baseline records a Sobol row holds at once per thread (A's recorded, B's derived or recorded).
+inline constexpr double kSobolRecordsPerRow = 2;
+
 /// Pupils of one simulated population: the config's, or all its municipalities' together.
 double simulated_pupils(const ModelConfig& cfg);
+
+/// Pupils of the largest population a unit holds at a time: the config's, or its largest
+/// municipality's.
+double largest_population(const ModelConfig& cfg);
+
+/// Memory of the Sobol rows in flight: one row per thread (at most `rows` at once), each
+/// holding the largest population's pupils (64 bytes each, as experiment_work) and
+/// kSobolRecordsPerRow baseline records of it with their HighMonths.
+double sobol_rows_in_flight_bytes(const ModelConfig& cfg, int threads, double rows);
 
 /// `units` simulated units (a draw x replication, a design point x replication, ...) of
 /// `scenarios` scenarios each over the config's horizon, run with `opt`'s threads: the memory

@@ -39,7 +39,7 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
                         const std::string& lower, const WorkEstimate& extra = {},
                         bool keeps_units = true) {
     auto e = experiment_work(cfg, opt, units, scenarios, what, lower);
-    if (!keeps_units) e.bytes = 0;
+    if (!keeps_units) e.bytes = 0;  // the caller's `extra` counts what it holds
     e += extra;
     req.limits.check(e, opt.threads, command);
   };
@@ -184,6 +184,10 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
       WorkEstimate extra;
       extra.bytes = points * (8.0 * 3 * opt.replications + 8.0 * d) +
                     static_cast<double>(req.randomisations) * req.sobol_n * opt.replications * 24;
+      // Each thread's row in flight: its pupils and its baseline records (their HighMonths).
+      extra.bytes += sobol_rows_in_flight_bytes(
+          cfg, opt.threads,
+          static_cast<double>(req.randomisations) * req.sobol_n * opt.replications);
       // The bootstrap (K = 1): per resample and output, the estimators over N rows of d + 2
       // points (kSobolBootstrapTermsPerThreadSecond row-point terms per second).
       if (req.randomisations == 1 && req.bootstrap > 0) {

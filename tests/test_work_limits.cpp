@@ -340,3 +340,28 @@ TEST(WorkLimits, TheCountPathCostsItsCellMonthsNotItsPupils) {
   EXPECT_FALSE(fs::exists(d / "i"));
   fs::remove_all(d);
 }
+
+TEST(WorkLimits, ASobolRowCountsItsBaselineRecords) {
+  // A national ten-parameter Sobol unit on one thread peaked at 537 MB (0.51 GiB) RSS,
+  // measured 2026-12-03 with /usr/bin/time (README, "Across nodes"), where 64 bytes per pupil
+  // of the largest group (1.42 million) are 91 MB: the row's baseline records hold the rest.
+  const auto sweden =
+      attendsim::models::load_model_config(fs::path(ATTENDSIM_SOURCE_DIR) / "configs/sweden.toml");
+  const double measured = 537380.0 * 1024;
+  const double one = attendsim::models::sobol_rows_in_flight_bytes(sweden, 1, 8);
+  EXPECT_GE(one, measured);
+  EXPECT_LE(one, 2 * measured);  // not so high that it refuses what fits
+  // Two threads hold two rows; a design of one row holds one.
+  EXPECT_DOUBLE_EQ(attendsim::models::sobol_rows_in_flight_bytes(sweden, 2, 8), 2 * one);
+  EXPECT_DOUBLE_EQ(attendsim::models::sobol_rows_in_flight_bytes(sweden, 2, 1), one);
+  // Through the CLI: refused under a limit below the measured peak, before any work.
+  const fs::path d = testsupport::scratch_dir("wl-sobol-national");
+  const auto r = run_cli("sensitivity " +
+                             shell_quoted(fs::path(ATTENDSIM_SOURCE_DIR) / "configs/sweden.toml") +
+                             " --method sobol --params coordinators.rr_improve_in_case --sobol-n 8 "
+                             "--replications 1 --threads 1 --max-memory-gib 0.45 --quiet --out " +
+                             shell_quoted(d / "out"),
+                         d);
+  expect_refused(r, {"--max-memory-gib", "sobol"});
+  EXPECT_FALSE(fs::exists(d / "out"));
+}
