@@ -160,12 +160,6 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
         // Per point, summed over the populations: net benefit, savings, cost, and the
         // sustained returns of the scenario less the baseline's.
         std::vector<std::array<double, 4>> sums(d + 2, std::array<double, 4>{});
-        auto outputs = [&](const ModelParams& p, const ReplicationOutcome& b,
-                           const ReplicationOutcome& sc) {
-          const EconomicResult econ = evaluate_economics(p.economics, b.events, sc.events);
-          const auto mb = outcome_metrics(b, nullptr), ms = outcome_metrics(sc, &econ);
-          return std::array<double, 3>{ms[i_net], ms[i_roi], ms[i_ret] - mb[i_ret]};
-        };
         std::size_t made = 0, derived = 0, runs = 0;
         pool.reserve(d + 2);
         for (const auto& pop : populations) {
@@ -219,14 +213,12 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
                 ++runs;
               }
             }
-            if (populations.size() == 1) {
-              out[j] = outputs(p[j], base_out[j], scen[j]);
-              continue;
-            }
             const EconomicResult econ =
                 evaluate_economics(p[j].economics, base_out[j].events, scen[j].events);
             const auto mb = outcome_metrics(base_out[j], nullptr),
                        ms = outcome_metrics(scen[j], &econ);
+            // One population: the point's outputs as they are (its ROI from economics.cpp).
+            if (populations.size() == 1) out[j] = {ms[i_net], ms[i_roi], ms[i_ret] - mb[i_ret]};
             auto& t = sums[j];
             t[0] += ms[i_net];
             t[1] += ms[i_sav];

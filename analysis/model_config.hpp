@@ -94,7 +94,6 @@ struct Bilingual {
 
 /// One municipality of a config that lists several (`[[municipalities]]`): its own population
 /// and staffing; every other value is the config's (analysis/municipalities.hpp).
-/// One entry of [[municipalities]] (analysis/municipalities.hpp).
 struct Municipality {
   std::string name;
   int pupils = 0;
