@@ -16,6 +16,7 @@
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"
 #include "io/decision_brief.hpp"
+#include "io/targets_reader.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/count_chain.hpp"
 #include "models/simulation.hpp"
@@ -207,6 +208,43 @@ BENCHMARK(BM_PeerChain)
     ->Args({2, 2, 0})
     ->Args({1, 2, 1})
     ->Args({2, 2, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The issue's own workload on the peers' chain: the 100 PSA draws of bench/peer_chain_psa.csv
+// (each a matrix P = expm(Q) of log-normal rates, as `attendsim run --draws-from`), one
+// replication each, at P pupils, on T threads (real time), on the individual engine (C = 0)
+// or the count-based path (C = 1). Args: threads, pupils, C; items = pupils x 36 x 100, so
+// T=2 / T=1 is the speed-up and items/s beside bench/numpy_peer_chain.py's figure (same
+// draws, same machine) is the ratio to NumPy.
+void BM_PeerChainPsa(benchmark::State& state) {
+  static const auto peer = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) +
+                                                                "/bench/peer_chain.toml");
+  auto cfg = peer;
+  cfg.run.count_based = state.range(2) != 0;
+  cfg.structure.population.pupils = static_cast<int>(state.range(1));
+  attendsim::models::RunOptions opt;
+  opt.threads = static_cast<int>(state.range(0));
+  opt.replications = 1;
+  opt.parameter_sets = attendsim::models::read_parameter_draws(
+      std::string(ATTENDSIM_SOURCE_DIR) + "/bench/peer_chain_psa.csv", cfg, opt.seed);
+  opt.draws = static_cast<int>(opt.parameter_sets.size());
+  const auto scenarios = attendsim::models::baseline_and_configured(cfg);
+  for (auto _ : state) {
+    const auto res = attendsim::models::run_experiment(cfg, scenarios, opt);
+    benchmark::DoNotOptimize(res.units.data());
+  }
+  const auto months = static_cast<std::int64_t>(cfg.structure.horizon_years) * 12;
+  state.SetItemsProcessed(state.iterations() * cfg.structure.population.pupils * months *
+                          opt.draws);
+}
+BENCHMARK(BM_PeerChainPsa)
+    ->Args({1, 100000, 0})
+    ->Args({2, 100000, 0})
+    ->Args({1, 100000, 1})
+    ->Args({2, 100000, 1})
+    ->Args({1, 1000000, 1})
+    ->Args({2, 1000000, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
