@@ -154,33 +154,50 @@ TEST(ReferralRule, ConfigReadsTheRuleAndRefusesIncompleteOnes) {
   EXPECT_THROW(parse("referral_rule = \"queue_decline\"\nqueue_half = 0"), std::exception);
 }
 
+namespace {
+
+/// A case book with `n` pupils in extensive absence waiting (pupils 0..n-1, in order), and the
+/// coordinator parameters of the CaseEnd tests: cases close after 20 regular months or 24 in
+/// all, and end otherwise with probability `p_end` a month.
+struct CaseEndBook {
+  attendsim::models::CoordinatorParams cp;
+  std::vector<attendsim::models::Pupil> pupils;
+  attendsim::models::detail::CaseBook book;
+  attendsim::models::ReplicationOutcome out = attendsim::models::detail::empty_outcome(24);
+  CaseEndBook(int n, double p_end, attendsim::StreamKey key)
+      : pupils(static_cast<std::size_t>(n)), book(attendsim::models::Allocation::fifo, key) {
+    cp.close_after_regular_months = 20;
+    cp.max_case_months = 24;
+    cp.p_case_end_per_month = p_end;
+    for (std::uint32_t i = 0; i < pupils.size(); ++i) {
+      pupils[i].state = 3;
+      pupils[i].status = attendsim::models::detail::kWaiting;
+      book.add_referral(i);
+    }
+  }
+  /// The case management of step t with n slots (every waiting pupil eligible).
+  void manage(int t, int slots) {
+    const double eligible[2] = {static_cast<double>(pupils.size()), 0};
+    book.manage(t, slots, cp, eligible, pupils.data(), out);
+  }
+};
+
+}  // namespace
+
 TEST(CaseEnd, EveryCaseEndsAfterItsFirstMonthAtOneAndNoneAtZero) {
   // The case book's other ends (p_case_end_per_month, docs/methods.md §4.7), by hand: 40
   // pupils in extensive absence wait, 40 slots; at step 0 all are admitted. At p = 1 every case
   // ends at the next month's management (its first month counted), at p = 0 none before
   // max_case_months.
   for (double pe : {0.0, 1.0}) {
-    attendsim::models::CoordinatorParams cp;
-    cp.close_after_regular_months = 20;
-    cp.max_case_months = 24;
-    cp.p_case_end_per_month = pe;
-    std::vector<attendsim::models::Pupil> pupils(40);
-    attendsim::models::detail::CaseBook book(attendsim::models::Allocation::fifo,
-                                             attendsim::StreamKey{1, 0, 0, 0, 0});
-    for (std::uint32_t i = 0; i < pupils.size(); ++i) {
-      pupils[i].state = 3;
-      pupils[i].status = attendsim::models::detail::kWaiting;
-      book.add_referral(i);
-    }
-    attendsim::models::ReplicationOutcome out = attendsim::models::detail::empty_outcome(24);
-    const double eligible[2] = {40, 0};
-    book.manage(0, 40, cp, eligible, pupils.data(), out);
-    EXPECT_EQ(out.cases_started[0], 40);
-    book.manage(1, 40, cp, eligible, pupils.data(), out);
+    CaseEndBook b(40, pe, attendsim::StreamKey{1, 0, 0, 0, 0});
+    b.manage(0, 40);
+    EXPECT_EQ(b.out.cases_started[0], 40);
+    b.manage(1, 40);
     int open = 0;
-    for (const auto& q : pupils) open += q.status == attendsim::models::detail::kInCase;
+    for (const auto& q : b.pupils) open += q.status == attendsim::models::detail::kInCase;
     EXPECT_EQ(open, pe == 0 ? 40 : 0) << pe;
-    EXPECT_EQ(out.open_cases[1], pe == 0 ? 40 : 0) << pe;
+    EXPECT_EQ(b.out.open_cases[1], pe == 0 ? 40 : 0) << pe;
   }
 }
 
@@ -188,27 +205,14 @@ TEST(CaseEnd, ChanceOfEndingInAMonthIsTheConfiguredOne) {
   // 4 000 open cases, p = 0.067: after one month's management the cases still open are
   // Binomial(4 000, 0.933) (each case's draw is its own, docs/methods.md §4.7): mean 3 732,
   // SE sqrt(4 000 x 0.067 x 0.933) = 15.8; within 4 SE. And a second month: 0.933^2 x 4 000.
-  attendsim::models::CoordinatorParams cp;
-  cp.close_after_regular_months = 20;
-  cp.max_case_months = 24;
-  cp.p_case_end_per_month = 0.067;
   const int n = 4000;
-  std::vector<attendsim::models::Pupil> pupils(n);
-  attendsim::models::detail::CaseBook book(attendsim::models::Allocation::fifo,
-                                           attendsim::StreamKey{5, 0, 2, 0, 0});
-  for (std::uint32_t i = 0; i < pupils.size(); ++i) {
-    pupils[i].state = 3;
-    pupils[i].status = attendsim::models::detail::kWaiting;
-    book.add_referral(i);
-  }
-  attendsim::models::ReplicationOutcome out = attendsim::models::detail::empty_outcome(24);
-  const double eligible[2] = {n, 0};
-  book.manage(0, n, cp, eligible, pupils.data(), out);
+  CaseEndBook b(n, 0.067, attendsim::StreamKey{5, 0, 2, 0, 0});
+  b.manage(0, n);
   const double p1 = 0.933, p2 = 0.933 * 0.933;
-  book.manage(1, n, cp, eligible, pupils.data(), out);
-  EXPECT_NEAR(out.open_cases[1], n * p1, 4 * std::sqrt(n * p1 * (1 - p1)));
-  book.manage(2, n, cp, eligible, pupils.data(), out);
-  EXPECT_NEAR(out.open_cases[2], n * p2, 4 * std::sqrt(n * p2 * (1 - p2)));
+  b.manage(1, n);
+  EXPECT_NEAR(b.out.open_cases[1], n * p1, 4 * std::sqrt(n * p1 * (1 - p1)));
+  b.manage(2, n);
+  EXPECT_NEAR(b.out.open_cases[2], n * p2, 4 * std::sqrt(n * p2 * (1 - p2)));
 }
 
 namespace {
