@@ -19,8 +19,8 @@ struct Words {
 const Words& words(Language lang) {
   static const Words sv{
       "Resultat per kön och årskurser", "mått",
-      "Medelvärde [95 % konfidensintervall] för alternativet ovan. Pojkar och flickor, och de "
-      "tre årskursgrupperna, summerar till totalen utom för väntetid, andelar och avkastning. "
+      "Medelvärde [95 % konfidensintervall] för alternativet ovan. Pojkar och flickor, och "
+      "årskursgrupperna, summerar till totalen utom för väntetid, andelar och avkastning. "
       "En elev räknas i den årskursgrupp där eleven gick när händelsen inträffade. Kostnaden "
       "fördelas efter påbörjade ärenden. Besparingen räknas i den grupp där den undvikna "
       "händelsen inträffar, till exempel i gymnasieskolan när en elev som fick stöd i årskurs 8 "
@@ -28,7 +28,7 @@ const Words& words(Language lang) {
       "flickor men inte per årskursgrupp."};
   static const Words en{
       "Results by gender and grade band", "metric",
-      "Mean [95 % confidence interval] for the option above. Boys and girls, and the three "
+      "Mean [95 % confidence interval] for the option above. Boys and girls, and the "
       "grade bands, add up to the total except for waits, shares and the return. A pupil counts "
       "in the grade band it was in when the event happened. The cost is shared out by cases "
       "started. A saving counts in the group where the avoided event happens, for example in "
@@ -39,6 +39,39 @@ const Words& words(Language lang) {
 
 constexpr Subgroup kColumns[] = {Subgroup::total,    Subgroup::boys,     Subgroup::girls,
                                  Subgroup::grade0_6, Subgroup::grade7_9, Subgroup::grade10_12};
+
+bool is_band(Subgroup g) {
+  return g == Subgroup::grade0_6 || g == Subgroup::grade7_9 || g == Subgroup::grade10_12;
+}
+
+/// The metrics that decide whether a grade band's column is shown: its pupil-months in each
+/// state and the table's own rows. A band whose values are all 0 (or undefined) held no
+/// pupil within the horizon (Mora's F-9 population has no upper secondary school) and had no
+/// event or saving counted in it: its column would be a row of zeros.
+std::vector<Metric> column_evidence() {
+  std::vector<Metric> ms = {Metric::pupil_months_regular, Metric::pupil_months_worrying,
+                            Metric::pupil_months_high, Metric::pupil_months_extensive};
+  for (const Metric m : subgroup_table_metrics()) ms.push_back(m);
+  return ms;
+}
+
+/// The sentence under the table naming the bands left out ("" when none is).
+std::string omitted_note(Language lang, const std::vector<Subgroup>& omitted) {
+  if (omitted.empty()) return "";
+  const bool sv = lang == Language::sv;
+  std::string names;
+  for (std::size_t i = 0; i < omitted.size(); ++i) {
+    if (i > 0) names += i + 1 == omitted.size() ? (sv ? " och " : " and ") : ", ";
+    names += subgroup_words(lang, omitted[i]);
+  }
+  if (sv)
+    return (omitted.size() == 1 ? "Kolumnen för " : "Kolumnerna för ") + names +
+           " visas inte: populationen har inga elever där under tidshorisonten, och inga "
+           "utfall eller besparingar räknas där.";
+  return "The " + names + (omitted.size() == 1 ? " column is" : " columns are") +
+         " not shown: the population has no pupils there within the horizon, and no outcome "
+         "or saving counts there.";
+}
 
 std::string interval(Language lang, double mean, double lo, double hi, int d) {
   if (!std::isfinite(mean)) return "–";
@@ -120,19 +153,30 @@ std::string subgroup_brief_section(const ExperimentResult& res, std::size_t scen
     if (c == '|') shown += '\\';
     shown += c;
   }
+  const std::size_t count = metric_count(scenario > 0);
+  std::vector<Subgroup> columns, omitted;
+  for (const Subgroup g : kColumns) {
+    bool held = !is_band(g);
+    for (const Metric m : column_evidence()) {
+      const auto& info = metric_info(m);
+      if (held || info.index() >= count) continue;
+      for (const double v : res.unit_values(scenario, g, info.index()))
+        held = held || (std::isfinite(v) && v != 0);
+    }
+    (held ? columns : omitted).push_back(g);
+  }
   std::ostringstream md;
   md << "## " << w.title << "\n\n"
      << (sv ? "Alternativ: " : "Option: ") << shown << "\n\n| " << w.metric;
-  for (const Subgroup g : kColumns) md << " | " << subgroup_words(lang, g);
+  for (const Subgroup g : columns) md << " | " << subgroup_words(lang, g);
   md << " |\n|---";
-  for (std::size_t i = 0; i < std::size(kColumns); ++i) md << "|---:";
+  for (std::size_t i = 0; i < columns.size(); ++i) md << "|---:";
   md << "|\n";
-  const std::size_t count = metric_count(scenario > 0);
   for (const Metric m : subgroup_table_metrics()) {
     const auto& info = metric_info(m);
     if (info.index() >= count) continue;  // money metrics: scenarios only
     md << "| " << info.label(sv);
-    for (const Subgroup g : kColumns) {
+    for (const Subgroup g : columns) {
       const auto values = res.unit_values(scenario, g, info.index());
       bool defined = false;  // e.g. a band's ROI, or a wait without cases: "–"
       for (const double v : values) defined = defined || std::isfinite(v);
@@ -147,7 +191,9 @@ std::string subgroup_brief_section(const ExperimentResult& res, std::size_t scen
     }
     md << " |\n";
   }
-  md << "\n" << w.note << "\n\n";
+  md << "\n" << w.note;
+  if (const auto note = omitted_note(lang, omitted); !note.empty()) md << " " << note;
+  md << "\n\n";
   return md.str();
 }
 
@@ -173,10 +219,35 @@ std::string subgroup_report_section(const nlohmann::json& summary,
   if (!subs.contains(name) || !subs[name].is_object()) return "";
   const Words& w = words(lang);
   const bool sv = lang == Language::sv;
+  // The summary.json object of one metric of one column (nullptr when absent).
+  const auto metric_of = [&](Subgroup g, const std::string& key) -> const nlohmann::json* {
+    if (g == Subgroup::total) {
+      const auto& sc = summary["scenarios"][name];
+      return sc.is_object() && sc.contains(key) ? &sc[key] : nullptr;
+    }
+    const auto& sg = subs[name];
+    const std::string gname(subgroup_name(g));
+    return sg.contains(gname) && sg[gname].is_object() && sg[gname].contains(key) ? &sg[gname][key]
+                                                                                  : nullptr;
+  };
+  std::vector<Subgroup> columns, omitted;
+  for (const Subgroup g : kColumns) {
+    bool held = !is_band(g);
+    for (const Metric m : column_evidence()) {
+      if (held) break;
+      const auto* obj = metric_of(g, std::string(metric_info(m).name));
+      if (obj == nullptr) continue;
+      for (const char* k : {"mean", "ci_low", "ci_high"}) {
+        const double v = field(*obj, k);
+        held = held || (std::isfinite(v) && v != 0);
+      }
+    }
+    (held ? columns : omitted).push_back(g);
+  }
   std::ostringstream h;
   h << "<h2>" << svg::escape(w.title) << "</h2><p>" << (sv ? "Alternativ: " : "Option: ")
     << svg::escape(label_of(name)) << "</p><table><tr><th>" << svg::escape(w.metric) << "</th>";
-  for (const Subgroup g : kColumns) h << "<th>" << svg::escape(subgroup_words(lang, g)) << "</th>";
+  for (const Subgroup g : columns) h << "<th>" << svg::escape(subgroup_words(lang, g)) << "</th>";
   h << "</tr>";
   for (const Metric m : subgroup_table_metrics()) {
     const auto& info = metric_info(m);
@@ -184,17 +255,8 @@ std::string subgroup_report_section(const nlohmann::json& summary,
     bool any = false;
     std::ostringstream row;
     row << "<tr><td>" << svg::escape(std::string(info.label(sv))) << "</td>";
-    for (const Subgroup g : kColumns) {
-      const nlohmann::json* obj = nullptr;
-      if (g == Subgroup::total) {
-        const auto& sc = summary["scenarios"][name];
-        if (sc.is_object() && sc.contains(key)) obj = &sc[key];
-      } else {
-        const auto& sg = subs[name];
-        const std::string gname(subgroup_name(g));
-        if (sg.contains(gname) && sg[gname].is_object() && sg[gname].contains(key))
-          obj = &sg[gname][key];
-      }
+    for (const Subgroup g : columns) {
+      const nlohmann::json* obj = metric_of(g, key);
       std::string cell = "–";
       if (obj) {
         cell = interval(lang, field(*obj, "mean"), field(*obj, "ci_low"), field(*obj, "ci_high"),
@@ -206,7 +268,10 @@ std::string subgroup_report_section(const nlohmann::json& summary,
     row << "</tr>";
     if (any) h << row.str();
   }
-  h << "</table><p class=\"note\">" << svg::escape(w.note) << "</p>\n";
+  std::string note = w.note;
+  if (const auto omitted_text = omitted_note(lang, omitted); !omitted_text.empty())
+    note += " " + omitted_text;
+  h << "</table><p class=\"note\">" << svg::escape(note) << "</p>\n";
   return h.str();
 }
 

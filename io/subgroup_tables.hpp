@@ -1,11 +1,14 @@
 #pragma once
 /// The table "by gender and grade band" of decision.md and of the report: the key metrics of
-/// one scenario for the total, boys, girls and the three grade bands (analysis/metrics.hpp,
+/// one scenario for the total, boys, girls and the grade bands (analysis/metrics.hpp,
 /// Subgroup), in Swedish or English. Its own file, so that the brief's and the report's other
 /// sections can change beside it.
 ///
 /// The scenario shown is the recommended one, else the compared scenario with the highest
 /// mean net benefit (the one a steering group looks at when nothing is recommended).
+/// A grade band whose pupil-months and table values are all 0 (no pupil there within the
+/// horizon, as in a population of grades 0-9) is left out, and a sentence under the table says
+/// which and why.
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>

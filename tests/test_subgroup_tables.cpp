@@ -92,4 +92,55 @@ TEST(SubgroupTables, InTheBriefInBothLanguages) {
     EXPECT_NE(en.find(part), std::string::npos) << part << "\n" << en;
 }
 
+TEST(SubgroupTables, ABandWithoutPupilsIsLeftOutAndSaidSo) {
+  // Mora's population is grades 0-9 (configs/mora_2019.toml, grade_max = 9, a four-year
+  // horizon, grade_max's pupils leave): no pupil is ever in grades 10-12, so nothing can be
+  // counted there and the upper secondary column would be a row of zeros. The brief and the
+  // report leave it out and say why; grades 0-6 and 7-9 stay. (Uppsala 2020's grades 0-12 keep
+  // all three bands: the test above.)
+  auto text = testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "mora_2019.toml");
+  text = testsupport::set_key(text, "population", "pupils", "1500");
+  const auto cfg = parse_model_config(attendsim::config::Document::parse(text, "mora.toml"));
+  ASSERT_LE(cfg.structure.population.grade_max, 9);
+  RunOptions opt;
+  opt.seed = 5;
+  opt.replications = 3;
+  opt.threads = 2;
+  const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
+  const auto rep = analyse_comparison(cfg, res);
+  const auto sv = decision_markdown(cfg, res, rep, Language::sv);
+  EXPECT_NE(sv.find("| mått | totalt | pojkar | flickor | förskoleklass–åk 6 | åk 7–9 |\n"),
+            std::string::npos)
+      << sv;
+  EXPECT_NE(sv.find("Kolumnen för gymnasieskolan visas inte: populationen har inga elever där"),
+            std::string::npos)
+      << sv;
+  const auto en = decision_markdown(cfg, res, rep, Language::en);
+  EXPECT_NE(en.find("| metric | total | boys | girls | grades 0–6 | grades 7–9 |\n"),
+            std::string::npos)
+      << en;
+  EXPECT_NE(en.find("The upper secondary column is not shown"), std::string::npos) << en;
+
+  // The report reads summary.json: a band whose every value is 0 is left out the same way,
+  // one with a value kept.
+  using nlohmann::json;
+  const json zero = {{"mean", 0.0}, {"ci_low", 0.0}, {"ci_high", 0.0}};
+  const json some = {{"mean", 3.0}, {"ci_low", 1.0}, {"ci_high", 5.0}};
+  json summary;
+  summary["scenarios"]["team"]["cases_started"] = some;
+  for (const char* g : {"boys", "girls", "grade7_9", "grade10_12"})
+    summary["subgroups"]["team"][g]["cases_started"] = some;
+  summary["subgroups"]["team"]["grade0_6"]["cases_started"] = zero;
+  summary["subgroups"]["team"]["grade0_6"]["pupil_months_regular"] = zero;
+  const auto label = [](const std::string&) { return std::string("team"); };
+  const auto html = subgroup_report_section(summary, std::nullopt, label, Language::sv);
+  EXPECT_EQ(html.find("<th>förskoleklass–åk 6</th>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<th>åk 7–9</th><th>gymnasieskolan</th></tr>"), std::string::npos) << html;
+  EXPECT_NE(html.find("Kolumnen för förskoleklass–åk 6 visas inte"), std::string::npos) << html;
+  summary["subgroups"]["team"]["grade0_6"]["pupil_months_regular"] = some;
+  const auto kept = subgroup_report_section(summary, std::nullopt, label, Language::sv);
+  EXPECT_NE(kept.find("<th>förskoleklass–åk 6</th>"), std::string::npos) << kept;
+  EXPECT_EQ(kept.find("visas inte"), std::string::npos) << kept;
+}
+
 }  // namespace
