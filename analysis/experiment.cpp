@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <oneapi/tbb/parallel_for.h>
 
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/count_chain.hpp"
@@ -175,11 +176,20 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         if (from_baseline) record_baseline(p, key, record, /*keep_high_months=*/false);
         ReplicationOutcome base, counted;
         if (counts) counted = simulate_counts(p, key);
+        // The hybrid's scenarios with a case slot are independent runs on the same key: taken
+        // in parallel within the unit (each into its own slot, so the bytes do not depend on
+        // the thread count), which uses the threads when a run has fewer units than threads.
+        std::vector<ReplicationOutcome> hybrid_runs(hybrid ? scenarios.size() : 0);
+        if (hybrid) {
+          oneapi::tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
+            if (s == 0 || has_cases[s]) hybrid_runs[s] = simulate_hybrid(p, scenarios[s], key);
+          });
+        }
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
           ReplicationOutcome o = counts && s == 0 ? std::move(counted)
                                  : s > 0 && (counts || !has_cases[s])
                                      ? idle_scenario(base, scenarios[s])
-                                 : hybrid         ? simulate_hybrid(p, scenarios[s], key)
+                                 : hybrid         ? std::move(hybrid_runs[s])
                                  : !from_baseline ? simulate(p, scenarios[s], key)
                                  : s == 0         ? record.outcome
                                                   : simulate_from_baseline(record, p, scenarios[s]);
