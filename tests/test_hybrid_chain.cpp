@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/random/binomial_distribution.hpp>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include "io/config_schema.hpp"
 #include "models/hybrid_chain.hpp"
 #include "sim/config.hpp"
+#include "sim/counter_stream.hpp"
 #include "sim/error.hpp"
 #include "sim/statistics.hpp"
 #include "support.hpp"
@@ -204,6 +206,8 @@ TEST(HybridChain, CommonRandomNumbersShrinkTheDifferenceSE) {
     const auto m = res.metric_index(name);
     const double paired = attendsim::summarise(attendsim::models::paired_values(res, 1, 0, m)).se;
     const double unpaired = attendsim::models::unpaired_se(res, 1, 0, m);
+    std::cout << "[hybrid CRN] " << name << ": paired se " << paired << ", unpaired se " << unpaired
+              << "\n";
     EXPECT_GT(paired, 0.0) << name;
     EXPECT_LE(5.0 * paired, unpaired)
         << name << ": paired se " << paired << " unpaired se " << unpaired;
@@ -277,4 +281,66 @@ TEST(HybridChain, SwitchRefusesTransitionsInEveryMonthWithCoordinators) {
   std::string ok =
       set_key(hybrid_test_config(1000, 2), "simulation", "horizon_years", "2\ncount_based = true");
   EXPECT_NO_THROW((void)hybrid_test_parse(ok));
+}
+
+TEST(HybridChain, InitialPopulationDrawsFromTheDocumentedStream) {
+  // docs/methods.md §2.2 and §4.12: the cells' draws are the counter stream
+  // {seed, d, r, "coun" = 0x636f756e, 1}, items 2^20 cell + j at step 2^32 - 1 for the initial
+  // population (cell = the grade index): girls Binomial(n, share_girls), then per gender (girls
+  // first) the state by conditional binomials on the initial distribution. Drawn here by hand
+  // with Boost's binomial on that stream, and read back from the run as the girls and boys ever
+  // in high or extensive absence: with rows that never move a pupil from regular or worrying
+  // into high or extensive, and one fixed grade, those are the initial population's.
+  std::string t = hybrid_test_config(5000, 1);
+  t = set_key(t, "population", "grade_min", "7");
+  t = set_key(t, "population", "grade_max", "7");
+  t = set_key(t, "population", "grade_progression", "false");
+  t = set_key(t, "population.gender", "worrying_mult_boys", "1.0");
+  t = set_key(t, "population.gender", "worrying_mult_girls", "1.0");
+  t = set_key(t, "population.gender", "high_ratio_girls_vs_boys_grade7_12", "1.0");
+  t = set_key(t, "population.gender", "extensive_ratio_girls_vs_boys", "1.0");
+  t = set_key(t, "transitions.grade7_9", "regular", "[0.97, 0.03, 0.0, 0.0]");
+  t = set_key(t, "transitions.grade7_9", "worrying", "[0.3, 0.7, 0.0, 0.0]");
+  const auto cfg = hybrid_test_parse(t);
+  const auto p = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  for (const std::uint64_t r : {0U, 1U, 2U}) {
+    const auto o = attendsim::models::simulate_hybrid(
+        p, attendsim::models::baseline_and_configured(cfg)[1], {11, 0, r, 0, 0});
+    const attendsim::CounterStream s({11, 0, r, 0x636f756eU, 1});
+    struct Bits {
+      using result_type = std::uint64_t;
+      const attendsim::CounterStream* s;
+      std::uint64_t j = 0;
+      static constexpr result_type min() { return 0; }
+      static constexpr result_type max() { return ~result_type{0}; }
+      result_type operator()() { return s->at(j++, 0xffffffffU); }
+    } bits{&s};
+    const auto binom = [&](std::int64_t n, double q) -> std::int64_t {
+      if (n <= 0 || q <= 0) return 0;
+      if (q >= 1) return n;
+      return boost::random::binomial_distribution<std::int64_t, double>(n, q)(bits);
+    };
+    const double two32 = 4294967296.0;
+    const std::int64_t girls = binom(5000, std::ceil(0.49 * two32) / two32);
+    // The initial distribution of grades 7-9 with the gender factors at 1 (§4.1), as 32-bit
+    // thresholds ceil(c 2^32) of its cumulative form.
+    const double w = 0.085, h = 0.070, x = 0.015, r0 = 1.0 - w - h - x;
+    const double th[3] = {std::ceil(r0 * two32), std::ceil((r0 + w) * two32),
+                          std::ceil((r0 + w + h) * two32)};
+    std::int64_t ever[2] = {0, 0};
+    for (const int g : {1, 0}) {
+      std::int64_t n = g == 1 ? girls : 5000 - girls;
+      double below = 0;
+      for (int k = 0; k < 3; ++k) {
+        const std::int64_t j = binom(n, (th[k] - below) / (two32 - below));
+        if (k == 2) ever[g] += j;
+        n -= j;
+        below = th[k];
+      }
+      ever[g] += n;  // extensive
+    }
+    EXPECT_EQ(o.eligible_pupils[1], static_cast<double>(ever[1])) << "replication " << r;
+    EXPECT_EQ(o.eligible_pupils[0], static_cast<double>(ever[0])) << "replication " << r;
+    EXPECT_GT(ever[0] + ever[1], 300);  // about 8.5 % of 5000
+  }
 }
