@@ -89,6 +89,9 @@ HybridMeanSe hybrid_mean_se(const std::vector<double>& v) {
 TEST(HybridChain, AgreesWithTheIndividualEngineOverATableOfConfigs) {
   // Each config is run with [simulation] count_based = true (the hybrid) and false (the
   // individual engine), the baseline and one staffing of the ladder, on independent seeds.
+  // Of 2 025 comparisons at 4 SE one may fail by chance when either engine's draws change (of
+  // four seed pairs tried, one had a month at 4.1 SE): check such a failure with more
+  // replications before suspecting the hybrid (800 put every month within 2.2 SE).
   struct Case {
     std::string name;
     std::string scenario;
@@ -168,9 +171,9 @@ TEST(HybridChain, AgreesWithTheIndividualEngineOverATableOfConfigs) {
             << c.name << ", scenario " << scenarios[s].name << ", " << name;
         ++checked;
       }
-      // Occupancy by state in September, June, July and August of year 1 and the last month.
+      // Occupancy by state in every month.
       const int steps = hyb.steps;
-      for (const int step : {0, 9, 10, 11, 21, steps - 1}) {
+      for (int step = 0; step < steps; ++step) {
         for (int st = 0; st < 5; ++st) {
           std::vector<double> a, b;
           const auto k = static_cast<std::size_t>(step * 5 + st);
@@ -183,7 +186,7 @@ TEST(HybridChain, AgreesWithTheIndividualEngineOverATableOfConfigs) {
       }
     }
   }
-  EXPECT_EQ(checked, 5 * (2 * (21 + 30) + 3));
+  EXPECT_EQ(checked, 5 * (2 * (21 + 36 * 5) + 3));
   std::cout << "[hybrid vs individual] " << checked << " comparisons in "
             << testsupport::seconds_since(t0) << " s\n";
 }
