@@ -42,6 +42,7 @@ class HybridSimulator {
                       "population.pupils_by_grade must sum to population.pupils");
     ATTENDSIM_REQUIRE(steps_ > 0 && steps_ < 65535, "horizon must be 1..5000 years");
     leave_p_ = static_cast<double>(rules_.leave_bits()) * 0x1p-32;
+    all_months_ = p.transitions.months == TransitionMonths::all;
     block_.resize(kChunkPupils);
   }
 
@@ -246,13 +247,61 @@ class HybridSimulator {
     out_.occupancy[static_cast<std::size_t>(t)][kLeft] = static_cast<std::uint32_t>(left_);
   }
 
-  /// Adds a summer step's states (individuals and cells) to its occupancy row.
-  void finish_summer_occupancy(int t, std::array<std::uint32_t, kStates> occ) {
+  /// n pupils of a cell (gender x, state s, eligibility e), now in grade index g, into the
+  /// cells after summer month m (July or August). Under TransitionMonths::all they take the
+  /// month's transition on the table's row of g's band (no seasonal multiplier, leaving by
+  /// state included, §4.9); a move into high or extensive makes an individual (counted in
+  /// `tally`; no detection, schools being closed, and not a school month in extensive absence).
+  /// Otherwise they stay in state s.
+  void summer_place(CellBits& bits, int g, int x, int s, int e, std::int64_t n, int m,
+                    MonthTally& tally) {
+    if (n == 0) return;
+    if (!all_months_) {
+      next_[index(g, x, s, e)] += n;
+      return;
+    }
+    const int band = band_of_index(g);
+    const auto moved = multinomial(bits, n, rules_.table().bits(band, s, 0, m));
+    left_ += moved[kLeft];
+    for (int ns = 0; ns < kAttendanceStates; ++ns) {
+      const std::int64_t j = moved[static_cast<std::size_t>(ns)];
+      if (j == 0) continue;
+      if (ns < kCellStates) {
+        next_[index(g, x, ns, e)] += j;  // counted with the cells
+        continue;
+      }
+      tally.occ[subgroup_cell(x, band)][ns] += static_cast<std::uint32_t>(j);
+      for (std::int64_t i = 0; i < j; ++i) pupils_.push_back(individual(g, x, e, ns));
+    }
+  }
+
+  /// A summer step's occupancy row and sustained returns: the individuals' states (in `occ`
+  /// from year_end or new_school_year, or in `tally` from summer_step), the new individuals'
+  /// (in either), the cells' and the pupils left.
+  void finish_summer(int t, const std::array<std::uint32_t, kStates>& occ, MonthTally& tally) {
+    for (auto& o : tally.occ) o[kLeft] = 0;  // left_ counts them
+    add_summer_tally(tally, t, out_);
+    auto& row = out_.occupancy[static_cast<std::size_t>(t)];
+    for (int s = 0; s < kAttendanceStates; ++s) row[s] += occ[static_cast<std::size_t>(s)];
     each_cell([&](std::size_t c, int, int, int s, int) {
-      occ[static_cast<std::size_t>(s)] += static_cast<std::uint32_t>(cells_[c]);
+      row[static_cast<std::size_t>(s)] += static_cast<std::uint32_t>(cells_[c]);
     });
-    occ[kLeft] = static_cast<std::uint32_t>(left_);
-    out_.occupancy[static_cast<std::size_t>(t)] = occ;
+    row[kLeft] = static_cast<std::uint32_t>(left_);
+  }
+
+  /// An individual's July or August: under TransitionMonths::all PupilRules::summer_step (the
+  /// month's events, then a transition), else year_end or new_school_year.
+  void summer_individual(std::size_t i, std::uint64_t x, int t, bool july,
+                         std::array<std::uint32_t, kStates>& occ, MonthTally& tally) {
+    if (all_months_) {
+      Pupil q = pupils_[i];
+      rules_.summer_step(q, x, rules_.summer_month_constants(t), tally, out_);
+      pupils_[i] = q;
+    } else if (july) {
+      rules_.year_end(pupils_[i], x, t, out_, occ);
+    } else {
+      rules_.new_school_year(pupils_[i], x, t, out_, occ);
+    }
   }
 
   /// July (§4.9): the individuals by PupilRules::year_end; a cell's pupils leave, those in
@@ -263,8 +312,9 @@ class HybridSimulator {
     const bool expected = o.terminal_events == TerminalEvents::expected;
     const auto ts = static_cast<std::size_t>(t);
     std::array<std::uint32_t, kStates> occ{};
+    MonthTally tally;
     each_individual(t, pupils_.size(), [&](std::size_t i, std::uint64_t x) {
-      rules_.year_end(pupils_[i], x, t, out_, occ);
+      summer_individual(i, x, t, true, occ, tally);
     });
     std::fill(next_.begin(), next_.end(), 0);
     each_cell([&](std::size_t c, int g, int x, int s, int e) {
@@ -286,8 +336,8 @@ class HybridSimulator {
         const std::int64_t made = binomial(bits, stay, pe);
         const double n_el = expected ? stays * pe : static_cast<double>(made);
         count([&](OutcomeCounts& k) { k.eligible_upper_secondary += n_el; });
-        next_[index(g, x, s, 1)] += made;
-        next_[index(g, x, s, 0)] += stay - made;
+        summer_place(bits, g, x, s, 1, made, kJulyStep, tally);
+        summer_place(bits, g, x, s, 0, stay - made, kJulyStep, tally);
         return;
       }
       if (grade == 12) {
@@ -305,10 +355,10 @@ class HybridSimulator {
           out_.events.noncompletions[ts] += static_cast<double>(stay - done);
         }
       }
-      next_[c] += stay;
+      summer_place(bits, g, x, s, e, stay, kJulyStep, tally);
     });
     cells_.swap(next_);
-    finish_summer_occupancy(t, occ);
+    finish_summer(t, occ, tally);
   }
 
   /// August (§4.9): the individuals by PupilRules::new_school_year (an individual finishing
@@ -318,8 +368,9 @@ class HybridSimulator {
   void august(int t) {
     const auto& pop = p_.population;
     std::array<std::uint32_t, kStates> occ{};
+    MonthTally tally;
     each_individual(t, pupils_.size(), [&](std::size_t i, std::uint64_t x) {
-      rules_.new_school_year(pupils_[i], x, t, out_, occ);
+      summer_individual(i, x, t, false, occ, tally);
     });
     std::fill(next_.begin(), next_.end(), 0);
     std::int64_t entrants[kGenders] = {0, 0};
@@ -332,9 +383,9 @@ class HybridSimulator {
       left_ += leaving;
       const std::int64_t stay = n - leaving;
       if (!pop.grade_progression) {
-        next_[c] += stay;
+        summer_place(bits, g, x, s, e, stay, kAugustStep, tally);
       } else if (g < grades_ - 1) {
-        next_[index(g + 1, x, s, e)] += stay;
+        summer_place(bits, g + 1, x, s, e, stay, kAugustStep, tally);
       } else {
         count_cell_exit(year, pop.grade_min + g + 1, x, band_of_index(g), s, e, stay);
         if (pop.new_cohort_each_year) {
@@ -363,7 +414,7 @@ class HybridSimulator {
       }
     }
     cells_.swap(next_);
-    finish_summer_occupancy(t, occ);
+    finish_summer(t, occ, tally);
   }
 
   const ModelParams& p_;
@@ -376,6 +427,7 @@ class HybridSimulator {
   CounterStream initial_draws_;  ///< the initial individuals' months in state and eligibility
   CounterStream draws_;          ///< the individuals' pupil-month draws, item = id
   CounterStream order_;          ///< referral-order priorities, item = id
+  bool all_months_ = false;      ///< TransitionMonths::all
   double leave_p_ = 0;
   std::int64_t left_ = 0;  ///< pupils who have left (cells and individuals)
   std::vector<std::int64_t> cells_, next_;
@@ -387,11 +439,8 @@ class HybridSimulator {
 
 }  // namespace
 
-std::string hybrid_unsupported(const ModelParams& params) {
-  if (params.transitions.months == TransitionMonths::all)
-    return "[transitions] months = \"all\" with coordinators (the hybrid of cells and "
-           "individuals steps July and August without transitions)";
-  return {};
+std::string hybrid_unsupported(const ModelParams&) {
+  return {};  // every config the individual engine runs (docs/methods.md §4.12)
 }
 
 std::string count_based_unsupported(const ModelParams& params) {

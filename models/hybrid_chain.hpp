@@ -38,7 +38,7 @@ inline constexpr std::uint32_t kHybridPurpose = 0x68796272U;  // "hybr"
 inline constexpr std::uint64_t kHybridCellSub = 1;
 
 /// Empty when simulate_hybrid represents `params` exactly in distribution; otherwise what it
-/// cannot represent (transitions in July and August).
+/// cannot represent (at present nothing the individual engine runs).
 std::string hybrid_unsupported(const ModelParams& params);
 
 /// What `[simulation] count_based = true` cannot represent for `params`: the count path's
