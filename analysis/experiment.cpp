@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <oneapi/tbb/parallel_for.h>
 
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/count_chain.hpp"
+#include "models/hybrid_chain.hpp"
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
@@ -131,10 +133,15 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   }
   const std::size_t n_units =
       static_cast<std::size_t>(opt.draws) * static_cast<std::size_t>(opt.replications);
+  // [simulation] count_based: without coordinators the count path (every scenario is the
+  // baseline's run); with them the hybrid of cells and individuals (models/hybrid_chain.hpp),
+  // which computes every metric.
+  const bool hybrid = cfg.run.count_based && params[0].coordinators.enabled;
+  const bool counts_only = cfg.run.count_based && !hybrid;
   const std::vector<Metric> not_computed =
-      cfg.run.count_based ? count_path_not_computed() : std::vector<Metric>{};
+      counts_only ? count_path_not_computed() : std::vector<Metric>{};
   const std::vector<Metric> not_computed_in_subgroups =
-      cfg.run.count_based ? count_path_not_computed_in_subgroups() : std::vector<Metric>{};
+      counts_only ? count_path_not_computed_in_subgroups() : std::vector<Metric>{};
   constexpr double kNotComputed = std::numeric_limits<double>::quiet_NaN();
   ProgressBar bar(n_units, "simulating", opt.progress);
   // Split across the ranks of an mpirun (sim/work_split.hpp); gathered in unit order.
@@ -159,18 +166,30 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         // On the count-based path (no coordinators: every scenario is the baseline's run
         // with its own FTE series, as idle_scenario) the replication is simulated once, by
         // cells, and serves every scenario.
-        const bool counts = cfg.run.count_based;
-        // The record's replay steps summers without transitions (models/baseline/).
-        const bool from_baseline = opt.from_baseline && any_cases && !counts &&
+        const bool counts = counts_only;
+        // The record's replay steps summers without transitions (models/baseline/). The
+        // hybrid simulates every scenario with a case slot in full: its cells are the same in
+        // every scenario and its individuals keep their ids (common random numbers).
+        const bool from_baseline = opt.from_baseline && any_cases && !cfg.run.count_based &&
                                    p.transitions.months == TransitionMonths::school;
         // Every scenario has the record's detection parameters: no high months needed.
         if (from_baseline) record_baseline(p, key, record, /*keep_high_months=*/false);
         ReplicationOutcome base, counted;
         if (counts) counted = simulate_counts(p, key);
+        // The hybrid's scenarios with a case slot are independent runs on the same key: taken
+        // in parallel within the unit (each into its own slot, so the bytes do not depend on
+        // the thread count), which uses the threads when a run has fewer units than threads.
+        std::vector<ReplicationOutcome> hybrid_runs(hybrid ? scenarios.size() : 0);
+        if (hybrid) {
+          oneapi::tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
+            if (s == 0 || has_cases[s]) hybrid_runs[s] = simulate_hybrid(p, scenarios[s], key);
+          });
+        }
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
           ReplicationOutcome o = counts && s == 0 ? std::move(counted)
                                  : s > 0 && (counts || !has_cases[s])
                                      ? idle_scenario(base, scenarios[s])
+                                 : hybrid         ? std::move(hybrid_runs[s])
                                  : !from_baseline ? simulate(p, scenarios[s], key)
                                  : s == 0         ? record.outcome
                                                   : simulate_from_baseline(record, p, scenarios[s]);

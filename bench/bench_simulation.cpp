@@ -19,6 +19,7 @@
 #include "io/targets_reader.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/count_chain.hpp"
+#include "models/hybrid_chain.hpp"
 #include "models/simulation.hpp"
 #include "sim/streams.hpp"
 
@@ -154,6 +155,34 @@ void BM_NationalIndividual(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
 }
 BENCHMARK(BM_NationalIndividual)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// BM_SwedenScenario/1: one five-year replication of configs/sweden.toml's configured scenario
+// (the nation as one population, 355.5 + 7 FTE for three years) on the hybrid of the
+// count-based path (models/hybrid_chain.hpp); /0 the same on the individual engine in full.
+// Items = pupil-months represented.
+const attendsim::models::ModelConfig& sweden() {
+  static const auto cfg = attendsim::models::load_model_config(std::string(ATTENDSIM_SOURCE_DIR) +
+                                                               "/configs/sweden.toml");
+  return cfg;
+}
+
+void BM_SwedenScenario(benchmark::State& state) {
+  const auto& cfg = sweden();
+  const auto params = attendsim::models::realise(cfg, cfg.parameters.base_values());
+  const auto scenario = attendsim::models::baseline_and_configured(cfg)[1];
+  const bool hybrid = state.range(0) != 0;
+  std::uint64_t rep = 0;
+  std::uint64_t pupil_months = 0;
+  for (auto _ : state) {
+    const attendsim::StreamKey key{1, 0, rep++, 0, 0};
+    auto out = hybrid ? attendsim::models::simulate_hybrid(params, scenario, key)
+                      : attendsim::models::simulate(params, scenario, key);
+    pupil_months += out.pupil_months_simulated;
+    benchmark::DoNotOptimize(out.pupil_months);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(pupil_months));
+}
+BENCHMARK(BM_SwedenScenario)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_Experiment(benchmark::State& state) {
   const auto& cfg = reference();

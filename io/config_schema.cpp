@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "models/count_chain.hpp"
+#include "models/hybrid_chain.hpp"
 #include "models/policies/allocation_policy.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
@@ -398,7 +399,7 @@ namespace {
 
 /// A PSA draw on the count-based path must be one it can represent, not only the base case:
 /// each uncertain parameter is put at the quantiles 1e-6, 0.5 and 1 - 1e-6 of its
-/// distribution (the others at base), and a value count_path_unsupported refuses stops the
+/// distribution (the others at base), and a value count_based_unsupported refuses stops the
 /// reading at the parameter's file, line and key. The refused values are points (a relapse
 /// multiplier other than 1) or lower bounds (a repeat probability above 0), so a
 /// distribution that reaches one does so at one of these quantiles.
@@ -415,7 +416,7 @@ void check_count_path_draws(const ModelConfig& cfg) {
       } catch (const PreconditionError&) {
         continue;  // a value the draw checks refuse anyway
       }
-      if (const auto why = count_path_unsupported(drawn); !why.empty()) {
+      if (const auto why = count_based_unsupported(drawn); !why.empty()) {
         ATTENDSIM_INPUT_ERROR(par.file << ":" << par.line << ": key '" << par.path
                                        << "': its distribution " << par.dist->describe()
                                        << " reaches " << values[i]
@@ -873,12 +874,9 @@ ModelConfig parse_model_config(const config::Document& doc) {
     throw InputError(cfg.file + ": invalid configuration: " + e.what());
   }
   if (cfg.run.count_based) {  // docs/methods.md §4.12: what the count-based path covers
+    // With coordinators the hybrid of cells and individuals (models/hybrid_chain.hpp).
     auto t = root.table("simulation");
-    if (base.coordinators.enabled)
-      t.fail("count_based",
-             "the count-based path covers runs without coordinators only (set [coordinators] "
-             "enabled = false, or count_based = false)");
-    if (const auto why = count_path_unsupported(base); !why.empty())
+    if (const auto why = count_based_unsupported(base); !why.empty())
       t.fail("count_based", "the count-based path cannot represent " + why);
     check_count_path_draws(cfg);
   }

@@ -8,6 +8,7 @@
 
 #include "io/csv_fields.hpp"
 #include "models/count_chain.hpp"
+#include "models/hybrid_chain.hpp"
 #include "sim/error.hpp"
 #include "sim/input_file.hpp"
 #include "sim/output.hpp"
@@ -144,7 +145,7 @@ void check_count_path_row(const ModelConfig& cfg, std::vector<double> drawn,
                           const std::string& file, int line) {
   auto unsupported = [&cfg](const std::vector<double>& v) {
     try {
-      return count_path_unsupported(realise(cfg, v));
+      return count_based_unsupported(realise(cfg, v));
     } catch (const PreconditionError&) {
       return std::string();  // a draw the run's own checks refuse, as without the switch
     }
