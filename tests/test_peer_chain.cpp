@@ -155,12 +155,12 @@ TEST(PeerChain, CountPathRunsThePeerChainConfig) {
   for (const auto& u : res.units) {
     EXPECT_EQ(u.occupancy[0], u.occupancy[1]);  // one count-based run serves both scenarios
     float left = 0;
-    for (std::size_t t = 0; t < 36; ++t) {
+    for (std::size_t step = 0; step < 36; ++step) {
       double sum = 0;
-      for (std::size_t s = 0; s < kStates; ++s) sum += u.occupancy[0][t * kStates + s];
-      EXPECT_EQ(sum, 20000.0) << t;
-      EXPECT_GE(u.occupancy[0][t * kStates + kStates - 1], left) << t;
-      left = u.occupancy[0][t * kStates + kStates - 1];
+      for (std::size_t s = 0; s < kStates; ++s) sum += u.occupancy[0][step * kStates + s];
+      EXPECT_EQ(sum, 20000.0) << step;
+      EXPECT_GE(u.occupancy[0][step * kStates + kStates - 1], left) << step;
+      left = u.occupancy[0][step * kStates + kStates - 1];
     }
     EXPECT_GT(left, 0.0f);
   }
