@@ -390,13 +390,15 @@ TEST(Hostile, StaleTemporaryFoldersOfDeadProcessesAreRemoved) {
 namespace {
 
 /// Starts `attendsim run` in the background, waits until its temporary folder is there,
-/// sends `sig` and returns how it ended.
+/// sends `sig` and returns how it ended. The run is long (20 000 replications of the small
+/// config, about 12 s at 0.6 ms each on one thread), so that the signal 200 ms after the
+/// folder appears finds it running on a fast or a quiet machine.
 int kill_mid_run(const fs::path& d, const std::string& cfg, int sig) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const std::string out = (d / "out").string();
     ::execl(ATTENDSIM_BINARY, ATTENDSIM_BINARY, "run", cfg.c_str(), "--out", out.c_str(), "--quiet",
-            "--threads", "1", "--replications", "400", static_cast<char*>(nullptr));
+            "--threads", "1", "--replications", "20000", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   bool seen = false;
