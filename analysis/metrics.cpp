@@ -264,6 +264,12 @@ std::vector<Metric> count_path_not_computed() {
   return out;
 }
 
+std::optional<Metric> wait_count(Metric m) {
+  if (m == Metric::mean_wait_months) return Metric::referrals;
+  if (m == Metric::mean_wait_admitted_months) return Metric::cases_started;
+  return std::nullopt;
+}
+
 std::vector<Metric> count_path_not_computed_in_subgroups() {
   return {Metric::cost_sek, Metric::net_benefit_sek, Metric::roi};
 }

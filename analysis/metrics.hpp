@@ -139,6 +139,13 @@ std::vector<Metric> count_path_not_computed();
 /// neither of which the path has.
 std::vector<Metric> count_path_not_computed_in_subgroups();
 
+/// The count whose 0 leaves a mean wait with nobody to average over, for the waits the metric
+/// table sets to 0 then (docs/methods.md §4.8): mean_wait_months -> referrals (every queued
+/// pupil was referred), mean_wait_admitted_months -> cases_started; nullopt for any other
+/// metric. A report shows such a wait as "–" (not applicable: nobody waited, e.g. the baseline
+/// or a scenario without a programme), not as 0.
+std::optional<Metric> wait_count(Metric m);
+
 /// Subgroups of the metrics: the total, each gender and each grade band (the band a pupil
 /// was in when the counted event happened). Output order; "total" is the whole population.
 enum class Subgroup : std::uint8_t { total, boys, girls, grade0_6, grade7_9, grade10_12 };

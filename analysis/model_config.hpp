@@ -129,6 +129,9 @@ struct ModelConfig {
   FundTerms fund;   ///< optional [fund] table
   CompareSpec compare;
   std::vector<Municipality> municipalities;  ///< empty: the config is one population
+  /// Where [coordinators] enabled is written, "FILE:LINE" ("FILE" when the line is unknown),
+  /// for a command that needs a programme to name it (compare refuses enabled = false).
+  std::string coordinators_enabled_at;
 };
 
 /// The scenarios `attendsim compare` runs: baseline first, then the ladder and explicit ones.

@@ -21,6 +21,15 @@ std::vector<std::vector<double>> outputs_per_draw(const ExperimentResult& res) {
   return out;
 }
 
+std::vector<bool> outputs_computed(const ExperimentResult& res) {
+  auto computed = [&](Metric m) {
+    return std::find(res.not_computed.begin(), res.not_computed.end(), m) == res.not_computed.end();
+  };
+  // sensitivity_outputs(): net_benefit_sek, roi, extra_sustained_returns.
+  return {computed(Metric::net_benefit_sek), computed(Metric::roi),
+          computed(Metric::sustained_returns)};
+}
+
 namespace {
 ExperimentResult run_points(const ModelConfig& cfg, RunOptions opt,
                             std::vector<std::vector<double>> points) {
@@ -40,7 +49,9 @@ std::vector<TornadoRow> one_way(const ModelConfig& cfg, const RunOptions& opt) {
     const auto& d = *cfg.parameters.at(i).dist;
     ranges.push_back({i, d.quantile(0.025), d.quantile(0.975)});
   }
-  const auto out = outputs_per_draw(run_points(cfg, opt, one_way_design(base, ranges)));
+  const auto res = run_points(cfg, opt, one_way_design(base, ranges));
+  const auto out = outputs_per_draw(res);
+  const auto computed = outputs_computed(res);
   std::vector<TornadoRow> rows;
   const auto& names = sensitivity_outputs();
   for (std::size_t o = 0; o < names.size(); ++o) {
@@ -48,7 +59,7 @@ std::vector<TornadoRow> one_way(const ModelConfig& cfg, const RunOptions& opt) {
     for (const auto& v : out) y.push_back(v[o]);
     for (const auto& e : one_way_effects(ranges, y)) {
       rows.push_back({cfg.parameters.at(e.index).path, names[o], base[e.index], e.low, e.high,
-                      e.output_base, e.output_low, e.output_high, e.swing});
+                      e.output_base, e.output_low, e.output_high, e.swing, computed[o]});
     }
   }
   std::stable_sort(rows.begin(), rows.end(), [&](const TornadoRow& x, const TornadoRow& y) {
@@ -87,10 +98,12 @@ std::vector<TwoWayRow> two_way(const ModelConfig& cfg, const RunOptions& opt, co
       design.push_back(std::move(v));
     }
   }
-  const auto out = outputs_per_draw(run_points(cfg, opt, design));
+  const auto res = run_points(cfg, opt, design);
+  const auto out = outputs_per_draw(res);
+  const auto computed = outputs_computed(res);
   std::vector<TwoWayRow> rows;
   for (std::size_t k = 0; k < design.size(); ++k)
-    rows.push_back({a, b, vals[k].first, vals[k].second, out[k]});
+    rows.push_back({a, b, vals[k].first, vals[k].second, out[k], computed});
   return rows;
 }
 
@@ -106,14 +119,20 @@ std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res,
     net[s] = res.unit_values(s, m_net);
   }
   const std::size_t draws = res.unit_values(0, m_ret).size();
+  const bool returns_computed = outputs_computed(res)[2];
   std::vector<AcceptabilityPoint> out;
   for (double lambda : lambdas) {
+    if (!returns_computed && lambda != 0) {  // NMB needs the returns: not computed
+      for (std::size_t s = 0; s < ns; ++s)
+        out.push_back({lambda, res.scenarios[s].name, std::nan(""), false});
+      continue;
+    }
     std::vector<double> wins(ns, 0.0);
     for (std::size_t d = 0; d < draws; ++d) {
       std::size_t best = 0;
       double best_nmb = 0.0;  // the baseline
       for (std::size_t s = 1; s < ns; ++s) {
-        const double nmb = lambda * extra[s][d] + net[s][d];
+        const double nmb = (lambda != 0 ? lambda * extra[s][d] : 0.0) + net[s][d];
         if (nmb > best_nmb) {
           best_nmb = nmb;
           best = s;

@@ -39,12 +39,18 @@ inline const std::vector<std::string>& sensitivity_outputs() {
 /// {baseline, scenario}: means over replications; extra_sustained_returns is paired.
 std::vector<std::vector<double>> outputs_per_draw(const ExperimentResult& res);
 
+/// Whether the run `res` computed each output (sensitivity_outputs() order): an output is not
+/// computed when its metric is in res.not_computed (extra_sustained_returns on the count-based
+/// path, docs/methods.md §4.12). Its values are then NaN and the CSVs leave its cells empty.
+std::vector<bool> outputs_computed(const ExperimentResult& res);
+
 struct TornadoRow {
   std::string parameter;
   std::string output;
   double base_value, low_value, high_value;
   double output_base, output_low, output_high;
-  double swing;  ///< |output_high - output_low|
+  double swing;          ///< |output_high - output_low|
+  bool computed = true;  ///< false: the run did not compute `output` (outputs_computed)
 };
 
 /// One-way analysis over every individually uncertain parameter (Dirichlet rows excluded),
@@ -55,6 +61,7 @@ struct TwoWayRow {
   std::string param_a, param_b;
   double value_a, value_b;
   std::vector<double> outputs;  ///< sensitivity_outputs() order
+  std::vector<bool> computed;   ///< per output (outputs_computed)
 };
 
 /// A grid of `points` x `points` values of two parameters (each from its 2.5 % to 97.5 %
@@ -65,10 +72,14 @@ std::vector<TwoWayRow> two_way(const ModelConfig& cfg, const RunOptions& opt, co
 /// Acceptability curve: for each value lambda placed on one extra sustained return,
 /// P(scenario s has the highest net monetary benefit) over PSA draws, where
 ///   NMB_s(lambda) = lambda * extra_sustained_returns_s + net_benefit_sek_s,  NMB_baseline = 0.
+/// A run that did not compute the sustained returns (the count-based path) has no NMB for
+/// lambda > 0: those points are not computed (probability_best NaN, computed false); at
+/// lambda = 0 the NMB is the net benefit alone.
 struct AcceptabilityPoint {
   double value_per_return_sek;
   std::string scenario;
   double probability_best;
+  bool computed = true;
 };
 std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res,
                                               const std::vector<double>& lambdas);

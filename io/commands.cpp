@@ -325,6 +325,16 @@ CommandResult run_command(const ModelConfig& cfg, const ExperimentOptions& a, st
 
 CommandResult compare_command(ModelConfig cfg, const CompareOptions& a, std::ostream& os) {
   a.check();
+  // Without a programme every staffing level (and every [[compare.scenario]]) is a team that
+  // takes no case: the baseline at a cost, not an option to recommend among. Refused before
+  // anything runs or is written.
+  if (!cfg.structure.coordinators.enabled)
+    ATTENDSIM_INPUT_ERROR(cfg.coordinators_enabled_at
+                          << ": key 'coordinators.enabled': compare needs a coordinator programme, "
+                             "and this config has none (enabled = false): each staffing level "
+                             "would be a team that takes no case. Set enabled = true to compare "
+                             "staffing; `attendsim run` or `attendsim sensitivity` serve a "
+                             "config without a programme");
   if (a.roi_target >= 0) cfg.compare.roi_target = a.roi_target;
   if (a.confidence >= 0) cfg.compare.confidence = a.confidence;
   // compare samples the parameters by default ([compare] draws x replications_per_draw);

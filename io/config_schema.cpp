@@ -610,6 +610,9 @@ ModelConfig parse_model_config(const config::Document& doc) {
     auto t = root.table("coordinators");
     auto& cp = st.coordinators;
     cp.enabled = t.boolean("enabled");
+    cfg.coordinators_enabled_at = t.file_of("enabled");
+    if (const int line = t.line_of("enabled"); line > 0)
+      cfg.coordinators_enabled_at += ":" + std::to_string(line);
     b.param(t, "caseload_per_fte", Domain::positive,
             [](ModelParams& m, double v) { m.coordinators.caseload_per_fte = v; });
     b.param(t, "share_fte_on_casework", Domain::probability,

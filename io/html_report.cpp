@@ -1119,18 +1119,36 @@ std::string build_report(const fs::path& dir, Language lang) {
                          Metric::savings_sek,
                          Metric::net_benefit_sek,
                          Metric::roi};
+  bool wait_dash = false;  // a wait shown as "–" because nobody waited (wait_count)
   for (const Metric row : rows) {
     const std::string m(metric_info(row).name);
     const int d = metric_info(row).decimals;
     h << "<tr><td>" << svg::escape(metric_label(lang, m)) << "</td>";
     for (const auto& s : scen) {
       const auto& sm = summary["scenarios"][s];
-      const bool shown = sm.contains(m) && !sm[m].is_null();
+      bool shown = sm.contains(m) && !sm[m].is_null();
+      if (const auto waiters = wait_count(row); shown && waiters) {
+        const std::string c(metric_info(*waiters).name);
+        if (sm.contains(c) && sm[c].is_object() && sm[c].contains("mean") &&
+            sm[c]["mean"].is_number() && sm[c]["mean"].get<double>() == 0) {
+          shown = false;
+          wait_dash = true;
+        }
+      }
       h << "<td>" << (shown ? ci_cell(lang, sm[m], d) : "–") << "</td>";
     }
     h << "</tr>";
   }
   h << "</table><p class=\"note\">" << t.mean_ci << "</p>\n";
+  if (wait_dash) {
+    h << "<p class=\"note\">"
+      << (lang == Language::sv
+              ? "Väntetid –: ingen remitterades till koordinatorerna (utan koordinatorer finns "
+                "ingen kö), så ingen väntade och väntetiden är inte definierad."
+              : "Wait –: nobody was referred to the coordinators (without coordinators there is no "
+                "queue), so nobody waited and the wait is not defined.")
+      << "</p>\n";
+  }
   if (!not_computed.empty()) {  // the count-based path: say what it did not compute
     const bool sv = lang == Language::sv;
     h << "<p class=\"note\"><strong>" << (sv ? "Ej beräknat." : "Not computed.") << "</strong> "

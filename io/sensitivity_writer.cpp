@@ -1,5 +1,6 @@
 #include "io/sensitivity_writer.hpp"
 
+#include "io/results_writer.hpp"
 #include "sim/csv.hpp"
 #include "sim/output.hpp"
 
@@ -8,6 +9,11 @@ namespace attendsim::models {
 namespace {
 std::string n(double v) {
   return format_number(v);
+}
+/// A value the run computed, or an empty cell for one it did not (the count-based path,
+/// docs/methods.md §4.12): never "nan", as summary.csv.
+std::string n(double v, bool computed) {
+  return computed ? format_number(v) : "";
 }
 }  // namespace
 
@@ -21,14 +27,17 @@ std::string psa_csv(const ExperimentResult& res) {
              i_net = res.metric_index(Metric::net_benefit_sek),
              i_roi = res.metric_index(Metric::roi);
   const auto base_ret = res.unit_values(0, i_ret), base_comp = res.unit_values(0, i_comp);
+  const bool c_cost = !not_computed(res, i_cost), c_ret = !not_computed(res, i_ret),
+             c_comp = !not_computed(res, i_comp), c_net = !not_computed(res, i_net),
+             c_roi = !not_computed(res, i_roi);
   for (std::size_t s = 1; s < res.scenarios.size(); ++s) {
     const auto cost = res.unit_values(s, i_cost), ret = res.unit_values(s, i_ret),
                comp = res.unit_values(s, i_comp), net = res.unit_values(s, i_net),
                roi = res.unit_values(s, i_roi);
     for (std::size_t d = 0; d < cost.size(); ++d) {
-      out += attendsim::csv::row({std::to_string(d), res.scenarios[s].name, n(cost[d]),
-                                  n(ret[d] - base_ret[d]), n(comp[d] - base_comp[d]), n(net[d]),
-                                  n(roi[d])});
+      out += attendsim::csv::row({std::to_string(d), res.scenarios[s].name, n(cost[d], c_cost),
+                                  n(ret[d] - base_ret[d], c_ret), n(comp[d] - base_comp[d], c_comp),
+                                  n(net[d], c_net), n(roi[d], c_roi)});
     }
   }
   return out;
@@ -37,7 +46,8 @@ std::string psa_csv(const ExperimentResult& res) {
 std::string acceptability_csv(const std::vector<AcceptabilityPoint>& points) {
   std::string out = attendsim::csv::row({"value_per_outcome_sek", "scenario", "probability_best"});
   for (const auto& p : points)
-    out += attendsim::csv::row({n(p.value_per_return_sek), p.scenario, n(p.probability_best)});
+    out += attendsim::csv::row(
+        {n(p.value_per_return_sek), p.scenario, n(p.probability_best, p.computed)});
   return out;
 }
 
@@ -47,8 +57,9 @@ std::string tornado_csv(const std::vector<TornadoRow>& rows) {
                            "output_base", "output_low", "output_high", "swing"});
   for (const auto& r : rows) {
     out += attendsim::csv::row({r.parameter, r.output, n(r.base_value), n(r.low_value),
-                                n(r.high_value), n(r.output_base), n(r.output_low),
-                                n(r.output_high), n(r.swing)});
+                                n(r.high_value), n(r.output_base, r.computed),
+                                n(r.output_low, r.computed), n(r.output_high, r.computed),
+                                n(r.swing, r.computed)});
   }
   return out;
 }
@@ -59,8 +70,8 @@ std::string twoway_csv(const std::vector<TwoWayRow>& rows) {
   const auto& names = sensitivity_outputs();
   for (const auto& r : rows) {
     for (std::size_t o = 0; o < names.size(); ++o) {
-      out += attendsim::csv::row(
-          {r.param_a, n(r.value_a), r.param_b, n(r.value_b), names[o], n(r.outputs[o])});
+      out += attendsim::csv::row({r.param_a, n(r.value_a), r.param_b, n(r.value_b), names[o],
+                                  n(r.outputs[o], r.computed[o])});
     }
   }
   return out;

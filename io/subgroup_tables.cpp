@@ -25,7 +25,9 @@ const Words& words(Language lang) {
       "fördelas efter påbörjade ärenden. Besparingen räknas i den grupp där den undvikna "
       "händelsen inträffar, till exempel i gymnasieskolan när en elev som fick stöd i årskurs 8 "
       "sedan fullföljer gymnasiet. Därför anges avkastning per investerad krona för pojkar och "
-      "flickor men inte per årskursgrupp."};
+      "flickor men inte per årskursgrupp. – står för ett värde som inte är definierat, till "
+      "exempel avkastningen per årskursgrupp eller väntetiden där inget ärende påbörjades: ingen "
+      "väntade."};
   static const Words en{
       "Results by gender and grade band", "metric",
       "Mean [95 % confidence interval] for the option above. Boys and girls, and the "
@@ -33,7 +35,9 @@ const Words& words(Language lang) {
       "in the grade band it was in when the event happened. The cost is shared out by cases "
       "started. A saving counts in the group where the avoided event happens, for example in "
       "upper secondary school when a pupil helped in grade 8 later completes it. So the return "
-      "per SEK invested is given for boys and girls but not by grade band."};
+      "per SEK invested is given for boys and girls but not by grade band. – marks a value that "
+      "is not defined, such as the return of a grade band or the wait where no case started: "
+      "nobody waited."};
   return lang == Language::sv ? sv : en;
 }
 
@@ -176,10 +180,18 @@ std::string subgroup_brief_section(const ExperimentResult& res, std::size_t scen
     const auto& info = metric_info(m);
     if (info.index() >= count) continue;  // money metrics: scenarios only
     md << "| " << info.label(sv);
+    // A wait with nobody to average over (wait_count: no referrals, no cases) is "–", not 0.
+    const auto waiters = wait_count(m);
     for (const Subgroup g : columns) {
       const auto values = res.unit_values(scenario, g, info.index());
       bool defined = false;  // e.g. a band's ROI, or a wait without cases: "–"
       for (const double v : values) defined = defined || std::isfinite(v);
+      if (waiters) {
+        bool anyone = false;
+        for (const double v : res.unit_values(scenario, g, metric_position(*waiters)))
+          anyone = anyone || v > 0;
+        defined = defined && anyone;
+      }
       if (!defined) {
         md << " | –";
         continue;
@@ -257,6 +269,11 @@ std::string subgroup_report_section(const nlohmann::json& summary,
     row << "<tr><td>" << svg::escape(std::string(info.label(sv))) << "</td>";
     for (const Subgroup g : columns) {
       const nlohmann::json* obj = metric_of(g, key);
+      // A wait with nobody to average over (wait_count: no referrals, no cases) is "–", not 0.
+      if (const auto waiters = wait_count(m); obj && waiters) {
+        const auto* count = metric_of(g, std::string(metric_info(*waiters).name));
+        if (count != nullptr && field(*count, "mean") == 0) obj = nullptr;
+      }
       std::string cell = "–";
       if (obj) {
         cell = interval(lang, field(*obj, "mean"), field(*obj, "ci_low"), field(*obj, "ci_high"),

@@ -1,6 +1,7 @@
 // attendsim compare: common random numbers pay off, staffing ladder behaves, outputs exist.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -72,6 +73,45 @@ TEST(Compare, MoreStaffNeverLengthensTheMeanWait) {
   const auto c = res.metric_index("cases_started");
   EXPECT_LT(attendsim::summarise(res.unit_values(scenario_index(res, "1fte"), c)).mean,
             attendsim::summarise(res.unit_values(scenario_index(res, "8fte"), c)).mean);
+}
+
+TEST(Compare, RefusesAConfigWithoutAProgrammeNamingFileLineAndKey) {
+  // [coordinators] enabled = false: every staffing level (and an explicit [[compare.scenario]])
+  // would be a team that takes no case. compare exits 2 naming the file, the line of
+  // `enabled` and the key, points to run and sensitivity, and writes no output folder.
+  const auto dir = testsupport::scratch_dir("compare-no-programme");
+  const std::string ladder =
+      testsupport::set_key(testsupport::small_config_text(), "coordinators", "enabled", "false");
+  const std::string explicit_scenario =
+      ladder +
+      "\n[[compare.scenario]]\nname = \"two\"\n[[compare.scenario.staffing]]\n"
+      "from_month = 0\nfte = 2.0\n";
+  for (const auto& [name, text] :
+       {std::pair<std::string, std::string>{"ladder", ladder}, {"explicit", explicit_scenario}}) {
+    const auto config = dir / (name + ".toml");
+    testsupport::write_file(config, text);
+    // The line of `enabled = false` in the written text, counted here.
+    const auto at = text.find("\nenabled = false");
+    ASSERT_NE(at, std::string::npos);
+    const auto line = 2 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+    const auto out = dir / (name + "-out");
+    const auto r = testsupport::run_cli("compare " + testsupport::shell_quoted(config) +
+                                            " --draws 2 --replications 1 --quiet --out " +
+                                            testsupport::shell_quoted(out),
+                                        dir);
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
+    EXPECT_NE(
+        r.err.find(config.string() + ":" + std::to_string(line) + ": key 'coordinators.enabled'"),
+        std::string::npos)
+        << name << ": " << r.err;
+    EXPECT_NE(r.err.find("compare needs a coordinator programme"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("attendsim run"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out)) << name;
+    std::size_t entries = 0;  // nor a temporary folder beside it
+    for (const auto& e : fs::directory_iterator(dir)) entries += e.is_directory() ? 1 : 0;
+    EXPECT_EQ(entries, 0U) << name;
+  }
+  fs::remove_all(dir);
 }
 
 TEST(Compare, CliWritesAllOutputs) {

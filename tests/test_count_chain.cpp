@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -388,8 +389,8 @@ TEST(CountChain, WhatThePathDoesNotComputeIsNotComputedAndTheRestIsTheIndividual
 
 TEST(CountChain, OutputFilesMarkWhatIsNotComputed) {
   // summary.json: null under every scenario and subgroup, and the not_computed list;
-  // summary.csv, draws.csv and comparison.csv: empty cells, never a 0; decision.md and the
-  // report say so. The report refuses a null that the list does not excuse.
+  // summary.csv and draws.csv: empty cells, never a 0; the report says so. The report refuses a
+  // null that the list does not excuse.
   const auto dir = testsupport::scratch_dir("count-not-computed");
   std::string t = no_programme_config(1500, 2);
   t = set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
@@ -447,23 +448,14 @@ TEST(CountChain, OutputFilesMarkWhatIsNotComputed) {
   };
   EXPECT_EQ(check_rows(dir / "run" / "summary.csv", 2), 12 * 2 * 6);
   EXPECT_EQ(check_rows(dir / "run" / "draws.csv", 3), 12 * 2 * 4);
-  r = testsupport::run_cli("compare " + testsupport::shell_quoted(dir / "c.toml") + common +
-                               testsupport::shell_quoted(dir / "cmp") + " --no-threshold --lang en",
+  // compare refuses a config without a programme (Compare.RefusesAConfigWithoutAProgramme..),
+  // and the count-based path runs only such configs: the report of the run says it.
+  r = testsupport::run_cli("report " + testsupport::shell_quoted(dir / "run") +
+                               " --lang en --out " + testsupport::shell_quoted(dir / "run.html"),
                            dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_GE(check_rows(dir / "cmp" / "comparison.csv", 1), 12 * 2);
-  const std::string md = testsupport::read_file(dir / "cmp" / "decision.md");
-  EXPECT_NE(md.find("**Not computed.**"), std::string::npos);
-  EXPECT_NE(md.find("sustained returns to school"), std::string::npos);
-  for (const char* folder : {"run", "cmp"}) {
-    r = testsupport::run_cli("report " + testsupport::shell_quoted(dir / folder) +
-                                 " --lang en --out " +
-                                 testsupport::shell_quoted(dir / (std::string(folder) + ".html")),
-                             dir);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    const std::string html = testsupport::read_file(dir / (std::string(folder) + ".html"));
-    EXPECT_NE(html.find("<strong>Not computed.</strong>"), std::string::npos) << folder;
-  }
+  const std::string html = testsupport::read_file(dir / "run.html");
+  EXPECT_NE(html.find("<strong>Not computed.</strong>"), std::string::npos);
   // A null the list does not name is a tampered file.
   auto tampered = j;
   tampered["not_computed"] = nlohmann::json::array({"detected"});
@@ -473,6 +465,115 @@ TEST(CountChain, OutputFilesMarkWhatIsNotComputed) {
                            dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("summary.json"), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+/// The rows of a CSV without quoted cells (the sensitivity CSVs of a count-based run), header
+/// first, each split at its commas.
+std::vector<std::vector<std::string>> count_sensitivity_csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto end = text.find('\n', at);
+    const std::string line = text.substr(at, end - at);
+    at = end == std::string::npos ? text.size() : end + 1;
+    std::vector<std::string> cells;
+    std::size_t c = 0;
+    while (true) {
+      const auto comma = line.find(',', c);
+      cells.push_back(line.substr(c, comma - c));
+      if (comma == std::string::npos) break;
+      c = comma + 1;
+    }
+    rows.push_back(std::move(cells));
+  }
+  return rows;
+}
+
+TEST(CountChain, SensitivityCsvsLeaveWhatIsNotComputedEmptyNeverNan) {
+  // psa.csv, acceptability.csv and tornado.csv of a count-based run: a value of a metric the
+  // path does not compute (docs/methods.md §4.12: the sustained returns and the completions) is
+  // an empty cell, as in summary.csv, never the literal "nan"; every other cell is a number.
+  const auto dir = testsupport::scratch_dir("count-sensitivity-csv");
+  std::string t = no_programme_config(600, 2);
+  t = set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
+  testsupport::write_file(dir / "c.toml", t);
+  const std::string config = testsupport::shell_quoted(dir / "c.toml");
+  auto r = testsupport::run_cli("sensitivity " + config +
+                                    " --method psa --draws 3 --replications 1 --threads 2 --quiet "
+                                    "--out " +
+                                    testsupport::shell_quoted(dir / "psa"),
+                                dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto is_number = [](const std::string& cell) {
+    char* end = nullptr;
+    const double v = std::strtod(cell.c_str(), &end);
+    return !cell.empty() && *end == '\0' && std::isfinite(v);
+  };
+  const std::string psa = testsupport::read_file(dir / "psa" / "psa.csv");
+  EXPECT_EQ(psa.find("nan"), std::string::npos) << psa;
+  const auto rows = count_sensitivity_csv_rows(psa);
+  ASSERT_GT(rows.size(), 1U);
+  const std::vector<std::string> header = {"draw",
+                                           "scenario",
+                                           "incremental_cost_sek",
+                                           "incremental_sustained_returns",
+                                           "incremental_completed_upper_secondary",
+                                           "net_benefit_sek",
+                                           "roi"};
+  ASSERT_EQ(rows[0], header);
+  // Not computed on the path: sustained_returns and completed_upper_secondary (§4.12).
+  const std::set<std::size_t> empty_columns = {3, 4};
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), header.size()) << i;
+    for (std::size_t k = 2; k < header.size(); ++k) {
+      if (empty_columns.count(k))
+        EXPECT_EQ(rows[i][k], "") << header[k] << " row " << i;
+      else
+        EXPECT_TRUE(is_number(rows[i][k])) << header[k] << " row " << i << ": " << rows[i][k];
+    }
+  }
+  // acceptability.csv: the NMB needs the returns for a value per return above 0 (not
+  // computed, empty); at 0 it is the net benefit alone, a probability.
+  const std::string acc = testsupport::read_file(dir / "psa" / "acceptability.csv");
+  EXPECT_EQ(acc.find("nan"), std::string::npos) << acc;
+  int at_zero = 0, above_zero = 0;
+  for (const auto& row : count_sensitivity_csv_rows(acc)) {
+    if (row[0] == "value_per_outcome_sek") continue;
+    ASSERT_EQ(row.size(), 3U);
+    if (row[0] == "0") {
+      ++at_zero;
+      EXPECT_TRUE(is_number(row[2])) << row[1];
+    } else {
+      ++above_zero;
+      EXPECT_EQ(row[2], "") << row[0] << " " << row[1];
+    }
+  }
+  EXPECT_GT(at_zero, 1);
+  EXPECT_GT(above_zero, 1);
+  // tornado.csv: the outputs of extra_sustained_returns empty, net benefit and ROI numbers.
+  r = testsupport::run_cli("sensitivity " + config +
+                               " --method oneway --replications 1 --threads 2 --quiet --out " +
+                               testsupport::shell_quoted(dir / "oneway"),
+                           dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string tornado = testsupport::read_file(dir / "oneway" / "tornado.csv");
+  EXPECT_EQ(tornado.find("nan"), std::string::npos) << tornado;
+  int returns_rows = 0;
+  for (const auto& row : count_sensitivity_csv_rows(tornado)) {
+    if (row[0] == "parameter") continue;
+    ASSERT_EQ(row.size(), 9U);
+    const bool returns = row[1] == "extra_sustained_returns";
+    returns_rows += returns ? 1 : 0;
+    for (std::size_t k = 2; k < 5; ++k) EXPECT_TRUE(is_number(row[k])) << row[0];
+    for (std::size_t k = 5; k < 9; ++k) {
+      if (returns)
+        EXPECT_EQ(row[k], "") << row[0];
+      else
+        EXPECT_TRUE(is_number(row[k])) << row[0] << " " << row[1] << ": " << row[k];
+    }
+  }
+  EXPECT_GT(returns_rows, 0);
   std::filesystem::remove_all(dir);
 }
 

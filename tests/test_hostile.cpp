@@ -390,10 +390,9 @@ TEST(Hostile, StaleTemporaryFoldersOfDeadProcessesAreRemoved) {
 namespace {
 
 /// Starts `attendsim run` in the background, waits until its temporary folder is there,
-/// sends `sig` and returns how it ended.
-// The run is long enough (20 000 replications of 1 000 pupils over 3 years: about 15 s on a
-// quiet machine) that it cannot end in the 200 ms between its temporary folder appearing and
-// the signal; 400 replications (0.3 s) sometimes did, and the test then failed.
+/// sends `sig` and returns how it ended. The run is long (20 000 replications of the small
+/// config, about 12 s at 0.6 ms each on one thread), so that the signal 200 ms after the
+/// folder appears finds it running on a fast or a quiet machine.
 int kill_mid_run(const fs::path& d, const std::string& cfg, int sig) {
   const pid_t pid = ::fork();
   if (pid == 0) {

@@ -199,3 +199,56 @@ TEST(Report, OpensInHeadlessChromiumWithoutConsoleErrors) {
   EXPECT_EQ(std::system(check.c_str()), 0);
   fs::remove_all(dir);
 }
+
+namespace {
+/// The cells (without tags) of the first table row of `html` whose first cell is `label`.
+std::vector<std::string> report_row_cells_after(const std::string& html, const std::string& label) {
+  std::vector<std::string> cells;
+  const auto start = html.find("<tr><td>" + label + "</td>");
+  if (start == std::string::npos) return cells;
+  const auto end = html.find("</tr>", start);
+  const std::string row = html.substr(start, end - start);
+  const std::regex cell("<td>([^<]*)</td>");
+  for (std::sregex_iterator it(row.begin(), row.end(), cell), e; it != e; ++it)
+    cells.push_back((*it)[1].str());
+  if (!cells.empty()) cells.erase(cells.begin());  // the label
+  return cells;
+}
+}  // namespace
+
+TEST(Report, AWaitWhereNobodyWaitedIsADashNotZero) {
+  // The mean wait of an option without coordinators (the baseline; a run of a config without a
+  // programme) is not defined: nobody was referred, nobody waited. The report shows "–" there,
+  // says why, and keeps a staffed option's wait a number.
+  const auto dir = testsupport::scratch_dir("report-wait-dash");
+  auto r = testsupport::run_cli("report " + testsupport::shell_quoted(results()) +
+                                    " --lang sv --out " + testsupport::shell_quoted(dir / "c.html"),
+                                dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string html = testsupport::read_file(dir / "c.html");
+  auto cells = report_row_cells_after(html, "genomsnittlig väntetid (månader)");
+  ASSERT_EQ(cells.size(), 6U) << html;  // the baseline and the five staffing levels
+  EXPECT_EQ(cells[0], "–");             // the baseline (summary.json's first scenario)
+  const std::regex number_with_ci("[0-9]+,[0-9] \\[-?[0-9]+,[0-9]; [0-9]+,[0-9]\\]");
+  for (std::size_t i = 1; i < cells.size(); ++i)
+    EXPECT_TRUE(std::regex_match(cells[i], number_with_ci)) << i << ": " << cells[i];
+  EXPECT_NE(html.find("Väntetid –: ingen remitterades till koordinatorerna"), std::string::npos);
+  // A run of a config without a programme: both columns "–" (it was "0,0 [0,0; 0,0]").
+  testsupport::write_file(
+      dir / "none.toml",
+      testsupport::set_key(testsupport::small_config_text(), "coordinators", "enabled", "false"));
+  r = testsupport::run_cli("run " + testsupport::shell_quoted(dir / "none.toml") +
+                               " --replications 2 --threads 2 --quiet --out " +
+                               testsupport::shell_quoted(dir / "none"),
+                           dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = testsupport::run_cli("report " + testsupport::shell_quoted(dir / "none") +
+                               " --lang en --out " + testsupport::shell_quoted(dir / "n.html"),
+                           dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  html = testsupport::read_file(dir / "n.html");
+  cells = report_row_cells_after(html, "mean wait (months)");
+  EXPECT_EQ(cells, (std::vector<std::string>{"–", "–"})) << html;
+  EXPECT_NE(html.find("Wait –: nobody was referred to the coordinators"), std::string::npos);
+  fs::remove_all(dir);
+}

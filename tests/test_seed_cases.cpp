@@ -113,6 +113,16 @@ TEST_P(SeedConfigRuns, ComparesWithSmallReplications) {
       "compare '" + config_path(GetParam() + ".toml").string() +
           "' --draws 3 --replications 2 --threads 2 --quiet --out '" + (dir / "out").string() + "'",
       dir);
+  const auto cfg = attendsim::models::load_model_config(config_path(GetParam() + ".toml"));
+  if (!cfg.structure.coordinators.enabled) {
+    // A config without a programme (sweden_baseline: the nation on the count-based path) has
+    // no staffing to compare: compare refuses it, naming the key, and writes nothing.
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("key 'coordinators.enabled'"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "out"));
+    fs::remove_all(dir);
+    return;
+  }
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* f :
        {"comparison.json", "comparison.csv", "equity.csv", "decision.md", "summary.json"}) {
