@@ -624,6 +624,9 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
           "cost per extra sustained return (SEK) | cost per extra pupil completing upper "
           "secondary (SEK) |\n");
   md << "|---|---:|---:|---:|---:|---:|\n";
+  // No upper secondary pupil within the horizon (a population of grades 0-9): nobody can
+  // complete it, so its difference and its cost per completer are "–", not 0 and "no extra".
+  const bool completions_possible = band_holds_pupils(res, 0, Subgroup::grade10_12);
   for (const auto& d : rep.decisions) {
     std::string fewer_repeats = "–";
     if (const auto* r = difference(d.name, "repeated_years")) {
@@ -634,20 +637,23 @@ std::string decision_markdown(const ModelConfig& cfg, const ExperimentResult& re
       fewer_repeats = ci(neg, 1);
     }
     md << "| " << name_of(d.name) << " | " << ci(d.extra_sustained_returns, 1) << " | "
-       << ci(d.extra_completed_upper_sec, 1) << " | " << fewer_repeats << " | "
+       << (completions_possible ? ci(d.extra_completed_upper_sec, 1) : std::string("–")) << " | "
+       << fewer_repeats << " | "
        << (std::isfinite(d.cost_per_extra_sustained_return)
                ? money(d.cost_per_extra_sustained_return)
            : std::isnan(d.extra_sustained_returns.mean)  // not computed
                ? std::string("–")
                : T("ingen extra återgång", "no extra return"))
        << " | "
-       << (std::isfinite(d.cost_per_extra_completion)     ? money(d.cost_per_extra_completion)
+       << (!completions_possible                          ? std::string("–")
+           : std::isfinite(d.cost_per_extra_completion)   ? money(d.cost_per_extra_completion)
            : std::isnan(d.extra_completed_upper_sec.mean) ? std::string("–")
                                                           : T("ingen extra elev", "no extra pupil"))
        << " |\n";
   }
-  md << "\n"
-     << T("Intervallen inom hakparentes är 95 % konfidensintervall för medelvärdet över ",
+  md << "\n";
+  if (!completions_possible && !rep.decisions.empty()) md << no_upper_secondary_note(lang) << " ";
+  md << T("Intervallen inom hakparentes är 95 % konfidensintervall för medelvärdet över ",
           "Intervals in brackets are 95 % confidence intervals of the mean over ");
   if (res.options.draws > 1) {
     md << res.options.draws

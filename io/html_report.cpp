@@ -1119,7 +1119,8 @@ std::string build_report(const fs::path& dir, Language lang) {
                          Metric::savings_sek,
                          Metric::net_benefit_sek,
                          Metric::roi};
-  bool wait_dash = false;  // a wait shown as "–" because nobody waited (wait_count)
+  bool wait_dash = false;        // a wait shown as "–" because nobody waited (wait_count)
+  bool completion_dash = false;  // completion shown as "–": no upper secondary pupil
   for (const Metric row : rows) {
     const std::string m(metric_info(row).name);
     const int d = metric_info(row).decimals;
@@ -1135,11 +1136,19 @@ std::string build_report(const fs::path& dir, Language lang) {
           wait_dash = true;
         }
       }
+      // No upper secondary pupil within the horizon: nobody can complete it there.
+      if (shown && row == Metric::completed_upper_secondary &&
+          !band_holds_pupils(summary, s, Subgroup::grade10_12)) {
+        shown = false;
+        completion_dash = true;
+      }
       h << "<td>" << (shown ? ci_cell(lang, sm[m], d) : "–") << "</td>";
     }
     h << "</tr>";
   }
   h << "</table><p class=\"note\">" << t.mean_ci << "</p>\n";
+  if (completion_dash)
+    h << "<p class=\"note\">" << svg::escape(no_upper_secondary_note(lang)) << "</p>\n";
   if (wait_dash) {
     h << "<p class=\"note\">"
       << (lang == Language::sv

@@ -93,6 +93,42 @@ double field(const nlohmann::json& m, const char* key) {
 
 }  // namespace
 
+bool band_holds_pupils(const ExperimentResult& res, std::size_t scenario, Subgroup band) {
+  for (const Metric m : {Metric::pupil_months_regular, Metric::pupil_months_worrying,
+                         Metric::pupil_months_high, Metric::pupil_months_extensive}) {
+    for (const double v : res.unit_values(scenario, band, metric_info(m).index()))
+      if (std::isfinite(v) && v != 0) return true;
+  }
+  return false;
+}
+
+bool band_holds_pupils(const nlohmann::json& summary, const std::string& scenario, Subgroup band) {
+  if (!summary.contains("subgroups") || !summary["subgroups"].is_object() ||
+      !summary["subgroups"].contains(scenario))
+    return true;
+  const auto& sg = summary["subgroups"][scenario];
+  const std::string g(subgroup_name(band));
+  if (!sg.is_object() || !sg.contains(g) || !sg[g].is_object()) return true;
+  for (const Metric m : {Metric::pupil_months_regular, Metric::pupil_months_worrying,
+                         Metric::pupil_months_high, Metric::pupil_months_extensive}) {
+    const std::string key(metric_info(m).name);
+    if (!sg[g].contains(key)) return true;  // not given: nothing to tell
+    for (const char* k : {"mean", "ci_low", "ci_high"}) {
+      const double v = field(sg[g][key], k);
+      if (!std::isfinite(v) || v != 0) return true;
+    }
+  }
+  return false;
+}
+
+std::string no_upper_secondary_note(Language lang) {
+  return lang == Language::sv
+             ? "Fullföljd gymnasieskola –: populationen omfattar inga gymnasieelever under "
+               "tidshorisonten, så ingen fullföljer gymnasiet inom den."
+             : "Completed upper secondary –: the population holds no upper secondary pupils "
+               "within the horizon, so nobody completes upper secondary within it.";
+}
+
 const std::vector<Metric>& subgroup_table_metrics() {
   static const std::vector<Metric> rows = {Metric::long_term_absent_pupils_per_year,
                                            Metric::cases_started,

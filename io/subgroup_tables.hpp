@@ -34,6 +34,18 @@ std::optional<std::size_t> subgroup_table_scenario(const std::vector<std::string
                                                    const std::optional<std::string>& recommended,
                                                    const std::vector<double>& net_benefit);
 
+/// Whether grade band `band` held any pupil within the horizon in scenario `scenario`: any
+/// pupil-month (regular, worrying, high or extensive) counted there in any unit. A population
+/// of grades 0-9 holds none in upper secondary school, so nobody can complete it there.
+bool band_holds_pupils(const ExperimentResult& res, std::size_t scenario, Subgroup band);
+/// The same from a results folder's summary.json (`subgroups`); true when the summary has no
+/// subgroups for the scenario (an older folder: nothing to tell).
+bool band_holds_pupils(const nlohmann::json& summary, const std::string& scenario, Subgroup band);
+
+/// The sentence that explains a completion shown as "–" because the population has no
+/// upper secondary pupils.
+std::string no_upper_secondary_note(Language lang);
+
 /// decision.md's section (Markdown, '|' in the label escaped), from the experiment's units.
 std::string subgroup_brief_section(const ExperimentResult& res, std::size_t scenario,
                                    const std::string& label, Language lang);

@@ -216,6 +216,42 @@ std::vector<std::string> report_row_cells_after(const std::string& html, const s
 }
 }  // namespace
 
+TEST(Report, CompletionIsADashWhenThePopulationHasNoUpperSecondaryPupils) {
+  // A population of grades 0-9 (grade_max = 9: its pupils leave after grade 9) holds no upper
+  // secondary pupil, so nobody can complete upper secondary within the horizon: the report's
+  // completion row is "–" in every column (it was "0,0 [0,0; 0,0]") with the reason under the
+  // table. The reference's grades 0-12 keep a number.
+  const auto dir = testsupport::scratch_dir("report-completion-dash");
+  auto text =
+      testsupport::set_key(testsupport::small_config_text(), "population", "grade_max", "9");
+  testsupport::write_file(dir / "f9.toml", text);
+  auto r = testsupport::run_cli("run " + testsupport::shell_quoted(dir / "f9.toml") +
+                                    " --replications 2 --threads 2 --quiet --out " +
+                                    testsupport::shell_quoted(dir / "f9"),
+                                dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = testsupport::run_cli("report " + testsupport::shell_quoted(dir / "f9") + " --lang sv --out " +
+                               testsupport::shell_quoted(dir / "f9.html"),
+                           dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string html = testsupport::read_file(dir / "f9.html");
+  EXPECT_EQ(report_row_cells_after(html, "fullföljd gymnasieskola"),
+            (std::vector<std::string>{"–", "–"}))
+      << html;
+  EXPECT_NE(html.find("Fullföljd gymnasieskola –: populationen omfattar inga gymnasieelever"),
+            std::string::npos);
+  r = testsupport::run_cli("report " + testsupport::shell_quoted(results()) + " --lang sv --out " +
+                               testsupport::shell_quoted(dir / "ref.html"),
+                           dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  html = testsupport::read_file(dir / "ref.html");
+  const std::regex number_with_ci("[0-9 ]+,[0-9] \\[-?[0-9 ]+,[0-9]; [0-9 ]+,[0-9]\\]");
+  for (const auto& cell : report_row_cells_after(html, "fullföljd gymnasieskola"))
+    EXPECT_TRUE(std::regex_match(cell, number_with_ci)) << cell;
+  EXPECT_EQ(html.find("Fullföljd gymnasieskola –"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(Report, AWaitWhereNobodyWaitedIsADashNotZero) {
   // The mean wait of an option without coordinators (the baseline; a run of a config without a
   // programme) is not defined: nobody was referred, nobody waited. The report shows "–" there,

@@ -90,6 +90,7 @@ TEST(SubgroupTables, InTheBriefInBothLanguages) {
                            "upper secondary |",
                            "The cost is shared out by cases started"})
     EXPECT_NE(en.find(part), std::string::npos) << part << "\n" << en;
+  EXPECT_EQ(sv.find("Fullföljd gymnasieskola –"), std::string::npos);  // grades 0-12
 }
 
 TEST(SubgroupTables, ABandWithoutPupilsIsLeftOutAndSaidSo) {
@@ -120,6 +121,19 @@ TEST(SubgroupTables, ABandWithoutPupilsIsLeftOutAndSaidSo) {
             std::string::npos)
       << en;
   EXPECT_NE(en.find("The upper secondary column is not shown"), std::string::npos) << en;
+  // Nobody can complete upper secondary: the pupils-gain table's completion difference and cost
+  // per completer are "–" (not "0,0" and "ingen extra elev"), with the reason under it.
+  const auto gain = sv.find("## Vad eleverna vinner");
+  ASSERT_NE(gain, std::string::npos);
+  const auto first_row = sv.find("\n| 1 heltid | ", gain);
+  ASSERT_NE(first_row, std::string::npos) << sv;
+  const auto row = sv.substr(first_row + 1, sv.find('\n', first_row + 1) - first_row - 1);
+  EXPECT_NE(row.find(" | – | "), std::string::npos) << row;
+  const std::string last_cell = "| – |";  // the cost per completer
+  ASSERT_GE(row.size(), last_cell.size());
+  EXPECT_EQ(row.substr(row.size() - last_cell.size()), last_cell) << row;
+  EXPECT_NE(sv.find("Fullföljd gymnasieskola –: populationen omfattar inga gymnasieelever"),
+            std::string::npos);
 
   // The report reads summary.json: a band whose every value is 0 is left out the same way,
   // one with a value kept.
