@@ -209,6 +209,19 @@ BENCHMARK(BM_Experiment)
 
 }  // namespace
 
+// run_experiment of the peers' chain (baseline alone: no coordinators) in the benchmark's
+// loop; items = pupils x months x `units` (replications or draws).
+void run_peer_chain(benchmark::State& state, const attendsim::models::ModelConfig& cfg,
+                    const attendsim::models::RunOptions& opt, int units) {
+  const auto scenarios = attendsim::models::baseline_and_configured(cfg);
+  for (auto _ : state) {
+    const auto res = attendsim::models::run_experiment(cfg, scenarios, opt);
+    benchmark::DoNotOptimize(res.units.data());
+  }
+  const auto months = static_cast<std::int64_t>(cfg.structure.horizon_years) * 12;
+  state.SetItemsProcessed(state.iterations() * cfg.structure.population.pupils * months * units);
+}
+
 // The peers' 5-state chain of issue 17 (bench/peer_chain.toml: transitions in every month,
 // leaving by state, no coordinators, so the baseline is simulated alone) at 100 000 pupils:
 // run_experiment over R replications on T threads (real time), on the individual engine
@@ -223,14 +236,7 @@ void BM_PeerChain(benchmark::State& state) {
   attendsim::models::RunOptions opt;
   opt.threads = static_cast<int>(state.range(0));
   opt.replications = static_cast<int>(state.range(1));
-  const auto scenarios = attendsim::models::baseline_and_configured(cfg);
-  for (auto _ : state) {
-    const auto res = attendsim::models::run_experiment(cfg, scenarios, opt);
-    benchmark::DoNotOptimize(res.units.data());
-  }
-  const auto months = static_cast<std::int64_t>(cfg.structure.horizon_years) * 12;
-  state.SetItemsProcessed(state.iterations() * cfg.structure.population.pupils * months *
-                          opt.replications);
+  run_peer_chain(state, cfg, opt, opt.replications);
 }
 BENCHMARK(BM_PeerChain)
     ->Args({1, 2, 0})
@@ -258,14 +264,7 @@ void BM_PeerChainPsa(benchmark::State& state) {
   opt.parameter_sets = attendsim::models::read_parameter_draws(
       std::string(ATTENDSIM_SOURCE_DIR) + "/bench/peer_chain_psa.csv", cfg, opt.seed);
   opt.draws = static_cast<int>(opt.parameter_sets.size());
-  const auto scenarios = attendsim::models::baseline_and_configured(cfg);
-  for (auto _ : state) {
-    const auto res = attendsim::models::run_experiment(cfg, scenarios, opt);
-    benchmark::DoNotOptimize(res.units.data());
-  }
-  const auto months = static_cast<std::int64_t>(cfg.structure.horizon_years) * 12;
-  state.SetItemsProcessed(state.iterations() * cfg.structure.population.pupils * months *
-                          opt.draws);
+  run_peer_chain(state, cfg, opt, opt.draws);
 }
 BENCHMARK(BM_PeerChainPsa)
     ->Args({1, 100000, 0})

@@ -234,14 +234,7 @@ class HybridSimulator {
     });
     cells_.swap(next_);
     // The referral decisions that read the queue, in the month's random order (§4.3 step 7).
-    if (!pending_.empty()) {
-      order_pending(pending_);
-      for (const PendingReferral& r : pending_) {
-        if (rules_.refer(pupils_[r.pupil], r.u, t, true, k.queue, tally) == Decision::queued)
-          book_.add_referral(r.pupil);
-      }
-      pending_.clear();
-    }
+    decide_pending(pending_, rules_, pupils_.data(), t, k.queue, tally, book_);
     for (auto& occ : tally.occ) occ[kLeft] = 0;  // left_ counts them
     add_tally(tally, t, out_);
     out_.occupancy[static_cast<std::size_t>(t)][kLeft] = static_cast<std::uint32_t>(left_);

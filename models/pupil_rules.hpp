@@ -705,4 +705,20 @@ class PupilRules {
   std::array<std::array<Row, kGenders>, kBands> initial_cum_{};
 };
 
+/// The month's pending referral decisions (§4.3 step 7), in their random order (order_pending)
+/// on the queue of the last case management `queue`: a referral with consent joins `book`'s
+/// queue (CaseBook::add_referral). Clears `pending`. The individual engine and the hybrid
+/// (hybrid_chain.cpp) both end their month's pupils with it.
+template <class Book>
+void decide_pending(std::vector<PendingReferral>& pending, const PupilRules& rules, Pupil* pupils,
+                    int t, int queue, MonthTally& tally, Book& book) {
+  if (pending.empty()) return;
+  order_pending(pending);
+  for (const PendingReferral& r : pending) {
+    if (rules.refer(pupils[r.pupil], r.u, t, true, queue, tally) == Decision::queued)
+      book.add_referral(r.pupil);
+  }
+  pending.clear();
+}
+
 }  // namespace attendsim::models::detail

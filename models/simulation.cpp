@@ -231,14 +231,7 @@ class Simulator {
       }
     }
     // The referral decisions that read the queue, in the month's random order (§4.3 step 7).
-    if (!pending_.empty()) {
-      order_pending(pending_);
-      for (const PendingReferral& r : pending_) {
-        if (rules_.refer(pupils_[r.pupil], r.u, t, true, k.queue, tally) == Decision::queued)
-          book_.add_referral(r.pupil);
-      }
-      pending_.clear();
-    }
+    decide_pending(pending_, rules_, pupils_.data(), t, k.queue, tally, book_);
     // The pupils that the loop did not count: those left before the month, and the regular
     // pupils of the fast path that stayed regular (the rest of their cell, whose size does
     // not change between Augusts).

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "paths.hpp"
 
@@ -90,6 +92,18 @@ inline std::string small_reference_config(const std::filesystem::path& dir) {
   const auto path = dir / "small.toml";
   write_file(path, small_config_text());
   return shell_quoted(path);
+}
+
+/// A sample's mean and the standard error of that mean (sd / sqrt(n), n - 1 in the sd).
+struct SampleMeanSe {
+  double mean = 0, se = 0;
+};
+inline SampleMeanSe sample_mean_se(const std::vector<double>& v) {
+  double m = 0, m2 = 0;
+  for (double x : v) m += x;
+  m /= static_cast<double>(v.size());
+  for (double x : v) m2 += (x - m) * (x - m);
+  return {m, std::sqrt(m2 / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()))};
 }
 
 /// Seconds of wall time since t0.

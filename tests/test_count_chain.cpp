@@ -51,17 +51,6 @@ ModelParams base_params(const attendsim::models::ModelConfig& cfg) {
   return attendsim::models::realise(cfg, cfg.parameters.base_values());
 }
 
-struct MeanSe {
-  double mean = 0, se = 0;
-};
-MeanSe mean_se(const std::vector<double>& v) {
-  double m = 0, m2 = 0;
-  for (double x : v) m += x;
-  m /= static_cast<double>(v.size());
-  for (double x : v) m2 += (x - m) * (x - m);
-  return {m, std::sqrt(m2 / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()))};
-}
-
 }  // namespace
 
 TEST(CountChain, PlainChainOccupancyMatchesPi0PowersOfP) {
@@ -98,7 +87,7 @@ TEST(CountChain, PlainChainOccupancyMatchesPi0PowersOfP) {
       std::vector<double> v;
       for (const auto& o : runs)
         v.push_back(o.occupancy[static_cast<std::size_t>(step)][static_cast<std::size_t>(s)]);
-      const auto m = mean_se(v);
+      const auto m = testsupport::sample_mean_se(v);
       ASSERT_GT(m.se, 0.0);
       EXPECT_LT(std::abs(m.mean - pupils * pi(s)), 4.0 * m.se)
           << "step " << step << " state " << s << ": " << m.mean << " vs " << pupils * pi(s);
@@ -183,7 +172,7 @@ TEST(CountChain, AgreesWithTheIndividualEngineOverATableOfConfigs) {
       std::vector<double> a, b;
       for (const auto& o : ind) a.push_back(f(o));
       for (const auto& o : cnt) b.push_back(f(o));
-      const auto x = mean_se(a), y = mean_se(b);
+      const auto x = testsupport::sample_mean_se(a), y = testsupport::sample_mean_se(b);
       const double se = std::hypot(x.se, y.se);
       if (se == 0) {
         EXPECT_EQ(x.mean, y.mean) << c.name << ": " << name;

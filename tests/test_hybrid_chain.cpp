@@ -58,23 +58,12 @@ ScenarioSpec hybrid_test_scenario(const ModelConfig& cfg, const std::string& nam
   return {};
 }
 
-struct HybridMeanSe {
-  double mean = 0, se = 0;
-};
-HybridMeanSe hybrid_mean_se(const std::vector<double>& v) {
-  double m = 0, m2 = 0;
-  for (double x : v) m += x;
-  m /= static_cast<double>(v.size());
-  for (double x : v) m2 += (x - m) * (x - m);
-  return {m, std::sqrt(m2 / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()))};
-}
-
 /// The difference of the two means is within 4 SE of the difference (independent runs: the
 /// SEs add in quadrature); when neither varies, the two are equal.
 ::testing::AssertionResult hybrid_within_4_se(const std::vector<double>& a,
                                               const std::vector<double>& b) {
-  const auto x = hybrid_mean_se(a);
-  const auto y = hybrid_mean_se(b);
+  const auto x = testsupport::sample_mean_se(a);
+  const auto y = testsupport::sample_mean_se(b);
   const double se = std::hypot(x.se, y.se);
   const double d = std::abs(x.mean - y.mean);
   if ((se == 0 && d <= 1e-9 * std::max(1.0, std::abs(x.mean))) || d < 4 * se)
