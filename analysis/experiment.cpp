@@ -107,6 +107,10 @@ std::vector<double> fold_units(const std::vector<double>& per_unit, int draws, i
   return out;
 }
 
+bool on_count_path(const ModelConfig& cfg) {
+  return cfg.run.count_based && !cfg.structure.coordinators.enabled;
+}
+
 ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<ScenarioSpec>& scenarios,
                                 const RunOptions& opt) {
   ATTENDSIM_REQUIRE(!scenarios.empty() && scenarios[0].staffing.periods.empty(),
@@ -136,8 +140,8 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
   // [simulation] count_based: without coordinators the count path (every scenario is the
   // baseline's run); with them the hybrid of cells and individuals (models/hybrid_chain.hpp),
   // which computes every metric.
-  const bool hybrid = cfg.run.count_based && params[0].coordinators.enabled;
-  const bool counts_only = cfg.run.count_based && !hybrid;
+  const bool counts_only = on_count_path(cfg);
+  const bool hybrid = cfg.run.count_based && !counts_only;
   const std::vector<Metric> not_computed =
       counts_only ? count_path_not_computed() : std::vector<Metric>{};
   const std::vector<Metric> not_computed_in_subgroups =

@@ -133,6 +133,11 @@ struct ExperimentResult {
   }
 };
 
+/// Whether a run of `cfg` takes the count-based path: [simulation] count_based without
+/// coordinators (docs/methods.md §4.12), which does not compute count_path_not_computed() (with
+/// coordinators count_based runs the hybrid, which computes every metric).
+bool on_count_path(const ModelConfig& cfg);
+
 /// Runs scenarios (scenarios[0] must be the baseline: empty staffing).
 ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<ScenarioSpec>& scenarios,
                                 const RunOptions& opt);

@@ -274,7 +274,18 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
   so.seed = opt.seed;
   so.estimator = estimator;
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  // What the config's path does not compute has no indices (docs/methods.md §4.12).
+  const auto computed =
+      outputs_computed(on_count_path(cfg) ? count_path_not_computed() : std::vector<Metric>{});
   for (std::size_t o = 0; o < names.size(); ++o) {
+    if (!computed[o]) {
+      SobolIndex none{nan, nan, nan, nan, nan, nan, nan, nan};
+      for (std::size_t i = 0; i < d; ++i)
+        r.rows.push_back({names[o], r.parameters[i], none, false, false});
+      r.noise.push_back({names[o], nan, nan, nan, std::vector<double>(d, nan),
+                         std::vector<double>(d, nan), false, "", false});
+      continue;
+    }
     const auto& v = values[o];
     for (double x : v) {
       if (!std::isfinite(x))

@@ -41,8 +41,11 @@ namespace attendsim::models {
 struct SobolRow {
   std::string output;     ///< a sensitivity_outputs() name
   std::string parameter;  ///< parameter path
-  SobolIndex index;       ///< NaN when the output is not identifiable
+  SobolIndex index;       ///< NaN when the output is not identifiable or not computed
   bool identifiable = true;
+  /// False when the config's path does not compute `output` (outputs_computed: the count-based
+  /// path, docs/methods.md §4.12): no indices (NaN), written as not computed, never estimated.
+  bool computed = true;
 };
 
 /// Simulator noise in the indices of one output (NaN when R = 1; see the file comment).
@@ -57,6 +60,9 @@ struct SobolNoise {
   /// identifiable"): its rows hold NaN indices, `note` says why, the other outputs keep theirs.
   bool identifiable = true;
   std::string note;
+  /// False when the config's path does not compute this output (SobolRow::computed): every
+  /// number is NaN, written as an empty cell.
+  bool computed = true;
 };
 
 struct GlobalSobolResult {
@@ -80,6 +86,11 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 /// Sobol first-order and total indices of sensitivity_outputs() for the given parameters
 /// (indices into cfg.parameters), base sample size n (>= 2), with `bootstrap` resamples.
 /// Throws InputError for n < 2 or no parameters.
+///
+/// The design points are simulated by the individual engine whatever [simulation] count_based
+/// says (docs/methods.md §8.5). An output the config's path does not compute (on_count_path:
+/// extra_sustained_returns, docs/methods.md §4.12) has no indices: its rows and noise are NaN
+/// with computed = false, as run, psa and oneway have it, not an estimate of a 0.
 ///
 /// reuse_simulations: a point A_B^(i) differs from A_k only in parameter i. When i is an
 /// [economics] parameter (never read by the simulation) the point reuses A_k's outcomes and

@@ -22,8 +22,12 @@ std::vector<std::vector<double>> outputs_per_draw(const ExperimentResult& res) {
 }
 
 std::vector<bool> outputs_computed(const ExperimentResult& res) {
+  return outputs_computed(res.not_computed);
+}
+
+std::vector<bool> outputs_computed(const std::vector<Metric>& not_computed) {
   auto computed = [&](Metric m) {
-    return std::find(res.not_computed.begin(), res.not_computed.end(), m) == res.not_computed.end();
+    return std::find(not_computed.begin(), not_computed.end(), m) == not_computed.end();
   };
   // sensitivity_outputs(): net_benefit_sek, roi, extra_sustained_returns.
   return {computed(Metric::net_benefit_sek), computed(Metric::roi),

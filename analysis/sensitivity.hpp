@@ -43,6 +43,9 @@ std::vector<std::vector<double>> outputs_per_draw(const ExperimentResult& res);
 /// computed when its metric is in res.not_computed (extra_sustained_returns on the count-based
 /// path, docs/methods.md §4.12). Its values are then NaN and the CSVs leave its cells empty.
 std::vector<bool> outputs_computed(const ExperimentResult& res);
+/// The same for a run that did not compute the metrics `not_computed` (as
+/// ExperimentResult::not_computed).
+std::vector<bool> outputs_computed(const std::vector<Metric>& not_computed);
 
 struct TornadoRow {
   std::string parameter;

@@ -58,7 +58,7 @@ WorkEstimate experiment_work(const ModelConfig& cfg, const RunOptions& opt, doub
   const double cells = static_cast<double>(count_cells(pop.grade_min, pop.grade_max));
   // The hybrid (count_based with coordinators, models/hybrid_chain.hpp) holds as individuals
   // only the pupils ever in high or extensive absence: the individual engine's figures bound it.
-  const bool counts = cfg.run.count_based && !cfg.structure.coordinators.enabled;
+  const bool counts = on_count_path(cfg);
   const double in_flight = std::min(static_cast<double>(threads), std::max(units, 1.0)) *
                            (counts ? cells * kCountBytesPerCell : largest * per_pupil_unit);
   const bool in_flight_dominates = in_flight > e.bytes;

@@ -45,15 +45,23 @@ std::string sobol_report_section(const std::filesystem::path& results_dir, Langu
     if (c.size() != 3)
       ATTENDSIM_INPUT_ERROR(path.string()
                             << ":" << records[k].line << ": expected 3 columns, got " << c.size());
-    if (c[1] != "ok" && c[1] != "not_identifiable")
-      ATTENDSIM_INPUT_ERROR(path.string()
-                            << ":" << records[k].line
-                            << ": column 'status': ok or not_identifiable, got '" << c[1] << "'");
+    if (c[1] != "ok" && c[1] != "not_identifiable" && c[1] != "not_computed")
+      ATTENDSIM_INPUT_ERROR(path.string() << ":" << records[k].line
+                                          << ": column 'status': ok, not_identifiable or "
+                                             "not_computed, got '"
+                                          << c[1] << "'");
     h << "<li>" << svg::escape(output_words(l, c[0])) << ": ";
     if (c[1] == "ok") {
       h << (sv ? "index beräknade för de valda parametrarna."
                : "indices estimated for the chosen "
                  "parameters.");
+    } else if (c[1] == "not_computed") {  // the count-based path (docs/methods.md §4.12)
+      h << (sv ? "ej beräknat: den räknebaserade vägen ([simulation] count_based, docs/methods.md "
+                 "§4.12) följer inte eleverna en och en och räknar inte utfallet, så inga index "
+                 "anges."
+               : "not computed: the count-based path ([simulation] count_based, docs/methods.md "
+                 "§4.12) does not follow pupils one by one and does not count it, so no indices "
+                 "are given.");
     } else {
       h << (sv ? "går inte att fördela på de valda parametrarna: ingen av dem påverkar utfallet "
                  "mer "

@@ -13,8 +13,8 @@ namespace attendsim::models {
 std::string threshold_report_section(const std::filesystem::path& results_dir, Language l,
                                      const ScenarioLabeler& label);
 
-/// Which outputs of a Sobol analysis have indices and which are not identifiable, from
-/// results_dir/sobol_status.csv; "" without the file.
+/// Which outputs of a Sobol analysis have indices and which are not identifiable or not
+/// computed (the count-based path), from results_dir/sobol_status.csv; "" without the file.
 std::string sobol_report_section(const std::filesystem::path& results_dir, Language l);
 
 }  // namespace attendsim::models

@@ -227,6 +227,10 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
            << ", " << format_number(row.index.total_ci_high) << "]\n";
       }
       for (const auto& z : r.noise) {
+        if (!z.computed) {
+          os << "  " << z.output << ": not computed (" << kNotComputedReason << "); no indices\n";
+          continue;
+        }
         if (!z.identifiable) {
           os << "  " << z.output << ": not identifiable (" << z.note << "); no indices\n";
           continue;

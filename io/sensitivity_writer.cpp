@@ -15,6 +15,11 @@ std::string n(double v) {
 std::string n(double v, bool computed) {
   return computed ? format_number(v) : "";
 }
+/// sobol.csv's and sobol_status.csv's status of an output: ok, not_identifiable (no chosen
+/// parameter moves it beyond noise) or not_computed (the config's path does not compute it).
+std::string sobol_status(bool computed, bool identifiable) {
+  return !computed ? "not_computed" : identifiable ? "ok" : "not_identifiable";
+}
 }  // namespace
 
 std::string psa_csv(const ExperimentResult& res) {
@@ -83,10 +88,11 @@ std::string sobol_csv(const GlobalSobolResult& r) {
                                          "total_ci_high", "status"});
   for (const auto& row : r.rows) {
     const auto& x = row.index;
-    out +=
-        attendsim::csv::row({row.output, row.parameter, n(x.first_order), n(x.first_order_ci_low),
-                             n(x.first_order_ci_high), n(x.total), n(x.total_ci_low),
-                             n(x.total_ci_high), row.identifiable ? "ok" : "not_identifiable"});
+    const bool c = row.computed;
+    out += attendsim::csv::row({row.output, row.parameter, n(x.first_order, c),
+                                n(x.first_order_ci_low, c), n(x.first_order_ci_high, c),
+                                n(x.total, c), n(x.total_ci_low, c), n(x.total_ci_high, c),
+                                sobol_status(c, row.identifiable)});
   }
   return out;
 }
@@ -96,9 +102,10 @@ std::string sobol_noise_csv(const GlobalSobolResult& r) {
                                          "noise_share", "first_order_noise", "total_noise"});
   for (const auto& z : r.noise) {
     for (std::size_t i = 0; i < r.parameters.size(); ++i) {
-      out +=
-          attendsim::csv::row({z.output, r.parameters[i], n(z.variance), n(z.noise_variance),
-                               n(z.noise_share), n(z.first_order_noise[i]), n(z.total_noise[i])});
+      const bool c = z.computed;
+      out += attendsim::csv::row({z.output, r.parameters[i], n(z.variance, c),
+                                  n(z.noise_variance, c), n(z.noise_share, c),
+                                  n(z.first_order_noise[i], c), n(z.total_noise[i], c)});
     }
   }
   return out;
@@ -106,8 +113,10 @@ std::string sobol_noise_csv(const GlobalSobolResult& r) {
 
 std::string sobol_status_csv(const GlobalSobolResult& r) {
   std::string out = attendsim::csv::row({"output", "status", "note"});
-  for (const auto& z : r.noise)
-    out += attendsim::csv::row({z.output, z.identifiable ? "ok" : "not_identifiable", z.note});
+  for (const auto& z : r.noise) {
+    out += attendsim::csv::row({z.output, sobol_status(z.computed, z.identifiable),
+                                z.computed ? z.note : kNotComputedReason});
+  }
   return out;
 }
 

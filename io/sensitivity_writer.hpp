@@ -21,11 +21,14 @@ std::string acceptability_csv(const std::vector<AcceptabilityPoint>& points);
 std::string tornado_csv(const std::vector<TornadoRow>& rows);
 /// Two-way grid: one row per grid point and output (sensitivity_outputs()).
 std::string twoway_csv(const std::vector<TwoWayRow>& rows);
-/// Sobol first-order and total indices with their CIs.
+/// Sobol first-order and total indices with their CIs, and each row's status (as
+/// sobol_status_csv).
 std::string sobol_csv(const GlobalSobolResult& r);
 /// The simulator's noise in the Sobol indices, per output and parameter.
 std::string sobol_noise_csv(const GlobalSobolResult& r);
-/// Per output: ok, or not_identifiable with a note (no chosen parameter moves it beyond noise).
+/// Per output: ok, not_identifiable with a note (no chosen parameter moves it beyond noise), or
+/// not_computed with the reason (the count-based path does not compute it, docs/methods.md
+/// §4.12; sobol.csv and sobol_noise.csv leave its cells empty).
 std::string sobol_status_csv(const GlobalSobolResult& r);
 /// EVPI and EVPPI.
 std::string voi_csv(const VoiResult& r);

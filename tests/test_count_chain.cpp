@@ -21,6 +21,7 @@
 #include "models/count_chain.hpp"
 #include "models/simulation.hpp"
 #include "sim/config.hpp"
+#include "sim/csv.hpp"
 #include "sim/error.hpp"
 #include "support.hpp"
 
@@ -563,6 +564,141 @@ TEST(CountChain, SensitivityCsvsLeaveWhatIsNotComputedEmptyNeverNan) {
     }
   }
   EXPECT_GT(returns_rows, 0);
+  std::filesystem::remove_all(dir);
+}
+
+/// The records of the CSV file `path` (quoted cells included), header first.
+std::vector<std::vector<std::string>> count_sobol_csv(const std::filesystem::path& path) {
+  std::vector<std::vector<std::string>> rows;
+  for (auto& r : attendsim::csv::parse(testsupport::read_file(path), path.string()))
+    rows.push_back(std::move(r.cells));
+  return rows;
+}
+
+bool count_sobol_is_number(const std::string& cell) {
+  char* end = nullptr;
+  const double v = std::strtod(cell.c_str(), &end);
+  return !cell.empty() && *end == '\0' && std::isfinite(v);
+}
+
+TEST(CountChain, SobolMarksWhatThePathDoesNotComputeAsNotComputedNeverNan) {
+  // sensitivity --method sobol on a count-based config without a programme: the output
+  // extra_sustained_returns is one the path does not compute (docs/methods.md §4.12), so its
+  // rows in sobol.csv and sobol_noise.csv have empty index cells and sobol_status.csv says
+  // not_computed with the path's reason: never "nan", never "not identifiable" (which says that
+  // no parameter moves it). The net benefit, which the cost per FTE-year moves, keeps numeric
+  // indices. ROI is computed, and 0 at every point (a scenario without a programme saves
+  // nothing), so it stays not identifiable as on the individual engine.
+  const auto dir = testsupport::scratch_dir("count-sobol");
+  std::string t = no_programme_config(600, 2);
+  t = set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
+  testsupport::write_file(dir / "c.toml", t);
+  const auto r = testsupport::run_cli(
+      "sensitivity " + testsupport::shell_quoted(dir / "c.toml") +
+          " --method sobol --params economics.cost_per_fte_year_sek,transitions.leaving.p_leave_"
+          "per_month --sobol-n 8 --replications 2 --bootstrap 20 --threads 2 --out " +
+          testsupport::shell_quoted(dir / "out"),
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("extra_sustained_returns: not computed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("extra_sustained_returns: not identifiable"), std::string::npos) << r.out;
+  const std::string sobol = testsupport::read_file(dir / "out" / "sobol.csv");
+  const auto rows = count_sobol_csv(dir / "out" / "sobol.csv");
+  ASSERT_EQ(rows.size(), 1U + 3U * 2U) << sobol;
+  int returns_rows = 0, net_rows = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 9U) << sobol;
+    const auto& row = rows[i];
+    if (row[0] == "extra_sustained_returns") {
+      ++returns_rows;
+      for (std::size_t k = 2; k < 8; ++k) EXPECT_EQ(row[k], "") << row[1] << " column " << k;
+      EXPECT_EQ(row[8], "not_computed") << row[1];
+    } else if (row[0] == "net_benefit_sek") {
+      ++net_rows;
+      for (std::size_t k = 2; k < 8; ++k)
+        EXPECT_TRUE(count_sobol_is_number(row[k])) << row[1] << " column " << k << ": " << row[k];
+      EXPECT_EQ(row[8], "ok") << row[1];
+    } else {
+      ASSERT_EQ(row[0], "roi");
+      EXPECT_EQ(row[8], "not_identifiable") << row[1];
+    }
+  }
+  EXPECT_EQ(returns_rows, 2);
+  EXPECT_EQ(net_rows, 2);
+  // The net benefit is minus the cost, which only the cost per FTE-year moves: S = ST = 1 for
+  // it (up to the bootstrap's spread), 0 for the leaving probability.
+  EXPECT_NEAR(std::stod(rows[1][2]), 1.0, 1e-9) << sobol;
+  EXPECT_NEAR(std::stod(rows[2][5]), 0.0, 1e-9) << sobol;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i][0] == "extra_sustained_returns" || rows[i][0] == "net_benefit_sek") {
+      for (const auto& cell : rows[i]) EXPECT_EQ(cell.find("nan"), std::string::npos) << sobol;
+    }
+  }
+  const auto noise = count_sobol_csv(dir / "out" / "sobol_noise.csv");
+  ASSERT_EQ(noise.size(), 1U + 3U * 2U);
+  for (std::size_t i = 1; i < noise.size(); ++i) {
+    ASSERT_EQ(noise[i].size(), 7U);
+    if (noise[i][0] != "extra_sustained_returns") continue;
+    for (std::size_t k = 2; k < 7; ++k) EXPECT_EQ(noise[i][k], "") << noise[i][1] << " " << k;
+  }
+  const auto status = count_sobol_csv(dir / "out" / "sobol_status.csv");
+  ASSERT_EQ(status.size(), 4U);
+  EXPECT_EQ(status[1], (std::vector<std::string>{"net_benefit_sek", "ok", ""}));
+  EXPECT_EQ(status[2][1], "not_identifiable");
+  EXPECT_EQ(status[3][0], "extra_sustained_returns");
+  EXPECT_EQ(status[3][1], "not_computed");
+  EXPECT_NE(status[3][2].find("count-based path"), std::string::npos) << status[3][2];
+  EXPECT_EQ(status[3][2].find("no parameter moves it"), std::string::npos) << status[3][2];
+  // The report reads the status and says so.
+  const auto rep =
+      testsupport::run_cli("report " + testsupport::shell_quoted(dir / "out") +
+                               " --lang en --out " + testsupport::shell_quoted(dir / "r.html"),
+                           dir);
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  const auto html = testsupport::read_file(dir / "r.html");
+  EXPECT_NE(html.find("Extra sustained returns to school: not computed"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CountChain, SobolOnTheHybridMarksNothingNotComputed) {
+  // count_based with coordinators runs the hybrid, which computes every metric (docs/methods.md
+  // §4.12): a Sobol analysis of such a config marks no output not computed, and the extra
+  // sustained returns, which the programme's effect moves, have numeric indices. Sobol runs the
+  // individual engine whatever count_based says (docs/methods.md §8.5): sobol.csv is the same
+  // bytes as the same config's without the switch (when Sobol honours the switch, this and the
+  // docs change together).
+  const auto dir = testsupport::scratch_dir("count-sobol-hybrid");
+  std::string t = testsupport::reference_config_text();
+  t = set_key(t, "population", "pupils", "600");
+  testsupport::write_file(dir / "individual.toml", set_key(t, "simulation", "horizon_years", "2"));
+  testsupport::write_file(dir / "hybrid.toml",
+                          set_key(t, "simulation", "horizon_years", "2\ncount_based = true"));
+  auto run = [&](const std::string& config) {
+    return testsupport::run_cli(
+        "sensitivity " + testsupport::shell_quoted(dir / (config + ".toml")) +
+            " --method sobol --params coordinators.rr_improve_in_case,economics.cost_per_fte_year_"
+            "sek --sobol-n 8 --replications 2 --bootstrap 20 --threads 2 --quiet --out " +
+            testsupport::shell_quoted(dir / config),
+        dir);
+  };
+  auto r = run("hybrid");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string sobol = testsupport::read_file(dir / "hybrid" / "sobol.csv");
+  EXPECT_EQ(sobol.find("not_computed"), std::string::npos) << sobol;
+  EXPECT_EQ(testsupport::read_file(dir / "hybrid" / "sobol_status.csv").find("not_computed"),
+            std::string::npos);
+  int returns_rows = 0;
+  for (const auto& row : count_sobol_csv(dir / "hybrid" / "sobol.csv")) {
+    if (row[0] != "extra_sustained_returns" || row[1] != "coordinators.rr_improve_in_case")
+      continue;
+    ++returns_rows;
+    for (std::size_t k = 2; k < 8; ++k) EXPECT_TRUE(count_sobol_is_number(row[k])) << row[k];
+    EXPECT_EQ(row[8], "ok");
+  }
+  EXPECT_EQ(returns_rows, 1);
+  r = run("individual");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testsupport::read_file(dir / "individual" / "sobol.csv"), sobol);
   std::filesystem::remove_all(dir);
 }
 
