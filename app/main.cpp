@@ -13,9 +13,10 @@
 namespace {
 
 /// Reports an error and returns its exit code. Under mpirun with several ranks it ends every
-/// rank instead (a rank that failed alone would leave the others waiting in a gather); the
-/// temporary output folder is already removed by then. Rank 0 reports first: an error that
-/// every rank finds (bad input) is printed once.
+/// rank instead (a rank that failed alone would leave the others waiting in a gather): rank 0
+/// directly, its temporary output folder already removed by then; another rank through rank 0
+/// (WorkSplit::abort_all). Rank 0 reports first: an error that every rank finds (bad input) is
+/// printed once.
 int fail(int code, const std::string& message) {
   const auto& split = attendsim::process_work_split();
   if (split.ranks() == 1) {
@@ -61,6 +62,8 @@ int run(int argc, char** argv) {
     return rc;
   } catch (const attendsim::FollowerDone&) {
     return 0;  // a rank other than 0 whose share of the command is done
+  } catch (const attendsim::RankFailed& e) {
+    return fail(e.code, std::string("error: ") + e.what());
   } catch (const attendsim::InputError& e) {
     return fail(2, std::string("error: ") + e.what());
   } catch (const std::exception& e) {

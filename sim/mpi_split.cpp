@@ -21,8 +21,9 @@ namespace {
 
 bool g_started = false;
 
-/// Message tags of the point-to-point exchanges (the collectives need none).
-constexpr int kPartTag = 18, kControlTag = 19;
+/// Message tags of the point-to-point exchanges (the collectives need none): a part of the
+/// results, rank 0's go-on/end, and a failed rank's exit code to rank 0 (abort_all).
+constexpr int kPartTag = 18, kControlTag = 19, kFailedTag = 20;
 /// Pieces of at most 1 GiB: MPI counts are int.
 constexpr std::size_t kPiece = std::size_t{1} << 30;
 
@@ -44,7 +45,7 @@ class MpiSplit final : public WorkSplit {
   /// timed apart, separates waiting for slower ranks from the exchange itself.
   std::vector<std::string> all_gather(const std::string& mine) override {
     const auto t0 = Clock::now();
-    MPI_Barrier(MPI_COMM_WORLD);
+    barrier();
     stats.wait_seconds += seconds_since(t0);
     const auto t1 = Clock::now();
     std::vector<std::string> all(static_cast<std::size_t>(ranks_));
@@ -72,7 +73,7 @@ class MpiSplit final : public WorkSplit {
   void gather_to_root(const std::string& mine,
                       const std::function<void(int, std::string&)>& take) override {
     const auto t0 = Clock::now();
-    MPI_Barrier(MPI_COMM_WORLD);
+    barrier();
     stats.wait_seconds += seconds_since(t0);
     const auto t1 = Clock::now();
     if (rank_ != 0) {
@@ -116,12 +117,61 @@ class MpiSplit final : public WorkSplit {
     }
   }
 
+  /// Rank 0 ends every rank itself (its temporary output folder already removed). Another
+  /// rank does not: it sends its exit code to rank 0 and waits, sleeping, to be ended by rank
+  /// 0's MPI_Abort. Were it to call MPI_Abort, mpirun would kill rank 0 wherever it is, and
+  /// Open MPI 4.1.4 sends its SIGKILL 8-20 ms after its SIGTERM (strace; the 1 s of
+  /// odls_base_sigkill_timeout only when no rank died meanwhile): on a loaded machine rank 0's
+  /// signal handler, still removing the temporary folder, was cut short and left it behind.
   [[noreturn]] void abort_all(int code) const override {
+    if (rank_ != 0) {
+      // Rank 0 takes the code at its next barrier (barrier()). Should this rank have failed
+      // after the last one (the checks of the bytes it received), rank 0 ends the command
+      // instead (release_followers(false), its folder committed): then this rank ends all.
+      MPI_Request sent, control;
+      int flag = 1, sent_done = 0, control_done = 0;
+      MPI_Isend(&code, 1, MPI_INT, 0, kFailedTag, MPI_COMM_WORLD, &sent);
+      MPI_Irecv(&flag, 1, MPI_INT, 0, kControlTag, MPI_COMM_WORLD, &control);
+      for (;;) {
+        if (!sent_done) MPI_Test(&sent, &sent_done, MPI_STATUS_IGNORE);
+        MPI_Test(&control, &control_done, MPI_STATUS_IGNORE);
+        if (control_done) {
+          if (flag == 0) break;
+          MPI_Irecv(&flag, 1, MPI_INT, 0, kControlTag, MPI_COMM_WORLD, &control);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
     MPI_Abort(MPI_COMM_WORLD, code);
     std::_Exit(code);  // MPI_Abort does not return; this satisfies [[noreturn]]
   }
 
  private:
+  /// A barrier. On rank 0 it also listens for a failed rank's exit code (abort_all) and then
+  /// throws RankFailed, so that rank 0 unwinds (its temporary folder removed) and ends every
+  /// rank. A rank fails only before a barrier it has not reached, so rank 0 always hears it
+  /// here: it cannot pass that barrier without the failed rank.
+  /// Every rank takes the non-blocking barrier: it does not match a blocking one (MPI 3.0, 5.12).
+  void barrier() {
+    MPI_Request req;
+    MPI_Ibarrier(MPI_COMM_WORLD, &req);
+    if (rank_ != 0) {
+      MPI_Wait(&req, MPI_STATUS_IGNORE);
+      return;
+    }
+    for (int done = 0, failed = 0;;) {
+      MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+      if (done) return;
+      MPI_Status st;
+      MPI_Iprobe(MPI_ANY_SOURCE, kFailedTag, MPI_COMM_WORLD, &failed, &st);
+      if (failed) {
+        int code = 1;
+        MPI_Recv(&code, 1, MPI_INT, st.MPI_SOURCE, kFailedTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        throw RankFailed(st.MPI_SOURCE, code);
+      }
+    }
+  }
+
   int rank_ = 0, ranks_ = 1;
 };
 

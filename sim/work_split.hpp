@@ -36,13 +36,17 @@
 ///
 /// Errors: bad input is found on every rank before the first split (each rank reads and checks
 /// the config). A rank that throws later cannot leave the others waiting in a gather: main
-/// reports the error and calls `abort_all(code)`, which ends every rank (MPI_Abort) after the
-/// temporary output folder has been removed by the unwinding.
+/// reports the error and calls `abort_all(code)`. On rank 0 that ends every rank (MPI_Abort)
+/// after the temporary output folder has been removed by the unwinding. Another rank sends its
+/// code to rank 0 and waits: rank 0, at the barrier of that split, throws RankFailed, unwinds
+/// (its temporary folder removed) and ends every rank with that code. The failed rank never
+/// ends rank 0 from outside (mpirun's SIGKILL can cut short the removal: sim/mpi_split.cpp).
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -64,6 +68,16 @@ struct GatherStats {
 /// part is done. Not a std::exception, so that no error handler takes it for a failure; main
 /// ends the rank with exit code 0 (its scratch folder removed by the unwinding).
 struct FollowerDone {};
+
+/// Thrown on rank 0 at a gather when rank `rank` has failed (its own message printed by that
+/// rank): main ends every rank with exit code `code`.
+struct RankFailed : std::runtime_error {
+  RankFailed(int failed_rank, int exit_code)
+      : std::runtime_error("rank " + std::to_string(failed_rank) + " failed (its error above)"),
+        rank(failed_rank),
+        code(exit_code) {}
+  int rank, code;
+};
 
 class WorkSplit {
  public:
