@@ -100,6 +100,14 @@ class HybridSimulator {
     }
   }
 
+  /// July's or August's leavers of a cell of n pupils (Binomial(n, p_leave) on its draws,
+  /// counted in left_); returns the pupils who stay.
+  std::int64_t summer_stayers(CellBits& bits, std::int64_t n) {
+    const std::int64_t leaving = binomial(bits, n, leave_p_);
+    left_ += leaving;
+    return n - leaving;
+  }
+
   /// The initial (or new-entrant) state thresholds of a band and gender.
   Thresholds initial_bits(int band, int gender) const {
     const Row& cum = rules_.initial_cum(band, gender);
@@ -314,9 +322,7 @@ class HybridSimulator {
       const std::int64_t n = cells_[c];
       if (n == 0) return;
       CellBits bits(cell_draws_, static_cast<std::uint32_t>(t), c);
-      const std::int64_t leaving = binomial(bits, n, leave_p_);
-      left_ += leaving;
-      const std::int64_t stay = n - leaving;
+      const std::int64_t stay = summer_stayers(bits, n);
       const int grade = p_.population.grade_min + g;
       const auto count = [&](auto&& f) {
         f(out_.counts());
@@ -372,9 +378,7 @@ class HybridSimulator {
       const std::int64_t n = cells_[c];
       if (n == 0) return;
       CellBits bits(cell_draws_, static_cast<std::uint32_t>(t), c);
-      const std::int64_t leaving = binomial(bits, n, leave_p_);
-      left_ += leaving;
-      const std::int64_t stay = n - leaving;
+      const std::int64_t stay = summer_stayers(bits, n);
       if (!pop.grade_progression) {
         summer_place(bits, g, x, s, e, stay, kAugustStep, tally);
       } else if (g < grades_ - 1) {

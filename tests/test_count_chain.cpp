@@ -305,6 +305,28 @@ bool counted_in_distribution(attendsim::models::Metric m) {
          m == Metric::long_term_absent_pupils_per_year;
 }
 
+/// The rows of a CSV without quoted cells (the CSVs of a count-based run), header
+/// first, each split at its commas.
+std::vector<std::vector<std::string>> count_sensitivity_csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto end = text.find('\n', at);
+    const std::string line = text.substr(at, end - at);
+    at = end == std::string::npos ? text.size() : end + 1;
+    std::vector<std::string> cells;
+    std::size_t c = 0;
+    while (true) {
+      const auto comma = line.find(',', c);
+      cells.push_back(line.substr(c, comma - c));
+      if (comma == std::string::npos) break;
+      c = comma + 1;
+    }
+    rows.push_back(std::move(cells));
+  }
+  return rows;
+}
+
 }  // namespace
 
 TEST(CountChain, WhatThePathDoesNotComputeIsNotComputedAndTheRestIsTheIndividualEngines) {
@@ -409,21 +431,8 @@ TEST(CountChain, OutputFilesMarkWhatIsNotComputed) {
   }
   // A row of a not-computed metric: every number cell empty.
   auto check_rows = [&](const std::filesystem::path& file, int name_column) {
-    const std::string text = testsupport::read_file(file);
     int rows = 0;
-    std::size_t at = 0;
-    while (at < text.size()) {
-      const auto end = text.find('\n', at);
-      const std::string line = text.substr(at, end - at);
-      at = end + 1;
-      std::vector<std::string> cells;
-      std::size_t c = 0;
-      while (true) {
-        const auto comma = line.find(',', c);
-        cells.push_back(line.substr(c, comma - c));
-        if (comma == std::string::npos) break;
-        c = comma + 1;
-      }
+    for (const auto& cells : count_sensitivity_csv_rows(testsupport::read_file(file))) {
       if (static_cast<int>(cells.size()) <= name_column ||
           std::find(names.begin(), names.end(), cells[static_cast<std::size_t>(name_column)]) ==
               names.end())
@@ -431,7 +440,7 @@ TEST(CountChain, OutputFilesMarkWhatIsNotComputed) {
       ++rows;
       for (std::size_t k = static_cast<std::size_t>(name_column) + 1; k < cells.size(); ++k) {
         if (cells[k] == "baseline") continue;  // comparison.csv's versus column
-        EXPECT_EQ(cells[k], "") << file.filename() << ": " << line;
+        EXPECT_EQ(cells[k], "") << file.filename() << ": " << cells[0] << ", column " << k;
       }
     }
     return rows;
@@ -456,28 +465,6 @@ TEST(CountChain, OutputFilesMarkWhatIsNotComputed) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("summary.json"), std::string::npos) << r.err;
   std::filesystem::remove_all(dir);
-}
-
-/// The rows of a CSV without quoted cells (the sensitivity CSVs of a count-based run), header
-/// first, each split at its commas.
-std::vector<std::vector<std::string>> count_sensitivity_csv_rows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const auto end = text.find('\n', at);
-    const std::string line = text.substr(at, end - at);
-    at = end == std::string::npos ? text.size() : end + 1;
-    std::vector<std::string> cells;
-    std::size_t c = 0;
-    while (true) {
-      const auto comma = line.find(',', c);
-      cells.push_back(line.substr(c, comma - c));
-      if (comma == std::string::npos) break;
-      c = comma + 1;
-    }
-    rows.push_back(std::move(cells));
-  }
-  return rows;
 }
 
 TEST(CountChain, SensitivityCsvsLeaveWhatIsNotComputedEmptyNeverNan) {
