@@ -897,14 +897,31 @@ std::map<std::string, std::string> override_values(const fs::path& file) {
   return out;
 }
 
+/// Whether config key `path` acts only on pupils of a grade band in `absent_bands`.
+bool acts_only_on_absent_band(const std::string& path, const std::set<std::string>& absent_bands) {
+  for (const auto& band : absent_bands) {
+    if (path.rfind("population.prevalence." + band + ".", 0) == 0) return true;
+    if (band == "grade10_12" && (path == "outcomes.share_eligible_at_start_upper_sec" ||
+                                 path == "outcomes.p_repeat_year_per_extensive_year_upper_sec"))
+      return true;
+  }
+  return false;
+}
+
 /// The appendix: the config's commented parameter lines that cite a source. In both languages
 /// each row is the key in words (io/labels.hpp), its value in words and the sources it cites,
 /// no raw key and no comment text; a key without words is counted, not shown (the config file
 /// in the results folder has them all).
 /// A value replaced by the run's overrides (`overridden`) is shown with the overrides' value
 /// and a note listing them all.
+/// Rows whose parameter acts only on a grade band without pupils (`absent_bands`, e.g.
+/// "grade10_12" in a compulsory-school population) are left out and counted in a sentence: the
+/// prevalence of that band, and in upper secondary the share eligible at the start and the
+/// repeated years there. (Completion rows stay: the value past the horizon projects the
+/// compulsory-school pupils to the end of grade 12, §5.)
 std::string assumptions_html(const std::string& config_text, Language lang,
-                             const std::map<std::string, std::string>& overridden) {
+                             const std::map<std::string, std::string>& overridden,
+                             const std::set<std::string>& absent_bands) {
   const Text& t = text_for(lang);
   const bool sv = lang == Language::sv;
   std::ostringstream h;
@@ -913,7 +930,7 @@ std::string assumptions_html(const std::string& config_text, Language lang,
   h << "<table><tr><th>" << (sv ? "antagande" : "assumption") << "</th><th>" << t.value
     << "</th><th>" << (sv ? "källa" : "source") << "</th></tr>";
   std::string key, value, comment;
-  int without_words = 0;
+  int without_words = 0, absent_band_rows = 0;
   while (std::getline(cfg, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF configs
     if (line.size() > 1 && line[0] == '[') {
@@ -924,6 +941,10 @@ std::string assumptions_html(const std::string& config_text, Language lang,
     }
     if (!split_commented_line(line, key, value, comment) || !cites_source(comment)) continue;
     const std::string path = section + "." + key;
+    if (acts_only_on_absent_band(path, absent_bands)) {
+      ++absent_band_rows;
+      continue;
+    }
     const auto words = config_key_words(path);
     if (!words) {
       ++without_words;
@@ -956,6 +977,15 @@ std::string assumptions_html(const std::string& config_text, Language lang,
              "konfigurationsfilen i resultatmappen anger dem med kommentarer."
            : "The sources (S1, S2 ...) are listed in the project's evidence table; the config "
              "file in the results folder cites them in comments.");
+  if (absent_band_rows > 0) {
+    h << " " << absent_band_rows
+      << (sv ? " antaganden gäller bara årskurser som populationen inte har "
+               "(förekomst av frånvaro där, och i gymnasiet behörighet vid start och att gå om "
+               "ett år) och visas inte."
+             : " assumptions act only on grades the population does not have (the prevalence "
+               "of absence there and, in upper secondary, eligibility at the start and repeated "
+               "years) and are not shown.");
+  }
   if (without_words > 0)
     h << (sv ? " Ytterligare " : " Further ") << without_words
       << (sv ? " antaganden finns i konfigurationsfilen." : " assumptions are in the config file.");
@@ -1425,9 +1455,16 @@ std::string build_report(const fs::path& dir, Language lang) {
 
   // Assumptions: the config's commented parameter lines that cite sources.
   h << "<h2>" << t.assumptions << "</h2>";
-  if (fs::exists(dir / "config.toml"))
+  if (fs::exists(dir / "config.toml")) {
+    // Grade bands without a pupil in the run (the first scenario's, the baseline).
+    std::set<std::string> absent_bands;
+    const std::string first = summary["scenarios"].begin().key();
+    for (const Subgroup band : {Subgroup::grade0_6, Subgroup::grade7_9, Subgroup::grade10_12})
+      if (!band_holds_pupils(summary, first, band))
+        absent_bands.insert(std::string(subgroup_name(band)));
     h << assumptions_html(read_text(dir / "config.toml"), lang,
-                          override_values(dir / "overrides.toml"));
+                          override_values(dir / "overrides.toml"), absent_bands);
+  }
 
   // Provenance
   h << "<h2>" << t.provenance << "</h2><table>"

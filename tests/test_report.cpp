@@ -240,6 +240,20 @@ TEST(Report, CompletionIsADashWhenThePopulationHasNoUpperSecondaryPupils) {
       << html;
   EXPECT_NE(html.find("Fullföljd gymnasieskola –: populationen omfattar inga gymnasieelever"),
             std::string::npos);
+  // The appendix of assumptions leaves out the five rows that act only on upper secondary
+  // pupils (its three prevalence shares, eligibility at the start, repeated years there; the
+  // config cites a source on each) and says so; the rows of the other bands stay.
+  const auto appendix = html.substr(html.find("Viktiga antaganden och källor</h2>"));
+  for (const char* row : {"andel elever med oroande frånvaro (10–20 %), gymnasiet",
+                          "andel elever med hög frånvaro (20–50 %), gymnasiet",
+                          "andel elever med mycket hög frånvaro (över 50 %), gymnasiet",
+                          "andel behöriga bland dem som börjar gymnasiet",
+                          "sannolikhet att gå om ett år i gymnasiet"})
+    EXPECT_EQ(appendix.find(row), std::string::npos) << row;
+  EXPECT_NE(appendix.find("andel elever med hög frånvaro (20–50 %), årskurs 7–9"),
+            std::string::npos);
+  EXPECT_NE(appendix.find(" 5 antaganden gäller bara årskurser som populationen inte har"),
+            std::string::npos);
   r = testsupport::run_cli("report " + testsupport::shell_quoted(results()) + " --lang sv --out " +
                                testsupport::shell_quoted(dir / "ref.html"),
                            dir);
@@ -249,6 +263,8 @@ TEST(Report, CompletionIsADashWhenThePopulationHasNoUpperSecondaryPupils) {
   for (const auto& cell : report_row_cells_after(html, "fullföljd gymnasieskola"))
     EXPECT_TRUE(std::regex_match(cell, number_with_ci)) << cell;
   EXPECT_EQ(html.find("Fullföljd gymnasieskola –"), std::string::npos);
+  EXPECT_NE(html.find("andel elever med hög frånvaro (20–50 %), gymnasiet"), std::string::npos);
+  EXPECT_EQ(html.find("antaganden gäller bara årskurser"), std::string::npos);
   fs::remove_all(dir);
 }
 
