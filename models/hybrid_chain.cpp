@@ -104,7 +104,7 @@ class HybridSimulator {
     out_.pupil_months_simulated =
         static_cast<std::uint64_t>(p_.population.pupils) * static_cast<std::uint64_t>(steps_);
     if (record_ != nullptr) {
-      ATTENDSIM_REQUIRE(pupils_.size() < std::numeric_limits<std::uint32_t>::max(),
+      ATTENDSIM_REQUIRE(pupils_.size() <= static_cast<std::size_t>(std::numeric_limits<int>::max()),
                         "too many individuals to record");
       record_->params = p_;
       record_->key = key_;
