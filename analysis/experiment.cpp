@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/count_chain.hpp"
@@ -172,31 +173,49 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
         // cells, and serves every scenario.
         const bool counts = counts_only;
         // The record's replay steps summers without transitions (models/baseline/). The
-        // hybrid simulates every scenario with a case slot in full: its cells are the same in
-        // every scenario and its individuals keep their ids (common random numbers).
-        const bool from_baseline = opt.from_baseline && any_cases && !cfg.run.count_based &&
+        // hybrid records its baseline too (record_hybrid_baseline: its cells are the same in
+        // every scenario and its individuals keep their ids, so a scenario differs from the
+        // baseline only through referred individuals, docs/methods.md §4.12).
+        const bool from_baseline = opt.from_baseline && any_cases && !counts &&
                                    p.transitions.months == TransitionMonths::school;
         // Every scenario has the record's detection parameters: no high months needed.
-        if (from_baseline) record_baseline(p, key, record, /*keep_high_months=*/false);
+        if (from_baseline) {
+          if (hybrid) {
+            record_hybrid_baseline(p, key, record, /*keep_high_months=*/false);
+          } else {
+            record_baseline(p, key, record, /*keep_high_months=*/false);
+          }
+        }
         ReplicationOutcome base, counted;
         if (counts) counted = simulate_counts(p, key);
-        // The hybrid's scenarios with a case slot are independent runs on the same key: taken
-        // in parallel within the unit (each into its own slot, so the bytes do not depend on
-        // the thread count), which uses the threads when a run has fewer units than threads.
+        // The hybrid's scenarios with a case slot (from the record, or in full) are independent
+        // of one another: taken in parallel within the unit (each into its own slot, so the
+        // bytes do not depend on the thread count), which uses the threads when a run has
+        // fewer units than threads. Isolated: while it waits for the inner tasks this thread
+        // must not take another unit, which would reuse (overwrite) this thread's record, the
+        // scratch the replays read.
         std::vector<ReplicationOutcome> hybrid_runs(hybrid ? scenarios.size() : 0);
         if (hybrid) {
-          oneapi::tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
-            if (s == 0 || has_cases[s]) hybrid_runs[s] = simulate_hybrid(p, scenarios[s], key);
+          oneapi::tbb::this_task_arena::isolate([&] {
+            oneapi::tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
+              if (s == 0) {
+                if (!from_baseline) hybrid_runs[s] = simulate_hybrid(p, scenarios[s], key);
+              } else if (has_cases[s]) {
+                hybrid_runs[s] = from_baseline ? simulate_from_baseline(record, p, scenarios[s])
+                                               : simulate_hybrid(p, scenarios[s], key);
+              }
+            });
           });
         }
         for (std::size_t s = 0; s < scenarios.size(); ++s) {
           ReplicationOutcome o = counts && s == 0 ? std::move(counted)
                                  : s > 0 && (counts || !has_cases[s])
                                      ? idle_scenario(base, scenarios[s])
-                                 : hybrid         ? std::move(hybrid_runs[s])
-                                 : !from_baseline ? simulate(p, scenarios[s], key)
-                                 : s == 0         ? record.outcome
-                                                  : simulate_from_baseline(record, p, scenarios[s]);
+                                 : !from_baseline && hybrid ? std::move(hybrid_runs[s])
+                                 : !from_baseline           ? simulate(p, scenarios[s], key)
+                                 : s == 0                   ? record.outcome
+                                 : hybrid                   ? std::move(hybrid_runs[s])
+                                          : simulate_from_baseline(record, p, scenarios[s]);
           res.pupil_months += o.pupil_months_simulated;
           std::vector<float> occ;
           occ.reserve(o.occupancy.size() * kStates);

@@ -1,6 +1,7 @@
 #include "models/hybrid_chain.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "models/case_book.hpp"
@@ -21,9 +22,15 @@ constexpr int kCellStates = 2;
 
 class HybridSimulator {
  public:
-  HybridSimulator(const ModelParams& p, const ScenarioSpec& sc, const StreamKey& key)
+  /// With `record` the run is the baseline's, and it also keeps what simulate_from_baseline
+  /// needs (as the individual engine's record_baseline, simulation.cpp), by individual id.
+  HybridSimulator(const ModelParams& p, const ScenarioSpec& sc, const StreamKey& key,
+                  BaselineRecord* record = nullptr, bool keep_high_months = true)
       : p_(p),
         sc_(sc),
+        key_(key),
+        record_(record),
+        keep_high_months_(keep_high_months),
         steps_(p.horizon_years * kMonthsPerYear),
         grades_(p.population.grade_max - p.population.grade_min + 1),
         rules_(p, sc, steps_),
@@ -41,6 +48,11 @@ class HybridSimulator {
     ATTENDSIM_REQUIRE(p.population.grade_counts_consistent(),
                       "population.pupils_by_grade must sum to population.pupils");
     ATTENDSIM_REQUIRE(steps_ > 0 && steps_ < 65535, "horizon must be 1..5000 years");
+    ATTENDSIM_REQUIRE(record_ == nullptr || sc.staffing.periods.empty(),
+                      "only the baseline is recorded");
+    // The replay (models/baseline/) steps summers by year_end and new_school_year alone.
+    ATTENDSIM_REQUIRE(record_ == nullptr || p.transitions.months == TransitionMonths::school,
+                      "a baseline with transitions in every month is not recorded");
     leave_p_ = static_cast<double>(rules_.leave_bits()) * 0x1p-32;
     all_months_ = p.transitions.months == TransitionMonths::all;
     block_.resize(kChunkPupils);
@@ -48,6 +60,16 @@ class HybridSimulator {
 
   ReplicationOutcome run() {
     out_ = empty_outcome(steps_);
+    if (record_ != nullptr) {
+      record_->referral_points.clear();
+      record_->high_months.clear();
+      record_->replacements.clear();
+      record_->derived = false;
+      record_->hybrid = true;
+      record_->has_high_months = keep_high_months_;
+      record_->eligible_after_step.assign(static_cast<std::size_t>(steps_), {0, 0});
+      generation_.clear();
+    }
     initialise();
     const auto& cp = p_.coordinators;
     for (int t = 0; t < steps_; ++t) {
@@ -58,6 +80,10 @@ class HybridSimulator {
           cp.enabled ? case_slots(fte, cp.caseload_per_fte, cp.share_fte_on_casework) : 0;
       if (m < kSchoolMonthsPerYear) {
         school_month(t, m, slots > 0);
+        if (record_ != nullptr) {
+          record_->eligible_after_step[static_cast<std::size_t>(t)] = {out_.eligible_pupils[0],
+                                                                       out_.eligible_pupils[1]};
+        }
         if (cp.enabled)
           book_.manage(t, slots, cp, out_.eligible_pupils, pupils_.data(), out_,
                        p_.outcomes.sustained_return_months);
@@ -77,6 +103,14 @@ class HybridSimulator {
     finish_terminal(p_, out_);
     out_.pupil_months_simulated =
         static_cast<std::uint64_t>(p_.population.pupils) * static_cast<std::uint64_t>(steps_);
+    if (record_ != nullptr) {
+      ATTENDSIM_REQUIRE(pupils_.size() <= static_cast<std::size_t>(std::numeric_limits<int>::max()),
+                        "too many individuals to record");
+      record_->params = p_;
+      record_->key = key_;
+      record_->pupils = static_cast<int>(pupils_.size());
+      record_->outcome = out_;
+    }
     return std::move(out_);
   }
 
@@ -193,6 +227,26 @@ class HybridSimulator {
     }
   }
 
+  /// The record of individual `id`'s school month t (x its draw, q after the month, d its
+  /// decision), as simulation.cpp records a pupil's: a month ended in high or extensive absence
+  /// (HighMonth, with the new entrants that have taken the id's place so far) and a referral
+  /// decision, where no programme runs, not to refer (ReferralPoint). Called in id order.
+  void record_month(std::uint32_t id, int t, std::uint64_t x, const SchoolMonth& k, const Pupil& q,
+                    Decision d) {
+    if (q.state != kHigh && q.state != kExtensive) return;
+    const double r = residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits);
+    const auto step = static_cast<std::uint16_t>(t);
+    if (keep_high_months_) {
+      const std::uint16_t generation = id < generation_.size() ? generation_[id] : 0;
+      record_->high_months.push_back({id, step, generation, r, q});
+    }
+    if (d == Decision::not_referred) {
+      Pupil at = q;
+      at.status = kSchoolAction;
+      record_->referral_points.push_back({id, step, r, at});
+    }
+  }
+
   void school_month(int t, int m, bool program_active) {
     const SchoolMonth k = rules_.school_month_constants(t, program_active, book_.waiting());
     MonthTally tally;
@@ -206,6 +260,7 @@ class HybridSimulator {
         pending_.push_back({order_.at(id, static_cast<std::uint32_t>(t)), id,
                             residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits)});
       }
+      if (record_ != nullptr) record_month(id, t, x, k, q, d);
       pupils_[i] = q;
     });
     // The cells: leaving, then the transition; a move into high or extensive makes an
@@ -235,7 +290,9 @@ class HybridSimulator {
             q.extensive_months_year = 1;
           }
           const auto id = static_cast<std::uint32_t>(pupils_.size());
-          rules_.school_month_status(q, draws_.at(id, static_cast<std::uint32_t>(t)), k, tally);
+          const std::uint64_t y = draws_.at(id, static_cast<std::uint32_t>(t));
+          const Decision d = rules_.school_month_status(q, y, k, tally);  // detection only
+          if (record_ != nullptr) record_month(id, t, y, k, q, d);
           pupils_.push_back(q);
         }
       }
@@ -292,17 +349,20 @@ class HybridSimulator {
 
   /// An individual's July or August: under TransitionMonths::all PupilRules::summer_step (the
   /// month's events, then a transition), else year_end or new_school_year.
-  void summer_individual(std::size_t i, std::uint64_t x, int t, bool july,
+  /// Returns true when a new entrant took the individual's place (in its own record).
+  bool summer_individual(std::size_t i, std::uint64_t x, int t, bool july,
                          std::array<std::uint32_t, kStates>& occ, MonthTally& tally) {
     if (all_months_) {
       Pupil q = pupils_[i];
-      rules_.summer_step(q, x, rules_.summer_month_constants(t), tally, out_);
+      const bool replaced = rules_.summer_step(q, x, rules_.summer_month_constants(t), tally, out_);
       pupils_[i] = q;
-    } else if (july) {
-      rules_.year_end(pupils_[i], x, t, out_, occ);
-    } else {
-      rules_.new_school_year(pupils_[i], x, t, out_, occ);
+      return replaced;
     }
+    if (july) {
+      rules_.year_end(pupils_[i], x, t, out_, occ);
+      return false;
+    }
+    return rules_.new_school_year(pupils_[i], x, t, out_, occ);
   }
 
   /// July (§4.9): the individuals by PupilRules::year_end; a cell's pupils leave, those in
@@ -368,8 +428,13 @@ class HybridSimulator {
     const auto& pop = p_.population;
     std::array<std::uint32_t, kStates> occ{};
     MonthTally tally;
+    if (record_ != nullptr) generation_.resize(pupils_.size(), 0);
     each_individual(t, pupils_.size(), [&](std::size_t i, std::uint64_t x) {
-      summer_individual(i, x, t, false, occ, tally);
+      if (summer_individual(i, x, t, false, occ, tally) && record_ != nullptr) {
+        ++generation_[i];
+        record_->replacements.push_back(
+            {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
+      }
     });
     std::fill(next_.begin(), next_.end(), 0);
     std::int64_t entrants[kGenders] = {0, 0};
@@ -416,6 +481,12 @@ class HybridSimulator {
 
   const ModelParams& p_;
   const ScenarioSpec& sc_;
+  StreamKey key_;
+  BaselineRecord* record_ = nullptr;
+  bool keep_high_months_ = true;
+  /// New entrants that have taken each individual's place, when recording (HighMonth); ids
+  /// past its end have none.
+  std::vector<std::uint16_t> generation_;
   int steps_ = 0;
   int grades_ = 0;
   PupilRules rules_;
@@ -448,6 +519,19 @@ ReplicationOutcome simulate_hybrid(const ModelParams& params, const ScenarioSpec
                                    const StreamKey& key) {
   HybridSimulator sim(params, scenario, key);
   return sim.run();
+}
+
+void record_hybrid_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record,
+                            bool keep_high_months) {
+  const ScenarioSpec baseline;
+  HybridSimulator sim(params, baseline, key, &record, keep_high_months);
+  sim.run();
+}
+
+BaselineRecord record_hybrid_baseline(const ModelParams& params, const StreamKey& key) {
+  BaselineRecord record;
+  record_hybrid_baseline(params, key, record);
+  return record;
 }
 
 }  // namespace attendsim::models

@@ -19,7 +19,8 @@
 /// individuals are created in the same order (step, cell, k-th pupil) and so get the same ids,
 /// hence the same counter-based draws (pupil-month, referral-order and case-end streams at
 /// item = id). A scenario and its baseline can then differ only through their individuals, as
-/// in the individual engine.
+/// in the individual engine: a scenario is simulated from the recorded baseline
+/// (record_hybrid_baseline, then simulate_from_baseline) as the individual engine's is.
 ///
 /// Draws: the cells' binomials from the counter stream {seed, draw, replication, "coun", 1}
 /// (items 2^20 cell + j of step t; the initial population at step 2^32 - 1, August's new
@@ -49,5 +50,19 @@ std::string count_based_unsupported(const ModelParams& params);
 /// empty. Its outcome has every count the individual engine has, equal in distribution.
 ReplicationOutcome simulate_hybrid(const ModelParams& params, const ScenarioSpec& scenario,
                                    const StreamKey& key);
+
+/// Simulates the hybrid's baseline (empty staffing) and records it, as record_baseline records
+/// the individual engine's (simulation.hpp), with the individuals' ids as pupil indices: its
+/// referral points, high/extensive months (unless !keep_high_months), the new entrants taking an
+/// individual's place, the running count of pupils ever in high or extensive absence, and
+/// `outcome` = simulate_hybrid(params, ScenarioSpec{}, key). A scenario differs from the
+/// baseline only through individuals referred at a referral point (the cells and the
+/// individuals' ids and draws are the same in every scenario), so
+/// simulate_from_baseline(record, params', scenario) equals simulate_hybrid(params', scenario,
+/// key) in every field, bit for bit, for params' as same_baseline_path allows
+/// (docs/methods.md §4.12). Refuses transitions in every month, as record_baseline does.
+void record_hybrid_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record,
+                            bool keep_high_months = true);
+BaselineRecord record_hybrid_baseline(const ModelParams& params, const StreamKey& key);
 
 }  // namespace attendsim::models

@@ -52,6 +52,7 @@ class Simulator {
       record_->high_months.clear();
       record_->replacements.clear();
       record_->derived = false;
+      record_->hybrid = false;
       record_->has_high_months = keep_high_months_;
       generation_.assign(static_cast<std::size_t>(n_), 0);
       record_->eligible_after_step.assign(static_cast<std::size_t>(steps_), {0, 0});

@@ -274,10 +274,15 @@ struct BaselineRecord {
   ModelParams params;
   StreamKey key;
   ReplicationOutcome outcome;  ///< equal to simulate(params, ScenarioSpec{}, key)
-  int pupils = 0;
+  int pupils = 0;              ///< pupils (individuals on the hybrid) indexed 0 .. pupils - 1
   /// True for a record made by derive_baseline. The draws pupil i consumed at step t are not
   /// stored: they are pupil_month_stream(key).at(i, t) (§2.4).
   bool derived = false;
+  /// True for a record of the hybrid's baseline (record_hybrid_baseline, models/hybrid_chain.hpp):
+  /// its pupils are the hybrid's individuals, pupil i the individual with id i (`pupils` the
+  /// number of ids ever created), and its outcome is simulate_hybrid's. The replay treats both
+  /// kinds alike (docs/methods.md §4.12); derive_baseline refuses it.
+  bool hybrid = false;
   /// False when recorded without high_months (record_baseline's keep_high_months): such a
   /// record serves only scenarios with the record's own detection parameters.
   bool has_high_months = true;

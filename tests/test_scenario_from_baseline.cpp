@@ -169,6 +169,8 @@ TEST(ScenarioFromBaseline, ScarceAndAmpleCapacityAndOtherCaseRules) {
       {{"population", "grade_progression", "false"}},
       {{"population", "new_cohort_each_year", "false"}},
       {{"transitions.leaving", "enabled", "false"}},
+      // Leaving by state: a pupil waiting in the queue can leave with its transition.
+      {{"transitions.leaving", "enabled", "true\np_leave_by_state = [0.001, 0.002, 0.004, 0.01]"}},
       {{"outcomes", "p_placement_per_year_if_extensive", "0.03\nterminal_events = \"expected\""}},
   };
   for (const auto& v : variants) {

@@ -55,6 +55,7 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
                     "a baseline record can be derived only for parameters that differ from its own "
                     "in the initial state of the population");
   ATTENDSIM_REQUIRE(!source.derived, "a derived record cannot be derived from");
+  ATTENDSIM_REQUIRE(!source.hybrid, "a record of the hybrid cannot be derived from");
   ATTENDSIM_REQUIRE(source.has_high_months, "a record is derived only from one with high months");
   ATTENDSIM_REQUIRE(&source != &out, "derive a record into another one");
   const int steps = source.outcome.steps;
@@ -70,6 +71,7 @@ void derive_baseline(const BaselineRecord& source, const ModelParams& params, Ba
   out.key = source.key;
   out.pupils = n;
   out.derived = true;
+  out.hybrid = false;
   out.has_high_months = true;
   out.referral_points.clear();
   out.high_months.clear();

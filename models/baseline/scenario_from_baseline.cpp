@@ -227,6 +227,13 @@ ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const Mo
             MonthTally discarded;
             Pupil q = sp;  // a local the compiler can keep in registers
             rules_s.school_month_path(q, x, ks, -1, discarded, path_only);
+            if (q.state == kLeft) {
+              // Left by state with the transition (p_leave_by_state): `leave` ended s's wait
+              // into the discarded counts, the one count of the path step that reads the
+              // status; it is s's alone. b's status ends as `leave` leaves it.
+              PupilRules::end_wait(sp, t, acc_s);
+              bp.status = kNone;
+            }
             sp = q;
             copy_path_fields(q, bp);
             ++spent.twin_pupil_months;

@@ -49,10 +49,13 @@ struct FromBaselineCost {
 };
 
 /// The baseline's outcome under `params`: equal to simulate(params, ScenarioSpec{},
-/// record.key). Requires same_baseline_path(record.params, params).
+/// record.key) (simulate_hybrid for a record of the hybrid, record.hybrid). Requires
+/// same_baseline_path(record.params, params).
 ReplicationOutcome baseline_from_record(const BaselineRecord& record, const ModelParams& params);
 
-/// The scenario's outcome; equal to simulate(params, scenario, record.key) in every field.
+/// The scenario's outcome; equal to simulate(params, scenario, record.key) in every field
+/// (simulate_hybrid(params, scenario, record.key) for a record of the hybrid: its pupils are
+/// the hybrid's individuals, by id, stepped by the same rules, docs/methods.md §4.12).
 /// Requires same_baseline_path(record.params, params). `baseline`, when given, receives
 /// baseline_from_record(record, params) (computed on the way).
 ReplicationOutcome simulate_from_baseline(const BaselineRecord& record, const ModelParams& params,
