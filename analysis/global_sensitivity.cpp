@@ -11,6 +11,8 @@
 #include "analysis/sensitivity.hpp"
 #include "models/baseline/derived_baseline.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
+#include "models/count_chain.hpp"
+#include "models/hybrid_chain.hpp"
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
@@ -164,6 +166,12 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
         pool.reserve(d + 2);
         for (const auto& pop : populations) {
           const StreamKey key{pop.seed, 0, stream, 0, 0};
+          // The config's engine, as run_experiment has it: on the count path (count_based
+          // without coordinators) a point's baseline is the count path's run and its scenario
+          // idle_scenario of it; on the hybrid (count_based with coordinators) both are
+          // simulate_hybrid's, on the same key (it has no record and replay).
+          const bool counts = on_count_path(pop.cfg);
+          const bool hybrid = pop.cfg.run.count_based && !counts;
           // The points of row k in block order. A point whose parameters simulate like an
           // earlier point's (they differ in economics only) reuses its outcomes; otherwise its
           // scenario is simulated from the recorded baseline of an earlier point with the same
@@ -175,8 +183,26 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
           std::vector<ReplicationOutcome> scen(d + 2), base_out(d + 2);
           for (std::size_t j = 0; j < d + 2; ++j) {
             p[j] = realise(pop.cfg, point_values(q, j * n + k));
-            if (!reuse_simulations || !opt.from_baseline ||
-                p[j].transitions.months != TransitionMonths::school) {
+            if (counts || hybrid) {
+              std::size_t same = j;
+              for (std::size_t e = 0; e < j && same == j && reuse_simulations; ++e)
+                if (same_simulation(p[e], p[j])) same = e;
+              if (same < j) {
+                base_out[j] = base_out[same];
+                scen[j] = scen[same];
+              } else {
+                base_out[j] = counts ? simulate_counts(p[j], key)
+                                     : simulate_hybrid(p[j], pop.scenarios[0], key);
+                made += 1;
+                if (hybrid && scenario_has_cases(p[j], pop.scenarios[1])) {
+                  scen[j] = simulate_hybrid(p[j], pop.scenarios[1], key);
+                  runs += 1;
+                } else {
+                  scen[j] = idle_scenario(base_out[j], pop.scenarios[1]);
+                }
+              }
+            } else if (!reuse_simulations || !opt.from_baseline ||
+                       p[j].transitions.months != TransitionMonths::school) {
               base_out[j] = simulate(p[j], pop.scenarios[0], key);
               scen[j] = simulate(p[j], pop.scenarios[1], key);
               made += 1;
@@ -316,6 +342,7 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
     }
     r.noise.push_back(std::move(z));
   }
+  r.point_outputs = std::move(values);
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

@@ -70,12 +70,21 @@ struct GlobalSobolResult {
   std::size_t randomisations = 1;  ///< K: 1 = the plain sequence with bootstrap CIs
   std::vector<std::string> parameters;
   int replications = 0;
-  std::size_t design_points = 0;      ///< K N (d + 2)
-  std::size_t baselines = 0;          ///< baselines simulated (recorded), after reuse
+  std::size_t design_points = 0;  ///< K N (d + 2)
+  /// Baselines simulated (recorded; on the count path or the hybrid, run), after reuse.
+  std::size_t baselines = 0;
   std::size_t derived_baselines = 0;  ///< baselines derived from a recorded one
-  std::size_t scenario_runs = 0;      ///< scenario simulations (from a record), after reuse
-  std::vector<SobolRow> rows;         ///< output-major, parameters in the given order
-  std::vector<SobolNoise> noise;      ///< per output
+  /// Scenario simulations (from a record; on the hybrid, in full), after reuse; 0 on the count
+  /// path, whose scenario is idle_scenario of the baseline's run.
+  std::size_t scenario_runs = 0;
+  /// The model's outputs at every design point and replication: point_outputs[o][(q (d + 2) N
+  /// + j N + k) R + r] for output o (sensitivity_outputs() order), randomisation q, block j (A,
+  /// B, A_B^(1), ..), row k and replication r, simulated on the streams {seed, 0, (q N + k) R +
+  /// r} (the same key for every block of a row). An output not computed holds what the path
+  /// left in it, never read.
+  std::vector<std::vector<double>> point_outputs;
+  std::vector<SobolRow> rows;     ///< output-major, parameters in the given order
+  std::vector<SobolNoise> noise;  ///< per output
   double wall_seconds = 0;
 };
 
@@ -87,18 +96,22 @@ std::vector<std::size_t> uncertain_parameters(const ModelConfig& cfg, const std:
 /// (indices into cfg.parameters), base sample size n (>= 2), with `bootstrap` resamples.
 /// Throws InputError for n < 2 or no parameters.
 ///
-/// The design points are simulated by the individual engine whatever [simulation] count_based
-/// says (docs/methods.md §8.5). An output the config's path does not compute (on_count_path:
-/// extra_sustained_returns, docs/methods.md §4.12) has no indices: its rows and noise are NaN
-/// with computed = false, as run, psa and oneway have it, not an estimate of a 0.
+/// The design points are simulated by the config's engine, as run_experiment's (docs/methods.md
+/// §8.5): with [simulation] count_based and no coordinators (on_count_path) a point's baseline is
+/// simulate_counts and its scenario idle_scenario of it; count_based with coordinators runs the
+/// hybrid, simulate_hybrid for the baseline and for a scenario with a case slot (no record and
+/// replay); otherwise the individual engine with the reuse below. An output the config's path does
+/// not compute (on_count_path: extra_sustained_returns, docs/methods.md §4.12) has no indices: its
+/// rows and noise are NaN with computed = false, as run, psa and oneway have it, not an estimate of
+/// a 0.
 ///
 /// reuse_simulations: a point A_B^(i) differs from A_k only in parameter i. When i is an
 /// [economics] parameter (never read by the simulation) the point reuses A_k's outcomes and
-/// only its economics is evaluated; otherwise its scenario is simulated from the recorded
-/// baseline of the first earlier point of the row with the same baseline path
-/// (models/baseline/scenario_from_baseline.hpp: [coordinators] and [detection] parameters do not
-/// change the baseline's paths), or from a new record. Results are bit-identical to
-/// simulating every point's baseline and scenario in full (reuse_simulations = false; a test
+/// only its economics is evaluated (on every engine); otherwise, on the individual engine, its
+/// scenario is simulated from the recorded baseline of the first earlier point of the row with the
+/// same baseline path (models/baseline/scenario_from_baseline.hpp: [coordinators] and [detection]
+/// parameters do not change the baseline's paths), or from a new record. Results are bit-identical
+/// to simulating every point's baseline and scenario in full (reuse_simulations = false; a test
 /// checks it). A point whose baseline differs from a recorded one only in the initial state
 /// of the population gets a record derived from it (models/baseline/derived_baseline.hpp). On the
 /// ten parameters of the reference analysis a row records 1 baseline (A's), derives 1 (B's: only

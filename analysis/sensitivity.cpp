@@ -111,6 +111,11 @@ std::vector<TwoWayRow> two_way(const ModelConfig& cfg, const RunOptions& opt, co
   return rows;
 }
 
+std::vector<ScenarioSpec> psa_scenarios(const ModelConfig& cfg) {
+  return cfg.structure.coordinators.enabled ? comparison_scenarios(cfg)
+                                            : baseline_and_configured(cfg);
+}
+
 std::vector<AcceptabilityPoint> acceptability(const ExperimentResult& res,
                                               const std::vector<double>& lambdas) {
   const auto m_ret = res.metric_index(Metric::sustained_returns);

@@ -72,6 +72,13 @@ struct TwoWayRow {
 std::vector<TwoWayRow> two_way(const ModelConfig& cfg, const RunOptions& opt, const std::string& a,
                                const std::string& b, int points);
 
+/// The scenarios of a PSA (`sensitivity --method psa`): the baseline and compare's ladder
+/// (comparison_scenarios) when the config has a coordinator programme; without one
+/// ([coordinators] enabled = false) every level of the ladder would be a team that takes no case,
+/// so the PSA runs the scenarios `run` has, the baseline and the configured one
+/// (baseline_and_configured; docs/methods.md §8.1).
+std::vector<ScenarioSpec> psa_scenarios(const ModelConfig& cfg);
+
 /// Acceptability curve: for each value lambda placed on one extra sustained return,
 /// P(scenario s has the highest net monetary benefit) over PSA draws, where
 ///   NMB_s(lambda) = lambda * extra_sustained_returns_s + net_benefit_sek_s,  NMB_baseline = 0.

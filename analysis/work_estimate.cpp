@@ -26,11 +26,19 @@ double largest_population(const ModelConfig& cfg) {
 double sobol_rows_in_flight_bytes(const ModelConfig& cfg, int threads, double rows) {
   const int t =
       threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const double in_flight = std::min(static_cast<double>(t), std::max(rows, 1.0));
+  // The engine the row runs (global_sensitivity.cpp, as experiment_work): the count path holds
+  // cells; the hybrid holds at most every pupil as an individual and records nothing.
+  if (on_count_path(cfg)) {
+    const auto& pop = cfg.structure.population;
+    return in_flight * static_cast<double>(count_cells(pop.grade_min, pop.grade_max)) *
+           kCountBytesPerCell;
+  }
+  if (cfg.run.count_based) return in_flight * largest_population(cfg) * 64;
   const double months = 12.0 * cfg.structure.horizon_years;
   const double per_pupil =
       64 + kSobolRecordsPerRow * months * kSobolRecordHighMonthShare * sizeof(HighMonth);
-  return std::min(static_cast<double>(t), std::max(rows, 1.0)) * largest_population(cfg) *
-         per_pupil;
+  return in_flight * largest_population(cfg) * per_pupil;
 }
 
 WorkEstimate experiment_work(const ModelConfig& cfg, const RunOptions& opt, double units,

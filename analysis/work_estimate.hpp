@@ -58,9 +58,11 @@ double simulated_pupils(const ModelConfig& cfg);
 /// municipality's.
 double largest_population(const ModelConfig& cfg);
 
-/// Memory of the Sobol rows in flight: one row per thread (at most `rows` at once), each
-/// holding the largest population's pupils (64 bytes each, as experiment_work) and
-/// kSobolRecordsPerRow baseline records of it with their HighMonths.
+/// Memory of the Sobol rows in flight: one row per thread (at most `rows` at once), each on the
+/// config's engine (docs/methods.md §8.5): on the individual engine the largest population's
+/// pupils (64 bytes each, as experiment_work) and kSobolRecordsPerRow baseline records of it
+/// with their HighMonths; on the count path its cells (kCountBytesPerCell each); on the hybrid
+/// the pupils alone (64 bytes each: it records no baseline).
 double sobol_rows_in_flight_bytes(const ModelConfig& cfg, int threads, double rows);
 
 /// `units` simulated units (a draw x replication, a design point x replication, ...) of

@@ -380,6 +380,15 @@ CommandResult compare_command(ModelConfig cfg, const CompareOptions& a, std::ost
 CommandResult threshold_command(const ModelConfig& loaded, const ThresholdOptions& a,
                                 std::ostream& os) {
   a.check();
+  // The threshold is where a programme pays: without one every scenario is a team that takes
+  // no case, which never pays. Refused, as compare, before anything runs or is written.
+  if (!loaded.structure.coordinators.enabled)
+    ATTENDSIM_INPUT_ERROR(loaded.coordinators_enabled_at
+                          << ": key 'coordinators.enabled': threshold asks at what value a "
+                             "coordinator programme pays, and this config has none (enabled = "
+                             "false): each staffing level would be a team that takes no case. Set "
+                             "enabled = true; `attendsim run` or `attendsim sensitivity` serve a "
+                             "config without a programme");
   const auto cfg = threshold_config(loaded);
   if (a.draws > 1 || !a.draws_from.empty())
     ATTENDSIM_INPUT_ERROR(

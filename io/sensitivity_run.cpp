@@ -108,10 +108,11 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
                             << opt.parameter_sets.size());
     if (opt.parameter_sets.empty() && opt.draws <= 1) opt.draws = 100;
     if (!replications_given) opt.replications = 2;
-    check_work(static_cast<double>(opt.draws) * opt.replications, comparison_scenarios(cfg).size(),
+    const auto scenarios = psa_scenarios(cfg);
+    check_work(static_cast<double>(opt.draws) * opt.replications, scenarios.size(),
                x(opt.draws, "draws x ") + x(opt.replications, "replications"),
                "--draws, --replications");
-    const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
+    const auto res = run_experiment(cfg, scenarios, opt);
     write_run(res, {"sensitivity --method psa", res.wall_seconds, opt.threads}, true);
     dir.write("psa.csv", psa_csv(res));
     dir.write("acceptability.csv", acceptability_csv(acceptability(res, req.values_per_return)));
@@ -215,9 +216,18 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
          << (r.randomisations > 1 ? " x " + std::to_string(r.randomisations) + " randomisations"
                                   : std::string())
          << ", " << r.parameters.size() << " parameters, " << r.design_points << " design points x "
-         << r.replications << " replications (" << r.baselines << " baselines recorded, "
-         << r.derived_baselines << " derived, " << r.scenario_runs
-         << " scenarios simulated from them, " << format_number(r.wall_seconds) << " s)\n";
+         << r.replications << " replications (";
+      // The config's engine (docs/methods.md §8.5): the count path's runs serve the baseline
+      // and the scenario; the hybrid simulates both in full; the individual engine records.
+      if (on_count_path(cfg))
+        os << r.baselines << " count-based runs";
+      else if (cfg.run.count_based)
+        os << r.baselines << " baselines and " << r.scenario_runs
+           << " scenarios simulated on the hybrid";
+      else
+        os << r.baselines << " baselines recorded, " << r.derived_baselines << " derived, "
+           << r.scenario_runs << " scenarios simulated from them";
+      os << ", " << format_number(r.wall_seconds) << " s)\n";
       for (const auto& row : r.rows) {
         if (row.output != "net_benefit_sek") continue;
         os << "  " << row.parameter << ": S " << format_number(row.index.first_order) << " ["
@@ -244,7 +254,7 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
   if (method == SensitivityMethod::voi) {
     if (opt.draws <= 1) opt.draws = 200;
     if (!replications_given) opt.replications = 2;
-    check_work(static_cast<double>(opt.draws) * opt.replications, comparison_scenarios(cfg).size(),
+    check_work(static_cast<double>(opt.draws) * opt.replications, decision_options(cfg).size(),
                x(opt.draws, "draws x ") + x(opt.replications, "replications"),
                "--draws, --replications");
     const auto r = value_of_information(cfg, opt, req.params);
@@ -275,6 +285,16 @@ CommandResult sensitivity_command(ModelConfig cfg, const SensitivityOptions& a, 
     cfg.structure.outcomes.terminal_events = *parse_name<TerminalEvents>(a.terminal_events);
   // A config of [[municipalities]] is read by the Sobol analysis (each design point runs every
   // municipality, and its outputs are the whole's); the other methods refuse it.
+  // The value of information is the value of a choice between a programme's options: without a
+  // programme every option would be a team that takes no case (as compare refuses it). Refused
+  // before anything runs or is written. The other methods run the scenarios `run` has.
+  if (a.method == "voi" && !cfg.structure.coordinators.enabled)
+    ATTENDSIM_INPUT_ERROR(cfg.coordinators_enabled_at
+                          << ": key 'coordinators.enabled': sensitivity --method voi values the "
+                             "information for choosing among a coordinator programme's options, "
+                             "and this config has none (enabled = false): each option would be a "
+                             "team that takes no case. Set enabled = true, or use --method psa, "
+                             "oneway, twoway or sobol on a config without a programme");
   SensitivityOptions req = a;
   req.reads_municipalities = a.method == "sobol";
   const auto opt = req.options(cfg);

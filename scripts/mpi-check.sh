@@ -6,6 +6,7 @@
 #       run.json, which holds the wall time) byte for byte equal to the serial run's (no mpiexec);
 #       and a run and a Sobol analysis of two [[municipalities]] at -np 3 --threads 1 and -np 2
 #       --threads 2 (with municipalities.csv and decision.md); compare, a one-way analysis and --target-se at -np 3;
+#       a Sobol on the hybrid and on the count path (count_based = true) at -np 3;
 #       run.json records the number of ranks
 #   scripts/mpi-check.sh BINARY MPIEXEC failing     a rank that fails (ATTENDSIM_FAIL_RANK, the
 #       test hook) and a bad config under -np 2: non-zero exit, no output folder, no temporary
@@ -107,7 +108,36 @@ case "$mode" in
       head -20 "$tmp/diff.txt"
       status=1
     fi
-    [ "$status" -eq 0 ] && echo "run and sobol outputs identical at -np 1, 2, 3 x --threads 1, 2; municipalities at -np 3 and 2; compare, oneway, --target-se at -np 3"
+    # Sobol on the engines of [simulation] count_based: the hybrid (with coordinators) and the
+    # count path (without; its extra_sustained_returns not computed).
+    sed 's/^horizon_years = 3 /horizon_years = 3\ncount_based = true\n/' "$tmp/small.toml" \
+      >"$tmp/hybrid.toml"
+    sed -e '/^\[coordinators\]/,/^enabled/s/^enabled = true/enabled = false/' \
+      -e '/^\[transitions.relapse\]/,/^enabled/s/^enabled = true/enabled = false/' \
+      -e 's/^\(p_repeat_year_per_extensive_year_[a-z_]*\) = [^#]*/\1 = 0.0 /' \
+      "$tmp/hybrid.toml" >"$tmp/counts.toml"
+    engines() {  # engines OUTDIR [PREFIX...]
+      local out="$1"
+      shift
+      "$@" "$bin" sensitivity "$tmp/hybrid.toml" --method sobol --params "$params" --sobol-n 4 \
+        --replications 2 --bootstrap 20 --seed 7 --threads 1 --quiet --out "$out/hybrid" \
+        >/dev/null
+      "$@" "$bin" sensitivity "$tmp/counts.toml" --method sobol \
+        --params economics.cost_per_fte_year_sek,transitions.leaving.p_leave_per_month \
+        --sobol-n 4 --replications 2 --bootstrap 20 --seed 7 --threads 1 --quiet \
+        --out "$out/counts" >/dev/null
+    }
+    engines "$tmp/engines-serial"
+    for f in hybrid/sobol.csv counts/sobol.csv; do
+      [ -s "$tmp/engines-serial/$f" ] || { echo "no $f from the count-based Sobol"; exit 1; }
+    done
+    engines "$tmp/engines-np3" "${mpi[@]}" -np 3
+    if ! diff -r --exclude run.json "$tmp/engines-serial" "$tmp/engines-np3" >"$tmp/diff.txt"; then
+      echo "count-based Sobol outputs (hybrid, count path) differ at -np 3:"
+      head -20 "$tmp/diff.txt"
+      status=1
+    fi
+    [ "$status" -eq 0 ] && echo "run and sobol outputs identical at -np 1, 2, 3 x --threads 1, 2; municipalities at -np 3 and 2; compare, oneway, --target-se, the hybrid's and the count path's Sobol at -np 3"
     exit "$status"
     ;;
   failing)

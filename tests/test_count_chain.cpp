@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -14,11 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "analysis/economics.hpp"
 #include "analysis/experiment.hpp"
+#include "analysis/global_sensitivity.hpp"
 #include "analysis/metrics.hpp"
 #include "analysis/model_config.hpp"
 #include "io/config_schema.hpp"
 #include "models/count_chain.hpp"
+#include "models/hybrid_chain.hpp"
 #include "models/simulation.hpp"
 #include "sim/config.hpp"
 #include "sim/csv.hpp"
@@ -647,45 +651,179 @@ TEST(CountChain, SobolMarksWhatThePathDoesNotComputeAsNotComputedNeverNan) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(CountChain, SobolOnTheHybridMarksNothingNotComputed) {
-  // count_based with coordinators runs the hybrid, which computes every metric (docs/methods.md
-  // §4.12): a Sobol analysis of such a config marks no output not computed, and the extra
-  // sustained returns, which the programme's effect moves, have numeric indices. Sobol runs the
-  // individual engine whatever count_based says (docs/methods.md §8.5): sobol.csv is the same
-  // bytes as the same config's without the switch (when Sobol honours the switch, this and the
-  // docs change together).
-  const auto dir = testsupport::scratch_dir("count-sobol-hybrid");
-  std::string t = testsupport::reference_config_text();
-  t = set_key(t, "population", "pupils", "600");
-  testsupport::write_file(dir / "individual.toml", set_key(t, "simulation", "horizon_years", "2"));
-  testsupport::write_file(dir / "hybrid.toml",
-                          set_key(t, "simulation", "horizon_years", "2\ncount_based = true"));
-  auto run = [&](const std::string& config) {
-    return testsupport::run_cli(
-        "sensitivity " + testsupport::shell_quoted(dir / (config + ".toml")) +
-            " --method sobol --params coordinators.rr_improve_in_case,economics.cost_per_fte_year_"
-            "sek --sobol-n 8 --replications 2 --bootstrap 20 --threads 2 --quiet --out " +
-            testsupport::shell_quoted(dir / config),
-        dir);
-  };
-  auto r = run("hybrid");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string sobol = testsupport::read_file(dir / "hybrid" / "sobol.csv");
-  EXPECT_EQ(sobol.find("not_computed"), std::string::npos) << sobol;
-  EXPECT_EQ(testsupport::read_file(dir / "hybrid" / "sobol_status.csv").find("not_computed"),
-            std::string::npos);
-  int returns_rows = 0;
-  for (const auto& row : count_sobol_csv(dir / "hybrid" / "sobol.csv")) {
-    if (row[0] != "extra_sustained_returns" || row[1] != "coordinators.rr_improve_in_case")
-      continue;
-    ++returns_rows;
-    for (std::size_t k = 2; k < 8; ++k) EXPECT_TRUE(count_sobol_is_number(row[k])) << row[k];
-    EXPECT_EQ(row[8], "ok");
+/// The config of a Sobol test on the count path ("counts": no programme) or on the hybrid
+/// ("hybrid": the reference's programme), 600 pupils over 2 years, count_based = true.
+std::string count_sobol_config(const std::string& engine) {
+  std::string t = engine == "counts" ? no_programme_config(600, 2)
+                                     : set_key(testsupport::reference_config_text(), "population",
+                                               "pupils", "600");
+  return set_key(t, "simulation", "horizon_years", "2\ncount_based = true");
+}
+
+TEST(CountChain, SobolPointsAreTheConfiguredEnginesRunAtTheSameParametersAndKey) {
+  // sensitivity --method sobol runs the engine `run` runs (docs/methods.md §8.5): on the count
+  // path (count_based, no coordinators) a point's baseline is simulate_counts and its scenario
+  // idle_scenario of it; on the hybrid (count_based with coordinators) both are simulate_hybrid.
+  // A design point's outputs, replication by replication, are checked against run_experiment
+  // at the same parameter values with the row's key {seed, 0, k R + r} (first_replication), and
+  // against the engine called directly at one point. The individual engine's outputs differ
+  // from the hybrid's (another realisation): the check fails if Sobol runs it. On the count
+  // path net benefit and ROI are the FTE cost alone on either engine; what tells the engines
+  // apart there is the cost (SobolOnTheCountPathCostsTheCountPathsTime) and the counts below.
+  namespace m = attendsim::models;
+  for (const std::string engine : {"counts", "hybrid"}) {
+    SCOPED_TRACE(engine);
+    const auto cfg = parse(count_sobol_config(engine));
+    const std::string list =
+        engine == "counts"
+            ? "economics.cost_per_fte_year_sek,transitions.leaving.p_leave_per_month"
+            : "coordinators.rr_improve_in_case,transitions.leaving.p_leave_per_month";
+    const auto params = m::uncertain_parameters(cfg, list);
+    m::RunOptions opt;
+    opt.seed = 23;
+    opt.replications = 2;
+    opt.threads = 2;
+    const std::size_t n = 4, d = params.size(), reps = 2;
+    const auto r = m::sobol_sensitivity(cfg, opt, params, n, 0);
+    ASSERT_EQ(r.point_outputs.size(), 3U);
+    ASSERT_EQ(r.point_outputs[0].size(), (d + 2) * n * reps);
+    // Count path: one run per simulated point (a point that differs from an earlier one of its
+    // row in economics only reuses its runs) and no scenario simulated (idle_scenario); hybrid:
+    // a baseline and a scenario per simulated point (the programme has case slots).
+    if (engine == "counts") {
+      EXPECT_EQ(r.scenario_runs, 0U);
+    } else {
+      EXPECT_EQ(r.scenario_runs, r.baselines);
+    }
+    EXPECT_GT(r.baselines, 0U);
+    const auto design = attendsim::saltelli_design(n, d);
+    const auto scenarios = m::baseline_and_configured(cfg);
+    const auto i_net = m::metric_position(m::Metric::net_benefit_sek),
+               i_roi = m::metric_position(m::Metric::roi),
+               i_ret = m::metric_position(m::Metric::sustained_returns);
+    int checked = 0;
+    for (std::size_t j = 0; j < d + 2; ++j) {
+      for (std::size_t k : {std::size_t{1}, std::size_t{3}}) {
+        auto v = cfg.parameters.base_values();
+        for (std::size_t i = 0; i < d; ++i)
+          v[params[i]] = cfg.parameters.at(params[i]).dist->quantile(design.points[j * n + k][i]);
+        for (std::size_t rep = 0; rep < reps; ++rep) {
+          m::RunOptions o;
+          o.seed = opt.seed;
+          o.replications = 1;
+          o.threads = 1;
+          o.parameter_sets = {v};
+          o.first_replication = static_cast<int>(k * reps + rep);
+          const auto res = m::run_experiment(cfg, scenarios, o);
+          const auto& base = res.units[0].metrics[0];
+          const auto& scen = res.units[0].metrics[1];
+          const std::size_t at = (j * n + k) * reps + rep;
+          EXPECT_EQ(r.point_outputs[0][at], scen[i_net]) << "block " << j << " row " << k;
+          EXPECT_EQ(r.point_outputs[1][at], scen[i_roi]) << "block " << j << " row " << k;
+          if (engine == "hybrid") {
+            EXPECT_EQ(r.point_outputs[2][at], scen[i_ret] - base[i_ret])
+                << "block " << j << " row " << k;
+          }
+          ++checked;
+          if (j != 2 || k != 3 || rep != 1) continue;
+          // The engine called directly at this point, on the key of row 3, replication 1.
+          const auto p = m::realise(cfg, v);
+          const attendsim::StreamKey key{opt.seed, 0, 3 * reps + 1, 0, 0};
+          const auto b = engine == "counts" ? m::simulate_counts(p, key)
+                                            : m::simulate_hybrid(p, scenarios[0], key);
+          const auto s = engine == "counts" ? m::idle_scenario(b, scenarios[1])
+                                            : m::simulate_hybrid(p, scenarios[1], key);
+          const auto econ = m::evaluate_economics(p.economics, b.events, s.events);
+          const auto ms = m::outcome_metrics(s, &econ), mb = m::outcome_metrics(b, nullptr);
+          EXPECT_EQ(r.point_outputs[0][at], ms[i_net]);
+          EXPECT_EQ(r.point_outputs[1][at], ms[i_roi]);
+          if (engine == "hybrid") EXPECT_EQ(r.point_outputs[2][at], ms[i_ret] - mb[i_ret]);
+        }
+      }
+    }
+    EXPECT_EQ(checked, static_cast<int>((d + 2) * 2 * reps));
+    // The same design on the individual engine (the switch off) is another realisation of the
+    // hybrid's pupils: its paired returns differ, so a Sobol that ran it would fail above.
+    if (engine == "hybrid") {
+      auto individual = cfg;
+      individual.run.count_based = false;
+      const auto ri = m::sobol_sensitivity(individual, opt, params, n, 0);
+      EXPECT_NE(ri.point_outputs[2], r.point_outputs[2]);
+      EXPECT_NE(ri.point_outputs[0], r.point_outputs[0]);
+    }
   }
-  EXPECT_EQ(returns_rows, 1);
-  r = run("individual");
+}
+
+TEST(CountChain, SobolOnTheCountPathAndTheHybridIsTheSameBytesAtOneAndTwoThreads) {
+  // sensitivity --method sobol on the count path and on the hybrid: sobol.csv,
+  // sobol_noise.csv and sobol_status.csv are the same bytes at --threads 1 and 2 (each row's
+  // results go into its own slot, folded in row order). On the hybrid no output is marked not
+  // computed (it computes every metric, docs/methods.md §4.12) and the extra sustained
+  // returns, which the programme's effect moves, have numeric indices.
+  const auto dir = testsupport::scratch_dir("count-sobol-threads");
+  for (const std::string engine : {"counts", "hybrid"}) {
+    SCOPED_TRACE(engine);
+    testsupport::write_file(dir / (engine + ".toml"), count_sobol_config(engine));
+    const std::string params =
+        engine == "counts" ? "economics.cost_per_fte_year_sek,transitions.leaving.p_leave_per_month"
+                           : "coordinators.rr_improve_in_case,economics.cost_per_fte_year_sek";
+    auto run = [&](int threads) {
+      const auto out = dir / (engine + "-" + std::to_string(threads));
+      const auto r = testsupport::run_cli(
+          "sensitivity " + testsupport::shell_quoted(dir / (engine + ".toml")) +
+              " --method sobol --params " + params +
+              " --sobol-n 8 --replications 2 --bootstrap 20 --quiet --threads " +
+              std::to_string(threads) + " --out " + testsupport::shell_quoted(out),
+          dir);
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+      return out;
+    };
+    const auto one = run(1), two = run(2);
+    for (const char* f : {"sobol.csv", "sobol_noise.csv", "sobol_status.csv"}) {
+      EXPECT_EQ(testsupport::read_file(one / f), testsupport::read_file(two / f)) << f;
+    }
+    if (engine != "hybrid") continue;
+    const std::string sobol = testsupport::read_file(two / "sobol.csv");
+    EXPECT_EQ(sobol.find("not_computed"), std::string::npos) << sobol;
+    EXPECT_EQ(testsupport::read_file(two / "sobol_status.csv").find("not_computed"),
+              std::string::npos);
+    int returns_rows = 0;
+    for (const auto& row : count_sobol_csv(two / "sobol.csv")) {
+      if (row[0] != "extra_sustained_returns" || row[1] != "coordinators.rr_improve_in_case")
+        continue;
+      ++returns_rows;
+      for (std::size_t k = 2; k < 8; ++k) EXPECT_TRUE(count_sobol_is_number(row[k])) << row[k];
+      EXPECT_EQ(row[8], "ok");
+    }
+    EXPECT_EQ(returns_rows, 1);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CountChain, SobolOnTheCountPathCostsTheCountPathsTime) {
+  // configs/sweden_baseline.toml (1.45 million pupils, ten years, count_based, no programme):
+  // a Sobol of 3 parameters, N = 8 (40 design points), runs its points on the count path.
+  // Its --max-hours estimate is the count path's (728 cells x 120 months per point at
+  // kCountCellMonthsPerThreadSecond), and the run keeps within the budget it was checked
+  // against, 0.004 h = 14.4 s. On the individual engine one national point costs about 2 s
+  // on 2 threads (docs/methods.md §4.12; measured 12 s for 16 points before Sobol took the
+  // config's engine), so 40 points would take far longer. Its memory is the cells', not the
+  // pupils': 0.05 GiB suffices (the individual engine peaked at 1.8 GB).
+  const auto dir = testsupport::scratch_dir("count-sobol-national");
+  const auto config =
+      std::filesystem::path(ATTENDSIM_SOURCE_DIR) / "configs" / "sweden_baseline.toml";
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = testsupport::run_cli(
+      "sensitivity " + testsupport::shell_quoted(config) +
+          " --method sobol --params population.prevalence.grade7_9.high,transitions.leaving.p_"
+          "leave_per_month,economics.cost_per_fte_year_sek --sobol-n 8 --replications 1 "
+          "--bootstrap 20 --threads 2 --max-hours 0.004 --max-memory-gib 0.05 --out " +
+          testsupport::shell_quoted(dir / "out"),
+      dir);
+  const double seconds = testsupport::seconds_since(t0);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(testsupport::read_file(dir / "individual" / "sobol.csv"), sobol);
+  EXPECT_NE(r.out.find("count-based runs"), std::string::npos) << r.out;
+  EXPECT_LT(seconds, 0.004 * 3600) << r.out;
   std::filesystem::remove_all(dir);
 }
 

@@ -1,14 +1,17 @@
 // Sensitivity orchestration on the attendance model: precision target, one-way, PSA.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/math/distributions/beta.hpp>
 #include <cmath>
 #include <filesystem>
+#include <set>
 
 #include "analysis/sensitivity.hpp"
 #include "io/config_schema.hpp"
 #include "paths.hpp"
 #include "sim/config.hpp"
+#include "sim/csv.hpp"
 #include "sim/statistics.hpp"
 #include "support.hpp"
 
@@ -158,5 +161,59 @@ TEST(Sensitivity, IntoACompareFolderAddsOnlyItsOwnFiles) {
   EXPECT_EQ(testsupport::read_file(dir / "r" / "summary.json"), summary);
   EXPECT_EQ(testsupport::read_file(dir / "r" / "occupancy.csv"), occupancy);
   EXPECT_EQ(testsupport::read_file(dir / "r" / "run.json"), run);
+  fs::remove_all(dir);
+}
+
+TEST(Sensitivity, WithoutAProgrammePsaRunsTheConfiguredScenarioAndVoiRefuses) {
+  // [coordinators] enabled = false: compare's ladder would be eight teams that take no case.
+  // psa runs the scenarios `run` has, the baseline and the configured scenario, so psa.csv has
+  // the configured scenario's rows alone (with a programme: every level of the ladder); voi,
+  // the value of choosing among a programme's options, exits 2 naming the file, the line of
+  // `enabled` and the key, and writes no folder (nor a temporary one).
+  const auto dir = testsupport::scratch_dir("sensitivity-no-programme");
+  const std::string with = testsupport::small_config_text();
+  const std::string text = testsupport::set_key(with, "coordinators", "enabled", "false");
+  testsupport::write_file(dir / "with.toml", with);
+  testsupport::write_file(dir / "none.toml", text);
+  auto scenarios_in_psa = [&](const std::string& name) {
+    const auto r = testsupport::run_cli(
+        "sensitivity " + testsupport::shell_quoted(dir / (name + ".toml")) +
+            " --method psa --draws 3 --replications 1 --threads 2 --quiet --out " +
+            testsupport::shell_quoted(dir / name),
+        dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::set<std::string> names;
+    const auto psa = testsupport::read_file(dir / name / "psa.csv");
+    for (const auto& row : attendsim::csv::parse(psa, "psa.csv")) {
+      if (row.cells.at(0) != "draw") names.insert(row.cells.at(1));
+    }
+    return names;
+  };
+  // The configured scenario's name, as the config states it.
+  const auto key = text.find("\nscenario_name = \"");
+  ASSERT_NE(key, std::string::npos);
+  const auto from = key + std::string("\nscenario_name = \"").size();
+  const std::string configured = text.substr(from, text.find('"', from) - from);
+  EXPECT_EQ(scenarios_in_psa("none"), std::set<std::string>{configured});
+  EXPECT_GT(scenarios_in_psa("with").size(), 2U);  // the ladder, with a programme
+  fs::remove_all(dir / "none");
+  fs::remove_all(dir / "with");
+  const auto at = text.find("\nenabled = false");
+  ASSERT_NE(at, std::string::npos);
+  const auto line = 2 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+  const auto r =
+      testsupport::run_cli("sensitivity " + testsupport::shell_quoted(dir / "none.toml") +
+                               " --method voi --draws 10 --replications 1 --quiet --out " +
+                               testsupport::shell_quoted(dir / "voi"),
+                           dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find((dir / "none.toml").string() + ":" + std::to_string(line) +
+                       ": key 'coordinators.enabled'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--method voi"), std::string::npos) << r.err;
+  std::size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(dir)) entries += e.is_directory() ? 1 : 0;
+  EXPECT_EQ(entries, 0U);
   fs::remove_all(dir);
 }

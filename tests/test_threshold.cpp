@@ -4,6 +4,7 @@
 // no English word or raw key.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -413,5 +414,39 @@ TEST(Threshold, CommandWritesThresholdCsvAndTheBriefAndReportSayWhatItTakes) {
   EXPECT_NE(
       testsupport::read_file(dir / "out2" / "decision.md").find("## What it would take to pay"),
       std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Threshold, RefusesAConfigWithoutAProgrammeNamingFileLineAndKey) {
+  // threshold asks at what value a programme pays. With [coordinators] enabled = false every
+  // staffing level is a team that takes no case, which never pays: threshold exits 2 naming the
+  // file, the line of `enabled` and the key (as compare), whatever the parameter, and writes no
+  // output folder (nor a temporary one).
+  const auto dir = testsupport::scratch_dir("threshold-no-programme");
+  const std::string text =
+      testsupport::set_key(testsupport::small_config_text(), "coordinators", "enabled", "false");
+  const auto config = dir / "c.toml";
+  testsupport::write_file(config, text);
+  const auto at = text.find("\nenabled = false");
+  ASSERT_NE(at, std::string::npos);
+  const auto line = 2 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+  for (const std::string args :
+       {"", " --param economics.cost_per_fte_year_sek", " --metric roi --range 0.5,0.9"}) {
+    const auto r = testsupport::run_cli("threshold " + testsupport::shell_quoted(config) + args +
+                                            " --replications 2 --quiet --out " +
+                                            testsupport::shell_quoted(dir / "out"),
+                                        dir);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
+    EXPECT_NE(
+        r.err.find(config.string() + ":" + std::to_string(line) + ": key 'coordinators.enabled'"),
+        std::string::npos)
+        << args << ": " << r.err;
+    EXPECT_NE(r.err.find("threshold asks at what value a coordinator programme pays"),
+              std::string::npos)
+        << r.err;
+    std::size_t entries = 0;
+    for (const auto& e : fs::directory_iterator(dir)) entries += e.is_directory() ? 1 : 0;
+    EXPECT_EQ(entries, 0U) << args;
+  }
   fs::remove_all(dir);
 }

@@ -365,3 +365,32 @@ TEST(WorkLimits, ASobolRowCountsItsBaselineRecords) {
   expect_refused(r, {"--max-memory-gib", "sobol"});
   EXPECT_FALSE(fs::exists(d / "out"));
 }
+
+TEST(WorkLimits, ASobolRowInFlightIsItsEnginesRow) {
+  // Sobol runs the config's engine (docs/methods.md §8.5), so its rows in flight are that
+  // engine's: on the count path (configs/sweden_baseline.toml: grades 0-12, no programme) the
+  // cells, 13 grades x 2 genders x 14 slots x 2 flags = 728 of kCountBytesPerCell each, however
+  // many pupils; on the hybrid (configs/sweden.toml with count_based) 64 bytes per pupil of the
+  // largest group and no baseline record; on the individual engine more than that (its records).
+  namespace m = attendsim::models;
+  const auto baseline =
+      m::load_model_config(fs::path(ATTENDSIM_SOURCE_DIR) / "configs/sweden_baseline.toml");
+  ASSERT_TRUE(baseline.run.count_based);
+  ASSERT_FALSE(baseline.structure.coordinators.enabled);
+  EXPECT_DOUBLE_EQ(m::sobol_rows_in_flight_bytes(baseline, 2, 8), 2 * 728 * m::kCountBytesPerCell);
+  EXPECT_DOUBLE_EQ(m::sobol_rows_in_flight_bytes(baseline, 2, 1), 728 * m::kCountBytesPerCell);
+  auto hybrid = m::load_model_config(fs::path(ATTENDSIM_SOURCE_DIR) / "configs/sweden.toml");
+  const auto individual = hybrid;
+  hybrid.run.count_based = true;
+  const double largest = m::largest_population(hybrid);
+  EXPECT_DOUBLE_EQ(m::sobol_rows_in_flight_bytes(hybrid, 2, 8), 2 * largest * 64);
+  EXPECT_GT(m::sobol_rows_in_flight_bytes(individual, 2, 8), 2 * largest * 64);
+  // Its time: one count-based run per design point and replication (728 cells x 120 months
+  // at kCountCellMonthsPerThreadSecond), as the count path's `run`, which the Sobol now is.
+  m::RunOptions opt;
+  opt.threads = 2;
+  const double units = 8.0 * 4;  // --sobol-n 8, 2 parameters, --replications 1
+  const auto e = m::experiment_work(baseline, opt, units, 2, "points", "--sobol-n");
+  EXPECT_DOUBLE_EQ(e.thread_seconds, units * (728.0 * 120 / m::kCountCellMonthsPerThreadSecond +
+                                              2 * m::kSecondsPerUnitScenario));
+}
