@@ -323,18 +323,25 @@ CommandResult run_command(const ModelConfig& cfg, const ExperimentOptions& a, st
 
 // ---- compare --------------------------------------------------------------------------------
 
+void refuse_without_programme(const ModelConfig& cfg, const std::string& needs,
+                              const std::string& instead) {
+  if (cfg.structure.coordinators.enabled) return;
+  ATTENDSIM_INPUT_ERROR(cfg.coordinators_enabled_at
+                        << ": key 'coordinators.enabled': " << needs
+                        << ", and this config has none (enabled = false): each staffing level "
+                           "would be a team that takes no case. "
+                        << instead);
+}
+
 CommandResult compare_command(ModelConfig cfg, const CompareOptions& a, std::ostream& os) {
   a.check();
   // Without a programme every staffing level (and every [[compare.scenario]]) is a team that
   // takes no case: the baseline at a cost, not an option to recommend among. Refused before
   // anything runs or is written.
-  if (!cfg.structure.coordinators.enabled)
-    ATTENDSIM_INPUT_ERROR(cfg.coordinators_enabled_at
-                          << ": key 'coordinators.enabled': compare needs a coordinator programme, "
-                             "and this config has none (enabled = false): each staffing level "
-                             "would be a team that takes no case. Set enabled = true to compare "
-                             "staffing; `attendsim run` or `attendsim sensitivity` serve a "
-                             "config without a programme");
+  refuse_without_programme(cfg, "compare needs a coordinator programme",
+                           "Set enabled = true to compare staffing; `attendsim run` or `attendsim "
+                           "sensitivity` (all but --method voi) serve a config without a "
+                           "programme");
   if (a.roi_target >= 0) cfg.compare.roi_target = a.roi_target;
   if (a.confidence >= 0) cfg.compare.confidence = a.confidence;
   // compare samples the parameters by default ([compare] draws x replications_per_draw);
@@ -382,13 +389,9 @@ CommandResult threshold_command(const ModelConfig& loaded, const ThresholdOption
   a.check();
   // The threshold is where a programme pays: without one every scenario is a team that takes
   // no case, which never pays. Refused, as compare, before anything runs or is written.
-  if (!loaded.structure.coordinators.enabled)
-    ATTENDSIM_INPUT_ERROR(loaded.coordinators_enabled_at
-                          << ": key 'coordinators.enabled': threshold asks at what value a "
-                             "coordinator programme pays, and this config has none (enabled = "
-                             "false): each staffing level would be a team that takes no case. Set "
-                             "enabled = true; `attendsim run` or `attendsim sensitivity` serve a "
-                             "config without a programme");
+  refuse_without_programme(loaded, "threshold asks at what value a coordinator programme pays",
+                           "Set enabled = true; `attendsim run` or `attendsim sensitivity` (all "
+                           "but --method voi) serve a config without a programme");
   const auto cfg = threshold_config(loaded);
   if (a.draws > 1 || !a.draws_from.empty())
     ATTENDSIM_INPUT_ERROR(

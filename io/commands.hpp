@@ -177,6 +177,13 @@ inline constexpr int kMaxFitDraws = 100000;
 CommandResult run_command(const ModelConfig& cfg, const ExperimentOptions& a, std::ostream& os);
 /// `attendsim compare`: every scenario, the decision brief and the coarse threshold.
 CommandResult compare_command(ModelConfig cfg, const CompareOptions& a, std::ostream& os);
+
+/// Refuses (exit 2, at `[coordinators] enabled`'s file and line) a command that needs a
+/// coordinator programme, on a config without one: `needs` says what the command asks (e.g.
+/// "compare needs a coordinator programme"), `instead` what serves such a config. Does nothing
+/// when the config has a programme.
+void refuse_without_programme(const ModelConfig& cfg, const std::string& needs,
+                              const std::string& instead);
 /// `attendsim sensitivity` (io/sensitivity_run.cpp).
 CommandResult sensitivity_command(ModelConfig cfg, const SensitivityOptions& a, std::ostream& os);
 /// `attendsim threshold`: break-even values, into a new folder or beside a compare.

@@ -288,13 +288,12 @@ CommandResult sensitivity_command(ModelConfig cfg, const SensitivityOptions& a, 
   // The value of information is the value of a choice between a programme's options: without a
   // programme every option would be a team that takes no case (as compare refuses it). Refused
   // before anything runs or is written. The other methods run the scenarios `run` has.
-  if (a.method == "voi" && !cfg.structure.coordinators.enabled)
-    ATTENDSIM_INPUT_ERROR(cfg.coordinators_enabled_at
-                          << ": key 'coordinators.enabled': sensitivity --method voi values the "
-                             "information for choosing among a coordinator programme's options, "
-                             "and this config has none (enabled = false): each option would be a "
-                             "team that takes no case. Set enabled = true, or use --method psa, "
-                             "oneway, twoway or sobol on a config without a programme");
+  if (a.method == "voi")
+    refuse_without_programme(cfg,
+                             "sensitivity --method voi values the information for choosing among "
+                             "a coordinator programme's options",
+                             "Set enabled = true, or use --method psa, oneway, twoway or sobol on "
+                             "a config without a programme");
   SensitivityOptions req = a;
   req.reads_municipalities = a.method == "sobol";
   const auto opt = req.options(cfg);
