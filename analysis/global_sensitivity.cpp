@@ -168,8 +168,10 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
           const StreamKey key{pop.seed, 0, stream, 0, 0};
           // The config's engine, as run_experiment has it: on the count path (count_based
           // without coordinators) a point's baseline is the count path's run and its scenario
-          // idle_scenario of it; on the hybrid (count_based with coordinators) both are
-          // simulate_hybrid's, on the same key (it has no record and replay).
+          // idle_scenario of it; on the hybrid (count_based with coordinators) the baseline is
+          // recorded by record_hybrid_baseline and the scenario replayed from it, as the
+          // individual engine's below (never derived: derive_baseline refuses a hybrid record),
+          // or both simulate_hybrid's in full where the individual engine would simulate in full.
           const bool counts = on_count_path(pop.cfg);
           const bool hybrid = pop.cfg.run.count_based && !counts;
           // The points of row k in block order. A point whose parameters simulate like an
@@ -183,7 +185,9 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
           std::vector<ReplicationOutcome> scen(d + 2), base_out(d + 2);
           for (std::size_t j = 0; j < d + 2; ++j) {
             p[j] = realise(pop.cfg, point_values(q, j * n + k));
-            if (counts || hybrid) {
+            const bool in_full = !reuse_simulations || !opt.from_baseline ||
+                                 p[j].transitions.months != TransitionMonths::school;
+            if (counts || (hybrid && in_full)) {
               std::size_t same = j;
               for (std::size_t e = 0; e < j && same == j && reuse_simulations; ++e)
                 if (same_simulation(p[e], p[j])) same = e;
@@ -201,8 +205,7 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
                   scen[j] = idle_scenario(base_out[j], pop.scenarios[1]);
                 }
               }
-            } else if (!reuse_simulations || !opt.from_baseline ||
-                       p[j].transitions.months != TransitionMonths::school) {
+            } else if (in_full) {
               base_out[j] = simulate(p[j], pop.scenarios[0], key);
               scen[j] = simulate(p[j], pop.scenarios[1], key);
               made += 1;
@@ -223,12 +226,15 @@ GlobalSobolResult sobol_sensitivity(const ModelConfig& cfg, const RunOptions& op
                   // of the population differs (models/baseline/derived_baseline.hpp), else
                   // recorded.
                   std::size_t from = records;
-                  for (std::size_t e = 0; e < records && from == records; ++e)
+                  for (std::size_t e = 0; e < records && from == records && !hybrid; ++e)
                     if (!pool[e].derived && derivable_baseline(pool[e].params, p[j])) from = e;
                   if (pool.size() == records) pool.emplace_back();
                   if (from < records) {
                     derive_baseline(pool[from], p[j], pool[records++]);
                     ++derived;
+                  } else if (hybrid) {
+                    record_hybrid_baseline(p[j], key, pool[records++]);
+                    ++made;
                   } else {
                     record_baseline(p[j], key, pool[records++]);
                     ++made;

@@ -28,13 +28,13 @@ double sobol_rows_in_flight_bytes(const ModelConfig& cfg, int threads, double ro
       threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   const double in_flight = std::min(static_cast<double>(t), std::max(rows, 1.0));
   // The engine the row runs (global_sensitivity.cpp, as experiment_work): the count path holds
-  // cells; the hybrid holds at most every pupil as an individual and records nothing.
+  // cells; the hybrid, at most every pupil as an individual, records its baselines as the
+  // individual engine does (record_hybrid_baseline), so the individual engine's figures bound it.
   if (on_count_path(cfg)) {
     const auto& pop = cfg.structure.population;
     return in_flight * static_cast<double>(count_cells(pop.grade_min, pop.grade_max)) *
            kCountBytesPerCell;
   }
-  if (cfg.run.count_based) return in_flight * largest_population(cfg) * 64;
   const double months = 12.0 * cfg.structure.horizon_years;
   const double per_pupil =
       64 + kSobolRecordsPerRow * months * kSobolRecordHighMonthShare * sizeof(HighMonth);

@@ -218,15 +218,13 @@ std::optional<ExperimentResult> run_sensitivity(const ModelConfig& cfg, RunOptio
          << ", " << r.parameters.size() << " parameters, " << r.design_points << " design points x "
          << r.replications << " replications (";
       // The config's engine (docs/methods.md §8.5): the count path's runs serve the baseline
-      // and the scenario; the hybrid simulates both in full; the individual engine records.
+      // and the scenario; the hybrid and the individual engine record baselines.
       if (on_count_path(cfg))
         os << r.baselines << " count-based runs";
-      else if (cfg.run.count_based)
-        os << r.baselines << " baselines and " << r.scenario_runs
-           << " scenarios simulated on the hybrid";
       else
-        os << r.baselines << " baselines recorded, " << r.derived_baselines << " derived, "
-           << r.scenario_runs << " scenarios simulated from them";
+        os << r.baselines << (cfg.run.count_based ? " hybrid" : "") << " baselines recorded, "
+           << r.derived_baselines << " derived, " << r.scenario_runs
+           << " scenarios simulated from them";
       os << ", " << format_number(r.wall_seconds) << " s)\n";
       for (const auto& row : r.rows) {
         if (row.output != "net_benefit_sek") continue;
