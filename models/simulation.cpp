@@ -265,6 +265,9 @@ class Simulator {
   void summer_month(int t, bool july) {
     const bool transitions = p_.transitions.months == TransitionMonths::all;
     const SchoolMonth k = rules_.summer_month_constants(t);
+    const TransitionTable& table = rules_.table();
+    const int grade_max = p_.population.grade_max;
+    const bool progression = p_.population.grade_progression;
     MonthTally tally;  // under TransitionMonths::all
     auto& occ = out_.occupancy[static_cast<std::size_t>(t)];
     for (int c = 0; c < chunks_; ++c) {
@@ -276,6 +279,7 @@ class Simulator {
         Pupil& p = pupils_[static_cast<std::size_t>(i)];
         bool replaced = false;
         if (transitions) {
+          if (summer_stay(p, x, k, july, table, grade_max, progression, tally)) continue;
           Pupil q = p;
           replaced = rules_.summer_step(q, x, k, tally, out_);
           p = q;
@@ -292,6 +296,58 @@ class Simulator {
       }
     }
     if (transitions) add_summer_tally(tally, t, out_);
+  }
+
+  /// The fast path of a summer month under TransitionMonths::all: a pupil outside the
+  /// referral pipeline (status none, no case, window or after-close months) whose July or
+  /// August has no event (it does not leave; in July no long-term absent year to count, not in
+  /// grades 8-12, whose year ends draw events; in August no repeated year and not finishing
+  /// grade_max) and who stays in its state. The same arithmetic as PupilRules::summer_step,
+  /// restricted to this case (tests/test_fast_path.cpp checks it against it): July's year_end
+  /// then only clears the year's flags, August's new_school_year only moves the pupil up a
+  /// grade, and the transition step is school_month_path's stay. Returns false, with the
+  /// pupil unchanged, for every other pupil-month (summer_step takes it).
+  bool summer_stay(Pupil& w, std::uint64_t x, const SchoolMonth& k, bool july,
+                   const TransitionTable& table, int grade_max, bool progression,
+                   MonthTally& tally) const {
+    const int s = w.state;
+    if (s == kLeft || w.status != kNone || (w.after_close | w.relapse_left | w.case_start) != 0 ||
+        (x & 0xffffffffULL) < k.leave_bits)
+      return false;
+    int grade = w.grade;
+    if (july) {
+      if ((w.flags & kExtensiveThisYear) || grade >= 8) return false;
+    } else {
+      if (w.flags & kRepeatThisYear) return false;
+      if (progression) {
+        if (grade >= grade_max) return false;
+        ++grade;
+      }
+    }
+    // A pupil in high or extensive absence has been counted among those ever there.
+    if (s >= kHigh && !(w.flags & kEverHighOrExtensive)) return false;
+    const int band = static_cast<int>(band_of_grade(grade));
+    const int bucket = s >= kHigh ? duration_bucket(w.months_in_state) : 0;
+    if (invert_bits(table.bits(band, s, bucket, k.m), static_cast<std::uint32_t>(x >> 32)) != s)
+      return false;
+    if (july) w.flags &= static_cast<std::uint8_t>(~kPlacedThisYear);  // year_end's clearing
+    w.grade = static_cast<std::uint8_t>(grade);
+    w.band = static_cast<std::uint8_t>(band);
+    const auto months = w.months_in_state;
+    w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
+    if (s == kRegular) {
+      const auto run = w.regular_run;
+      w.regular_run = static_cast<std::uint8_t>(run + (run < 255));
+      if (run + 1 >= p_.outcomes.sustained_return_months && (w.flags & kHadHighOrExtensive)) {
+        ++tally.sustained[cell_of(w)];
+        w.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
+      }
+    } else {
+      w.regular_run = 0;
+      if (s >= kHigh) w.flags |= kHadHighOrExtensive;
+    }
+    ++tally.occ[cell_of(w)][s];
+    return true;
   }
 
   /// The step-t draws of pupils begin .. end - 1 (one chunk), in block_.

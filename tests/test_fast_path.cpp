@@ -42,24 +42,35 @@ void check_fast_path_against_general_rules(const std::string& text, std::uint64_
   scratch.occupancy.assign(static_cast<std::size_t>(steps), {});
   scratch.events.resize(steps);
   double sustained[kGenders] = {0, 0}, detected[kGenders] = {0, 0};
-  std::uint64_t regular_no_status = 0;
+  std::uint64_t regular_no_status = 0, summer_stays = 0;
+  // Under transitions in every month July and August are stepped too, by summer_step (the
+  // general rules of the summer fast path, Simulator::summer_stay).
+  const bool all_months = p.transitions.months == TransitionMonths::all;
   const std::vector<Pupil>* before = &trace.initial;
   for (int t = 0; t < steps; ++t) {
     const auto& after = trace.after_step[static_cast<std::size_t>(t)];
     const bool school = t % kMonthsPerYear < kSchoolMonthsPerYear;
     MonthTally tally;
-    const SchoolMonth k = rules.school_month_constants(t, false, 0);
+    const SchoolMonth k =
+        school ? rules.school_month_constants(t, false, 0) : rules.summer_month_constants(t);
     for (std::size_t i = 0; i < after.size(); ++i) {
       const std::uint64_t x = draws.at(i, static_cast<std::uint32_t>(t));  // draw (i, t)
-      if (!school) continue;
+      if (!school && !all_months) continue;
       Pupil q = (*before)[i];
       if (q.state == kRegular && q.status == 0) ++regular_no_status;
+      if (!school) {
+        rules.summer_step(q, x, k, tally, scratch);
+        summer_stays += q.state == (*before)[i].state && q.state != kLeft && q.status == 0;
+        ASSERT_TRUE(q == after[i]) << "pupil " << i << ", summer step " << t << ": state "
+                                   << int(q.state) << " vs " << int(after[i].state);
+        continue;
+      }
       const Decision d = rules.school_month(q, x, k, -1, tally, scratch);
       ASSERT_NE(d, Decision::queued) << "no programme in the baseline";
       ASSERT_TRUE(q == after[i]) << "pupil " << i << ", step " << t << ": state " << int(q.state)
                                  << " vs " << int(after[i].state);
     }
-    if (school) {
+    if (school || all_months) {
       // The tally is by subgroup cell (gender x band): its sums over cells.
       for (int s = 0; s < kStates; ++s) {
         std::uint32_t occ = 0;
@@ -81,6 +92,10 @@ void check_fast_path_against_general_rules(const std::string& text, std::uint64_
   }
   // The table covered the fast path: most pupil-months start regular without status.
   EXPECT_GT(regular_no_status, static_cast<std::uint64_t>(p.population.pupils) * 10);
+  // And, in every month, the summer one: most summer pupil-months stay in their state.
+  if (all_months) {
+    EXPECT_GT(summer_stays, static_cast<std::uint64_t>(p.population.pupils) * (steps / 12));
+  }
 }
 
 TEST(FastPath, SameStateAndCountersAsTheGeneralRulesOnTheReference) {
@@ -119,6 +134,25 @@ TEST(FastPath, SameStateAndCountersOnThePeerChain) {
   t = testsupport::set_key(t, "population", "pupils", "4000");
   t = testsupport::set_key(t, "transitions", "months", "\"school\"");
   check_fast_path_against_general_rules(t, 7);
+}
+
+TEST(FastPath, SameStateAndCountersInEveryMonthOnThePeerChainAndTheReference) {
+  // Transitions in every month: July and August take the summer fast path
+  // (Simulator::summer_stay) or PupilRules::summer_step, checked against summer_step alone.
+  // The peers' chain (one grade, no progression, leaving by state), and the reference with
+  // grades 0-12 moving up, new entrants, the year's events of grades 8-12, relapse windows
+  // and detection; and the reference with sustained returns after one month.
+  std::string t =
+      testsupport::read_file(std::string(ATTENDSIM_SOURCE_DIR) + "/bench/peer_chain.toml");
+  t = testsupport::set_key(t, "population", "pupils", "4000");
+  check_fast_path_against_general_rules(t, 8);
+  std::string r = testsupport::reference_config_text();
+  r = testsupport::set_key(r, "population", "pupils", "4000");
+  r = testsupport::set_key(r, "simulation", "horizon_years", "3");
+  r.insert(r.find("[transitions.grade0_6]"), "[transitions]\nmonths = \"all\"\n\n");
+  check_fast_path_against_general_rules(r, 9);
+  r = testsupport::set_key(r, "outcomes", "sustained_return_months", "1");
+  check_fast_path_against_general_rules(r, 10);
 }
 
 }  // namespace
