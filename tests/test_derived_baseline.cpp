@@ -13,6 +13,7 @@
 #include "models/baseline/derived_baseline.hpp"
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/simulation.hpp"
+#include "outcome_equal.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 
@@ -32,24 +33,7 @@ attendsim::models::ModelConfig config(std::vector<std::array<std::string, 3>> ed
 
 void expect_same_record(const BaselineRecord& a, const BaselineRecord& b) {
   EXPECT_TRUE(a.params == b.params);
-  EXPECT_EQ(a.outcome.occupancy, b.outcome.occupancy);
-  EXPECT_EQ(a.outcome.events.noncompletions, b.outcome.events.noncompletions);
-  EXPECT_EQ(a.outcome.events.summer_school, b.outcome.events.summer_school);
-  EXPECT_EQ(a.outcome.events.repeated_years, b.outcome.events.repeated_years);
-  EXPECT_EQ(a.outcome.events.placements, b.outcome.events.placements);
-  EXPECT_EQ(a.outcome.school_exits, b.outcome.school_exits);
-  EXPECT_EQ(a.outcome.events.terminal_noncompletions, b.outcome.events.terminal_noncompletions);
-  for (int g = 0; g < 2; ++g) {
-    EXPECT_EQ(a.outcome.sustained_returns[g], b.outcome.sustained_returns[g]);
-    EXPECT_EQ(a.outcome.detected[g], b.outcome.detected[g]);
-    EXPECT_EQ(a.outcome.eligible_pupils[g], b.outcome.eligible_pupils[g]);
-  }
-  EXPECT_EQ(a.outcome.long_term_absent_pupil_years, b.outcome.long_term_absent_pupil_years);
-  EXPECT_EQ(a.outcome.completed_upper_secondary, b.outcome.completed_upper_secondary);
-  EXPECT_EQ(a.outcome.eligible_upper_secondary, b.outcome.eligible_upper_secondary);
-  EXPECT_EQ(a.outcome.grade9_finishers, b.outcome.grade9_finishers);
-  EXPECT_EQ(a.outcome.upper_sec_finishers, b.outcome.upper_sec_finishers);
-  for (int s = 0; s < 4; ++s) EXPECT_EQ(a.outcome.pupil_months[s], b.outcome.pupil_months[s]);
+  testsupport::expect_same_outcome(a.outcome, b.outcome, "the record's outcome");
   EXPECT_EQ(a.eligible_after_step, b.eligible_after_step);
   EXPECT_EQ(a.replacements, b.replacements);
   ASSERT_EQ(a.high_months.size(), b.high_months.size());

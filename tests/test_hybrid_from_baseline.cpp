@@ -21,6 +21,7 @@
 #include "models/hybrid_chain.hpp"
 #include "models/policies/allocation_policy.hpp"
 #include "models/simulation.hpp"
+#include "outcome_equal.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 
@@ -33,39 +34,6 @@ using attendsim::models::BaselineRecord;
 using attendsim::models::ModelParams;
 using attendsim::models::ReplicationOutcome;
 using attendsim::models::ScenarioSpec;
-
-/// Every field of two outcomes, exactly (doubles compared with ==: they hold integers).
-void hybrid_replay_expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
-                               const std::string& what) {
-  SCOPED_TRACE(what);
-  ASSERT_EQ(a.steps, b.steps);
-  ASSERT_EQ(a.occupancy.size(), b.occupancy.size());
-  for (std::size_t t = 0; t < a.occupancy.size(); ++t)
-    ASSERT_EQ(a.occupancy[t], b.occupancy[t]) << "occupancy at step " << t;
-  EXPECT_EQ(a.events.fte, b.events.fte);
-  EXPECT_EQ(a.events.repeated_years, b.events.repeated_years);
-  EXPECT_EQ(a.events.repeated_years_compulsory, b.events.repeated_years_compulsory);
-  EXPECT_EQ(a.events.summer_school, b.events.summer_school);
-  EXPECT_EQ(a.events.placements, b.events.placements);
-  EXPECT_EQ(a.events.noncompletions, b.events.noncompletions);
-  EXPECT_EQ(a.events.terminal_noncompletions, b.events.terminal_noncompletions);
-  EXPECT_EQ(a.events.terminal_noncompletions_by_cell, b.events.terminal_noncompletions_by_cell);
-  for (int s = 0; s < attendsim::models::kAttendanceStates; ++s)
-    EXPECT_EQ(a.pupil_months[s], b.pupil_months[s]) << "state " << s;
-  EXPECT_EQ(a.school_years, b.school_years);
-  const auto wa = attendsim::models::count_words(a), wb = attendsim::models::count_words(b);
-  for (std::size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(wa[i], wb[i]) << "count word " << i;
-  for (std::size_t c = 0; c < a.cells.size(); ++c) {
-    const auto ca = attendsim::models::count_words(a.cells[c]);
-    const auto cb = attendsim::models::count_words(b.cells[c]);
-    for (std::size_t i = 0; i < ca.size(); ++i)
-      EXPECT_EQ(ca[i], cb[i]) << "cell " << c << " count word " << i;
-  }
-  EXPECT_EQ(a.queue_length, b.queue_length);
-  EXPECT_EQ(a.open_cases, b.open_cases);
-  EXPECT_EQ(a.school_exits, b.school_exits);
-  EXPECT_EQ(a.pupil_months_simulated, b.pupil_months_simulated);
-}
 
 /// configs/reference.toml with `edits` applied ({section, key, value}), pupils and horizon cut.
 attendsim::models::ModelConfig hybrid_replay_config(
@@ -111,7 +79,7 @@ double hybrid_replay_check(const ModelParams& record_params, const ModelParams& 
     attendsim::models::FromBaselineCost cost;
     const auto fast = attendsim::models::simulate_from_baseline(rec, params, scenario, &cost);
     const auto full = attendsim::models::simulate_hybrid(params, scenario, key);
-    hybrid_replay_expect_same(fast, full, what + ", replication " + std::to_string(r));
+    testsupport::expect_same_outcome(fast, full, what + ", replication " + std::to_string(r));
     if (full.referrals[0] + full.referrals[1] > 0) {
       EXPECT_GT(cost.diverged_pupils, 0u) << what;
       EXPECT_FALSE(full.counts() == rec.outcome.counts()) << what;
@@ -142,10 +110,12 @@ TEST(HybridFromBaseline, RecordIsTheHybridBaselineAndBaselineScenarioIsTheRecord
   const StreamKey key{7, 0, 1, 0, 0};
   const auto rec = attendsim::models::record_hybrid_baseline(p, key);
   const auto full = attendsim::models::simulate_hybrid(p, ScenarioSpec{}, key);
-  hybrid_replay_expect_same(rec.outcome, full, "record");
-  hybrid_replay_expect_same(attendsim::models::simulate_from_baseline(rec, p, ScenarioSpec{}), full,
-                            "baseline from its record");
-  hybrid_replay_expect_same(attendsim::models::baseline_from_record(rec, p), full, "baseline");
+  testsupport::expect_same_outcome(rec.outcome, full, "record");
+  testsupport::expect_same_outcome(
+      attendsim::models::simulate_from_baseline(rec, p, ScenarioSpec{}), full,
+      "baseline from its record");
+  testsupport::expect_same_outcome(attendsim::models::baseline_from_record(rec, p), full,
+                                   "baseline");
   EXPECT_FALSE(rec.referral_points.empty());
   EXPECT_FALSE(rec.high_months.empty());
   EXPECT_FALSE(rec.replacements.empty());  // individuals finishing grade_max, replaced in place
@@ -278,8 +248,8 @@ TEST(HybridFromBaseline, OtherDetectionParametersAreReplayedOverTheRecord) {
           "p_detect " + std::to_string(detect) + ", school action " + std::to_string(action);
       hybrid_replay_check(p, q, cfg.scenario, 1, what);
       const auto full = attendsim::models::simulate_hybrid(q, ScenarioSpec{}, key);
-      hybrid_replay_expect_same(attendsim::models::baseline_from_record(rec, q), full,
-                                what + ": baseline");
+      testsupport::expect_same_outcome(attendsim::models::baseline_from_record(rec, q), full,
+                                       what + ": baseline");
     }
   }
   ModelParams q = p;
@@ -292,8 +262,9 @@ TEST(HybridFromBaseline, OtherDetectionParametersAreReplayedOverTheRecord) {
   BaselineRecord lean;
   attendsim::models::record_hybrid_baseline(p, key, lean, /*keep_high_months=*/false);
   EXPECT_TRUE(lean.high_months.empty());
-  hybrid_replay_expect_same(attendsim::models::simulate_from_baseline(lean, p, cfg.scenario),
-                            attendsim::models::simulate_hybrid(p, cfg.scenario, key), "lean");
+  testsupport::expect_same_outcome(attendsim::models::simulate_from_baseline(lean, p, cfg.scenario),
+                                   attendsim::models::simulate_hybrid(p, cfg.scenario, key),
+                                   "lean");
   EXPECT_THROW(attendsim::models::simulate_from_baseline(lean, q, cfg.scenario), std::exception);
 }
 

@@ -14,6 +14,7 @@
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/policies/allocation_policy.hpp"
 #include "models/simulation.hpp"
+#include "outcome_equal.hpp"
 #include "sim/config.hpp"
 #include "support.hpp"
 
@@ -24,45 +25,6 @@ using attendsim::models::BaselineRecord;
 using attendsim::models::ModelParams;
 using attendsim::models::ReplicationOutcome;
 using attendsim::models::ScenarioSpec;
-
-/// Every field of two outcomes, exactly (doubles compared with ==: they hold integers).
-void expect_same(const ReplicationOutcome& a, const ReplicationOutcome& b,
-                 const std::string& what) {
-  SCOPED_TRACE(what);
-  ASSERT_EQ(a.steps, b.steps);
-  ASSERT_EQ(a.occupancy.size(), b.occupancy.size());
-  for (std::size_t t = 0; t < a.occupancy.size(); ++t)
-    ASSERT_EQ(a.occupancy[t], b.occupancy[t]) << "occupancy at step " << t;
-  EXPECT_EQ(a.events.fte, b.events.fte);
-  EXPECT_EQ(a.events.repeated_years, b.events.repeated_years);
-  EXPECT_EQ(a.events.summer_school, b.events.summer_school);
-  EXPECT_EQ(a.events.placements, b.events.placements);
-  EXPECT_EQ(a.events.noncompletions, b.events.noncompletions);
-  for (int s = 0; s < attendsim::models::kAttendanceStates; ++s)
-    EXPECT_EQ(a.pupil_months[s], b.pupil_months[s]) << "state " << s;
-  EXPECT_EQ(a.long_term_absent_pupil_years, b.long_term_absent_pupil_years);
-  EXPECT_EQ(a.school_years, b.school_years);
-  // Every count, word by word (member order of OutcomeCounts), and as a whole.
-  const auto wa = attendsim::models::count_words(a), wb = attendsim::models::count_words(b);
-  for (std::size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(wa[i], wb[i]) << "count word " << i;
-  EXPECT_TRUE(a.counts() == b.counts());
-  // And every subgroup cell's counts (gender x band), word by word.
-  for (std::size_t c = 0; c < a.cells.size(); ++c) {
-    const auto ca = attendsim::models::count_words(a.cells[c]);
-    const auto cb = attendsim::models::count_words(b.cells[c]);
-    for (std::size_t i = 0; i < ca.size(); ++i)
-      EXPECT_EQ(ca[i], cb[i]) << "cell " << c << " count word " << i;
-  }
-  EXPECT_EQ(a.queue_length, b.queue_length);
-  for (int s = 0; s < attendsim::models::kAttendanceStates; ++s)
-    EXPECT_EQ(a.admitted_by_state[s], b.admitted_by_state[s]);
-  for (int k = 0; k < attendsim::models::kBands; ++k)
-    EXPECT_EQ(a.admitted_by_band[k], b.admitted_by_band[k]);
-  EXPECT_EQ(a.school_exits, b.school_exits);
-  EXPECT_EQ(a.events.terminal_noncompletions, b.events.terminal_noncompletions);
-  EXPECT_EQ(a.open_cases, b.open_cases);
-  EXPECT_EQ(a.pupil_months_simulated, b.pupil_months_simulated);
-}
 
 /// configs/reference.toml with `edits` applied ({section, key, value}), pupils and horizon cut.
 attendsim::models::ModelConfig edited_config(std::vector<std::array<std::string, 3>> edits = {},
@@ -99,7 +61,7 @@ double check(const ModelParams& record_params, const ModelParams& params,
     attendsim::models::FromBaselineCost cost;
     const auto fast = attendsim::models::simulate_from_baseline(rec, params, scenario, &cost);
     const auto full = attendsim::models::simulate(params, scenario, key);
-    expect_same(fast, full, what + ", replication " + std::to_string(r));
+    testsupport::expect_same_outcome(fast, full, what + ", replication " + std::to_string(r));
     diverged += cost.diverged_pupil_months;
     total += full.pupil_months_simulated;
   }
@@ -118,9 +80,10 @@ TEST(ScenarioFromBaseline, RecordIsTheBaselineAndBaselineScenarioIsTheRecord) {
   const StreamKey key{7, 0, 1, 0, 0};
   const auto rec = attendsim::models::record_baseline(p, key);
   const auto full = attendsim::models::simulate(p, ScenarioSpec{}, key);
-  expect_same(rec.outcome, full, "record");
-  expect_same(attendsim::models::simulate_from_baseline(rec, p, ScenarioSpec{}), full,
-              "baseline from its record");
+  testsupport::expect_same_outcome(rec.outcome, full, "record");
+  testsupport::expect_same_outcome(
+      attendsim::models::simulate_from_baseline(rec, p, ScenarioSpec{}), full,
+      "baseline from its record");
   EXPECT_FALSE(rec.referral_points.empty());
 }
 
@@ -265,8 +228,9 @@ TEST(ScenarioFromBaseline, OtherDetectionParametersAreReplayedOverTheRecord) {
       ReplicationOutcome base;
       attendsim::models::simulate_from_baseline(rec, q, cfg.scenario, nullptr, &base);
       const auto full = attendsim::models::simulate(q, ScenarioSpec{}, key);
-      expect_same(base, full, what + ": baseline");
-      expect_same(attendsim::models::baseline_from_record(rec, q), full, what + ": baseline");
+      testsupport::expect_same_outcome(base, full, what + ": baseline");
+      testsupport::expect_same_outcome(attendsim::models::baseline_from_record(rec, q), full,
+                                       what + ": baseline");
     }
   }
   // With the gender policies (which read running counts) and a schedule with a gap.
