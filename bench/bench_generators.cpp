@@ -57,56 +57,62 @@ __attribute__((target("avx512f"))) inline void mulhilo16(__m512i a, __m512i b, _
   hi = _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64(even, 32), odd);
 }
 
+// The 16 blocks {b0 + j, step, 0, 0}, j = 0..15, of Philox4x32-10 under `key`: word w of
+// block j in lane j of c[w].
+__attribute__((target("avx512f"))) inline void philox4x32_16(std::uint32_t b0, std::uint32_t step,
+                                                             const r123::Philox4x32::key_type& key,
+                                                             __m512i (&c)[4]) {
+  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53U));
+  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57U));
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  c[0] = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(b0)), lane);
+  c[1] = _mm512_set1_epi32(static_cast<int>(step));
+  c[2] = _mm512_setzero_si512();
+  c[3] = _mm512_setzero_si512();
+  std::uint32_t k0 = key[0], k1 = key[1];
+  for (int round = 0; round < 10; ++round) {
+    __m512i hi0, lo0, hi1, lo1;
+    mulhilo16(c[0], m0, hi0, lo0);
+    mulhilo16(c[2], m1, hi1, lo1);
+    c[0] = _mm512_xor_si512(_mm512_xor_si512(hi1, c[1]), _mm512_set1_epi32(static_cast<int>(k0)));
+    c[1] = lo1;
+    c[2] = _mm512_xor_si512(_mm512_xor_si512(hi0, c[3]), _mm512_set1_epi32(static_cast<int>(k1)));
+    c[3] = lo0;
+    k0 += 0x9E3779B9U;
+    k1 += 0xBB67AE85U;
+  }
+}
+
 // 16 blocks of Philox4x32-10 at once: counters {b0 + j, step, 0, 0}, j = 0..15, as
 // philox4x32_scalar lays them out (32 draws).
 __attribute__((target("avx512f"))) void philox4x32_avx512(std::uint64_t first, std::uint32_t step,
                                                           std::size_t n,
                                                           const r123::Philox4x32::key_type& key,
                                                           std::uint64_t* out) {
-  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53U));
-  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57U));
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   for (std::size_t k = 0; k + 31 < n; k += 32) {
-    const auto b0 = static_cast<std::uint32_t>((first + k) >> 1);
-    __m512i c0 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(b0)), lane);
-    __m512i c1 = _mm512_set1_epi32(static_cast<int>(step));
-    __m512i c2 = _mm512_setzero_si512();
-    __m512i c3 = _mm512_setzero_si512();
-    std::uint32_t k0 = key[0], k1 = key[1];
-    for (int round = 0; round < 10; ++round) {
-      __m512i hi0, lo0, hi1, lo1;
-      mulhilo16(c0, m0, hi0, lo0);
-      mulhilo16(c2, m1, hi1, lo1);
-      const __m512i n0 =
-          _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32(static_cast<int>(k0)));
-      const __m512i n2 =
-          _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32(static_cast<int>(k1)));
-      c0 = n0;
-      c1 = lo1;
-      c2 = n2;
-      c3 = lo0;
-      k0 += 0x9E3779B9U;
-      k1 += 0xBB67AE85U;
-    }
+    __m512i c[4];
+    philox4x32_16(static_cast<std::uint32_t>((first + k) >> 1), step, key, c);
     // Block j's draws: (c1 << 32 | c0) and (c3 << 32 | c2), at out[k + 2 j] and out[k + 2 j + 1].
-    const __m512i d0lo = _mm512_unpacklo_epi32(c0, c1), d0hi = _mm512_unpackhi_epi32(c0, c1);
-    const __m512i d1lo = _mm512_unpacklo_epi32(c2, c3), d1hi = _mm512_unpackhi_epi32(c2, c3);
+    const __m512i d0lo = _mm512_unpacklo_epi32(c[0], c[1]),
+                  d0hi = _mm512_unpackhi_epi32(c[0], c[1]);
+    const __m512i d1lo = _mm512_unpacklo_epi32(c[2], c[3]),
+                  d1hi = _mm512_unpackhi_epi32(c[2], c[3]);
     // unpack works within 128-bit lanes: d0lo holds blocks 0,1 | 4,5 | 8,9 | 12,13 (draw 0).
-    alignas(64) std::uint64_t a[8], b[8], c[8], d[8];
-    _mm512_store_si512(a, d0lo);
-    _mm512_store_si512(b, d0hi);
-    _mm512_store_si512(c, d1lo);
-    _mm512_store_si512(d, d1hi);
+    alignas(64) std::uint64_t w0[8], w1[8], w2[8], w3[8];
+    _mm512_store_si512(w0, d0lo);
+    _mm512_store_si512(w1, d0hi);
+    _mm512_store_si512(w2, d1lo);
+    _mm512_store_si512(w3, d1hi);
     for (int q = 0; q < 4; ++q) {
       std::uint64_t* o = out + k + 8 * q;
-      o[0] = a[2 * q];
-      o[1] = c[2 * q];
-      o[2] = a[2 * q + 1];
-      o[3] = c[2 * q + 1];
-      o[4] = b[2 * q];
-      o[5] = d[2 * q];
-      o[6] = b[2 * q + 1];
-      o[7] = d[2 * q + 1];
+      o[0] = w0[2 * q];
+      o[1] = w2[2 * q];
+      o[2] = w0[2 * q + 1];
+      o[3] = w2[2 * q + 1];
+      o[4] = w1[2 * q];
+      o[5] = w3[2 * q];
+      o[6] = w1[2 * q + 1];
+      o[7] = w3[2 * q + 1];
     }
   }
 }
@@ -117,31 +123,13 @@ __attribute__((target("avx512f"))) void philox4x32_avx512(std::uint64_t first, s
 __attribute__((target("avx512f"))) void philox4x32_avx512_lanes(
     std::uint64_t first, std::uint32_t step, std::size_t n, const r123::Philox4x32::key_type& key,
     std::uint32_t* lo, std::uint32_t* hi) {
-  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53U));
-  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57U));
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   for (std::size_t k = 0; k + 31 < n; k += 32) {
-    const auto b0 = static_cast<std::uint32_t>((first + k) >> 1);
-    __m512i c0 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(b0)), lane);
-    __m512i c1 = _mm512_set1_epi32(static_cast<int>(step));
-    __m512i c2 = _mm512_setzero_si512();
-    __m512i c3 = _mm512_setzero_si512();
-    std::uint32_t k0 = key[0], k1 = key[1];
-    for (int round = 0; round < 10; ++round) {
-      __m512i hi0, lo0, hi1, lo1;
-      mulhilo16(c0, m0, hi0, lo0);
-      mulhilo16(c2, m1, hi1, lo1);
-      c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32(static_cast<int>(k0)));
-      c1 = lo1;
-      c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32(static_cast<int>(k1)));
-      c3 = lo0;
-      k0 += 0x9E3779B9U;
-      k1 += 0xBB67AE85U;
-    }
-    _mm512_storeu_si512(lo + k, c0);
-    _mm512_storeu_si512(hi + k, c1);
-    _mm512_storeu_si512(lo + k + 16, c2);
-    _mm512_storeu_si512(hi + k + 16, c3);
+    __m512i c[4];
+    philox4x32_16(static_cast<std::uint32_t>((first + k) >> 1), step, key, c);
+    _mm512_storeu_si512(lo + k, c[0]);
+    _mm512_storeu_si512(hi + k, c[1]);
+    _mm512_storeu_si512(lo + k + 16, c[2]);
+    _mm512_storeu_si512(hi + k + 16, c[3]);
   }
 }
 #pragma GCC diagnostic pop
