@@ -1,10 +1,13 @@
 #pragma once
 // Every field of two replication outcomes, exactly: the check of a scenario simulated from a
 // recorded baseline against the same scenario simulated in full, on the individual engine
-// (test_scenario_from_baseline.cpp) and on the hybrid (test_hybrid_from_baseline.cpp).
+// (test_scenario_from_baseline.cpp) and on the hybrid (test_hybrid_from_baseline.cpp), and the
+// config variants both engines' replays are checked over.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
+#include <vector>
 
 #include "models/simulation.hpp"
 
@@ -51,6 +54,40 @@ inline void expect_same_outcome(const attendsim::models::ReplicationOutcome& a,
   EXPECT_EQ(a.school_exits, b.school_exits);
   EXPECT_EQ(a.open_cases, b.open_cases);
   EXPECT_EQ(a.pupil_months_simulated, b.pupil_months_simulated);
+}
+
+/// Config edits ({section, key, value}, applied to configs/reference.toml) under which a replay
+/// must equal the full simulation: scarce and ample capacity, other case and detection rules,
+/// fixed grades, no new cohorts, no leaving, leaving by state (a pupil waiting in the queue can
+/// leave with its transition), expected terminal events, cases ending for other reasons.
+inline std::vector<std::vector<std::array<std::string, 3>>> replay_rule_variants() {
+  return {
+      {{"coordinators", "caseload_per_fte", "1"}},
+      {{"coordinators", "caseload_per_fte", "200"}},
+      {{"coordinators", "close_after_regular_months", "1"},
+       {"coordinators", "max_case_months", "2"}},
+      {{"detection", "school_action_months", "0"}},
+      {{"detection", "school_action_months", "3"}, {"detection", "p_consent", "1.0"}},
+      {{"coordinators", "rr_improve_in_case", "6.0"}, {"coordinators", "rr_worsen_in_case", "0.1"}},
+      {{"population", "grade_progression", "false"}},
+      {{"population", "new_cohort_each_year", "false"}},
+      {{"transitions.leaving", "enabled", "false"}},
+      {{"transitions.leaving", "enabled", "true\np_leave_by_state = [0.001, 0.002, 0.004, 0.01]"}},
+      {{"outcomes", "p_placement_per_year_if_extensive", "0.03\nterminal_events = \"expected\""}},
+      {{"coordinators", "p_case_end_per_month", "0.3"}},
+  };
+}
+
+/// The referral rules and triage (the [detection] lines after p_consent) that read the queue:
+/// a replay must hold the same queue at every decision.
+inline std::vector<std::string> replay_referral_rules() {
+  return {
+      "referral_rule = \"queue_limit\"\nqueue_limit = 12",
+      "referral_rule = \"queue_limit\"\nqueue_limit = 0",
+      "referral_rule = \"queue_decline\"\nqueue_half = 5",
+      "referral_rule = \"queue_decline\"\nqueue_half = 5\ntriage_queue = 3",
+      "triage_queue = 0",
+  };
 }
 
 }  // namespace testsupport

@@ -169,22 +169,8 @@ TEST(HybridFromBaseline, StaffingWithGapsRampsAndALateStart) {
 }
 
 TEST(HybridFromBaseline, ScarceAndAmpleCapacityAndOtherRules) {
-  const std::vector<std::vector<std::array<std::string, 3>>> variants = {
-      {{"coordinators", "caseload_per_fte", "1"}},
-      {{"coordinators", "caseload_per_fte", "200"}},
-      {{"coordinators", "close_after_regular_months", "1"},
-       {"coordinators", "max_case_months", "2"}},
-      {{"detection", "school_action_months", "0"}},
-      {{"detection", "school_action_months", "3"}, {"detection", "p_consent", "1.0"}},
-      {{"coordinators", "rr_improve_in_case", "6.0"}, {"coordinators", "rr_worsen_in_case", "0.1"}},
-      {{"population", "grade_progression", "false"}},
-      {{"population", "new_cohort_each_year", "false"}},
-      {{"transitions.leaving", "enabled", "false"}},
-      {{"transitions.leaving", "enabled", "true\np_leave_by_state = [0.001, 0.002, 0.004, 0.01]"}},
-      {{"outcomes", "p_placement_per_year_if_extensive", "0.03\nterminal_events = \"expected\""}},
-      {{"coordinators", "p_case_end_per_month", "0.3"}},
-  };
-  for (const auto& v : variants) {
+  // (Not coordinators.enabled = false: count_based then takes the count path, not the hybrid.)
+  for (const auto& v : testsupport::replay_rule_variants()) {
     const auto cfg = hybrid_replay_config(v);
     const auto p = hybrid_replay_params(cfg);
     hybrid_replay_check(p, p, cfg.scenario, 1, v[0][0] + "." + v[0][1] + " = " + v[0][2]);
@@ -195,13 +181,7 @@ TEST(HybridFromBaseline, EveryReferralRuleAndTriage) {
   // The rules read the queue of the last case management plus the month's referrals so far,
   // in id order, and pending decisions are taken in the referral-order stream's order: the
   // replay must hold the same queue at every decision. 1 FTE keeps the queue long.
-  const std::vector<std::string> rules = {
-      "referral_rule = \"queue_limit\"\nqueue_limit = 12",
-      "referral_rule = \"queue_decline\"\nqueue_half = 5",
-      "referral_rule = \"queue_decline\"\nqueue_half = 5\ntriage_queue = 3",
-      "triage_queue = 0",
-  };
-  for (const auto& rule : rules) {
+  for (const auto& rule : testsupport::replay_referral_rules()) {
     const auto cfg =
         hybrid_replay_config({{"detection", "p_consent", "0.85\n" + rule}}, 3000, 4, true);
     const auto p = hybrid_replay_params(cfg);

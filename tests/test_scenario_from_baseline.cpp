@@ -120,22 +120,8 @@ TEST(ScenarioFromBaseline, StaffingWithGapsRampsAndALateStart) {
 }
 
 TEST(ScenarioFromBaseline, ScarceAndAmpleCapacityAndOtherCaseRules) {
-  const std::vector<std::vector<std::array<std::string, 3>>> variants = {
-      {{"coordinators", "caseload_per_fte", "1"}},
-      {{"coordinators", "caseload_per_fte", "200"}},
-      {{"coordinators", "close_after_regular_months", "1"},
-       {"coordinators", "max_case_months", "2"}},
-      {{"detection", "school_action_months", "0"}},
-      {{"detection", "school_action_months", "3"}, {"detection", "p_consent", "1.0"}},
-      {{"coordinators", "rr_improve_in_case", "6.0"}, {"coordinators", "rr_worsen_in_case", "0.1"}},
-      {{"coordinators", "enabled", "false"}},
-      {{"population", "grade_progression", "false"}},
-      {{"population", "new_cohort_each_year", "false"}},
-      {{"transitions.leaving", "enabled", "false"}},
-      // Leaving by state: a pupil waiting in the queue can leave with its transition.
-      {{"transitions.leaving", "enabled", "true\np_leave_by_state = [0.001, 0.002, 0.004, 0.01]"}},
-      {{"outcomes", "p_placement_per_year_if_extensive", "0.03\nterminal_events = \"expected\""}},
-  };
+  auto variants = testsupport::replay_rule_variants();
+  variants.push_back({{"coordinators", "enabled", "false"}});  // no programme: idle scenarios
   for (const auto& v : variants) {
     const auto cfg = edited_config(v);
     const auto p = base_params(cfg);
@@ -148,14 +134,7 @@ TEST(ScenarioFromBaseline, EveryReferralRuleAndTriage) {
   // referrals of the month so far, in pupil order: the scenario from the baseline must hold
   // the same queue at every decision. Scarce capacity (1 FTE) keeps the queue long, so that
   // the rules bind, within the month as well (limit 12 with about 10 slots).
-  const std::vector<std::string> rules = {
-      "referral_rule = \"queue_limit\"\nqueue_limit = 12",
-      "referral_rule = \"queue_limit\"\nqueue_limit = 0",
-      "referral_rule = \"queue_decline\"\nqueue_half = 5",
-      "referral_rule = \"queue_decline\"\nqueue_half = 5\ntriage_queue = 3",
-      "triage_queue = 0",
-  };
-  for (const auto& rule : rules) {
+  for (const auto& rule : testsupport::replay_referral_rules()) {
     const auto cfg = edited_config({{"detection", "p_consent", "0.85\n" + rule}}, 3000, 4, true);
     const auto p = base_params(cfg);
     EXPECT_NE(p.detection.referral_rule == attendsim::models::ReferralRule::always &&
