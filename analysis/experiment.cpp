@@ -1,11 +1,12 @@
 #include "analysis/experiment.hpp"
 
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include "models/baseline/scenario_from_baseline.hpp"
 #include "models/count_chain.hpp"
@@ -199,7 +200,8 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
           oneapi::tbb::this_task_arena::isolate([&] {
             oneapi::tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
               if (s == 0) {
-                if (!from_baseline) hybrid_runs[s] = simulate_hybrid(p, scenarios[s], key);
+                hybrid_runs[s] =
+                    from_baseline ? record.outcome : simulate_hybrid(p, scenarios[s], key);
               } else if (has_cases[s]) {
                 hybrid_runs[s] = from_baseline ? simulate_from_baseline(record, p, scenarios[s])
                                                : simulate_hybrid(p, scenarios[s], key);
@@ -211,11 +213,10 @@ ExperimentResult run_experiment(const ModelConfig& cfg, const std::vector<Scenar
           ReplicationOutcome o = counts && s == 0 ? std::move(counted)
                                  : s > 0 && (counts || !has_cases[s])
                                      ? idle_scenario(base, scenarios[s])
-                                 : !from_baseline && hybrid ? std::move(hybrid_runs[s])
-                                 : !from_baseline           ? simulate(p, scenarios[s], key)
-                                 : s == 0                   ? record.outcome
-                                 : hybrid                   ? std::move(hybrid_runs[s])
-                                          : simulate_from_baseline(record, p, scenarios[s]);
+                                 : hybrid         ? std::move(hybrid_runs[s])
+                                 : !from_baseline ? simulate(p, scenarios[s], key)
+                                 : s == 0         ? record.outcome
+                                                  : simulate_from_baseline(record, p, scenarios[s]);
           res.pupil_months += o.pupil_months_simulated;
           std::vector<float> occ;
           occ.reserve(o.occupancy.size() * kStates);

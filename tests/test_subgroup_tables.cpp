@@ -66,16 +66,27 @@ TEST(SubgroupTables, ReportSectionEscapesAndLeavesOutWhatIsNotGiven) {
   EXPECT_EQ(subgroup_report_section(summary, std::nullopt, label, Language::sv), "");
 }
 
-TEST(SubgroupTables, InTheBriefInBothLanguages) {
-  auto text =
-      testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "uppsala_2020.toml");
-  text = testsupport::set_key(text, "population", "pupils", "3000");
-  const auto cfg = parse_model_config(attendsim::config::Document::parse(text, "small.toml"));
+/// configs/NAME with `pupils` pupils, as the brief's tests of this file run it.
+attendsim::models::ModelConfig subgroup_brief_config(const std::string& name, int pupils) {
+  const auto text = testsupport::set_key(
+      testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / name), "population",
+      "pupils", std::to_string(pupils));
+  return parse_model_config(attendsim::config::Document::parse(text, name));
+}
+
+/// Its comparison's scenarios, 3 replications on 2 threads at `seed`.
+attendsim::models::ExperimentResult subgroup_brief_run(const attendsim::models::ModelConfig& cfg,
+                                                       std::uint64_t seed) {
   RunOptions opt;
-  opt.seed = 3;
+  opt.seed = seed;
   opt.replications = 3;
   opt.threads = 2;
-  const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
+  return run_experiment(cfg, comparison_scenarios(cfg), opt);
+}
+
+TEST(SubgroupTables, InTheBriefInBothLanguages) {
+  const auto cfg = subgroup_brief_config("uppsala_2020.toml", 3000);
+  const auto res = subgroup_brief_run(cfg, 3);
   const auto rep = analyse_comparison(cfg, res);
   const auto sv = decision_markdown(cfg, res, rep, Language::sv);
   for (const char* part :
@@ -99,15 +110,9 @@ TEST(SubgroupTables, ABandWithoutPupilsIsLeftOutAndSaidSo) {
   // counted there and the upper secondary column would be a row of zeros. The brief and the
   // report leave it out and say why; grades 0-6 and 7-9 stay. (Uppsala 2020's grades 0-12 keep
   // all three bands: the test above.)
-  auto text = testsupport::read_file(fs::path(ATTENDSIM_SOURCE_DIR) / "configs" / "mora_2019.toml");
-  text = testsupport::set_key(text, "population", "pupils", "1500");
-  const auto cfg = parse_model_config(attendsim::config::Document::parse(text, "mora.toml"));
+  const auto cfg = subgroup_brief_config("mora_2019.toml", 1500);
   ASSERT_LE(cfg.structure.population.grade_max, 9);
-  RunOptions opt;
-  opt.seed = 5;
-  opt.replications = 3;
-  opt.threads = 2;
-  const auto res = run_experiment(cfg, comparison_scenarios(cfg), opt);
+  const auto res = subgroup_brief_run(cfg, 5);
   const auto rep = analyse_comparison(cfg, res);
   const auto sv = decision_markdown(cfg, res, rep, Language::sv);
   EXPECT_NE(sv.find("| mått | totalt | pojkar | flickor | förskoleklass–åk 6 | åk 7–9 |\n"),
