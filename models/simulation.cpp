@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "models/case_book.hpp"
+#include "models/plain_month.hpp"
 #include "models/pupil_rules.hpp"
 #include "models/terminal_value.hpp"
 #include "sim/error.hpp"
@@ -137,99 +138,39 @@ class Simulator {
     }
   }
 
-  /// One school month for every pupil. The common pupil-month (regular, no case, no relapse
-  /// window, not leaving) takes a fast path on the pupil's bytes in place, and so does a
-  /// pupil without status, case or window who stays in worrying (or, when nobody is detected,
-  /// in high or extensive absence); every other goes through PupilRules::school_month on a
-  /// local copy, written back (tests/test_fast_path.cpp checks them against it). Counters are kept
-  /// in a local tally: uint8_t fields are char types that may alias anything, so working on the
-  /// outcome directly would force reloads of every invariant.
+  /// One school month for every pupil, in pupil order: the plain pupil-months of whole groups
+  /// of 16 in the AVX-512 kernel (models/plain_month.hpp) where the CPU has it, the rest by
+  /// school_pupil_month (fast paths, else the general rules). Counters are kept in a local
+  /// tally: uint8_t fields are char types that may alias anything, so working on the outcome
+  /// directly would force reloads of every invariant.
   template <bool kRecord>
   void school_month(int t, int m, bool program_active) {
     const SchoolMonth k = rules_.school_month_constants(t, program_active, book_.waiting());
-    const std::uint64_t leave_bits = k.leave_bits;
-    const std::uint64_t place_bits = k.place_bits;
-    const bool detect = p_.detection.p_detect_per_month > 0;
-    const int sustained = p_.outcomes.sustained_return_months;
-    const TransitionTable& table = rules_.table();
-    const Thresholds* const fast_rows[kBands] = {&table.bits(0, kRegular, 0, m),
-                                                 &table.bits(1, kRegular, 0, m),
-                                                 &table.bits(2, kRegular, 0, m)};
     if (m == 0) count_cells();
     MonthTally tally;
+    const MonthPaths paths = month_paths(m);
+    // The plain pupil-months of whole groups of 16 pupils in AVX-512 lanes where the CPU has
+    // them (models/plain_month.hpp), every other pupil-month in the loop below.
+    const bool kernel =
+        plain_month_kernel_enabled() &&
+        plain_month_constants(p_, rules_.table(), k, kRecord || p_.detection.p_detect_per_month > 0,
+                              cells_present(), plain_);
     for (int c = 0; c < chunks_; ++c) {
       const int begin = c * kChunkPupils;
       const int end = std::min(n_, begin + kChunkPupils);
       const std::uint64_t* const xs = fill_block(t, begin, end);
-      Pupil* const pupils = pupils_.data();
-      for (int i = begin; i < end; ++i) {
-        const std::uint64_t x = xs[i - begin];
-        Pupil& w = pupils[i];
-        const int s = w.state;
-        if (s == kLeft) continue;  // counted from cell_left_ after the loop
-        int ns = -1;
-        if (s == kRegular && w.status == kNone && (w.after_close | w.relapse_left) == 0 &&
-            (x & 0xffffffffULL) >= leave_bits) {
-          // Fast path: the same arithmetic as PupilRules::school_month, restricted to this
-          // case.
-          ns = invert_bits(*fast_rows[w.band], static_cast<std::uint32_t>(x >> 32));
-          if (ns == kRegular) {
-            const auto months = w.months_in_state;
-            const auto run = w.regular_run;
-            w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
-            w.regular_run = static_cast<std::uint8_t>(run + (run < 255));
-            if (run + 1 >= sustained && (w.flags & kHadHighOrExtensive)) {
-              ++tally.sustained[cell_of(w)];
-              w.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
-            }
-            continue;  // counted as the rest of its cell after the loop
-          }
-        } else if (s != kRegular && w.status == kNone &&
-                   (w.after_close | w.relapse_left | w.case_start) == 0 &&
-                   (s < kHigh || (!kRecord && !detect && (w.flags & kEverHighOrExtensive))) &&
-                   (x & 0xffffffffULL) >= (s == kExtensive ? place_bits : leave_bits)) {
-          // Fast path of a stay outside regular: no leaving, placement, detection or record.
-          const int bucket = s >= kHigh ? duration_bucket(w.months_in_state) : 0;
-          ns = invert_bits(table.bits(w.band, s, bucket, m), static_cast<std::uint32_t>(x >> 32));
-          if (ns == s) {
-            const auto months = w.months_in_state;
-            w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
-            w.regular_run = 0;
-            if (s >= kHigh) {
-              w.flags |= kHadHighOrExtensive | kEverHighOrExtensive;
-              if (s == kExtensive) {
-                w.flags |= kExtensiveThisYear;
-                ++w.extensive_months_year;
-              }
-            }
-            ++tally.occ[cell_of(w)][s];
-            continue;
+      int i = begin;
+      if (kernel) {
+        for (; i + 16 <= end; i += 16) {
+          const std::uint64_t* const x16 = xs + (i - begin);
+          for (std::uint32_t rest = plain_month16(pupils_.data() + i, x16, plain_, tally);
+               rest != 0; rest &= rest - 1) {
+            const int lane = std::countr_zero(rest);
+            general_school_month<kRecord>(i + lane, x16[lane], k, -1, tally);
           }
         }
-        Pupil q = w;
-        const Decision d = rules_.school_month(q, x, k, ns, tally, out_);
-        if (d == Decision::queued) book_.add_referral(static_cast<std::uint32_t>(i));
-        if (d == Decision::pending) {
-          const auto pupil = static_cast<std::uint32_t>(i);
-          pending_.push_back({order_.at(pupil, static_cast<std::uint32_t>(t)), pupil,
-                              residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits)});
-        }
-        if constexpr (kRecord) {
-          if (q.state == kHigh || q.state == kExtensive) {
-            const double r = residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits);
-            const auto pupil = static_cast<std::uint32_t>(i);
-            const auto step = static_cast<std::uint16_t>(t);
-            if (keep_high_months_)
-              record_->high_months.push_back({pupil, step, generation_[pupil], r, q});
-            if (d == Decision::not_referred) {
-              Pupil at = q;
-              at.status = kSchoolAction;
-              record_->referral_points.push_back({pupil, step, r, at});
-            }
-          }
-        }
-        w = q;
       }
+      for (; i < end; ++i) school_pupil_month<kRecord>(i, xs[i - begin], k, paths, tally);
     }
     // The referral decisions that read the queue, in the month's random order (§4.3 step 7).
     decide_pending(pending_, rules_, pupils_.data(), t, k.queue, tally, book_);
@@ -245,6 +186,118 @@ class Simulator {
       occ[kRegular] += cell_pupils_[static_cast<std::size_t>(c)] - counted;
     }
     add_tally(tally, t, out_);
+  }
+
+  /// The rows of a school month's scalar fast paths.
+  struct MonthPaths {
+    const Thresholds* regular[kBands];
+    int m = 0;
+    int sustained = 0;            ///< sustained_return_months
+    bool stay_high_fast = false;  ///< stays in high or extensive take the fast path (no
+                                  ///< detection, no record)
+  };
+  MonthPaths month_paths(int m) const {
+    const TransitionTable& table = rules_.table();
+    return {{&table.bits(0, kRegular, 0, m), &table.bits(1, kRegular, 0, m),
+             &table.bits(2, kRegular, 0, m)},
+            m,
+            p_.outcomes.sustained_return_months,
+            p_.detection.p_detect_per_month <= 0};
+  }
+
+  /// One school month of pupil i on draw x, in the scalar loop. The common pupil-month
+  /// (regular, no case, no relapse window, not leaving) takes a fast path on the pupil's bytes
+  /// in place, and so does a pupil without status, case or window who stays in worrying (or,
+  /// when nobody is detected, in high or extensive absence); every other goes through
+  /// PupilRules::school_month (general_school_month; tests/test_fast_path.cpp checks them
+  /// against it). Regular pupils of the fast path that stay regular are not counted in the
+  /// tally: school_month counts them as the rest of their cell.
+  template <bool kRecord>
+  [[gnu::always_inline]] void school_pupil_month(int i, std::uint64_t x, const SchoolMonth& k,
+                                                 const MonthPaths& paths, MonthTally& tally) {
+    Pupil& w = pupils_[static_cast<std::size_t>(i)];
+    const int s = w.state;
+    if (s == kLeft) return;  // counted from cell_left_ after the loop
+    int ns = -1;
+    if (s == kRegular && w.status == kNone && (w.after_close | w.relapse_left) == 0 &&
+        (x & 0xffffffffULL) >= k.leave_bits) {
+      // Fast path: the same arithmetic as PupilRules::school_month, restricted to this case.
+      ns = invert_bits(*paths.regular[w.band], static_cast<std::uint32_t>(x >> 32));
+      if (ns == kRegular) {
+        const auto months = w.months_in_state;
+        const auto run = w.regular_run;
+        w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
+        w.regular_run = static_cast<std::uint8_t>(run + (run < 255));
+        if (run + 1 >= paths.sustained && (w.flags & kHadHighOrExtensive)) {
+          ++tally.sustained[cell_of(w)];
+          w.flags &= static_cast<std::uint8_t>(~kHadHighOrExtensive);
+        }
+        return;
+      }
+    } else if (s != kRegular && w.status == kNone &&
+               (w.after_close | w.relapse_left | w.case_start) == 0 &&
+               (s < kHigh ||
+                (!kRecord && paths.stay_high_fast && (w.flags & kEverHighOrExtensive))) &&
+               (x & 0xffffffffULL) >= (s == kExtensive ? k.place_bits : k.leave_bits)) {
+      // Fast path of a stay outside regular: no leaving, placement, detection or record.
+      const int bucket = s >= kHigh ? duration_bucket(w.months_in_state) : 0;
+      ns = invert_bits(rules_.table().bits(w.band, s, bucket, paths.m),
+                       static_cast<std::uint32_t>(x >> 32));
+      if (ns == s) {
+        const auto months = w.months_in_state;
+        w.months_in_state = static_cast<std::uint8_t>(months + (months < 255));
+        w.regular_run = 0;
+        if (s >= kHigh) {
+          w.flags |= kHadHighOrExtensive | kEverHighOrExtensive;
+          if (s == kExtensive) {
+            w.flags |= kExtensiveThisYear;
+            ++w.extensive_months_year;
+          }
+        }
+        ++tally.occ[cell_of(w)][s];
+        return;
+      }
+    }
+    general_school_month<kRecord>(i, x, k, ns, tally);
+  }
+
+  /// One school month of pupil i on draw x by the general rules (PupilRules::school_month),
+  /// with its referral, pending decision and record. `ns` is the next state when already
+  /// drawn by the same inversion, else -1.
+  template <bool kRecord>
+  void general_school_month(int i, std::uint64_t x, const SchoolMonth& k, int ns,
+                            MonthTally& tally) {
+    Pupil& w = pupils_[static_cast<std::size_t>(i)];
+    Pupil q = w;
+    const Decision d = rules_.school_month(q, x, k, ns, tally, out_);
+    const auto pupil = static_cast<std::uint32_t>(i);
+    if (d == Decision::queued) book_.add_referral(pupil);
+    if (d == Decision::pending) {
+      pending_.push_back({order_.at(pupil, static_cast<std::uint32_t>(k.t)), pupil,
+                          residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits)});
+    }
+    if constexpr (kRecord) {
+      if (q.state == kHigh || q.state == kExtensive) {
+        const double r = residual_uniform(x & 0xffffffffULL, k.leave_bits, k.place_bits);
+        const auto step = static_cast<std::uint16_t>(k.t);
+        if (keep_high_months_)
+          record_->high_months.push_back({pupil, step, generation_[pupil], r, q});
+        if (d == Decision::not_referred) {
+          Pupil at = q;
+          at.status = kSchoolAction;
+          record_->referral_points.push_back({pupil, step, r, at});
+        }
+      }
+    }
+    w = q;
+  }
+
+  /// Bit c: subgroup cell c has pupils this school year.
+  std::uint32_t cells_present() const {
+    std::uint32_t bits = 0;
+    for (int c = 0; c < kSubgroupCells; ++c)
+      if (cell_pupils_[static_cast<std::size_t>(c)] > 0) bits |= 1U << c;
+    return bits;
   }
 
   /// Pupils and pupils left, by subgroup cell, at the start of a school year: a pupil's cell
@@ -270,16 +323,21 @@ class Simulator {
     const bool progression = p_.population.grade_progression;
     MonthTally tally;  // under TransitionMonths::all
     auto& occ = out_.occupancy[static_cast<std::size_t>(t)];
+    // Under transitions in every month, the plain pupil-months of whole groups of 16 in the
+    // AVX-512 kernel where the CPU has it (models/plain_month.hpp); the new cells of August
+    // are not known before the month, so all cells are counted.
+    const bool kernel =
+        transitions && plain_month_kernel_enabled() &&
+        plain_month_constants(p_, table, k, false, (1U << kSubgroupCells) - 1, plain_);
     for (int c = 0; c < chunks_; ++c) {
       const int begin = c * kChunkPupils;
       const int end = std::min(n_, begin + kChunkPupils);
       const std::uint64_t* const xs = fill_block(t, begin, end);
-      for (int i = begin; i < end; ++i) {
-        const std::uint64_t x = xs[i - begin];
+      auto step = [&](int i, std::uint64_t x) {
         Pupil& p = pupils_[static_cast<std::size_t>(i)];
         bool replaced = false;
         if (transitions) {
-          if (summer_stay(p, x, k, july, table, grade_max, progression, tally)) continue;
+          if (summer_stay(p, x, k, july, table, grade_max, progression, tally)) return;
           Pupil q = p;
           replaced = rules_.summer_step(q, x, k, tally, out_);
           p = q;
@@ -293,7 +351,19 @@ class Simulator {
           record_->replacements.push_back(
               {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
         }
+      };
+      int i = begin;
+      if (kernel) {
+        for (; i + 16 <= end; i += 16) {
+          const std::uint64_t* const x16 = xs + (i - begin);
+          for (std::uint32_t rest = plain_month16(pupils_.data() + i, x16, plain_, tally);
+               rest != 0; rest &= rest - 1) {
+            const int lane = std::countr_zero(rest);
+            step(i + lane, x16[lane]);
+          }
+        }
       }
+      for (; i < end; ++i) step(i, xs[i - begin]);
     }
     if (transitions) add_summer_tally(tally, t, out_);
   }
@@ -376,6 +446,7 @@ class Simulator {
   CounterStream order_;                   ///< referral-order priorities (§4.3 step 7)
   std::vector<PendingReferral> pending_;  ///< this month's pending referral decisions
   std::vector<std::uint64_t> block_;      ///< one chunk's draws of the step
+  PlainMonth plain_;                      ///< the kernel's constants of the school month
   ReplicationOutcome out_;
 };
 
