@@ -6,7 +6,9 @@
 #define ATTENDSIM_AVX512_FILL 1
 // GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own _mm512_undefined values.
 #pragma GCC diagnostic push
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #else
 #define ATTENDSIM_AVX512_FILL 0
