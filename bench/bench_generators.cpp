@@ -1,7 +1,13 @@
 // The cost of a pupil-month's 64-bit draw, by generator (issue 17: what stream derivation
 // version 4 would buy; docs/methods.md §4.12 "Where the individual engine's time goes").
 //   BM_Philox2x64Fill:    CounterStream::fill, the engine's stream version 3 (Random123's
-//                         Philox2x64-10, scalar: one 64 x 64 -> 128-bit multiply per round)
+//                         Philox2x64-10), as the engine calls it: the AVX-512 path where the
+//                         CPU has it, else the scalar one
+//   BM_Philox2x64FillScalar: CounterStream::fill_scalar (Random123's scalar code: one
+//                         64 x 64 -> 128-bit multiply per round)
+//   BM_Philox2x64FillAvx512: CounterStream::fill_avx512 (8 counters per AVX-512 pass, the
+//                         product from four 32-bit multiplies; the same draws, checked
+//                         against fill_scalar on every run)
 //   BM_Philox4x32Scalar:  Random123's Philox4x32-10, one 128-bit block = two draws, scalar
 //   BM_Philox4x32Avx512:  the same Philox4x32-10 over 16 blocks at once in AVX-512 lanes
 //                         (32 draws per call), checked against the scalar one on every run
@@ -157,6 +163,46 @@ void BM_Philox2x64Fill(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 BENCHMARK(BM_Philox2x64Fill)->Arg(4096);
+
+void BM_Philox2x64FillScalar(benchmark::State& state) {
+  const CounterStream s(kKey);
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<std::uint64_t> out(n);
+  std::uint32_t step = 0;
+  for (auto _ : state) {
+    s.fill_scalar(0, step++, n, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_Philox2x64FillScalar)->Arg(4096);
+
+void BM_Philox2x64FillAvx512(benchmark::State& state) {
+  if (!CounterStream::avx512_fill_available()) {
+    state.SkipWithError("no AVX-512 (F, DQ, BW, VL) on this machine");
+    return;
+  }
+  const CounterStream s(kKey);
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<std::uint64_t> out(n), check(n);
+  // The vector fill must give the scalar fill's draws (tests/test_counter_fill.cpp checks
+  // both against Random123).
+  for (std::uint32_t step : {0U, 7U, 0xffffffffU}) {
+    s.fill_avx512(65, step, n, out.data());
+    s.fill_scalar(65, step, n, check.data());
+    if (out != check) {
+      state.SkipWithError("the AVX-512 fill differs from the scalar one");
+      return;
+    }
+  }
+  std::uint32_t step = 0;
+  for (auto _ : state) {
+    s.fill_avx512(0, step++, n, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_Philox2x64FillAvx512)->Arg(4096);
 
 void BM_Philox4x32Scalar(benchmark::State& state) {
   const r123::Philox4x32::key_type key = {{0x12345678U, 0x9abcdef0U}};
