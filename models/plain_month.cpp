@@ -2,7 +2,6 @@
 
 #include <immintrin.h>
 
-#include <atomic>
 #include <cstddef>
 
 // GCC 12's AVX-512 headers warn of their own _mm_undefined_* operands when inlined (GCC bug
@@ -51,17 +50,11 @@ bool case_part_at_byte_12() {
          12;
 }
 
-std::atomic<bool> kernel_switched_on{true};
-
 }  // namespace
 
-bool plain_month_kernel_enabled() {
+bool plain_month_kernel_available() {
   static const bool available = cpu_has_kernel_features() && case_part_at_byte_12();
-  return available && kernel_switched_on.load(std::memory_order_relaxed);
-}
-
-void set_plain_month_kernel(bool on) {
-  kernel_switched_on.store(on, std::memory_order_relaxed);
+  return available;
 }
 
 bool plain_month_constants(const ModelParams& p, const TransitionTable& table, const SchoolMonth& k,

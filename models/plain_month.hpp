@@ -56,11 +56,8 @@ struct PlainMonth {
 bool plain_month_constants(const ModelParams& p, const TransitionTable& table, const SchoolMonth& k,
                            bool high_is_general, std::uint32_t cells_present, PlainMonth& out);
 
-/// True when this CPU runs the kernel (AVX-512 F, BW, VL, VBMI and POPCNT) and it is not
-/// switched off (set_plain_month_kernel).
-bool plain_month_kernel_enabled();
-/// Switches the kernel off (tests: the scalar loop then takes every pupil-month) or back on.
-void set_plain_month_kernel(bool on);
+/// True when this CPU runs the kernel (AVX-512 F, BW, VL, VBMI and POPCNT; checked once).
+bool plain_month_kernel_available();
 
 /// One month of pupils p[0..15] on draws x[0..15]: steps the plain lanes and counts them
 /// (occupancy and sustained returns by cell; in July and August the left pupils too, as
@@ -70,7 +67,7 @@ void set_plain_month_kernel(bool on);
 /// event: in July not in grades 8-12 and without a month in extensive absence this school year
 /// (year_end then only clears the year's flags), in August not repeating the year and, with
 /// grade progression, below grade_max (new_school_year only moves the pupil up a grade).
-/// Requires plain_month_kernel_enabled().
+/// Requires plain_month_kernel_available().
 std::uint32_t plain_month16(Pupil* p, const std::uint64_t* x, const PlainMonth& k,
                             MonthTally& tally);
 

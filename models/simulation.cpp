@@ -21,8 +21,9 @@ using namespace detail;
 class Simulator {
  public:
   Simulator(const ModelParams& p, const ScenarioSpec& sc, const StreamKey& key, Trace* trace,
-            BaselineRecord* record, bool keep_high_months = true)
+            BaselineRecord* record, bool keep_high_months, const EngineOptions& options)
       : keep_high_months_(keep_high_months),
+        kernel_(options.plain_kernel && plain_month_kernel_available()),
         p_(p),
         sc_(sc),
         key_(key),
@@ -152,7 +153,7 @@ class Simulator {
     // The plain pupil-months of whole groups of 16 pupils in AVX-512 lanes where the CPU has
     // them (models/plain_month.hpp), every other pupil-month in the loop below.
     const bool kernel =
-        plain_month_kernel_enabled() &&
+        kernel_ &&
         plain_month_constants(p_, rules_.table(), k, kRecord || p_.detection.p_detect_per_month > 0,
                               cells_present(), plain_);
     for (int c = 0; c < chunks_; ++c) {
@@ -327,7 +328,7 @@ class Simulator {
     // AVX-512 kernel where the CPU has it (models/plain_month.hpp); the new cells of August
     // are not known before the month, so all cells are counted.
     const bool kernel =
-        transitions && plain_month_kernel_enabled() &&
+        transitions && kernel_ &&
         plain_month_constants(p_, table, k, false, (1U << kSubgroupCells) - 1, plain_);
     for (int c = 0; c < chunks_; ++c) {
       const int begin = c * kChunkPupils;
@@ -428,6 +429,7 @@ class Simulator {
   }
 
   bool keep_high_months_ = true;
+  bool kernel_ = false;  ///< the AVX-512 kernel steps the plain pupil-months
   const ModelParams& p_;
   const ScenarioSpec& sc_;
   StreamKey key_;
@@ -487,15 +489,15 @@ ReplicationOutcome idle_scenario(const ReplicationOutcome& baseline, const Scena
 }
 
 ReplicationOutcome simulate(const ModelParams& params, const ScenarioSpec& scenario,
-                            const StreamKey& key, Trace* trace) {
-  Simulator sim(params, scenario, key, trace, nullptr);
+                            const StreamKey& key, Trace* trace, const EngineOptions& options) {
+  Simulator sim(params, scenario, key, trace, nullptr, true, options);
   return sim.run();
 }
 
 void record_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record,
-                     bool keep_high_months) {
+                     bool keep_high_months, const EngineOptions& options) {
   const ScenarioSpec baseline;
-  Simulator sim(params, baseline, key, nullptr, &record, keep_high_months);
+  Simulator sim(params, baseline, key, nullptr, &record, keep_high_months, options);
   sim.run();
 }
 

@@ -237,8 +237,16 @@ struct Trace {
   std::vector<std::array<double, kSubgroupCells>> referrals;  ///< [step][cell]
 };
 
+/// How the engine steps its pupils; the same bytes either way (tests/test_plain_month.cpp).
+struct EngineOptions {
+  /// Plain pupil-months of 16 pupils in AVX-512 lanes where the CPU has them
+  /// (models/plain_month.hpp); false: every pupil-month in the scalar loop.
+  bool plain_kernel = true;
+};
+
 ReplicationOutcome simulate(const ModelParams& params, const ScenarioSpec& scenario,
-                            const StreamKey& key, Trace* trace = nullptr);
+                            const StreamKey& key, Trace* trace = nullptr,
+                            const EngineOptions& options = {});
 
 /// A pupil in school action who reached the referral decision in the baseline (where no
 /// programme runs, so nobody is referred): where a scenario's pupils can first differ from
@@ -300,7 +308,7 @@ BaselineRecord record_baseline(const ModelParams& params, const StreamKey& key);
 /// each on the reference): enough for scenarios with the record's own detection parameters,
 /// which is every scenario of a run, compare or PSA unit (run_experiment).
 void record_baseline(const ModelParams& params, const StreamKey& key, BaselineRecord& record,
-                     bool keep_high_months = true);
+                     bool keep_high_months = true, const EngineOptions& options = {});
 
 /// True when the scenario has a case slot in some month of the horizon (coordinators
 /// enabled and round(fte x caseload x share on casework) > 0). Without one no pupil is referred

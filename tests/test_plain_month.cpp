@@ -26,18 +26,9 @@ namespace {
 using namespace attendsim::models;
 using namespace attendsim::models::detail;
 
-/// Switches the kernel on or off for one scope, and back on after it.
-class KernelSwitch {
- public:
-  explicit KernelSwitch(bool on) { set_plain_month_kernel(on); }
-  ~KernelSwitch() { set_plain_month_kernel(true); }
-  KernelSwitch(const KernelSwitch&) = delete;
-  KernelSwitch& operator=(const KernelSwitch&) = delete;
-};
-
 /// The CPU runs the kernel (else the test is skipped: it would not test it).
 bool plain_kernel_runs_here() {
-  return plain_month_kernel_enabled();
+  return plain_month_kernel_available();
 }
 
 ModelParams plain_test_params(const std::string& text) {
@@ -202,15 +193,8 @@ void check_kernel_lanes(const ModelParams& p, std::uint64_t seed, int groups) {
 void expect_same_with_and_without_kernel(const ModelParams& p, const ScenarioSpec& scenario,
                                          std::uint64_t seed, const std::string& what) {
   const attendsim::StreamKey key{seed, 2, 1, 0, 0};
-  ReplicationOutcome on, off;
-  {
-    const KernelSwitch kernel(true);
-    on = simulate(p, scenario, key);
-  }
-  {
-    const KernelSwitch kernel(false);
-    off = simulate(p, scenario, key);
-  }
+  const ReplicationOutcome on = simulate(p, scenario, key, nullptr, {.plain_kernel = true});
+  const ReplicationOutcome off = simulate(p, scenario, key, nullptr, {.plain_kernel = false});
   testsupport::expect_same_outcome(on, off, what);
 }
 
@@ -258,14 +242,8 @@ TEST(PlainMonth, SameBaselineRecordWithAndWithoutTheKernel) {
   const ModelParams p = plain_test_params(plain_reference_text(4003, 3));
   const attendsim::StreamKey key{9, 0, 0, 0, 0};
   BaselineRecord on, off;
-  {
-    const KernelSwitch kernel(true);
-    record_baseline(p, key, on);
-  }
-  {
-    const KernelSwitch kernel(false);
-    record_baseline(p, key, off);
-  }
+  record_baseline(p, key, on, true, {.plain_kernel = true});
+  record_baseline(p, key, off, true, {.plain_kernel = false});
   testsupport::expect_same_outcome(on.outcome, off.outcome, "recorded baseline");
   ASSERT_EQ(on.high_months.size(), off.high_months.size());
   for (std::size_t i = 0; i < on.high_months.size(); ++i) {
