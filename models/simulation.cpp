@@ -156,23 +156,10 @@ class Simulator {
         kernel_ &&
         plain_month_constants(p_, rules_.table(), k, kRecord || p_.detection.p_detect_per_month > 0,
                               cells_present(), plain_);
-    for (int c = 0; c < chunks_; ++c) {
-      const int begin = c * kChunkPupils;
-      const int end = std::min(n_, begin + kChunkPupils);
-      const std::uint64_t* const xs = fill_block(t, begin, end);
-      int i = begin;
-      if (kernel) {
-        for (; i + 16 <= end; i += 16) {
-          const std::uint64_t* const x16 = xs + (i - begin);
-          for (std::uint32_t rest = plain_month16(pupils_.data() + i, x16, plain_, tally);
-               rest != 0; rest &= rest - 1) {
-            const int lane = std::countr_zero(rest);
-            general_school_month<kRecord>(i + lane, x16[lane], k, -1, tally);
-          }
-        }
-      }
-      for (; i < end; ++i) school_pupil_month<kRecord>(i, xs[i - begin], k, paths, tally);
-    }
+    each_pupil(
+        t, kernel, tally,
+        [&](int i, std::uint64_t x) { general_school_month<kRecord>(i, x, k, -1, tally); },
+        [&](int i, std::uint64_t x) { school_pupil_month<kRecord>(i, x, k, paths, tally); });
     // The referral decisions that read the queue, in the month's random order (§4.3 step 7).
     decide_pending(pending_, rules_, pupils_.data(), t, k.queue, tally, book_);
     // The pupils that the loop did not count: those left before the month, and the regular
@@ -293,6 +280,30 @@ class Simulator {
     w = q;
   }
 
+  /// Every pupil's step-t draw, in pupil order and chunk by chunk: with `kernel`, each whole
+  /// group of 16 through the plain-month kernel (plain_), then `general(i, x)` for the lanes it
+  /// returns, in order; `scalar(i, x)` for the rest of a chunk, or every pupil without it.
+  template <class General, class Scalar>
+  void each_pupil(int t, bool kernel, MonthTally& tally, General&& general, Scalar&& scalar) {
+    for (int c = 0; c < chunks_; ++c) {
+      const int begin = c * kChunkPupils;
+      const int end = std::min(n_, begin + kChunkPupils);
+      const std::uint64_t* const xs = fill_block(t, begin, end);
+      int i = begin;
+      if (kernel) {
+        for (; i + 16 <= end; i += 16) {
+          const std::uint64_t* const x16 = xs + (i - begin);
+          for (std::uint32_t rest = plain_month16(pupils_.data() + i, x16, plain_, tally);
+               rest != 0; rest &= rest - 1) {
+            const int lane = std::countr_zero(rest);
+            general(i + lane, x16[lane]);
+          }
+        }
+      }
+      for (; i < end; ++i) scalar(i, xs[i - begin]);
+    }
+  }
+
   /// Bit c: subgroup cell c has pupils this school year.
   std::uint32_t cells_present() const {
     std::uint32_t bits = 0;
@@ -330,42 +341,26 @@ class Simulator {
     const bool kernel =
         transitions && kernel_ &&
         plain_month_constants(p_, table, k, false, (1U << kSubgroupCells) - 1, plain_);
-    for (int c = 0; c < chunks_; ++c) {
-      const int begin = c * kChunkPupils;
-      const int end = std::min(n_, begin + kChunkPupils);
-      const std::uint64_t* const xs = fill_block(t, begin, end);
-      auto step = [&](int i, std::uint64_t x) {
-        Pupil& p = pupils_[static_cast<std::size_t>(i)];
-        bool replaced = false;
-        if (transitions) {
-          if (summer_stay(p, x, k, july, table, grade_max, progression, tally)) return;
-          Pupil q = p;
-          replaced = rules_.summer_step(q, x, k, tally, out_);
-          p = q;
-        } else if (july) {
-          rules_.year_end(p, x, t, out_, occ);
-        } else {
-          replaced = rules_.new_school_year(p, x, t, out_, occ);
-        }
-        if (kRecord && replaced) {
-          ++generation_[static_cast<std::size_t>(i)];
-          record_->replacements.push_back(
-              {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
-        }
-      };
-      int i = begin;
-      if (kernel) {
-        for (; i + 16 <= end; i += 16) {
-          const std::uint64_t* const x16 = xs + (i - begin);
-          for (std::uint32_t rest = plain_month16(pupils_.data() + i, x16, plain_, tally);
-               rest != 0; rest &= rest - 1) {
-            const int lane = std::countr_zero(rest);
-            step(i + lane, x16[lane]);
-          }
-        }
+    auto step = [&](int i, std::uint64_t x) {
+      Pupil& p = pupils_[static_cast<std::size_t>(i)];
+      bool replaced = false;
+      if (transitions) {
+        if (summer_stay(p, x, k, july, table, grade_max, progression, tally)) return;
+        Pupil q = p;
+        replaced = rules_.summer_step(q, x, k, tally, out_);
+        p = q;
+      } else if (july) {
+        rules_.year_end(p, x, t, out_, occ);
+      } else {
+        replaced = rules_.new_school_year(p, x, t, out_, occ);
       }
-      for (; i < end; ++i) step(i, xs[i - begin]);
-    }
+      if (kRecord && replaced) {
+        ++generation_[static_cast<std::size_t>(i)];
+        record_->replacements.push_back(
+            {static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(t)});
+      }
+    };
+    each_pupil(t, kernel, tally, step, step);
     if (transitions) add_summer_tally(tally, t, out_);
   }
 
