@@ -1,14 +1,20 @@
 #include "models/plain_month.hpp"
 
-#include <immintrin.h>
-
 #include <cstddef>
 
+// The kernel is built for x86-64 by GCC or Clang (target attributes, run-time CPU checks);
+// elsewhere plain_month_kernel_available() is false and the scalar loop takes every month.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define ATTENDSIM_PLAIN_KERNEL 1
+#include <immintrin.h>
 // GCC 12's AVX-512 headers warn of their own _mm_undefined_* operands when inlined (GCC bug
 // 105593, fixed in 13): not this file's values.
-#if defined(__GNUC__) && !defined(__clang__)
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#else
+#define ATTENDSIM_PLAIN_KERNEL 0
 #endif
 
 namespace attendsim::models::detail {
@@ -35,10 +41,14 @@ static_assert(offsetof(PupilPath, state) == kFieldState &&
 
 /// The CPU features the kernel is compiled for.
 bool cpu_has_kernel_features() {
+#if ATTENDSIM_PLAIN_KERNEL
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") &&
          __builtin_cpu_supports("popcnt");
+#else
+  return false;
+#endif
 }
 
 /// The PupilCase part of a Pupil starts at byte 12 (checked once: a base's offset is not a
@@ -87,6 +97,7 @@ bool plain_month_constants(const ModelParams& p, const TransitionTable& table, c
   return true;
 }
 
+#if ATTENDSIM_PLAIN_KERNEL
 namespace {
 
 #define ATTENDSIM_KERNEL_TARGET \
@@ -309,5 +320,14 @@ std::uint32_t plain_month16(Pupil* p, const std::uint64_t* x, const PlainMonth& 
       return month16<PlainKind::school>(p, x, k, tally);
   }
 }
+#else
+std::uint32_t plain_month16(Pupil* p, const std::uint64_t*, const PlainMonth&, MonthTally&) {
+  // Not built here (plain_month_kernel_available() is false): every present pupil to the
+  // general rules.
+  std::uint32_t general = 0;
+  for (int i = 0; i < 16; ++i) general |= (p[i].state != kLeft ? 1U : 0U) << i;
+  return general;
+}
+#endif
 
 }  // namespace attendsim::models::detail
